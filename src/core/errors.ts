@@ -1,0 +1,35 @@
+/** Validation errors (thrown, collected) and exit codes. */
+
+/** One problem found while loading or validating: what, where, what to do. */
+export interface Problem {
+  readonly message: string;
+  /** file:line, or host name. */
+  readonly where?: string;
+  readonly hint?: string;
+}
+
+/** Thrown for bad input; carries every problem found so they can be printed together. */
+export class ValidationError extends Error {
+  readonly problems: readonly Problem[];
+  constructor(problems: readonly Problem[] | Problem) {
+    const list = Array.isArray(problems) ? problems : [problems as Problem];
+    super(list.map(formatProblem).join('\n'));
+    this.name = 'ValidationError';
+    this.problems = list;
+  }
+}
+
+/** Render a problem as "where: message (hint)". */
+export function formatProblem(p: Problem): string {
+  return `${p.where ? `${p.where}: ` : ''}${p.message}${p.hint ? `\n  → ${p.hint}` : ''}`;
+}
+
+/** Exit codes, as ansible-playbook uses them. */
+export const ExitCode = {
+  ok: 0,
+  hostFailed: 2,
+  hostUnreachable: 4,
+  /** Bad input or usage (ansible's "bad or incomplete options"). */
+  badInput: 5,
+  interrupted: 99,
+} as const;

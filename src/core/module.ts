@@ -1,0 +1,73 @@
+/** Modules: probe declares reads, plan is a pure function of (args, probed state) returning the missing changes. */
+import type { Change } from './change.ts';
+import type { Read } from './fact.ts';
+import type { Host, Vars } from './host.ts';
+import type { HostFacts } from './host-facts.ts';
+
+/** What a module sees of the host while probing and planning. */
+export interface ModuleContext {
+  readonly host: Host;
+  readonly facts: HostFacts;
+  /** Effective variables for this host at this task. */
+  readonly vars: Vars;
+  readonly check: boolean;
+}
+
+/** Extra, still side-effect free, helpers for planning. */
+export interface PlanContext extends ModuleContext {
+  /** Render a Handlebars template file strictly; throws TemplateError naming the template and the missing variable. */
+  render(templatePath: string, vars: Vars): string;
+  /** Read a file on the controller (copy `src`, uploaded binaries). */
+  readLocalFile(path: string): Uint8Array;
+}
+
+/** A before/after pair shown by --diff. */
+export interface Diff {
+  readonly path: string;
+  readonly before: string;
+  readonly after: string;
+}
+
+/** Result of planning: the changes still needed ([] = ok). */
+export interface Plan<O = unknown> {
+  readonly changes: readonly Change[];
+  readonly diff?: readonly Diff[];
+  /** One-line explanation shown in output. */
+  readonly msg?: string;
+  /** Plan-time failure (assert false, refused input); nothing is applied. */
+  readonly failed?: string;
+  /** Variables to set for this host for the rest of the run (setFact). */
+  readonly setVars?: Vars;
+  /** Typed output registered for later tasks when nothing is applied. */
+  readonly output?: O;
+  /** Re-gather core facts after apply (reboot does). @default false */
+  readonly refreshFacts?: boolean;
+}
+
+/** Each key of S is produced by one read. */
+export type Reads<S> = { readonly [K in keyof S]: Read<S[K]> };
+
+/** Output of the last exec a task applied (command modules register this). */
+export interface CommandOutput {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly rc: number;
+}
+
+/** A module: probe → plan; the runner applies the returned changes. */
+export interface Module<A, S, O = CommandOutput | undefined> {
+  readonly name: string;
+  /** Validate args before anything runs; return human-readable problems (empty = valid). */
+  validate?(args: A): readonly string[];
+  /** Declare the reads whose results `plan` needs. */
+  probe(args: A, ctx: ModuleContext): Reads<S>;
+  /** Pure: compare desired args with probed state. */
+  plan(args: A, state: S, ctx: PlanContext): Plan<O>;
+  /** In check mode, changes of this module are predicted, not applied; 'unknown' means the prediction depends on output. @default 'predict' */
+  readonly checkBehaviour?: 'predict' | 'unknown';
+}
+
+/** Helper so module definitions infer their generics. */
+export function defineModule<A, S, O = CommandOutput | undefined>(m: Module<A, S, O>): Module<A, S, O> {
+  return m;
+}

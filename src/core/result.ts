@@ -1,0 +1,85 @@
+/** Task results, recap and the reporter interface. */
+import type { Diff } from './module.ts';
+
+/** Outcome of one task on one host. */
+export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+
+/** Everything known about one task on one host; `output` is the module's typed output. */
+export interface TaskResult<O = unknown> {
+  readonly status: TaskStatus;
+  readonly host: string;
+  /** Task display name. */
+  readonly task: string;
+  /** file:line that declared the task. */
+  readonly definedAt: string;
+  readonly msg?: string;
+  readonly diff?: readonly Diff[];
+  /** Descriptions of the changes applied (or predicted in check mode). */
+  readonly changes?: readonly string[];
+  /** Check mode: this change is a prediction. */
+  readonly predicted?: boolean;
+  /** Failed but ignoreErrors was set. */
+  readonly ignored?: boolean;
+  readonly durationMs: number;
+  /** SSH execs this task used on this host. */
+  readonly execs: number;
+  /** Commands run (shown with -v). */
+  readonly commands?: readonly string[];
+  readonly stdout?: string;
+  readonly stderr?: string;
+  readonly rc?: number;
+  readonly output?: O;
+  /** Per-item results of a loop. */
+  readonly items?: readonly TaskResult<O>[];
+}
+
+/** Per-host counts printed in PLAY RECAP. */
+export interface HostRecap {
+  ok: number;
+  changed: number;
+  failed: number;
+  skipped: number;
+  unreachable: number;
+  ignored: number;
+  rescued: number;
+  /** SSH execs used on this host for the whole run. */
+  execs: number;
+}
+
+/** Static description of a task for reporters. */
+export interface TaskInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly module: string;
+  readonly definedAt: string;
+  readonly handler: boolean;
+  readonly role?: string;
+}
+
+/** Static description of a play for reporters. */
+export interface PlayInfo {
+  readonly name: string;
+  readonly hosts: readonly string[];
+  readonly check: boolean;
+}
+
+/** End-of-run summary. */
+export interface RunSummary {
+  readonly recap: Readonly<Record<string, HostRecap>>;
+  readonly results: readonly TaskResult[];
+  readonly exitCode: number;
+  readonly durationMs: number;
+  readonly check: boolean;
+}
+
+/** Observer of a run; every hook is optional. listr2, plain and JSON reporters implement it. */
+export interface Reporter {
+  onRunStart?(info: { readonly check: boolean; readonly hosts: readonly string[] }): void;
+  onPlayStart?(play: PlayInfo): void;
+  onTaskStart?(task: TaskInfo, hosts: readonly string[]): void;
+  onTaskEnd?(task: TaskInfo, result: TaskResult): void;
+  onHostUnreachable?(host: string, error: string): void;
+  /** Verbose trace (commands and their output) when -v is on. */
+  onLog?(host: string, line: string): void;
+  onRunEnd?(summary: RunSummary): void | Promise<void>;
+}

@@ -1,0 +1,148 @@
+/** Tasks, handlers, roles, plays and playbooks as plain data (built by src/dsl, run by src/runner). */
+import type { Host, Vars } from './host.ts';
+import type { HostFacts } from './host-facts.ts';
+import type { Module } from './module.ts';
+import type { TaskResult } from './result.ts';
+
+/** What task args, `when` and `loop` functions can read for one host. */
+export interface TaskContext<I = unknown> {
+  readonly host: Host;
+  /** Effective vars: role defaults < inventory < play vars < setFact < -e. */
+  readonly vars: Vars;
+  readonly facts: HostFacts;
+  /** Current loop item (undefined outside loops). */
+  readonly item: I;
+  readonly check: boolean;
+  /** A variable that must exist; throws a clear error naming the host and variable otherwise. */
+  var<T = unknown>(name: string): T;
+  /** Another host's effective vars (also hosts outside --limit). */
+  hostvars(name: string): Vars;
+  /** Another host's facts, if gathered in this run. */
+  factsOf(name: string): HostFacts | undefined;
+  /** Names of inventory hosts in a group (unaffected by --limit). */
+  groupHosts(group: string): readonly string[];
+  /** The registered result of an earlier task on this host (or on `host`). Throws NotYetRun if it has not run. */
+  result<O>(task: Task<O>, host?: string): TaskResult<O>;
+}
+
+/** A value, or a function of the host context computed right before the task runs. */
+export type Dynamic<T, I = unknown> = T | ((ctx: TaskContext<I>) => T);
+
+/** Task options, kept apart from module args. */
+export interface TaskOptions<I = unknown, O = unknown> {
+  /** Display name. @default "<module> <main arg>" */
+  readonly name?: string;
+  /** Run only where true. */
+  readonly when?: Dynamic<boolean, I>;
+  /** Handlers to notify when this task changes something. */
+  readonly notify?: readonly Handler[];
+  /** Run via sudo. @default the play's / host's become */
+  readonly become?: boolean;
+  /** @default 'root' */
+  readonly becomeUser?: string;
+  readonly tags?: readonly string[];
+  /** Override "changed": a boolean or a predicate of the result. */
+  readonly changedWhen?: boolean | ((r: TaskResult<O>, ctx: TaskContext<I>) => boolean);
+  /** Override "failed". */
+  readonly failedWhen?: boolean | ((r: TaskResult<O>, ctx: TaskContext<I>) => boolean);
+  /** Retry until `until` holds (or until not failed). @default 0 */
+  readonly retries?: number;
+  readonly until?: (r: TaskResult<O>, ctx: TaskContext<I>) => boolean;
+  /** Seconds between retries. @default 5 */
+  readonly delay?: number;
+  /** Run on the first active host only; the result is shared with every host. */
+  readonly runOnce?: boolean;
+  /** Run on another inventory host, with this host's vars. */
+  readonly delegateTo?: Dynamic<string, I>;
+  /** A failure is recorded but the host stays in the play. */
+  readonly ignoreErrors?: boolean;
+  /** 'skip': never runs in check mode; 'always': runs for real even in check mode (read-only commands). */
+  readonly checkMode?: 'skip' | 'always';
+  /** At most this many hosts run this task at once (rolling reboots). */
+  readonly serial?: number;
+  /** Run once per item; args functions see `ctx.item`. */
+  readonly loop?: Dynamic<readonly I[]>;
+  /** Hide this task's output and diff. @default false */
+  readonly noLog?: boolean;
+}
+
+/**
+ * One module call with its options. Args and item types are checked where the task is declared (src/dsl) and erased
+ * here so tasks of different modules share one list; `O` is kept (phantom) so registered results stay typed.
+ */
+export interface Task<O = unknown> {
+  readonly kind: 'task';
+  /** Unique within the process. */
+  readonly id: string;
+  readonly module: Module<unknown, unknown, unknown>;
+  readonly args: Dynamic<unknown>;
+  readonly options: TaskOptions;
+  /** file:line of the call that declared it. */
+  readonly definedAt: string;
+  /** Type-only marker for the module's output type. */
+  readonly __output?: O;
+}
+
+/** A task run at most once per host at flush points, in definition order. */
+export interface Handler<O = unknown> extends Task<O> {
+  readonly handler: true;
+  readonly name: string;
+}
+
+/** Marker: run notified handlers now. */
+export interface FlushHandlers {
+  readonly kind: 'flush';
+  readonly definedAt: string;
+}
+
+/** Anything that can appear in a task list. */
+export type TaskItem = Task | FlushHandlers;
+
+/** A role: typed defaults, tasks, handlers and a directory holding templates/ and files/. */
+export interface Role<D extends Vars = Vars> {
+  readonly kind: 'role';
+  readonly name: string;
+  readonly defaults: D;
+  readonly tasks: readonly TaskItem[];
+  readonly handlers: readonly Handler[];
+  /** Directory of the role's index.ts; templates/ and files/ are resolved against it. */
+  readonly dir: string;
+  readonly definedAt: string;
+}
+
+/** Hosts per batch: a number, a percentage string, or a list growing batch by batch. */
+export type Serial = number | `${number}%` | readonly (number | `${number}%`)[];
+
+/** A play: which hosts, which roles and tasks. */
+export interface Play {
+  readonly kind: 'play';
+  readonly name: string;
+  /** Host pattern (same syntax as --limit). */
+  readonly hosts: string;
+  readonly vars: Vars;
+  readonly become?: boolean;
+  readonly serial?: Serial;
+  readonly maxFailPercentage?: number;
+  readonly anyErrorsFatal?: boolean;
+  /** @default true */
+  readonly gatherFacts: boolean;
+  readonly roles: readonly Role[];
+  readonly tasks: readonly TaskItem[];
+  readonly handlers: readonly Handler[];
+  readonly definedAt: string;
+}
+
+/** A playbook: plays run in order. */
+export interface Playbook {
+  readonly kind: 'playbook';
+  readonly plays: readonly Play[];
+  readonly definedAt: string;
+}
+
+/** Thrown by TaskContext.result when the task has not run yet on that host (args not resolvable yet). */
+export class NotYetRun extends Error {
+  constructor(readonly taskId: string) {
+    super(`task ${taskId} has not run yet`);
+    this.name = 'NotYetRun';
+  }
+}
