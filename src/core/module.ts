@@ -59,6 +59,11 @@ export interface Module<A, S, O = CommandOutput | undefined> {
   readonly name: string;
   /** Validate args before anything runs; return human-readable problems (empty = valid). */
   validate?(args: A): readonly string[];
+  /**
+   * Checks that need the host context but no reads (a template's variables): run for every host before the first
+   * change of the play is applied, so bad input stops the run with nothing changed.
+   */
+  preflight?(args: A, ctx: PlanContext): readonly string[];
   /** Declare the reads whose results `plan` needs. */
   probe(args: A, ctx: ModuleContext): Reads<S>;
   /** Pure: compare desired args with probed state. */
