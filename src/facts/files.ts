@@ -1,0 +1,155 @@
+/** File facts: what one path is on the host (type, mode, owner, checksum, optionally content). */
+import type { ExecOutput, Fact } from '../core/fact.ts';
+import { sh } from '../core/quote.ts';
+
+/** Largest file whose content `fileState` returns (1 MiB); bigger files report `contentOmitted: 'too-large'`. */
+export const MAX_CONTENT_BYTES = 1024 * 1024;
+
+/** Kind of filesystem object, from the st_mode type bits. */
+export type FileType = 'file' | 'directory' | 'link' | 'other';
+
+/** A path that does not exist (ENOENT; with `follow`, also a dangling symlink). */
+export interface FileAbsent {
+  readonly path: string;
+  readonly exists: false;
+}
+
+/** A path that exists. */
+export interface FilePresent {
+  readonly path: string;
+  readonly exists: true;
+  readonly type: FileType;
+  /** Permission bits as 4 octal digits, e.g. '0644', '4755'. */
+  readonly mode: string;
+  /** Owner name ('UNKNOWN' when the uid has no passwd entry). */
+  readonly owner: string;
+  readonly group: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly size: number;
+  /** Hex sha256 of a regular file's bytes; unset when the file is not regular or not readable. */
+  readonly sha256?: string;
+  /** Regular file whose bytes could not be read by the login user (permission denied). */
+  readonly unreadable?: boolean;
+  /** Symlink target as stored in the link (only without `follow`). */
+  readonly linkTarget?: string;
+  /** Canonical path with every symlink resolved (only with `follow`); write here to edit through a link. */
+  readonly realPath?: string;
+  /** File bytes (only with `content: true`, regular, readable, size ≤ MAX_CONTENT_BYTES). */
+  readonly content?: Uint8Array;
+  /** Why `content` is missing although it was asked for. */
+  readonly contentOmitted?: 'too-large' | 'unreadable' | 'not-a-file';
+}
+
+/** What `fileState` reports for one path. */
+export type FileState = FileAbsent | FilePresent;
+
+/** Argument of `fileState`. */
+export interface FileStateArg {
+  /** Absolute path on the host. */
+  readonly path: string;
+  /** Also return the bytes (≤ 1 MiB, regular files). @default false */
+  readonly content?: boolean;
+  /** Report the object a symlink points to (stat -L) and its real path, instead of the link. @default false */
+  readonly follow?: boolean;
+}
+
+/** Thrown by `fileState.parse` when the path cannot be inspected (e.g. permission denied on a parent directory). */
+export class FileStateError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(
+      `cannot inspect ${path}: ${reason}` +
+        (/permission denied/i.test(reason) ? ' (run the task with become: true, or fix the parent directory permissions)' : ''),
+    );
+    this.name = 'FileStateError';
+  }
+}
+
+// GNU coreutils (stat -c, sha256sum, base64 -w0, readlink -f) under LC_ALL=C so error texts are stable.
+// The script runs in a subshell so its variables never leak into the runner's batched exec, and always
+// exits 0: absence and errors are reported as lines, parse decides.
+function command(arg: FileStateArg): string {
+  const follow = arg.follow === true;
+  const stat = follow ? 'stat -L' : 'stat';
+  const lines = [
+    sh`(p=${arg.path}; export LC_ALL=C`.text,
+    `if o=$(${stat} -c '%f %a %u %g %s %U %G' -- "$p" 2>&1); then`,
+    `  echo "stat $o"`,
+    follow
+      ? `  printf 'real '; readlink -f -n -- "$p" | base64 -w0; echo`
+      : `  if [ -L "$p" ]; then printf 'target '; readlink -n -- "$p" | base64 -w0; echo; fi`,
+    follow ? `  if [ -f "$p" ]; then` : `  if [ ! -L "$p" ] && [ -f "$p" ]; then`,
+    `    if h=$(sha256sum 2>/dev/null < "$p"); then echo "sha256 \${h%% *}"; else echo unreadable; fi`,
+    arg.content === true
+      ? `    s=\${o#* * * * }; s=\${s%% *}; if [ "$s" -le ${MAX_CONTENT_BYTES} ]; then if c=$(base64 -w0 2>/dev/null < "$p"); then echo "content $c"; fi; else echo 'content-omitted too-large'; fi`
+      : '    :',
+    `  fi`,
+    `else case $o in *': No such file or directory') echo absent;; *) echo "error \${o##*: }";; esac; fi)`,
+  ];
+  return lines.join('\n');
+}
+
+function decodeBase64(b64: string): Uint8Array {
+  return new Uint8Array(Buffer.from(b64, 'base64'));
+}
+
+function typeOf(rawMode: number): FileType {
+  switch (rawMode & 0o170000) {
+    case 0o100000:
+      return 'file';
+    case 0o040000:
+      return 'directory';
+    case 0o120000:
+      return 'link';
+    default:
+      return 'other';
+  }
+}
+
+function parse(out: ExecOutput, arg: FileStateArg): FileState {
+  const lines = out.stdout.split('\n').filter((l) => l !== '');
+  const first = lines[0];
+  if (first === 'absent') return { path: arg.path, exists: false };
+  if (first?.startsWith('error ')) throw new FileStateError(arg.path, first.slice(6));
+  const m = first ? /^stat ([0-9a-f]+) ([0-7]+) (\d+) (\d+) (\d+) (\S+) (\S+)$/.exec(first) : null;
+  if (!m) throw new Error(`files.state ${arg.path}: unexpected output ${JSON.stringify(out.stdout.slice(0, 200))} ${out.stderr.slice(0, 200)}`);
+  const type = typeOf(parseInt(m[1]!, 16));
+  // following lines are "key value" (value may be empty, e.g. the content of an empty file) or a bare flag
+  const fields: Record<string, string> = {};
+  for (const l of lines.slice(1)) {
+    const sp = l.indexOf(' ');
+    fields[sp < 0 ? l : l.slice(0, sp)] = sp < 0 ? '' : l.slice(sp + 1);
+  }
+  const unreadable = 'unreadable' in fields;
+  let content: Uint8Array | undefined;
+  let contentOmitted: FilePresent['contentOmitted'];
+  if (arg.content === true) {
+    if (type !== 'file') contentOmitted = 'not-a-file';
+    else if (fields['content-omitted'] === 'too-large') contentOmitted = 'too-large';
+    else if (fields['content'] !== undefined) content = decodeBase64(fields['content'] ?? '');
+    else contentOmitted = 'unreadable';
+  }
+  return {
+    path: arg.path,
+    exists: true,
+    type,
+    mode: m[2]!.padStart(4, '0'),
+    uid: Number(m[3]),
+    gid: Number(m[4]),
+    size: Number(m[5]),
+    owner: m[6]!,
+    group: m[7]!,
+    ...(fields['sha256'] ? { sha256: fields['sha256'] } : {}),
+    ...(unreadable ? { unreadable: true } : {}),
+    ...(fields['target'] !== undefined ? { linkTarget: Buffer.from(fields['target'], 'base64').toString('utf8') } : {}),
+    ...(fields['real'] !== undefined ? { realPath: Buffer.from(fields['real'], 'base64').toString('utf8') } : {}),
+    ...(content ? { content } : {}),
+    ...(contentOmitted ? { contentOmitted } : {}),
+  };
+}
+
+/** One path's state: `stat` (lstat unless `follow`), sha256 of regular files, link target, optional content. */
+export const fileState: Fact<FileState, FileStateArg> = { name: 'files.state', command, parse };

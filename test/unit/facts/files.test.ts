@@ -1,0 +1,159 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ExecOutput } from '../../../src/core/fact.ts';
+import { fileState, FileStateError, type FileStateArg } from '../../../src/facts/files.ts';
+
+interface Capture extends ExecOutput {
+  readonly arg: FileStateArg;
+  readonly command: string;
+}
+
+const dir = new URL('../../fixtures/facts/files/', import.meta.url);
+const fixture = (name: string): Capture => JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8')) as Capture;
+const parseFixture = (name: string) => {
+  const f = fixture(name);
+  return fileState.parse(f, f.arg);
+};
+
+describe('fileState command', () => {
+  it('is deterministic and matches the command the fixtures were captured with', () => {
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+      const f = fixture(name.replace(/\.json$/, ''));
+      expect(fileState.command(f.arg), name).toBe(f.command);
+      expect(fileState.command(f.arg)).toBe(fileState.command({ ...f.arg }));
+    }
+  });
+
+  it('quotes the path so quotes and newlines stay inside one word', () => {
+    const cmd = fileState.command({ path: "/tmp/a 'b'\nc" });
+    expect(cmd.split('\n')[0]).toBe(`(p='/tmp/a '\\''b'\\''`);
+    expect(cmd).not.toContain('/tmp/a \'b\'\nc');
+  });
+
+  it('differs for different options (distinct cache keys)', () => {
+    const a = fileState.command({ path: '/etc/hosts' });
+    expect(fileState.command({ path: '/etc/hosts', content: true })).not.toBe(a);
+    expect(fileState.command({ path: '/etc/hosts', follow: true })).not.toBe(a);
+  });
+});
+
+describe('fileState parse (captured output)', () => {
+  it('regular file with content', () => {
+    const s = parseFixture('regular');
+    expect(s).toMatchObject({ exists: true, type: 'file', mode: '0640', owner: 'root', group: 'root', uid: 0, gid: 0, size: 36 });
+    if (!s.exists) throw new Error('expected present');
+    const text = 'listen 80;\nserver_name example.org;\n';
+    expect(new TextDecoder().decode(s.content)).toBe(text);
+    expect(s.sha256).toBe(createHash('sha256').update(text).digest('hex'));
+    expect(s.contentOmitted).toBeUndefined();
+  });
+
+  it('regular file without content asked', () => {
+    const s = parseFixture('regular-nocontent');
+    expect(s).toMatchObject({ exists: true, type: 'file', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(s.exists && s.content).toBeFalsy();
+    expect(s.exists && s.contentOmitted).toBeFalsy();
+  });
+
+  it('directory: no checksum, content reported as not-a-file', () => {
+    const s = parseFixture('directory');
+    expect(s).toMatchObject({ exists: true, type: 'directory', mode: '0755', contentOmitted: 'not-a-file' });
+    expect(s.exists && s.sha256).toBeFalsy();
+  });
+
+  it('symlink (lstat): link type and target, never the target file content', () => {
+    const s = parseFixture('symlink');
+    expect(s).toMatchObject({ exists: true, type: 'link', linkTarget: 'regular.conf', contentOmitted: 'not-a-file' });
+    expect(s.exists && s.sha256).toBeFalsy();
+  });
+
+  it('symlink followed: the target file and its real path', () => {
+    const s = parseFixture('symlink-follow');
+    expect(s).toMatchObject({ exists: true, type: 'file', realPath: '/tmp/rigfx/regular.conf', mode: '0640' });
+    expect(s.exists && new TextDecoder().decode(s.content)).toBe('listen 80;\nserver_name example.org;\n');
+  });
+
+  it('dangling symlink: present as a link, absent when followed', () => {
+    expect(parseFixture('dangling')).toMatchObject({ exists: true, type: 'link', linkTarget: '/nonexistent/target with space' });
+    expect(parseFixture('dangling-follow')).toEqual({ path: '/tmp/rigfx/dangling', exists: false });
+  });
+
+  it('missing path (missing parent too) is absent, not a failure', () => {
+    expect(parseFixture('missing')).toEqual({ path: '/tmp/rigfx/missing/x', exists: false });
+  });
+
+  it('name with space, quote and newline', () => {
+    const s = parseFixture('weird-name');
+    expect(s).toMatchObject({ exists: true, type: 'file', path: "/tmp/rigfx/with space 'quote'\nnewline.txt", size: 2 });
+    expect(s.exists && new TextDecoder().decode(s.content)).toBe('x\n');
+  });
+
+  it('binary content survives byte for byte', () => {
+    const s = parseFixture('binary');
+    expect(s.exists && Array.from(s.content ?? [])).toEqual([0, 1, 2, 255, 254, 10, 13, 0x80]);
+  });
+
+  it('empty file has empty content, not omitted', () => {
+    const s = parseFixture('empty');
+    expect(s.exists && s.content).toEqual(new Uint8Array());
+    expect(s.exists && s.contentOmitted).toBeFalsy();
+  });
+
+  it('file over 1 MiB: checksum but content omitted as too large', () => {
+    const s = parseFixture('too-large');
+    expect(s).toMatchObject({ exists: true, size: 1048577, contentOmitted: 'too-large', sha256: expect.any(String) });
+  });
+
+  it('setuid mode and uids without names', () => {
+    expect(parseFixture('orphan-setuid')).toMatchObject({ mode: '4755', owner: 'UNKNOWN', uid: 12345, gid: 54321 });
+  });
+
+  it('unreadable file (mode 0000, not root): stat works, bytes do not', () => {
+    const s = parseFixture('unreadable');
+    expect(s).toMatchObject({ exists: true, type: 'file', mode: '0000', unreadable: true, contentOmitted: 'unreadable' });
+    expect(s.exists && s.sha256).toBeFalsy();
+  });
+
+  it('permission denied on a parent directory is a clear error', () => {
+    expect(() => parseFixture('permission-denied')).toThrow(FileStateError);
+    expect(() => parseFixture('permission-denied')).toThrow(/cannot inspect \/tmp\/rigfx\/locked\/inner\/f: Permission denied \(run the task with become: true/);
+  });
+
+  it('a path through a regular file is an error, not absent', () => {
+    expect(() => parseFixture('not-a-directory')).toThrow(/Not a directory/);
+  });
+
+  it('garbage output throws', () => {
+    expect(() => fileState.parse({ stdout: 'bash: stat: not found\n', stderr: '', code: 0 }, { path: '/x' })).toThrow(/unexpected output/);
+  });
+});
+
+// Runs the real command through the local sh on fresh files: the command and the parser agree end to end.
+const gnuStat = spawnSync('stat', ['--version'], { encoding: 'utf8' }).stdout?.includes('GNU coreutils') ?? false;
+if (!gnuStat) console.warn('skipping live fileState round trip: GNU coreutils stat not found');
+describe.skipIf(!gnuStat)('fileState live round trip (local sh)', () => {
+  const base = mkdtempSync(join(tmpdir(), 'rig-files-'));
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+  const run = (arg: FileStateArg) => {
+    const r = spawnSync('sh', ['-c', fileState.command(arg)], { encoding: 'utf8' });
+    return fileState.parse({ stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 }, arg);
+  };
+
+  it('handles names starting with a dash, with $ and backticks', () => {
+    const p = join(base, "-n $HOME `id` 'x'");
+    writeFileSync(p, 'héllo\n');
+    const s = run({ path: p, content: true });
+    expect(s).toMatchObject({ exists: true, type: 'file', size: 7 });
+    expect(s.exists && new TextDecoder().decode(s.content)).toBe('héllo\n');
+  });
+
+  it('link target with a newline', () => {
+    const p = join(base, 'l');
+    symlinkSync('a\nb', p);
+    expect(run({ path: p })).toMatchObject({ type: 'link', linkTarget: 'a\nb' });
+  });
+});
