@@ -1,0 +1,109 @@
+/** Ansible-like text for banners and task results, shared by the plain and listr reporters. */
+import type { TaskInfo, TaskResult } from '../core/result.ts';
+import type { Palette } from './colors.ts';
+import { diffLines } from './diff-text.ts';
+
+/** What the runner puts in `msg` of a task with `noLog`; reporters then show no output, commands or diff. */
+export const NO_LOG_MSG = '(output hidden: noLog)';
+
+/** Whether a result belongs to a noLog task (the runner replaced its msg). */
+export function isNoLog(r: TaskResult): boolean {
+  return r.msg === NO_LOG_MSG;
+}
+
+/** Ansible's banner: the message padded with stars to 80 columns (at least 3 stars). */
+export function banner(msg: string): string {
+  return `${msg} ${'*'.repeat(Math.max(79 - msg.length, 3))}`;
+}
+
+/** `role : name` like Ansible's task header. */
+export function taskLabel(task: TaskInfo): string {
+  return task.role ? `${task.role} : ${task.name}` : task.name;
+}
+
+/** `TASK [role : name]` or `RUNNING HANDLER [role : name]`. */
+export function taskHeading(task: TaskInfo): string {
+  return `${task.handler ? 'RUNNING HANDLER' : 'TASK'} [${taskLabel(task)}]`;
+}
+
+/** What to show per result. */
+export interface DetailOptions {
+  readonly verbose: boolean;
+  readonly diff: boolean;
+  readonly colors: Palette;
+}
+
+/** Marker after a predicted change: handlers "would run", other tasks are "predicted". */
+function predictedMark(r: TaskResult, handler: boolean): string {
+  if (!r.predicted) return '';
+  return handler ? ' (would run)' : ' (predicted)';
+}
+
+/** The status line(s) of one result, Ansible style (`ok: [h]`, `fatal: [h]: FAILED! => msg`, `...ignoring`). */
+export function statusLines(r: TaskResult, handler: boolean, opts: DetailOptions, label?: string): string[] {
+  const c = opts.colors;
+  const at = label ? `[${r.host}] (${label})` : `[${r.host}]`;
+  const tail = opts.verbose && r.msg ? ` => ${r.msg}` : '';
+  switch (r.status) {
+    case 'ok':
+      return [c.ok(`ok: ${at}${tail}`)];
+    case 'changed':
+      return [c.changed(`changed: ${at}${predictedMark(r, handler)}${tail}`)];
+    case 'skipped':
+      return [c.skip(`skipping: ${at}${tail}`)];
+    case 'unreachable':
+      return [c.unreachable(`fatal: ${at}: UNREACHABLE! => ${r.msg ?? 'host unreachable'}`)];
+    case 'failed': {
+      const word = label ? 'failed' : 'fatal';
+      const lines = [c.error(`${word}: ${at}: FAILED! => ${r.msg ?? 'task failed'}`)];
+      if (r.ignored) lines.push(c.skip('...ignoring'));
+      return lines;
+    }
+  }
+}
+
+/** Indent each line of a block of command output. */
+function block(title: string, text: string, indent: string): string[] {
+  const body = text.replace(/\n$/, '').split('\n');
+  return [`${indent}${title}:`, ...body.map((l) => `${indent}  ${l}`)];
+}
+
+/** -v details (changes, commands, rc, stdout, stderr); failures always show rc/stdout/stderr. */
+export function detailLines(r: TaskResult, opts: DetailOptions): string[] {
+  if (isNoLog(r)) return [];
+  const out: string[] = [];
+  const ind = '    ';
+  if (opts.verbose) {
+    for (const ch of r.changes ?? []) out.push(opts.colors.dim(`${ind}~ ${ch}`));
+    for (const cmd of r.commands ?? []) out.push(opts.colors.dim(`${ind}$ ${cmd}`));
+  }
+  if (opts.verbose || r.status === 'failed') {
+    if (r.rc !== undefined) out.push(`${ind}rc: ${r.rc}`);
+    if (r.stdout) out.push(...block('stdout', r.stdout, ind));
+    if (r.stderr) out.push(...block('stderr', r.stderr, ind));
+  }
+  return out;
+}
+
+/**
+ * Every line one result prints: per-item lines of loops, the diff (before the status line, as Ansible does), the
+ * status line, then details. Strings are not yet redacted: callers redact at write time.
+ */
+export function resultLines(r: TaskResult, task: TaskInfo, opts: DetailOptions): string[] {
+  const lines: string[] = [];
+  const hidden = isNoLog(r);
+  const items = r.items ?? [];
+  if (!hidden) {
+    items.forEach((item, i) => {
+      const label = `item ${i + 1}/${items.length}`;
+      if (opts.diff) for (const d of item.diff ?? []) lines.push(...diffLines(d, opts.colors));
+      lines.push(...statusLines({ ...item, host: r.host }, task.handler, opts, label));
+      lines.push(...detailLines(item, opts));
+    });
+    if (opts.diff) for (const d of r.diff ?? []) lines.push(...diffLines(d, opts.colors));
+  }
+  // noLog: say why there is nothing to see when the user asked to see output or diffs
+  lines.push(...statusLines(r, task.handler, { ...opts, verbose: opts.verbose || (hidden && opts.diff) }));
+  lines.push(...detailLines(r, opts));
+  return lines;
+}

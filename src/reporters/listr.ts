@@ -1,0 +1,248 @@
+/** Live listr2 tree on a TTY (the only file importing listr2): one Listr per task, bridged from synchronous events. */
+import { Listr, ListrLogger, ProcessOutput } from 'listr2';
+import type { PlayInfo, Reporter, RunSummary, TaskInfo, TaskResult, TaskStatus } from '../core/result.ts';
+import { redact } from '../core/secret.ts';
+import { palette, type Palette } from './colors.ts';
+import { banner, resultLines, statusLines, taskHeading } from './format.ts';
+import type { TextReporterOptions } from './plain.ts';
+import { printRecap } from './recap.ts';
+
+/** listr2 renderers: 'default' is the live tree; the others print events line by line. */
+export type ListrRendererName = 'default' | 'simple' | 'verbose' | 'test' | 'silent';
+
+/** Options of ListrReporter. */
+export interface ListrReporterOptions extends TextReporterOptions {
+  /** @default 'default' when `out` is a TTY, else 'simple' */
+  readonly renderer?: ListrRendererName;
+  /** Above this many hosts a task shows live counts and the running hosts instead of one row per host. @default 12 */
+  readonly maxHostRows?: number;
+}
+
+interface Deferred<T> {
+  readonly promise: Promise<T>;
+  resolve(value: T): void;
+  settled: boolean;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  const d: Deferred<T> = {
+    promise,
+    settled: false,
+    resolve(v) {
+      if (d.settled) return;
+      d.settled = true;
+      resolve(v);
+    },
+  };
+  return d;
+}
+
+/** State of the task currently shown. */
+interface Current {
+  readonly task: TaskInfo;
+  readonly hosts: readonly string[];
+  readonly slots: Map<string, Deferred<TaskResult | undefined>>;
+  readonly results: TaskResult[];
+  /** -v lines and unreachable messages printed below the collapsed task line. */
+  readonly notes: string[];
+  /** Refreshes the compact view (many hosts) after each result. */
+  refresh?: () => void;
+}
+
+const ORDER: readonly TaskStatus[] = ['ok', 'changed', 'unreachable', 'failed', 'skipped'];
+
+/**
+ * A listr2 tree per play: the current task with one row per host (spinner → ok/changed/failed/skipped), finished
+ * tasks collapsed to one line with counts. Tasks of more than `maxHostRows` hosts show live counts and the hosts still
+ * running instead. Diffs, failures and -v output are printed under the collapsed task line once the task finished.
+ */
+export class ListrReporter implements Reporter {
+  private readonly colors: Palette;
+  private readonly renderer: ListrRendererName;
+  private readonly maxHostRows: number;
+  private readonly logger: ListrLogger;
+  /** Listr runs and plain writes are chained, so two trees never render at once. */
+  private chain: Promise<void> = Promise.resolve();
+  private current: Current | undefined;
+
+  constructor(private readonly opts: ListrReporterOptions) {
+    this.colors = palette(opts.color);
+    const tty = (opts.out as { isTTY?: boolean }).isTTY === true;
+    this.renderer = opts.renderer ?? (tty ? 'default' : 'simple');
+    this.maxHostRows = opts.maxHostRows ?? 12;
+    // listr2 types its streams as tty.WriteStream; only the 'default' renderer uses TTY methods, and it is only chosen for a TTY
+    const stream = opts.out as NodeJS.WriteStream;
+    this.logger = new ListrLogger({ processOutput: new ProcessOutput(stream, stream), useIcons: this.renderer !== 'test' });
+  }
+
+  onPlayStart(play: PlayInfo): void {
+    this.finish();
+    this.print(['', banner(`PLAY [${play.name}]`)]);
+  }
+
+  onTaskStart(task: TaskInfo, hosts: readonly string[]): void {
+    this.finish();
+    const cur: Current = { task, hosts, slots: new Map(), results: [], notes: [] };
+    for (const h of hosts) cur.slots.set(h, deferred());
+    this.current = cur;
+    if (hosts.length === 0) return;
+    const listr = this.build(cur);
+    this.chain = this.chain
+      .then(() => listr.run())
+      .then(() => undefined)
+      .then(() => this.printDetails(cur));
+  }
+
+  onTaskEnd(task: TaskInfo, result: TaskResult): void {
+    const cur = this.current;
+    if (!cur || cur.task.id !== task.id) {
+      // a result without onTaskStart: show it as plain lines
+      this.finish();
+      this.print(['', banner(taskHeading(task)), ...resultLines(result, task, this.detail())]);
+      return;
+    }
+    cur.results.push(result);
+    cur.slots.get(result.host)?.resolve(result);
+    cur.refresh?.();
+  }
+
+  onHostUnreachable(host: string, error: string): void {
+    const r: TaskResult = { status: 'unreachable', host, task: '', definedAt: '', msg: error, durationMs: 0, execs: 0 };
+    const line = statusLines(r, false, this.detail());
+    if (this.current && !this.current.slots.get(host)?.settled) this.current.notes.push(...line);
+    else if (!this.current) this.print(line);
+  }
+
+  onLog(host: string, line: string): void {
+    if (!this.opts.verbose) return;
+    const text = this.colors.dim(`<${host}> ${line}`);
+    if (this.current) this.current.notes.push(text);
+    else this.print([text]);
+  }
+
+  async onRunEnd(summary: RunSummary): Promise<void> {
+    this.finish();
+    await this.chain;
+    printRecap(summary, this.opts.out, this.opts.color);
+  }
+
+  /** Close the current task: hosts that never reported a result are shown as such. */
+  private finish(): void {
+    const cur = this.current;
+    if (!cur) return;
+    for (const slot of cur.slots.values()) slot.resolve(undefined);
+    this.current = undefined;
+  }
+
+  private build(cur: Current): Listr {
+    const title = redact(taskHeading(cur.task));
+    const all = Promise.all([...cur.slots.values()].map((s) => s.promise));
+    const compact = cur.hosts.length > this.maxHostRows;
+    const root = new Listr(
+      [
+        {
+          title,
+          rendererOptions: { outputBar: 1, persistentOutput: false },
+          task: async (_ctx, t) => {
+            void all.then(() => (t.title = redact(`${taskHeading(cur.task)}  ${this.counts(cur.results)}`)));
+            if (compact) {
+              cur.refresh = () => {
+                t.title = redact(`${taskHeading(cur.task)}  (${cur.results.length}/${cur.hosts.length}) ${this.counts(cur.results)}`);
+                t.output = redact(this.running(cur));
+              };
+              cur.refresh();
+              await all;
+              return;
+            }
+            return t.newListr(
+              cur.hosts.map((host) => ({
+                title: redact(host),
+                task: async (_c: unknown, h: { title: string; skip(msg?: string): void }) => {
+                  const r = await (cur.slots.get(host) as Deferred<TaskResult | undefined>).promise;
+                  this.settleRow(host, r, h);
+                },
+              })),
+              { concurrent: true, exitOnError: false },
+            );
+          },
+        },
+      ],
+      {
+        renderer: this.renderer,
+        fallbackRenderer: this.renderer === 'default' ? 'simple' : this.renderer,
+        rendererOptions: { logger: this.logger },
+        fallbackRendererOptions: { logger: this.logger },
+        registerSignalListeners: false,
+        exitOnError: false,
+      },
+    );
+    return root as unknown as Listr;
+  }
+
+  /** Final look of one host row; failures throw so listr2 marks the row failed (red cross, message kept). */
+  private settleRow(host: string, r: TaskResult | undefined, h: { title: string; skip(msg?: string): void }): void {
+    if (!r) {
+      h.skip(redact(`${host}: no result`));
+      return;
+    }
+    const line = redact(statusLines(r, this.current?.task.handler ?? false, { ...this.detail(), verbose: false })[0] ?? '');
+    if (r.status === 'skipped') {
+      h.title = line;
+      h.skip(line);
+      return;
+    }
+    if ((r.status === 'failed' && !r.ignored) || r.status === 'unreachable') {
+      h.title = line;
+      throw new Error(line);
+    }
+    h.title = r.ignored ? `${line} ${this.colors.skip('...ignoring')}` : line;
+  }
+
+  /** `ok=3 changed=1 failed=1` for the statuses seen, colored like the recap. */
+  private counts(results: readonly TaskResult[]): string {
+    const c = this.colors;
+    const paint = { ok: c.ok, changed: c.changed, unreachable: c.unreachable, failed: c.error, skipped: c.skip };
+    return ORDER.map((s) => [s, results.filter((r) => r.status === s).length] as const)
+      .filter(([, n]) => n > 0)
+      .map(([s, n]) => paint[s](`${s}=${n}`))
+      .join(' ');
+  }
+
+  /** `running: web07, web08, … (+38)` for the compact view. */
+  private running(cur: Current): string {
+    const waiting = cur.hosts.filter((h) => !cur.slots.get(h)?.settled);
+    if (waiting.length === 0) return '';
+    const shown = waiting.slice(0, 8).join(', ');
+    return `running: ${shown}${waiting.length > 8 ? `, … (+${waiting.length - 8})` : ''}`;
+  }
+
+  /** After the task's tree collapsed: diffs, failures and -v output, exactly as the plain reporter prints them. */
+  private printDetails(cur: Current): void {
+    const opts = this.detail();
+    const lines: string[] = [];
+    for (const r of cur.results) {
+      const hasDiff = opts.diff && (r.diff?.length || r.items?.some((i) => i.diff?.length));
+      if (opts.verbose || hasDiff || r.status === 'failed' || r.status === 'unreachable' || r.items?.length) {
+        lines.push(...resultLines(r, cur.task, opts));
+      }
+    }
+    lines.push(...cur.notes);
+    if (lines.length > 0) this.write(lines);
+  }
+
+  private detail() {
+    return { verbose: this.opts.verbose, diff: this.opts.diff, colors: this.colors };
+  }
+
+  /** Queue plain lines behind any running tree. */
+  private print(lines: readonly string[]): void {
+    this.chain = this.chain.then(() => this.write(lines));
+  }
+
+  /** Every line leaving this reporter outside listr2 titles is redacted here. */
+  private write(lines: readonly string[]): void {
+    this.opts.out.write(redact(lines.join('\n')) + '\n');
+  }
+}

@@ -1,0 +1,72 @@
+/** Line-oriented, Ansible-like output for non-TTY streams (CI logs, pipes). */
+import type { PlayInfo, Reporter, RunSummary, TaskInfo, TaskResult } from '../core/result.ts';
+import { redact } from '../core/secret.ts';
+import { palette, type Palette } from './colors.ts';
+import { banner, resultLines, statusLines, taskHeading } from './format.ts';
+import { printRecap } from './recap.ts';
+
+/** Options of PlainReporter and ListrReporter. */
+export interface TextReporterOptions {
+  readonly out: NodeJS.WritableStream;
+  /** -v: commands each task ran, their rc/stdout/stderr, and onLog lines. */
+  readonly verbose: boolean;
+  /** --diff: unified diffs of `result.diff`. */
+  readonly diff: boolean;
+  readonly color: boolean;
+}
+
+/** Ansible-like plain lines: PLAY/TASK banners, one status line per host, recap at the end. */
+export class PlainReporter implements Reporter {
+  private readonly colors: Palette;
+  private current: TaskInfo | undefined;
+  /** Hosts already reported unreachable since the last banner (onHostUnreachable and a result may both arrive). */
+  private unreachableShown = new Set<string>();
+
+  constructor(private readonly opts: TextReporterOptions) {
+    this.colors = palette(opts.color);
+  }
+
+  onPlayStart(play: PlayInfo): void {
+    this.current = undefined;
+    this.unreachableShown.clear();
+    this.write(['', banner(`PLAY [${play.name}]`)]);
+  }
+
+  onTaskStart(task: TaskInfo): void {
+    this.heading(task);
+  }
+
+  onTaskEnd(task: TaskInfo, result: TaskResult): void {
+    // a result without its onTaskStart (or after another task's) still gets a heading
+    if (this.current?.id !== task.id) this.heading(task);
+    if (result.status === 'unreachable' && this.unreachableShown.has(result.host)) return;
+    if (result.status === 'unreachable') this.unreachableShown.add(result.host);
+    this.write(resultLines(result, task, { verbose: this.opts.verbose, diff: this.opts.diff, colors: this.colors }));
+  }
+
+  onHostUnreachable(host: string, error: string): void {
+    if (this.unreachableShown.has(host)) return;
+    this.unreachableShown.add(host);
+    const r: TaskResult = { status: 'unreachable', host, task: '', definedAt: '', msg: error, durationMs: 0, execs: 0 };
+    this.write(statusLines(r, false, { verbose: false, diff: false, colors: this.colors }));
+  }
+
+  onLog(host: string, line: string): void {
+    if (this.opts.verbose) this.write([this.colors.dim(`<${host}> ${line}`)]);
+  }
+
+  onRunEnd(summary: RunSummary): void {
+    printRecap(summary, this.opts.out, this.opts.color);
+  }
+
+  private heading(task: TaskInfo): void {
+    this.current = task;
+    this.unreachableShown.clear();
+    this.write(['', banner(taskHeading(task))]);
+  }
+
+  /** Every line leaving this reporter is redacted here. */
+  private write(lines: readonly string[]): void {
+    if (lines.length > 0) this.opts.out.write(redact(lines.join('\n')) + '\n');
+  }
+}
