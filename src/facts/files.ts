@@ -153,3 +153,36 @@ function parse(out: ExecOutput, arg: FileStateArg): FileState {
 
 /** One path's state: `stat` (lstat unless `follow`), sha256 of regular files, link target, optional content. */
 export const fileState: Fact<FileState, FileStateArg> = { name: 'files.state', command, parse };
+
+/** Argument of `treeDrift`: the attributes every entry under `path` should have. */
+export interface TreeDriftArg {
+  readonly path: string;
+  /** 4-digit octal mode; symlinks are not compared (their mode is meaningless on Linux). */
+  readonly mode?: string;
+  readonly owner?: string;
+  readonly group?: string;
+}
+
+// GNU find: stop at the first entry that differs. A missing directory has no drift (it will be created empty).
+function treeDriftCommand(arg: TreeDriftArg): string {
+  const tests = [
+    ...(arg.owner !== undefined ? [sh`! -user ${arg.owner}`.text] : []),
+    ...(arg.group !== undefined ? [sh`! -group ${arg.group}`.text] : []),
+    ...(arg.mode !== undefined ? [sh`\\( ! -type l ! -perm ${arg.mode} \\)`.text] : []),
+  ];
+  const expr = tests.length > 0 ? tests.join(' -o ') : '-false';
+  return sh`(p=${arg.path}; if [ -d "$p" ]; then LC_ALL=C find "$p" \\( `.text + expr + ` \\) -printf 'drift\\n' -quit 2>&1; echo "rc $?"; else echo 'rc 0'; fi)`;
+}
+
+function parseTreeDrift(out: ExecOutput, arg: TreeDriftArg): boolean {
+  const lines = out.stdout.split('\n').filter((l) => l !== '');
+  const rc = lines.at(-1);
+  if (rc !== 'rc 0') {
+    const why = lines.filter((l) => !l.startsWith('rc ')).join('; ') || out.stderr.trim() || `unexpected output ${JSON.stringify(out.stdout)}`;
+    throw new Error(`cannot check attributes under ${arg.path}: ${why}`);
+  }
+  return lines.includes('drift');
+}
+
+/** Whether anything under a directory (itself included) differs from the wanted owner/group/mode (for `recurse`). */
+export const treeDrift: Fact<boolean, TreeDriftArg> = { name: 'files.treeDrift', command: treeDriftCommand, parse: parseTreeDrift };

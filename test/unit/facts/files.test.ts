@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ExecOutput } from '../../../src/core/fact.ts';
-import { fileState, FileStateError, type FileStateArg } from '../../../src/facts/files.ts';
+import { fileState, FileStateError, treeDrift, type FileStateArg, type TreeDriftArg } from '../../../src/facts/files.ts';
 
 interface Capture extends ExecOutput {
   readonly arg: FileStateArg;
@@ -21,7 +21,7 @@ const parseFixture = (name: string) => {
 
 describe('fileState command', () => {
   it('is deterministic and matches the command the fixtures were captured with', () => {
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.json') && !n.startsWith('tree-'))) {
       const f = fixture(name.replace(/\.json$/, ''));
       expect(fileState.command(f.arg), name).toBe(f.command);
       expect(fileState.command(f.arg)).toBe(fileState.command({ ...f.arg }));
@@ -129,6 +129,22 @@ describe('fileState parse (captured output)', () => {
 
   it('garbage output throws', () => {
     expect(() => fileState.parse({ stdout: 'bash: stat: not found\n', stderr: '', code: 0 }, { path: '/x' })).toThrow(/unexpected output/);
+  });
+});
+
+describe('treeDrift (captured output)', () => {
+  const parseTree = (name: string) => {
+    const f = JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8')) as ExecOutput & { arg: TreeDriftArg; command: string };
+    expect(treeDrift.command(f.arg)).toBe(f.command);
+    return treeDrift.parse(f, f.arg);
+  };
+  it('no entry differs', () => expect(parseTree('tree-converged')).toBe(false));
+  it('an entry differs', () => expect(parseTree('tree-drift')).toBe(true));
+  it('a missing directory has no drift (it is created empty)', () => expect(parseTree('tree-missing')).toBe(false));
+  it('an unknown user is an error naming it', () => expect(() => parseTree('tree-unknown-user')).toThrow(/'nosuchuser' is not the name of a known user/));
+  it('quotes owner, group and mode', () => {
+    expect(treeDrift.command({ path: '/srv/a b', owner: "x'y", mode: '0750' })).toContain(`p='/srv/a b'`);
+    expect(treeDrift.command({ path: '/srv', owner: "x'y" })).toContain(`! -user 'x'\\''y'`);
   });
 });
 
