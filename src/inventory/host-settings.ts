@@ -1,0 +1,105 @@
+/** Connection settings of a host from its effective vars (rig_* names win over ansible_* ones), validated. */
+import { homedir } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import type { Problem } from '../core/errors.ts';
+import type { SshSettings } from '../core/host.ts';
+import { secret } from '../core/secret.ts';
+import type { Sourced, SourcedVars } from './inventory-data.ts';
+
+/** Connection-related settings of one host. */
+export interface HostSettings {
+  readonly ssh: SshSettings;
+  readonly become: boolean;
+  readonly becomeUser?: string;
+}
+
+// later names in each list lose: rig's own name first, then Ansible's current name, then its legacy alias
+const NAMES = {
+  address: ['rig_host', 'ansible_host', 'ansible_ssh_host'],
+  port: ['rig_port', 'ansible_port', 'ansible_ssh_port'],
+  user: ['rig_user', 'ansible_user', 'ansible_ssh_user'],
+  identityFiles: ['rig_identity_file', 'ansible_ssh_private_key_file', 'ansible_private_key_file'],
+  knownHostsFile: ['rig_known_hosts_file'],
+  password: ['rig_password', 'ansible_password', 'ansible_ssh_pass'],
+  proxyJump: ['rig_proxy_jump'],
+  become: ['rig_become', 'ansible_become'],
+  becomeUser: ['rig_become_user', 'ansible_become_user'],
+  becomePassword: ['rig_become_password', 'ansible_become_password', 'ansible_become_pass'],
+} as const;
+
+const TRUE = new Set(['yes', 'true', 'on', '1', 'y']);
+const FALSE = new Set(['no', 'false', 'off', '0', 'n', '']);
+
+function pick(vars: SourcedVars, names: readonly string[]): (Sourced & { name: string }) | undefined {
+  for (const name of names) {
+    const v = vars.get(name);
+    if (v !== undefined && v.value !== null && v.value !== undefined) return { ...v, name };
+  }
+  return undefined;
+}
+
+/** Expand `~` and resolve a relative path against the inventory directory. */
+export function resolvePath(p: string, baseDir: string): string {
+  const expanded = p === '~' ? homedir() : p.startsWith('~/') ? resolve(homedir(), p.slice(2)) : p;
+  return isAbsolute(expanded) ? expanded : resolve(baseDir, expanded);
+}
+
+/** Build and validate the connection settings of `host`; problems name the file:line of the offending var. */
+export function hostSettings(host: string, vars: SourcedVars, baseDir: string, problems: Problem[]): HostSettings {
+  const bad = (v: Sourced & { name: string }, expected: string): void => {
+    problems.push({ where: v.where, message: `host "${host}": ${v.name} must be ${expected}, got ${JSON.stringify(v.value)}` });
+  };
+  const str = (names: readonly string[]): string | undefined => {
+    const v = pick(vars, names);
+    if (!v) return undefined;
+    if (typeof v.value === 'string' && v.value.length > 0) return v.value;
+    if (typeof v.value === 'number') return String(v.value);
+    bad(v, 'a non-empty string');
+    return undefined;
+  };
+
+  const address = str(NAMES.address) ?? host;
+  let port = 22;
+  const p = pick(vars, NAMES.port);
+  if (p) {
+    const n = typeof p.value === 'string' && /^\s*\d+\s*$/.test(p.value) ? Number(p.value) : p.value;
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535) port = n;
+    else bad(p, 'a port number 1–65535');
+  }
+  const user = str(NAMES.user);
+  let identityFiles: string[] | undefined;
+  const idf = pick(vars, NAMES.identityFiles);
+  if (idf) {
+    const list = typeof idf.value === 'string' ? [idf.value] : idf.value;
+    if (Array.isArray(list) && list.length > 0 && list.every((x) => typeof x === 'string' && x.length > 0)) {
+      identityFiles = (list as string[]).map((f) => resolvePath(f, baseDir));
+    } else bad(idf, 'a path or a list of paths');
+  }
+  const khf = str(NAMES.knownHostsFile);
+  const password = str(NAMES.password);
+  const proxyJump = str(NAMES.proxyJump);
+  const becomePassword = str(NAMES.becomePassword);
+  if (becomePassword !== undefined) secret(becomePassword);
+
+  let become = false;
+  const b = pick(vars, NAMES.become);
+  if (b) {
+    if (typeof b.value === 'boolean') become = b.value;
+    else if (typeof b.value === 'number' && (b.value === 0 || b.value === 1)) become = b.value === 1;
+    else if (typeof b.value === 'string' && (TRUE.has(b.value.toLowerCase()) || FALSE.has(b.value.toLowerCase()))) {
+      become = TRUE.has(b.value.toLowerCase());
+    } else bad(b, 'a boolean (yes/no/true/false/1/0)');
+  }
+  const becomeUser = str(NAMES.becomeUser);
+
+  const ssh: SshSettings = {
+    address,
+    port,
+    ...(user !== undefined && { user }),
+    ...(identityFiles !== undefined && { identityFiles }),
+    ...(khf !== undefined && { knownHostsFile: resolvePath(khf, baseDir) }),
+    ...(password !== undefined && { password: secret(password) }),
+    ...(proxyJump !== undefined && { proxyJump }),
+  };
+  return { ssh, become, ...(becomeUser !== undefined && { becomeUser }) };
+}

@@ -1,0 +1,142 @@
+/** loadInventory: read an Ansible-format YAML inventory (directory or file), resolve vars, validate, build hosts. */
+import { readdir, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { ValidationError, type Problem } from '../core/errors.ts';
+import type { Host } from '../core/host.ts';
+import { hostSettings } from './host-settings.ts';
+import { InventoryData, type SourcedVars } from './inventory-data.ts';
+import { effectiveVars, plain } from './precedence.ts';
+import type { Group, Inventory } from './types.ts';
+import { findVarsFiles, loadVarsFiles, varsFileNames } from './vars-files.ts';
+import { readYamlInventory } from './yaml-inventory.ts';
+import { readYaml } from './yaml-source.ts';
+
+const YAML_EXTS = ['.yml', '.yaml', '.json'];
+// what Ansible skips when a directory is the inventory source (IGNORED_ALWAYS + INVENTORY_IGNORE_EXTS)
+const IGNORED = /^\.|^host_vars$|^group_vars$|^vars_plugins$|(\.pyc|\.pyo|\.swp|\.bak|~|\.rpm|\.md|\.txt|\.rst|\.orig|\.cfg|\.retry)$/;
+
+async function isDir(p: string): Promise<boolean | undefined> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Inventory files of a directory source, in Ansible's order (sorted, recursing into subdirectories). */
+async function inventoryFiles(dir: string, problems: Problem[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of (await readdir(dir)).sort()) {
+    if (IGNORED.test(entry)) continue;
+    const full = join(dir, entry);
+    if (await isDir(full)) out.push(...(await inventoryFiles(full, problems)));
+    else if (YAML_EXTS.some((e) => entry.endsWith(e))) out.push(full);
+    else {
+      problems.push({
+        where: full,
+        message: 'not a YAML inventory file (rig reads the YAML inventory format only)',
+        hint: 'convert an INI inventory with `ansible-inventory -i FILE --list -y > hosts.yml`, or move the file out of the inventory directory',
+      });
+    }
+  }
+  return out;
+}
+
+/** Load an inventory; every problem found is collected into one ValidationError. */
+export async function loadInventory(path: string): Promise<Inventory> {
+  const source = resolve(path);
+  const problems: Problem[] = [];
+  const dirSource = await isDir(source);
+  if (dirSource === undefined) throw new ValidationError({ where: path, message: 'inventory not found', hint: 'pass -i DIR (with hosts.yml) or -i FILE.yml' });
+  const baseDir = dirSource ? source : dirname(source);
+  // messages name files as the user wrote the -i path
+  const shownBase = dirSource ? path : dirname(path);
+  const shown = (abs: string): string => (abs === source ? path : join(shownBase, relative(baseDir, abs)));
+  const files = dirSource ? await inventoryFiles(source, problems) : [source];
+  if (dirSource && files.length === 0 && problems.length === 0) {
+    problems.push({ where: path, message: 'no inventory file in this directory', hint: 'add hosts.yml (Ansible YAML format: all: { hosts: ..., children: ... })' });
+  }
+
+  const inv = new InventoryData(path);
+  for (const file of files) {
+    const parsed = await readYaml(file, shown(file));
+    problems.push(...parsed.problems);
+    if (parsed.root || parsed.problems.length === 0) readYamlInventory(inv, parsed.root, shown(file));
+  }
+  inv.reconcile();
+  problems.push(...inv.problems);
+  for (const name of inv.hosts.keys()) {
+    const g = inv.groups.get(name);
+    if (g) {
+      problems.push({
+        where: g.definedAt,
+        message: `"${name}" is both a host (${inv.hosts.get(name)!.definedAt}) and a group`,
+        hint: 'rename one of them: patterns like --limit would be ambiguous (Ansible picks the group and only warns)',
+      });
+    }
+  }
+
+  // group_vars/ and host_vars/ next to the inventory
+  const warnings: Problem[] = [];
+  const filesVars = async (sub: 'group_vars' | 'host_vars', names: Iterable<string>): Promise<Map<string, SourcedVars>> => {
+    const dir = join(baseDir, sub);
+    const out = new Map<string, SourcedVars>();
+    for (const n of names) out.set(n, await loadVarsFiles(await findVarsFiles(dir, n), problems, shown));
+    for (const n of await varsFileNames(dir)) {
+      if (!out.has(n)) warnings.push({ where: join(shownBase, sub, n), message: `no ${sub === 'group_vars' ? 'group' : 'host'} named "${n}" in the inventory: these vars are ignored` });
+    }
+    return out;
+  };
+  const groupFiles = await filesVars('group_vars', inv.groups.keys());
+  const hostFiles = await filesVars('host_vars', inv.hosts.keys());
+
+  const depth = inv.depths();
+  const groupNames = [...inv.groups.keys()];
+  const hosts: Host[] = [];
+  for (const h of inv.hosts.values()) {
+    const mine = inv.groupsOf(h.name);
+    const vars = effectiveVars({
+      all: inv.groups.get('all')!,
+      groups: [...mine].filter((g) => g !== 'all').map((g) => inv.groups.get(g)!),
+      depth,
+      groupFiles: (g) => groupFiles.get(g) ?? new Map(),
+      hostInline: h.vars,
+      hostFiles: hostFiles.get(h.name) ?? new Map(),
+    });
+    const settings = hostSettings(h.name, vars, baseDir, problems);
+    hosts.push({ name: h.name, groups: groupNames.filter((g) => g === 'all' || mine.has(g)), vars: plain(vars), ...settings });
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+
+  const groups = new Map<string, Group>();
+  for (const g of inv.groups.values()) {
+    const own: SourcedVars = new Map([...g.vars, ...(groupFiles.get(g.name) ?? [])]);
+    groups.set(g.name, { name: g.name, hosts: [...g.hosts], children: [...g.children], vars: plain(own), definedAt: g.definedAt });
+  }
+  return makeInventory(source, hosts, groups, warnings);
+}
+
+function makeInventory(source: string, hosts: Host[], groups: Map<string, Group>, warnings: Problem[]): Inventory {
+  const byName = new Map(hosts.map((h) => [h.name, h]));
+  const order = new Map(hosts.map((h, i) => [h.name, i]));
+  const cache = new Map<string, readonly string[]>();
+  const groupHosts = (group: string): readonly string[] => {
+    if (group === 'all') return hosts.map((h) => h.name);
+    const hit = cache.get(group);
+    if (hit) return hit;
+    const found = new Set<string>();
+    const seen = new Set<string>();
+    const walk = (g: string): void => {
+      if (seen.has(g)) return;
+      seen.add(g);
+      const grp = groups.get(g);
+      for (const h of grp?.hosts ?? []) found.add(h);
+      for (const c of grp?.children ?? []) walk(c);
+    };
+    walk(group);
+    const list = [...found].sort((a, b) => order.get(a)! - order.get(b)!);
+    cache.set(group, list);
+    return list;
+  };
+  return { source, hosts, groups, warnings, host: (name) => byName.get(name), groupHosts };
+}

@@ -1,0 +1,101 @@
+/**
+ * Host patterns (play `hosts:` and --limit) evaluated as Ansible's InventoryManager does: split on `,` (or `:`),
+ * union the plain patterns, then apply `&intersections`, then `!exclusions`. Each pattern is a host name, a group
+ * name, a glob (`web*`), a regex (`~web\d+`), optionally with a subscript (`web[0]`, `web[1:3]`, `web[2:]`).
+ * Differences, on purpose: a pattern matching nothing is an error, not a warning; results (and subscripts) follow
+ * inventory order rather than Ansible's group-walk order; there is no implicit localhost.
+ */
+import { ValidationError, type Problem } from '../core/errors.ts';
+import { globToRegExp } from './fnmatch.ts';
+import { parseAddress } from './host-pattern.ts';
+import type { Inventory } from './types.ts';
+
+/** Split a pattern string as Ansible's split_host_pattern does. */
+export function splitHostPattern(pattern: string): string[] {
+  let parts: string[];
+  if (pattern.includes(',')) parts = pattern.split(',');
+  else {
+    try {
+      parseAddress(pattern);
+      parts = [pattern];
+    } catch {
+      // ':' as separator is legacy Ansible syntax; brackets keep ranges like web[1:2] whole
+      parts = pattern.match(/(?:[^\s:[\]]|\[[^\]]*\])+/g) ?? [];
+    }
+  }
+  return parts.map((p) => p.trim()).filter((p) => p.length > 0);
+}
+
+/** Plain patterns first, then `&` ones, then `!` ones; only modifiers means "all" plus them. */
+export function orderPatterns(patterns: readonly string[]): string[] {
+  const regular = patterns.filter((p) => p[0] !== '!' && p[0] !== '&');
+  const inter = patterns.filter((p) => p[0] === '&');
+  const excl = patterns.filter((p) => p[0] === '!');
+  return [...(regular.length ? regular : ['all']), ...inter, ...excl];
+}
+
+const SUBSCRIPT = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/;
+
+function splitSubscript(p: string): { expr: string; sub?: [number, number | undefined] } {
+  if (p[0] === '~') return { expr: p };
+  const m = SUBSCRIPT.exec(p);
+  if (!m) return { expr: p };
+  if (m[2] !== undefined) return { expr: m[1]!, sub: [Number(m[2]), undefined] };
+  return { expr: m[1]!, sub: [Number(m[3]), m[5] ? Number(m[5]) : -1] };
+}
+
+function compile(expr: string): RegExp {
+  try {
+    return expr[0] === '~' ? new RegExp(`^(?:${expr.slice(1)})`) : globToRegExp(expr);
+  } catch {
+    throw new ValidationError({ message: `invalid host pattern regex: ${expr}`, hint: 'a pattern starting with ~ is a regular expression' });
+  }
+}
+
+/** Hosts matched by one pattern (without its &/! prefix), or undefined when it matches no host and no group. */
+function matchOne(inv: Inventory, pattern: string): string[] | undefined {
+  const { expr, sub } = splitSubscript(pattern);
+  const re = compile(expr);
+  const found = new Set<string>();
+  const groups = [...inv.groups.keys()].filter((g) => re.test(g));
+  for (const g of groups) for (const h of inv.groupHosts(g)) found.add(h);
+  // a group match hides a host of the same name unless the pattern is a regex or glob, as in Ansible
+  if (groups.length === 0 || expr[0] === '~' || /[.?*[]/.test(expr)) {
+    for (const h of inv.hosts) if (re.test(h.name)) found.add(h.name);
+  }
+  if (found.size === 0 && groups.length === 0 && expr !== 'all') return undefined;
+  const ordered = inv.hosts.map((h) => h.name).filter((h) => found.has(h));
+  if (!sub || ordered.length === 0) return ordered;
+  const [start, end] = sub;
+  if (end === undefined) {
+    const one = ordered.at(start);
+    if (one === undefined) throw new ValidationError({ message: `no host at index ${start} of "${expr}" (it has ${ordered.length})` });
+    return [one];
+  }
+  return ordered.slice(start, (end === -1 ? ordered.length - 1 : end) + 1);
+}
+
+/** Host names selected by `pattern`, in inventory order; throws ValidationError naming every pattern that matches nothing. */
+export function selectHosts(inv: Inventory, pattern: string): readonly string[] {
+  const problems: Problem[] = [];
+  let selected: string[] = [];
+  for (const p of orderPatterns(splitHostPattern(pattern))) {
+    const bare = p[0] === '!' || p[0] === '&' ? p.slice(1) : p;
+    const matched = inv.host(p) ? [p] : matchOne(inv, bare);
+    if (matched === undefined) {
+      problems.push({
+        where: `pattern "${pattern}"`,
+        message: `"${bare}" matches no host and no group`,
+        hint: `groups: ${[...inv.groups.keys()].join(', ')}; use a glob (web*) or a regex (~web\\d+) for partial names`,
+      });
+      continue;
+    }
+    const set = new Set(matched);
+    if (p[0] === '!') selected = selected.filter((h) => !set.has(h));
+    else if (p[0] === '&') selected = selected.filter((h) => set.has(h));
+    else selected = [...new Set([...selected, ...matched])];
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+  const chosen = new Set(selected);
+  return inv.hosts.map((h) => h.name).filter((h) => chosen.has(h));
+}

@@ -1,0 +1,82 @@
+/** group_vars/ and host_vars/ lookup, file by file as Ansible's host_group_vars plugin finds them. */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Problem } from '../core/errors.ts';
+import type { SourcedVars } from './inventory-data.ts';
+import { readYaml } from './yaml-source.ts';
+
+const EXTENSIONS = ['.yml', '.yaml', '.json'];
+
+async function kind(path: string): Promise<'file' | 'dir' | undefined> {
+  try {
+    const s = await stat(path);
+    return s.isDirectory() ? 'dir' : s.isFile() ? 'file' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function extOf(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot) : '';
+}
+
+/** Files for `name` in `dir`: `name` (dir first, then file), `name.yml`, `name.yaml`, `name.json`; the first that exists wins. */
+export async function findVarsFiles(dir: string, name: string): Promise<string[]> {
+  for (const ext of ['', ...EXTENSIONS]) {
+    const full = join(dir, name + ext);
+    const k = await kind(full);
+    if (k === 'dir') return dirVarsFiles(full);
+    if (k === 'file') return [full];
+  }
+  return [];
+}
+
+async function dirVarsFiles(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  // Python sorts by code point; so does a plain sort of ASCII names
+  for (const entry of (await readdir(dir)).sort()) {
+    if (entry.startsWith('.') || entry.endsWith('~')) continue;
+    const full = join(dir, entry);
+    const ext = extOf(entry);
+    const k = await kind(full);
+    if (k === 'dir' && !ext) found.push(...(await dirVarsFiles(full)));
+    else if (k === 'file' && (!ext || EXTENSIONS.includes(ext))) found.push(full);
+  }
+  return found;
+}
+
+/** Names that have vars files under `dir` (to warn about files naming no known host or group). */
+export async function varsFileNames(dir: string): Promise<string[]> {
+  if ((await kind(dir)) !== 'dir') return [];
+  const names = new Set<string>();
+  for (const entry of await readdir(dir)) {
+    if (entry.startsWith('.') || entry.endsWith('~')) continue;
+    const ext = extOf(entry);
+    names.add(EXTENSIONS.includes(ext) ? entry.slice(0, -ext.length) : entry);
+  }
+  return [...names];
+}
+
+/** Load and merge (later file wins per key) the vars files of one host or group. */
+export async function loadVarsFiles(files: readonly string[], problems: Problem[], shown: (file: string) => string): Promise<SourcedVars> {
+  const vars: SourcedVars = new Map();
+  for (const file of files) {
+    const parsed = await readYaml(file, shown(file));
+    problems.push(...parsed.problems);
+    const root = parsed.root;
+    if (!root || root.value === null) continue;
+    if (root.kind !== 'map') {
+      problems.push({ where: root.where, message: `a vars file must be a mapping of variable names to values, got a ${root.kind}` });
+      continue;
+    }
+    for (const e of root.entries) {
+      if (typeof e.key !== 'string') {
+        problems.push({ where: e.where, message: `variable name must be a string, got ${JSON.stringify(e.key)}` });
+        continue;
+      }
+      vars.set(e.key, { value: e.node.value, where: e.where });
+    }
+  }
+  return vars;
+}
