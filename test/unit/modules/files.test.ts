@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { readCommand } from '../../../src/core/fact.ts';
+import { attrChanges, directoryModule, fileModule, linkModule, normalizeMode, type FileArgs, type FileModuleState } from '../../../src/modules/files.ts';
+import { absent, directory, planContext, regular, symlink } from '../../fixtures/facts/files/plan-context.ts';
+
+const ctx = planContext();
+const plan = (args: FileArgs, state: FileModuleState) => fileModule.plan(args, state, ctx);
+const commands = (args: FileArgs, state: FileModuleState) => plan(args, state).changes.map((c) => (c.kind === 'exec' ? c.command : c.kind));
+
+describe('normalizeMode', () => {
+  it('accepts octal strings and numbers, rejects the rest', () => {
+    expect(normalizeMode('644')).toBe('0644');
+    expect(normalizeMode('2755')).toBe('2755');
+    expect(normalizeMode(0o640)).toBe('0640');
+    expect(normalizeMode('u=rw')).toBeUndefined();
+    expect(normalizeMode('0888')).toBeUndefined();
+    expect(normalizeMode(0o17777)).toBeUndefined();
+  });
+});
+
+describe('file module validate', () => {
+  const v = (a: FileArgs) => fileModule.validate!(a);
+  it('valid args have no problems', () => expect(v({ path: '/etc/x', state: 'directory', mode: '0755', owner: 'root' })).toEqual([]));
+  it('relative paths, bad modes, link without src, misplaced options', () => {
+    expect(v({ path: 'etc/x' })).toEqual([`path must be an absolute path, got "etc/x"`]);
+    expect(v({ path: '/x', mode: 'rwx' })[0]).toMatch(/mode "rwx" is not an octal mode/);
+    expect(v({ path: '/x', state: 'link' })).toEqual([`state 'link' needs src (the link target)`]);
+    expect(v({ path: '/x', recurse: true })).toEqual([`recurse is only used with state 'directory'`]);
+    expect(v({ path: '/x', owner: 'a:b' })).toEqual([`owner must be a non-empty name or id without ':'`]);
+  });
+});
+
+describe('file module probe', () => {
+  it('follows links for file/directory/touch, not for link/absent; tree drift only with recurse', () => {
+    const p = (a: FileArgs) => fileModule.probe(a, ctx);
+    expect(p({ path: '/x', state: 'directory' }).file.arg).toEqual({ path: '/x', follow: true });
+    expect(p({ path: '/x', state: 'link', src: '/y' }).file.arg).toEqual({ path: '/x', follow: false });
+    expect(p({ path: '/x', state: 'directory' }).drift).toBeUndefined();
+    const r = p({ path: '/x', state: 'directory', recurse: true, owner: 'app', mode: '750' });
+    expect(r.drift?.arg).toEqual({ path: '/x', owner: 'app', mode: '0750' });
+    expect(readCommand(r.drift!)).toContain('find "$p"');
+  });
+});
+
+describe('state: directory', () => {
+  const args: FileArgs = { path: '/srv/app data', state: 'directory', mode: '0750', owner: 'app', group: 'app' };
+  it('missing → mkdir -p, chmod, chown', () => {
+    expect(commands(args, { file: absent(args.path) })).toEqual([`mkdir -p -- '/srv/app data'`, `chmod 0750 -- '/srv/app data'`, `chown app:app -- '/srv/app data'`]);
+  });
+  it('converged → no changes', () => {
+    expect(plan(args, { file: directory(args.path, { mode: '0750', owner: 'app', group: 'app', uid: 1000, gid: 1000 }) }).changes).toEqual([]);
+  });
+  it('numeric owner compares with the uid', () => {
+    expect(plan({ path: '/d', state: 'directory', owner: '1000' }, { file: directory('/d', { owner: 'app', uid: 1000 }) }).changes).toEqual([]);
+  });
+  it('only mode drift → chmod only, described with the old mode', () => {
+    const p = plan(args, { file: directory(args.path, { mode: '0755', owner: 'app', group: 'app' }) });
+    expect(p.changes).toEqual([{ kind: 'exec', command: `chmod 0750 -- '/srv/app data'`, description: `chmod 0750 /srv/app data (was 0755)` }]);
+  });
+  it('only group drift → chown :group', () => {
+    expect(commands(args, { file: directory(args.path, { mode: '0750', owner: 'app', group: 'root' }) })).toEqual([`chown :app -- '/srv/app data'`]);
+  });
+  it('recurse with drift below → chmod -R / chown -hR; without drift nothing', () => {
+    const a: FileArgs = { ...args, recurse: true };
+    const top = directory(args.path, { mode: '0750', owner: 'app', group: 'app' });
+    expect(commands(a, { file: top, drift: true })).toEqual([`chmod -R 0750 -- '/srv/app data'`, `chown -hR app:app -- '/srv/app data'`]);
+    expect(commands(a, { file: top, drift: false })).toEqual([]);
+  });
+  it('a file in the way fails, nothing applied', () => {
+    expect(plan(args, { file: regular(args.path, 'x') })).toMatchObject({ changes: [], failed: `/srv/app data is a file, not a directory` });
+  });
+  it('directoryModule is the same plan', () => {
+    expect(directoryModule.plan({ path: '/d', mode: '755' }, { file: absent('/d') }, ctx).changes.map((c) => c.description)).toEqual(['create directory /d', 'chmod 0755 /d']);
+  });
+});
+
+describe('state: file / touch / absent', () => {
+  it('file: missing is a failure with a hint', () => {
+    expect(plan({ path: '/f' }, { file: absent('/f') }).failed).toMatch(/does not exist \(use state: 'touch'/);
+  });
+  it('file: attributes only', () => {
+    expect(commands({ path: '/f', mode: 0o600 }, { file: regular('/f', 'x') })).toEqual(['chmod 0600 -- /f']);
+    expect(commands({ path: '/f', mode: '600' }, { file: regular('/f', 'x', { mode: '0600' }) })).toEqual([]);
+  });
+  it('touch: creates when missing, leaves an existing file alone (idempotent)', () => {
+    expect(commands({ path: '/f', state: 'touch', mode: '0640' }, { file: absent('/f') })).toEqual(['touch -- /f', 'chmod 0640 -- /f']);
+    expect(commands({ path: '/f', state: 'touch' }, { file: regular('/f', 'x') })).toEqual([]);
+  });
+  it('absent: rm -rf when present, nothing when missing', () => {
+    expect(commands({ path: "/tmp/it's", state: 'absent' }, { file: directory("/tmp/it's") })).toEqual([`rm -rf -- '/tmp/it'\\''s'`]);
+    expect(commands({ path: '/x', state: 'absent' }, { file: absent('/x') })).toEqual([]);
+  });
+});
+
+describe('state: link', () => {
+  const a: FileArgs = { path: '/etc/nginx/sites-enabled/app', state: 'link', src: '../sites-available/app' };
+  it('missing → ln -sfn', () => {
+    expect(commands(a, { file: absent(a.path) })).toEqual([`ln -sfn -- ../sites-available/app /etc/nginx/sites-enabled/app`]);
+  });
+  it('right target → converged', () => expect(plan(a, { file: symlink(a.path, '../sites-available/app') }).changes).toEqual([]));
+  it('other target → relinked', () => {
+    expect(plan(a, { file: symlink(a.path, '/old') }).changes[0]?.description).toBe('link /etc/nginx/sites-enabled/app -> ../sites-available/app (was a link to /old)');
+  });
+  it('regular file in the way: fails without force, replaced with force', () => {
+    expect(plan(a, { file: regular(a.path, 'x') }).failed).toMatch(/is a file; set force: true/);
+    expect(commands({ ...a, force: true }, { file: regular(a.path, 'x') })).toEqual([`ln -sfn -- ../sites-available/app /etc/nginx/sites-enabled/app`]);
+  });
+  it('a directory is never replaced', () => {
+    expect(plan({ ...a, force: true }, { file: directory(a.path) }).failed).toMatch(/is a directory; remove it first/);
+  });
+  it('owner of the link itself via chown -h', () => {
+    expect(linkModule.plan({ path: '/l', src: '/t', owner: 'app' }, { file: symlink('/l', '/t') }, ctx).changes.map((c) => c.kind === 'exec' && c.command)).toEqual([
+      'chown -h app -- /l',
+    ]);
+  });
+});
+
+describe('attrChanges', () => {
+  it('emits everything asked for when the path is about to be created', () => {
+    expect(attrChanges('/p', { mode: '644', owner: 'a', group: 'b' }, undefined).map((c) => c.command)).toEqual(['chmod 0644 -- /p', 'chown a:b -- /p']);
+  });
+});
