@@ -1,5 +1,5 @@
 /** Live listr2 tree on a TTY (the only file importing listr2): one Listr per task, bridged from synchronous events. */
-import { Listr, ListrLogger, ProcessOutput } from 'listr2';
+import { DefaultRenderer, Listr, ListrLogger, ProcessOutput } from 'listr2';
 import type { PlayInfo, Reporter, RunSummary, TaskInfo, TaskResult, TaskStatus } from '../core/result.ts';
 import { redact } from '../core/secret.ts';
 import { palette, type Palette } from './colors.ts';
@@ -16,6 +16,11 @@ export interface ListrReporterOptions extends TextReporterOptions {
   readonly renderer?: ListrRendererName;
   /** Above this many hosts a task shows live counts and the running hosts instead of one row per host. @default 12 */
   readonly maxHostRows?: number;
+}
+
+/** The live tree, allowed whenever our stream is a TTY (listr2 itself only looks at process.stdout). */
+class StreamTreeRenderer extends DefaultRenderer {
+  static override nonTTY = true;
 }
 
 interface Deferred<T> {
@@ -45,8 +50,10 @@ interface Current {
   readonly hosts: readonly string[];
   readonly slots: Map<string, Deferred<TaskResult | undefined>>;
   readonly results: TaskResult[];
-  /** -v lines and unreachable messages printed below the collapsed task line. */
+  /** -v lines printed below the collapsed task line. */
   readonly notes: string[];
+  /** onHostUnreachable messages of hosts that may never send a result for this task. */
+  readonly unreachable: Map<string, string>;
   /** Refreshes the compact view (many hosts) after each result. */
   refresh?: () => void;
 }
@@ -84,7 +91,7 @@ export class ListrReporter implements Reporter {
 
   onTaskStart(task: TaskInfo, hosts: readonly string[]): void {
     this.finish();
-    const cur: Current = { task, hosts, slots: new Map(), results: [], notes: [] };
+    const cur: Current = { task, hosts, slots: new Map(), results: [], notes: [], unreachable: new Map() };
     for (const h of hosts) cur.slots.set(h, deferred());
     this.current = cur;
     if (hosts.length === 0) return;
@@ -109,10 +116,12 @@ export class ListrReporter implements Reporter {
   }
 
   onHostUnreachable(host: string, error: string): void {
+    if (this.current) {
+      this.current.unreachable.set(host, error);
+      return;
+    }
     const r: TaskResult = { status: 'unreachable', host, task: '', definedAt: '', msg: error, durationMs: 0, execs: 0 };
-    const line = statusLines(r, false, this.detail());
-    if (this.current && !this.current.slots.get(host)?.settled) this.current.notes.push(...line);
-    else if (!this.current) this.print(line);
+    this.print(statusLines(r, false, this.detail()));
   }
 
   onLog(host: string, line: string): void {
@@ -148,11 +157,13 @@ export class ListrReporter implements Reporter {
           task: async (_ctx, t) => {
             void all.then(() => (t.title = redact(`${taskHeading(cur.task)}  ${this.counts(cur.results)}`)));
             if (compact) {
-              cur.refresh = () => {
+              // line renderers would print every refresh: only the live tree gets them
+              if (this.renderer === 'default') cur.refresh = () => {
                 t.title = redact(`${taskHeading(cur.task)}  (${cur.results.length}/${cur.hosts.length}) ${this.counts(cur.results)}`);
-                t.output = redact(this.running(cur));
+                const running = this.running(cur);
+                if (running) t.output = redact(running);
               };
-              cur.refresh();
+              cur.refresh?.();
               await all;
               return;
             }
@@ -161,7 +172,7 @@ export class ListrReporter implements Reporter {
                 title: redact(host),
                 task: async (_c: unknown, h: { title: string; skip(msg?: string): void }) => {
                   const r = await (cur.slots.get(host) as Deferred<TaskResult | undefined>).promise;
-                  this.settleRow(host, r, h);
+                  this.settleRow(cur.task, host, r, h);
                 },
               })),
               { concurrent: true, exitOnError: false },
@@ -170,7 +181,7 @@ export class ListrReporter implements Reporter {
         },
       ],
       {
-        renderer: this.renderer,
+        renderer: this.renderer === 'default' ? StreamTreeRenderer : this.renderer,
         fallbackRenderer: this.renderer === 'default' ? 'simple' : this.renderer,
         rendererOptions: { logger: this.logger },
         fallbackRendererOptions: { logger: this.logger },
@@ -182,21 +193,18 @@ export class ListrReporter implements Reporter {
   }
 
   /** Final look of one host row; failures throw so listr2 marks the row failed (red cross, message kept). */
-  private settleRow(host: string, r: TaskResult | undefined, h: { title: string; skip(msg?: string): void }): void {
+  private settleRow(task: TaskInfo, host: string, r: TaskResult | undefined, h: { title: string; skip(msg?: string): void }): void {
     if (!r) {
       h.skip(redact(`${host}: no result`));
       return;
     }
-    const line = redact(statusLines(r, this.current?.task.handler ?? false, { ...this.detail(), verbose: false })[0] ?? '');
+    const line = redact(statusLines(r, task.handler, { ...this.detail(), verbose: false })[0] ?? '');
+    // the live tree shows the message instead of the title for skips and failures; line renderers show both
     if (r.status === 'skipped') {
-      h.title = line;
       h.skip(line);
       return;
     }
-    if ((r.status === 'failed' && !r.ignored) || r.status === 'unreachable') {
-      h.title = line;
-      throw new Error(line);
-    }
+    if ((r.status === 'failed' && !r.ignored) || r.status === 'unreachable') throw new Error(line);
     h.title = r.ignored ? `${line} ${this.colors.skip('...ignoring')}` : line;
   }
 
@@ -214,8 +222,8 @@ export class ListrReporter implements Reporter {
   private running(cur: Current): string {
     const waiting = cur.hosts.filter((h) => !cur.slots.get(h)?.settled);
     if (waiting.length === 0) return '';
-    const shown = waiting.slice(0, 8).join(', ');
-    return `running: ${shown}${waiting.length > 8 ? `, … (+${waiting.length - 8})` : ''}`;
+    const shown = waiting.slice(0, 6).join(', ');
+    return `running: ${shown}${waiting.length > 6 ? `, … (+${waiting.length - 6})` : ''}`;
   }
 
   /** After the task's tree collapsed: diffs, failures and -v output, exactly as the plain reporter prints them. */
@@ -227,6 +235,12 @@ export class ListrReporter implements Reporter {
       if (opts.verbose || hasDiff || r.status === 'failed' || r.status === 'unreachable' || r.items?.length) {
         lines.push(...resultLines(r, cur.task, opts));
       }
+    }
+    for (const [host, error] of cur.unreachable) {
+      // the runner usually also sends an unreachable result: print the host once
+      if (cur.results.some((r) => r.host === host && r.status === 'unreachable')) continue;
+      const r: TaskResult = { status: 'unreachable', host, task: '', definedAt: '', msg: error, durationMs: 0, execs: 0 };
+      lines.push(...statusLines(r, false, opts));
     }
     lines.push(...cur.notes);
     if (lines.length > 0) this.write(lines);
