@@ -1,0 +1,126 @@
+/** copy: a file with given content (inline or a controller file), plus the write planning copy/template/lineinfile/blockinfile share. */
+import { createHash } from 'node:crypto';
+import type { Change, WriteChange } from '../core/change.ts';
+import { read } from '../core/fact.ts';
+import { defineModule, type Diff } from '../core/module.ts';
+import { fileState, type FileState } from '../facts/files.ts';
+import { attrChanges, attrProblems, failed, normalizeMode, type FileAttrs, type FilePlan } from './files.ts';
+
+/** Options every content-writing module accepts besides the path. */
+export interface WriteOptions extends FileAttrs {
+  /** Keep a timestamped copy of the previous file on the host. @default false */
+  readonly backup?: boolean;
+  /** Command run on the new content before it replaces the file; `%s` is the temp file, e.g. 'nginx -t -c %s'. */
+  readonly validate?: string;
+}
+
+/** Validation problems of WriteOptions. */
+export function writeOptionProblems(o: WriteOptions): string[] {
+  return o.validate !== undefined && (typeof o.validate !== 'string' || !o.validate.includes('%s'))
+    ? [`validate must contain %s (the temp file to check), got ${JSON.stringify(o.validate)}`]
+    : [];
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The bytes as text when they are UTF-8 without NUL bytes (diffable), else undefined. */
+export function asText(bytes: Uint8Array): string | undefined {
+  if (bytes.includes(0)) return undefined;
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Hex sha256 of bytes or UTF-8 text. */
+export const sha256 = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
+
+/**
+ * Plan writing `content` to `dest` given its probed state: a WriteChange when the bytes differ (with a diff when both
+ * sides are text), chmod/chown execs when only attributes drift, nothing when converged.
+ */
+export function planWrite(dest: string, content: string | Uint8Array, state: FileState, o: WriteOptions): FilePlan {
+  const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
+  if (state.exists) {
+    if (state.type === 'directory') return failed(`${dest} is a directory; give the full path of the file to write`);
+    if (state.type === 'other') return failed(`${dest} is a special file (device, fifo or socket); refusing to replace it`);
+    if (state.type === 'file' && state.sha256 === undefined)
+      return failed(`cannot read ${dest} to compare it (permission denied): run the task with become: true`);
+    // same bytes: only owner/group/mode may still differ
+    if (state.type === 'file' && state.sha256 === sha256(bytes)) {
+      const changes = attrChanges(dest, o, state);
+      return changes.length ? { changes, msg: 'attributes changed' } : { changes: [] };
+    }
+  }
+  const mode = normalizeMode(o.mode);
+  const write: WriteChange = {
+    kind: 'write',
+    path: dest,
+    content,
+    ...(mode !== undefined ? { mode } : {}),
+    ...(o.owner !== undefined ? { owner: o.owner } : {}),
+    ...(o.group !== undefined ? { group: o.group } : {}),
+    ...(o.backup ? { backup: true } : {}),
+    ...(o.validate !== undefined ? { validate: o.validate } : {}),
+    description: `${state.exists ? (state.type === 'link' ? 'replace link' : 'update') : 'create'} ${dest} (${bytes.length} bytes)`,
+  };
+  const changes: Change[] = [write];
+  const diff = contentDiff(dest, state, bytes);
+  const msg = !state.exists ? 'file created' : diff ? 'content changed' : 'content changed (no text diff: binary or over 1 MiB)';
+  return { changes, msg, ...(diff ? { diff: [diff] } : {}) };
+}
+
+function contentDiff(path: string, state: FileState, after: Uint8Array): Diff | undefined {
+  const afterText = asText(after);
+  if (afterText === undefined) return undefined;
+  if (!state.exists || state.type === 'link') return { path, before: '', after: afterText };
+  const before = state.content && asText(state.content);
+  return before === undefined ? undefined : { path, before, after: afterText };
+}
+
+/** Arguments of the `copy` module. */
+export interface CopyArgs extends WriteOptions {
+  /** Absolute path of the file on the host. A symlink there is replaced by the file (Ansible's follow=no). */
+  readonly dest: string;
+  /** Inline content (UTF-8). Exactly one of `content` and `src`. */
+  readonly content?: string;
+  /** Controller path of the file to upload (resolved by the DSL; read with ctx.readLocalFile). */
+  readonly src?: string;
+}
+
+/** Probed state of copy/template. */
+export interface CopyState {
+  readonly dest: FileState;
+}
+
+/** Validation problems shared by copy and template. */
+export function copyProblems(a: { readonly dest: unknown } & WriteOptions): string[] {
+  return [...attrProblems(a.dest, a, 'dest'), ...writeOptionProblems(a)];
+}
+
+/**
+ * `copy`: dest holds exactly these bytes (sha256 compare), written atomically by the runner.
+ * Content of existing files ≤ 1 MiB is always probed, so `--diff` works without a second round trip.
+ */
+export const copyModule = defineModule<CopyArgs, CopyState, undefined>({
+  name: 'copy',
+  validate: (a) => {
+    const problems = copyProblems(a);
+    if ((a.content === undefined) === (a.src === undefined)) problems.push('give exactly one of content and src');
+    return problems;
+  },
+  probe: (a) => ({ dest: read(fileState, { path: a.dest, content: true }) }),
+  plan: (a, s, ctx) => {
+    let content: string | Uint8Array;
+    if (a.content !== undefined) content = a.content;
+    else {
+      try {
+        content = ctx.readLocalFile(a.src ?? '');
+      } catch (e) {
+        return failed(`cannot read src ${a.src}: ${(e as Error).message}`);
+      }
+    }
+    return planWrite(a.dest, content, s.dest, a);
+  },
+});

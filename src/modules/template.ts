@@ -1,0 +1,54 @@
+/** template: render a Handlebars file on the controller (strictly: a missing variable fails), then plan it like copy. */
+import { read } from '../core/fact.ts';
+import type { Vars } from '../core/host.ts';
+import { defineModule, type PlanContext } from '../core/module.ts';
+import { fileState } from '../facts/files.ts';
+import { copyProblems, planWrite, type CopyState, type WriteOptions } from './copy.ts';
+import { failed } from './files.ts';
+
+/** Arguments of the `template` module. */
+export interface TemplateArgs extends WriteOptions {
+  /** Controller path of the .hbs file (the DSL resolves role-relative paths before the module sees it). */
+  readonly src: string;
+  /** Absolute path of the rendered file on the host. */
+  readonly dest: string;
+  /** Extra variables for this template; they override host/play vars of the same name. */
+  readonly vars?: Vars;
+}
+
+/**
+ * What a template sees: the host's effective vars, then `vars`, then `facts` (core host facts) and
+ * `host` ({ name, groups }); the last two are reserved names. Connection settings are never exposed.
+ */
+export function templateContext(a: TemplateArgs, ctx: PlanContext): Vars {
+  return { ...ctx.vars, ...a.vars, facts: ctx.facts, host: { name: ctx.host.name, groups: ctx.host.groups } };
+}
+
+function render(a: TemplateArgs, ctx: PlanContext): { text: string } | { error: string } {
+  try {
+    return { text: ctx.render(a.src, templateContext(a, ctx)) };
+  } catch (e) {
+    // the renderer's TemplateError already names file:line and the variable
+    return { error: (e as Error).message };
+  }
+}
+
+/** `template`: dest holds the rendered template (same write/diff/attribute planning as copy). */
+export const templateModule = defineModule<TemplateArgs, CopyState, undefined>({
+  name: 'template',
+  validate: (a) => {
+    const problems = copyProblems(a);
+    if (typeof a.src !== 'string' || a.src === '') problems.push('src (the template file) is required');
+    return problems;
+  },
+  // render once per host before anything is applied, so a missing variable stops the run with nothing changed
+  preflight: (a, ctx) => {
+    const r = render(a, ctx);
+    return 'error' in r ? [r.error] : [];
+  },
+  probe: (a) => ({ dest: read(fileState, { path: a.dest, content: true }) }),
+  plan: (a, s, ctx) => {
+    const r = render(a, ctx);
+    return 'error' in r ? failed(r.error) : planWrite(a.dest, r.text, s.dest, a);
+  },
+});

@@ -1,0 +1,101 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readCommand } from '../../../src/core/fact.ts';
+import { copyModule, planWrite, type CopyArgs } from '../../../src/modules/copy.ts';
+import { absent, directory, planContext, regular, symlink } from '../../fixtures/facts/files/plan-context.ts';
+
+const ctx = planContext();
+const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/facts/files/${name}`, import.meta.url));
+const conf = 'listen 80;\n';
+
+describe('copy validate', () => {
+  const v = (a: CopyArgs) => copyModule.validate!(a);
+  it('exactly one of content/src, absolute dest, validate with %s', () => {
+    expect(v({ dest: '/etc/a', content: 'x' })).toEqual([]);
+    expect(v({ dest: '/etc/a' })).toEqual(['give exactly one of content and src']);
+    expect(v({ dest: '/etc/a', content: 'x', src: '/y' })).toEqual(['give exactly one of content and src']);
+    expect(v({ dest: 'a', content: 'x' })).toEqual(['dest must be an absolute path, got "a"']);
+    expect(v({ dest: '/a', content: 'x', validate: 'nginx -t' })[0]).toMatch(/validate must contain %s/);
+  });
+});
+
+describe('copy probe', () => {
+  it('always asks for content (for --diff) and never follows links', () => {
+    const r = copyModule.probe({ dest: '/etc/a b', content: 'x' }, ctx);
+    expect(r.dest.arg).toEqual({ path: '/etc/a b', content: true });
+    expect(readCommand(r.dest)).toContain(`p='/etc/a b'`);
+  });
+});
+
+describe('copy plan', () => {
+  const args: CopyArgs = { dest: '/etc/nginx/nginx.conf', content: conf, mode: '0644', owner: 'root', group: 'root', backup: true, validate: 'nginx -t -c %s' };
+
+  it('missing dest → one atomic write carrying mode/owner/group/backup/validate, diff from empty', () => {
+    const p = copyModule.plan(args, { dest: absent(args.dest) }, ctx);
+    expect(p.changes).toEqual([
+      {
+        kind: 'write', path: args.dest, content: conf, mode: '0644', owner: 'root', group: 'root', backup: true, validate: 'nginx -t -c %s',
+        description: 'create /etc/nginx/nginx.conf (11 bytes)',
+      },
+    ]);
+    expect(p.diff).toEqual([{ path: args.dest, before: '', after: conf }]);
+  });
+
+  it('converged (same sha256, same attributes) → no changes', () => {
+    expect(copyModule.plan(args, { dest: regular(args.dest, conf) }, ctx)).toEqual({ changes: [] });
+  });
+
+  it('different content → write with before/after diff', () => {
+    const p = copyModule.plan(args, { dest: regular(args.dest, 'listen 8080;\n') }, ctx);
+    expect(p.changes.map((c) => c.kind)).toEqual(['write']);
+    expect(p.diff).toEqual([{ path: args.dest, before: 'listen 8080;\n', after: conf }]);
+    expect(p.msg).toBe('content changed');
+  });
+
+  it('same content, attributes drift → chmod/chown only, no write', () => {
+    const p = copyModule.plan(args, { dest: regular(args.dest, conf, { mode: '0600', owner: 'www', uid: 33 }) }, ctx);
+    expect(p.changes.map((c) => (c.kind === 'exec' ? c.command : c.kind))).toEqual(['chmod 0644 -- /etc/nginx/nginx.conf', 'chown root -- /etc/nginx/nginx.conf']);
+    expect(p.diff).toBeUndefined();
+  });
+
+  it('no mode given: the existing mode is not touched', () => {
+    expect(copyModule.plan({ dest: '/a', content: 'x' }, { dest: regular('/a', 'x', { mode: '0600' }) }, ctx).changes).toEqual([]);
+    const w = copyModule.plan({ dest: '/a', content: 'y' }, { dest: regular('/a', 'x', { mode: '0600' }) }, ctx).changes[0];
+    expect(w).not.toHaveProperty('mode');
+  });
+
+  it('existing file over 1 MiB (content not probed): write decided by sha256, no diff', () => {
+    const big = { ...regular('/big', 'old'), content: undefined, contentOmitted: 'too-large' as const };
+    const p = copyModule.plan({ dest: '/big', content: 'new' }, { dest: big }, ctx);
+    expect(p.changes).toHaveLength(1);
+    expect(p.diff).toBeUndefined();
+    expect(p.msg).toMatch(/no text diff/);
+  });
+
+  it('src is read on the controller; binary content writes bytes without a diff', () => {
+    const p = copyModule.plan({ dest: '/opt/b', src: fixture('upload.bin') }, { dest: regular('/opt/b', 'old') }, ctx);
+    const w = p.changes[0];
+    expect(w?.kind === 'write' && Array.from(w.content as Uint8Array).slice(0, 3)).toEqual([0, 1, 98]);
+    expect(p.diff).toBeUndefined();
+    expect(copyModule.plan({ dest: '/opt/t', src: fixture('upload.txt') }, { dest: regular('/opt/t', 'ok\n') }, ctx).changes).toEqual([]);
+  });
+
+  it('missing src fails at plan time with the path', () => {
+    expect(copyModule.plan({ dest: '/x', src: '/nonexistent/file' }, { dest: absent('/x') }, ctx).failed).toMatch(/cannot read src \/nonexistent\/file: ENOENT/);
+  });
+
+  it('dest is a directory / unreadable → failure, nothing applied', () => {
+    expect(copyModule.plan({ dest: '/etc', content: 'x' }, { dest: directory('/etc') }, ctx)).toMatchObject({ changes: [], failed: expect.stringMatching(/is a directory/) });
+    const locked = { ...regular('/etc/shadow', 'x'), sha256: undefined, content: undefined, unreadable: true };
+    expect(copyModule.plan({ dest: '/etc/shadow', content: 'x' }, { dest: locked }, ctx).failed).toMatch(/become: true/);
+  });
+
+  it('a symlink at dest is replaced by the file', () => {
+    const p = copyModule.plan({ dest: '/etc/resolv.conf', content: 'nameserver 1.1.1.1\n' }, { dest: symlink('/etc/resolv.conf', '../run/resolv.conf') }, ctx);
+    expect(p.changes[0]?.description).toBe('replace link /etc/resolv.conf (19 bytes)');
+  });
+
+  it('planWrite compares bytes, not strings', () => {
+    expect(planWrite('/a', new TextEncoder().encode('é'), regular('/a', 'é'), {}).changes).toEqual([]);
+  });
+});
