@@ -98,7 +98,8 @@ export class ListrReporter implements Reporter {
     const listr = this.build(cur);
     this.chain = this.chain
       .then(() => listr.run())
-      .then(() => undefined)
+      // a renderer error must not swallow the rest of the run's output
+      .catch((err: unknown) => this.write([`listr2 renderer failed: ${String(err)}`]))
       .then(() => this.printDetails(cur));
   }
 
@@ -145,11 +146,11 @@ export class ListrReporter implements Reporter {
     this.current = undefined;
   }
 
-  private build(cur: Current): Listr {
+  private build(cur: Current): { run(): Promise<unknown> } {
     const title = redact(taskHeading(cur.task));
     const all = Promise.all([...cur.slots.values()].map((s) => s.promise));
     const compact = cur.hosts.length > this.maxHostRows;
-    const root = new Listr(
+    return new Listr(
       [
         {
           title,
@@ -189,7 +190,6 @@ export class ListrReporter implements Reporter {
         exitOnError: false,
       },
     );
-    return root as unknown as Listr;
   }
 
   /** Final look of one host row; failures throw so listr2 marks the row failed (red cross, message kept). */
