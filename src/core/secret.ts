@@ -23,8 +23,14 @@ export function redact(text: string): string {
   return out;
 }
 
-/** Deep-redact strings inside a JSON-like value. */
+/** Deep-redact strings (values and keys) inside a JSON-like value; walking, not stringifying, so escaped characters cannot hide a secret. */
 export function redactDeep<T>(value: T): T {
   if (secrets.size === 0) return value;
-  return JSON.parse(redact(JSON.stringify(value))) as T;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return redact(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [redact(k), walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
 }
