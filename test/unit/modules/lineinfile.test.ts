@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { editLines, expandBackrefs, lineinfileModule, pyRegex, type LineEdit, type LineinfileArgs } from '../../../src/modules/lineinfile.ts';
+import { absent, directory, planContext, regular } from '../../fixtures/facts/files/plan-context.ts';
+
+// Cases follow ansible.builtin.lineinfile's documented behaviour (and its lineinfile.py present()/absent()).
+const present = (o: Partial<LineEdit> & { line: string }): LineEdit => ({ state: 'present', ...o });
+const edit = (text: string, o: LineEdit) => editLines(text, o);
+const converges = (text: string, o: LineEdit) => {
+  const first = edit(text, o);
+  expect(edit(first.text, o), 'second run changes nothing').toEqual({ text: first.text, changed: false, msg: '' });
+  return first;
+};
+
+describe('editLines: regexp', () => {
+  it('replaces the last matching line (SELinux example)', () => {
+    const r = converges('SELINUX=permissive\n# SELINUX=disabled\nSELINUXTYPE=targeted\n', present({ regexp: pyRegex('^SELINUX='), line: 'SELINUX=enforcing' }));
+    expect(r).toEqual({ text: 'SELINUX=enforcing\n# SELINUX=disabled\nSELINUXTYPE=targeted\n', changed: true, msg: 'line replaced' });
+    const last = edit('a=1\nb=2\na=3\n', present({ regexp: pyRegex('^a='), line: 'a=9' }));
+    expect(last.text).toBe('a=1\nb=2\na=9\n');
+  });
+  it('firstmatch replaces the first one', () => {
+    expect(edit('a=1\nb=2\na=3\n', present({ regexp: pyRegex('^a='), line: 'a=9', firstmatch: true })).text).toBe('a=9\nb=2\na=3\n');
+  });
+  it('$ matches before the newline like Python re.search on readlines()', () => {
+    expect(edit('port 22\n', present({ regexp: pyRegex('^port \\d+$'), line: 'port 2222' })).text).toBe('port 2222\n');
+  });
+  it('no match: appended at EOF, adding the missing final newline first', () => {
+    expect(converges('a\nb', present({ regexp: pyRegex('^c='), line: 'c=1' })).text).toBe('a\nb\nc=1\n');
+    expect(edit('', present({ line: 'x' })).text).toBe('x\n');
+  });
+  it('no regexp match but the exact line exists: unchanged', () => {
+    expect(edit('a\nc=1\n', present({ regexp: pyRegex('^c=2'), line: 'c=1' }))).toMatchObject({ changed: false });
+  });
+  it('a CRLF line equal to `line` is rewritten with LF (as Ansible does)', () => {
+    expect(edit('x\r\ny\r\n', present({ line: 'x' }))).toEqual({ text: 'x\ny\r\n', changed: true, msg: 'line replaced' });
+  });
+});
+
+describe('editLines: searchString', () => {
+  it('substring match, last one replaced', () => {
+    expect(edit('a.b=1\nab=2\na.b=3\n', present({ searchString: 'a.b', line: 'a.b=0' })).text).toBe('a.b=1\nab=2\na.b=0\n');
+  });
+});
+
+describe('editLines: insertafter / insertbefore', () => {
+  const services = 'ssh 22/tcp\nwww 80/tcp\nhttps 443/tcp\nwww 80/udp\nend\n';
+  it('insertafter: after the last matching line', () => {
+    expect(converges(services, present({ insertafter: pyRegex('^www'), line: 'new 8080/tcp' })).text).toBe(
+      'ssh 22/tcp\nwww 80/tcp\nhttps 443/tcp\nwww 80/udp\nnew 8080/tcp\nend\n',
+    );
+  });
+  it('insertafter with firstmatch: after the first matching line', () => {
+    expect(edit(services, present({ insertafter: pyRegex('^www'), line: 'new', firstmatch: true })).text).toBe('ssh 22/tcp\nwww 80/tcp\nnew\nhttps 443/tcp\nwww 80/udp\nend\n');
+  });
+  it('insertbefore: before the last matching line (the /etc/services doc example)', () => {
+    expect(converges(services, present({ insertbefore: pyRegex('^www.*80/tcp'), line: '# port 80' })).text).toBe(
+      'ssh 22/tcp\n# port 80\nwww 80/tcp\nhttps 443/tcp\nwww 80/udp\nend\n',
+    );
+  });
+  it('BOF and EOF', () => {
+    expect(converges('a\n', present({ insertbefore: 'BOF', line: '#!/bin/sh' })).text).toBe('#!/bin/sh\na\n');
+    expect(edit('a\n', present({ insertafter: 'BOF', line: 'z' })).text).toBe('z\na\n');
+    expect(edit('a\n', present({ insertafter: 'EOF', line: 'z' })).text).toBe('a\nz\n');
+  });
+  it('anchor not found: EOF', () => {
+    expect(edit('a\n', present({ insertafter: pyRegex('^nope'), line: 'z' })).text).toBe('a\nz\n');
+    expect(edit('a\n', present({ insertbefore: pyRegex('^nope'), line: 'z' })).text).toBe('a\nz\n');
+  });
+  it('regexp match wins over insertafter', () => {
+    expect(edit('k=1\nanchor\n', present({ regexp: pyRegex('^k='), insertafter: pyRegex('^anchor'), line: 'k=2' })).text).toBe('k=2\nanchor\n');
+  });
+  it('anchor is the last line without newline', () => {
+    expect(edit('a\nanchor', present({ insertafter: pyRegex('^anchor'), line: 'z' })).text).toBe('a\nanchor\nz\n');
+  });
+});
+
+describe('editLines: backrefs', () => {
+  it('expands groups into the line', () => {
+    const r = converges('host=old.example\n', present({ regexp: pyRegex('^(host=).*'), line: '\\g<1>new.example', backrefs: true }));
+    expect(r.text).toBe('host=new.example\n');
+    expect(edit('ListenAddress 0.0.0.0\n', present({ regexp: pyRegex('^(?P<key>Listen\\w+) .*'), line: '\\g<key> 10.0.0.1', backrefs: true })).text).toBe('ListenAddress 10.0.0.1\n');
+  });
+  it('no match: file left unchanged (no append)', () => {
+    expect(edit('a\n', present({ regexp: pyRegex('^(host=).*'), line: '\\1x', backrefs: true }))).toEqual({ text: 'a\n', changed: false, msg: '' });
+  });
+  it('expandBackrefs: numbered, named, escapes, unmatched groups empty', () => {
+    const m = /(a)(b)?(?<n>c)/.exec('ac')!;
+    expect(expandBackrefs('\\1-\\2-\\g<n>-\\g<3>\\t\\\\', m)).toBe('a--c-c\t\\');
+  });
+});
+
+describe('editLines: state absent', () => {
+  it('removes every line matching regexp, with a count', () => {
+    expect(edit('# a\nx\n# b\n', { state: 'absent', regexp: pyRegex('^#') })).toEqual({ text: 'x\n', changed: true, msg: '2 line(s) removed' });
+  });
+  it('removes exact lines only when given line', () => {
+    expect(edit('x\nx y\nx\n', { state: 'absent', line: 'x' }).text).toBe('x y\n');
+    expect(edit('y\n', { state: 'absent', line: 'x' })).toEqual({ text: 'y\n', changed: false, msg: '' });
+  });
+});
+
+describe('pyRegex', () => {
+  it('translates Python-only syntax and leading inline flags', () => {
+    expect(pyRegex('(?i)^port').test('PORT 1')).toBe(true);
+    expect(pyRegex('(?P<k>a)(?P=k)').test('aa')).toBe(true);
+    expect(pyRegex('\\Aab\\Z').test('ab')).toBe(true);
+    expect(pyRegex(/x/g).flags).toBe('');
+  });
+});
+
+describe('lineinfile module', () => {
+  const ctx = planContext();
+  const plan = (a: LineinfileArgs, file = regular('/etc/ssh/sshd_config', 'PermitRootLogin yes\n')) => lineinfileModule.plan(a, { file }, ctx);
+  const args: LineinfileArgs = { path: '/etc/ssh/sshd_config', regexp: '^#?PermitRootLogin', line: 'PermitRootLogin no', validate: '/usr/sbin/sshd -t -f %s' };
+
+  it('probes the followed file with content', () => {
+    expect(lineinfileModule.probe(args, ctx).file.arg).toEqual({ path: args.path, content: true, follow: true });
+  });
+  it('change → one write of the whole new content, with diff and Ansible message', () => {
+    const p = plan(args);
+    expect(p.changes).toEqual([{ kind: 'write', path: args.path, content: 'PermitRootLogin no\n', validate: '/usr/sbin/sshd -t -f %s', description: 'update /etc/ssh/sshd_config (19 bytes)' }]);
+    expect(p.diff).toEqual([{ path: args.path, before: 'PermitRootLogin yes\n', after: 'PermitRootLogin no\n' }]);
+    expect(p.msg).toBe('line replaced');
+  });
+  it('converged → []', () => expect(plan(args, regular(args.path, 'PermitRootLogin no\n')).changes).toEqual([]));
+  it('content same, mode differs → chmod only', () => {
+    expect(plan({ ...args, mode: '0600' }, regular(args.path, 'PermitRootLogin no\n')).changes.map((c) => c.description)).toEqual(['chmod 0600 /etc/ssh/sshd_config (was 0644)']);
+  });
+  it('writes through a symlink to its real path', () => {
+    const p = plan({ path: '/etc/hosts', line: '10.0.0.1 db' }, { ...regular('/etc/hosts', '127.0.0.1 localhost\n'), realPath: '/etc/hosts.real' });
+    expect(p.changes[0]).toMatchObject({ kind: 'write', path: '/etc/hosts.real', content: '127.0.0.1 localhost\n10.0.0.1 db\n' });
+  });
+  it('missing file: failure without create; with create mkdir -p parent then write', () => {
+    expect(plan(args, absent(args.path)).failed).toBe('/etc/ssh/sshd_config does not exist (set create: true to create it)');
+    const p = plan({ path: '/etc/app conf/a.conf', line: 'x=1', create: true, mode: '0640' }, absent('/etc/app conf/a.conf'));
+    expect(p.changes.map((c) => (c.kind === 'exec' ? c.command : `${c.kind} ${c.path}`))).toEqual([`mkdir -p -- '/etc/app conf'`, 'write /etc/app conf/a.conf']);
+  });
+  it('state absent on a missing file is ok', () => {
+    expect(plan({ path: '/x', state: 'absent', line: 'a' }, absent('/x'))).toMatchObject({ changes: [], msg: 'file not present' });
+  });
+  it('refuses directories, binary files, files over 1 MiB', () => {
+    expect(plan(args, directory(args.path)).failed).toMatch(/is a directory/);
+    expect(plan(args, regular(args.path, new Uint8Array([0, 1, 2]))).failed).toMatch(/not UTF-8 text/);
+    expect(plan(args, { ...regular(args.path, 'x'), content: undefined, contentOmitted: 'too-large' }).failed).toMatch(/over 1 MiB/);
+  });
+  it('validate: Ansible rules', () => {
+    const v = (a: LineinfileArgs) => lineinfileModule.validate!(a);
+    expect(v(args)).toEqual([]);
+    expect(v({ path: '/x' })).toEqual([`line is required with state 'present'`]);
+    expect(v({ path: '/x', line: 'a', insertafter: 'x', insertbefore: 'y' })).toEqual(['insertafter and insertbefore are mutually exclusive']);
+    expect(v({ path: '/x', line: 'a', backrefs: true })).toEqual(['backrefs needs regexp']);
+    expect(v({ path: '/x', state: 'absent' })).toEqual([`state 'absent' needs line, regexp or searchString`]);
+    expect(v({ path: '/x', line: 'a', regexp: '(' })[0]).toMatch(/regexp is not a valid regular expression/);
+    expect(v({ path: '/x', line: 'a\nb' })).toEqual(['line must be a single line (use blockinfile for several)']);
+  });
+});
