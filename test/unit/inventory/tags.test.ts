@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { redact, REDACTED } from '../../../src/core/secret.ts';
+import { loadInventory } from '../../../src/inventory/index.ts';
+import { validationError, writeTree } from './helpers.ts';
+
+const envNames: string[] = [];
+function setEnv(name: string, value: string): void {
+  process.env[name] = value;
+  envNames.push(name);
+}
+afterEach(() => {
+  for (const n of envNames.splice(0)) delete process.env[n];
+});
+
+describe('rig YAML tags', () => {
+  it('!secret keeps the value usable and registers it for redaction', async () => {
+    const dir = writeTree({ 'hosts.yml': 'all:\n  hosts:\n    h:\n      db_password: !secret correct-horse-42\n      port_secret: !secret 1234567\n' });
+    const inv = await loadInventory(dir);
+    expect(inv.host('h')!.vars.db_password).toBe('correct-horse-42');
+    expect(inv.host('h')!.vars.port_secret).toBe('1234567');
+    expect(redact('pw=correct-horse-42')).toBe(`pw=${REDACTED}`);
+  });
+
+  it('!env reads the environment, !secret_env also redacts; connection passwords are always secret', async () => {
+    setEnv('RIG_TEST_REGION', 'eu-west-7');
+    setEnv('RIG_TEST_TOKEN', 'tok-9f8e7d6c');
+    setEnv('RIG_TEST_SSH_PW', 'ssh-pw-5a4b3c');
+    const dir = writeTree({
+      'hosts.yml': 'all:\n  hosts:\n    h:\n      region: !env RIG_TEST_REGION\n      token: !secret_env RIG_TEST_TOKEN\n      ansible_password: !env RIG_TEST_SSH_PW\n',
+    });
+    const inv = await loadInventory(dir);
+    expect(inv.host('h')!.vars).toMatchObject({ region: 'eu-west-7', token: 'tok-9f8e7d6c' });
+    expect(inv.host('h')!.ssh.password).toBe('ssh-pw-5a4b3c');
+    expect(redact('eu-west-7 tok-9f8e7d6c ssh-pw-5a4b3c')).toBe(`eu-west-7 ${REDACTED} ${REDACTED}`);
+  });
+
+  it('an unset !env variable, a !vault value and an unknown tag are errors with file:line:col', async () => {
+    delete process.env.RIG_TEST_UNSET_VAR;
+    const dir = writeTree({
+      'group_vars/all.yml': 'a: 1\nkey: !env RIG_TEST_UNSET_VAR\npw: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162\nother: !custom x\n',
+      'hosts.yml': 'all:\n  hosts: { h: }\n',
+    });
+    const err = await validationError(loadInventory(dir));
+    const f = `${dir}/group_vars/all.yml`;
+    expect(err.problems.map((p) => p.where)).toEqual([`${f}:2:6`, `${f}:3:5`, `${f}:6:8`]);
+    expect(err.problems[0]!.message).toContain('environment variable RIG_TEST_UNSET_VAR is not set');
+    expect(err.problems[1]!.message).toContain('!vault) are not supported');
+    expect(err.problems[1]!.message).toContain('!secret_env NAME');
+    expect(err.problems[2]!.message).toBe('unknown YAML tag !custom');
+  });
+});
