@@ -1,0 +1,144 @@
+/** blockinfile: Ansible's blockinfile semantics (a marked block inserted, updated or removed) as a pure text edit. */
+import { read } from '../core/fact.ts';
+import { defineModule } from '../core/module.ts';
+import { fileState } from '../facts/files.ts';
+import { writeOptionProblems, type WriteOptions } from './copy.ts';
+import { attrProblems } from './files.ts';
+import { patternProblems, planTextEdit, pyRegex, type Pattern, type TextEdit, type TextFileState } from './lineinfile.ts';
+
+/** Default marker line; `{mark}` becomes markerBegin / markerEnd. */
+export const DEFAULT_MARKER = '# {mark} RIG MANAGED BLOCK';
+
+/** Edit options of blockinfile (already compiled). */
+export interface BlockEdit {
+  readonly state: 'present' | 'absent';
+  readonly block: string;
+  readonly marker: string;
+  readonly markerBegin: string;
+  readonly markerEnd: string;
+  readonly insertafter?: 'EOF' | RegExp;
+  readonly insertbefore?: 'BOF' | RegExp;
+  readonly appendNewline?: boolean;
+  readonly prependNewline?: boolean;
+}
+
+// Python's bytes.splitlines(keepends=True): \n, \r\n and \r end a line.
+const splitLines = (text: string): string[] => text.match(/[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$/g) ?? [];
+
+/** Ansible blockinfile on a text (pure); `original` null means the file does not exist yet. */
+export function editBlock(original: string | null, o: BlockEdit): TextEdit {
+  const lines = original === null ? [] : splitLines(original);
+  const present = o.state === 'present';
+  const after = o.insertafter ?? (o.insertbefore === undefined ? 'EOF' : undefined);
+  const insertRe = after instanceof RegExp ? after : o.insertbefore instanceof RegExp ? o.insertbefore : undefined;
+  const marker0 = o.marker.split('{mark}').join(o.markerBegin) + '\n';
+  const marker1 = o.marker.split('{mark}').join(o.markerEnd) + '\n';
+  let block = o.block;
+  let blockLines: string[] = [];
+  if (present && block) {
+    if (!block.endsWith('\n')) block += '\n';
+    blockLines = [marker0, ...splitLines(block), marker1];
+  }
+  let n0: number | undefined;
+  let n1: number | undefined;
+  lines.forEach((l, i) => {
+    if (l === marker0) n0 = i;
+    if (l === marker1) n1 = i;
+  });
+  if (n0 === undefined || n1 === undefined) {
+    n0 = undefined;
+    if (insertRe) {
+      if (insertRe.multiline) {
+        // (?m): the pattern runs over the whole file; position = newlines before the match
+        const m = insertRe.exec(original ?? '');
+        if (m) n0 = (original ?? '').slice(0, after instanceof RegExp ? m.index + m[0].length : m.index).split('\n').length - 1;
+      } else {
+        lines.forEach((l, i) => {
+          if (insertRe.exec(l.replace(/\n$/, ''))) n0 = i;
+        });
+      }
+      if (n0 === undefined) n0 = lines.length;
+      else if (after instanceof RegExp) n0 += 1;
+    } else n0 = o.insertbefore === 'BOF' ? 0 : lines.length;
+  } else if (n0 < n1) lines.splice(n0, n1 - n0 + 1);
+  else {
+    lines.splice(n1, n0 - n1 + 1);
+    n0 = n1;
+  }
+  // a line separator before the block
+  if (n0 > 0 && !lines[n0 - 1]!.endsWith('\n')) lines[n0 - 1] += '\n';
+  if (o.prependNewline && present && n0 !== 0 && lines[n0 - 1] !== '\n') lines.splice(n0++, 0, '\n');
+  lines.splice(n0, 0, ...blockLines);
+  if (o.appendNewline && present) {
+    const next = n0 + blockLines.length;
+    if (next < lines.length && lines[next] !== '\n') lines.splice(next, 0, '\n');
+  }
+  const text = lines.join('');
+  if (original === text) return { text, changed: false, msg: '' };
+  return { text, changed: true, msg: original === null ? 'file created' : blockLines.length === 0 ? 'block removed' : 'block inserted' };
+}
+
+/** Arguments of the `blockinfile` module (Ansible names and semantics). */
+export interface BlockinfileArgs extends WriteOptions {
+  /** Absolute path; a symlink is followed and its target edited. */
+  readonly path: string;
+  /** The lines between the markers; empty removes the block. @default '' */
+  readonly block?: string;
+  /** Marker line template; must contain {mark}, and differ per block in one file. @default '# {mark} RIG MANAGED BLOCK' */
+  readonly marker?: string;
+  /** @default 'BEGIN' */
+  readonly markerBegin?: string;
+  /** @default 'END' */
+  readonly markerEnd?: string;
+  /** Without markers in the file: insert after the last line matching, or at 'EOF' (also when nothing matches). @default 'EOF' */
+  readonly insertafter?: 'EOF' | Pattern;
+  /** Without markers in the file: insert before the last line matching, or at 'BOF'. */
+  readonly insertbefore?: 'BOF' | Pattern;
+  /** @default 'present' */
+  readonly state?: 'present' | 'absent';
+  /** Create the file (and its parent directories) when missing. @default false */
+  readonly create?: boolean;
+  /** Blank line after the block unless one is there or the block ends the file. @default false */
+  readonly appendNewline?: boolean;
+  /** Blank line before the block unless one is there or the block starts the file. @default false */
+  readonly prependNewline?: boolean;
+}
+
+function toEdit(a: BlockinfileArgs): BlockEdit {
+  return {
+    state: a.state ?? 'present',
+    block: a.block ?? '',
+    marker: a.marker ?? DEFAULT_MARKER,
+    markerBegin: a.markerBegin ?? 'BEGIN',
+    markerEnd: a.markerEnd ?? 'END',
+    ...(a.insertafter !== undefined ? { insertafter: a.insertafter === 'EOF' ? 'EOF' : pyRegex(a.insertafter) } : {}),
+    ...(a.insertbefore !== undefined ? { insertbefore: a.insertbefore === 'BOF' ? 'BOF' : pyRegex(a.insertbefore) } : {}),
+    appendNewline: a.appendNewline ?? false,
+    prependNewline: a.prependNewline ?? false,
+  };
+}
+
+/** `blockinfile`: a block of lines between marker lines present, updated or removed, like Ansible's blockinfile. */
+export const blockinfileModule = defineModule<BlockinfileArgs, TextFileState, undefined>({
+  name: 'blockinfile',
+  validate: (a) => {
+    const problems = [...attrProblems(a.path, a), ...writeOptionProblems(a)];
+    problems.push(...patternProblems('insertafter', a.insertafter, ['EOF']), ...patternProblems('insertbefore', a.insertbefore, ['BOF']));
+    if (a.insertafter !== undefined && a.insertbefore !== undefined) problems.push('insertafter and insertbefore are mutually exclusive');
+    const e = toEditSafe(a);
+    // without {mark}, or with equal begin/end markers, the block cannot be found again: every run would insert it anew
+    if (!e.marker.includes('{mark}')) problems.push('marker must contain {mark}, or the block is inserted again on every run');
+    if (e.markerBegin === e.markerEnd) problems.push('markerBegin and markerEnd must differ');
+    if (e.marker.includes('\n') || e.markerBegin.includes('\n') || e.markerEnd.includes('\n')) problems.push('markers must be single lines');
+    return problems;
+  },
+  probe: (a) => ({ file: read(fileState, { path: a.path, content: true, follow: true }) }),
+  plan: (a, s) => {
+    const edit = toEdit(a);
+    return planTextEdit(a.path, a, s.file, (text) => editBlock(text, edit));
+  },
+});
+
+function toEditSafe(a: BlockinfileArgs): Pick<BlockEdit, 'marker' | 'markerBegin' | 'markerEnd'> {
+  return { marker: a.marker ?? DEFAULT_MARKER, markerBegin: a.markerBegin ?? 'BEGIN', markerEnd: a.markerEnd ?? 'END' };
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { blockinfileModule, DEFAULT_MARKER, editBlock, type BlockEdit, type BlockinfileArgs } from '../../../src/modules/blockinfile.ts';
+import { pyRegex } from '../../../src/modules/lineinfile.ts';
+import { absent, planContext, regular } from '../../fixtures/facts/files/plan-context.ts';
+
+// Cases follow ansible.builtin.blockinfile's documented behaviour (and its blockinfile.py main()).
+const B = '# BEGIN RIG MANAGED BLOCK\n';
+const E = '# END RIG MANAGED BLOCK\n';
+const opts = (o: Partial<BlockEdit>): BlockEdit => ({ state: 'present', block: '', marker: DEFAULT_MARKER, markerBegin: 'BEGIN', markerEnd: 'END', ...o });
+const converges = (text: string | null, o: BlockEdit) => {
+  const first = editBlock(text, o);
+  expect(editBlock(first.text, o), 'second run changes nothing').toEqual({ text: first.text, changed: false, msg: '' });
+  return first;
+};
+
+describe('editBlock', () => {
+  it('no markers yet: block appended at EOF with markers', () => {
+    expect(converges('auto lo\n', opts({ block: 'iface eth0 inet static\n    address 192.0.2.23' }))).toEqual({
+      text: `auto lo\n${B}iface eth0 inet static\n    address 192.0.2.23\n${E}`,
+      changed: true,
+      msg: 'block inserted',
+    });
+  });
+  it('a file without final newline gets one before the block', () => {
+    expect(editBlock('a', opts({ block: 'x' })).text).toBe(`a\n${B}x\n${E}`);
+  });
+  it('markers present: the content between them is replaced in place', () => {
+    const r = converges(`a\n${B}old1\nold2\n${E}z\n`, opts({ block: 'new' }));
+    expect(r).toEqual({ text: `a\n${B}new\n${E}z\n`, changed: true, msg: 'block inserted' });
+  });
+  it('empty block or state absent removes block and markers', () => {
+    expect(editBlock(`a\n${B}x\n${E}z\n`, opts({ block: '' }))).toEqual({ text: 'a\nz\n', changed: true, msg: 'block removed' });
+    expect(editBlock(`a\n${B}x\n${E}z\n`, opts({ block: 'x', state: 'absent' })).text).toBe('a\nz\n');
+    expect(editBlock('a\n', opts({ state: 'absent', block: 'x' }))).toEqual({ text: 'a\n', changed: false, msg: '' });
+  });
+  it('insertbefore BOF', () => {
+    expect(converges('a\n', opts({ block: 'x', insertbefore: 'BOF' })).text).toBe(`${B}x\n${E}a\n`);
+  });
+  it('insertafter regexp: after the last match; no match: EOF', () => {
+    const html = '<html>\n<body>\n<p/>\n</body>\n';
+    const o = opts({ block: '<h1>Welcome</h1>', marker: '<!-- {mark} ANSIBLE MANAGED BLOCK -->', insertafter: pyRegex('<body>') });
+    expect(converges(html, o).text).toBe('<html>\n<body>\n<!-- BEGIN ANSIBLE MANAGED BLOCK -->\n<h1>Welcome</h1>\n<!-- END ANSIBLE MANAGED BLOCK -->\n<p/>\n</body>\n');
+    expect(editBlock('a\nk\nb\nk\nc\n', opts({ block: 'x', insertafter: pyRegex('^k$') })).text).toBe(`a\nk\nb\nk\n${B}x\n${E}c\n`);
+    expect(editBlock('a\n', opts({ block: 'x', insertafter: pyRegex('^nope') })).text).toBe(`a\n${B}x\n${E}`);
+  });
+  it('insertbefore regexp: before the last match; no match: EOF', () => {
+    expect(editBlock('a\nMatch User x\nb\n', opts({ block: 'x', insertbefore: pyRegex('^Match') })).text).toBe(`a\n${B}x\n${E}Match User x\nb\n`);
+    expect(editBlock('a\n', opts({ block: 'x', insertbefore: pyRegex('^nope') })).text).toBe(`a\n${B}x\n${E}`);
+  });
+  it('(?m) pattern runs over the whole file', () => {
+    const text = 'SID_LIST_LISTENER_DG =\n  (SID_LIST =\n  )\n';
+    const o = opts({ block: '    (SID_DESC = x)', insertafter: pyRegex('(?m)SID_LIST_LISTENER_DG =\\n.*\\(SID_LIST =') });
+    expect(converges(text, o).text).toBe(`SID_LIST_LISTENER_DG =\n  (SID_LIST =\n${B}    (SID_DESC = x)\n${E}  )\n`);
+  });
+  it('custom marker_begin / marker_end, several blocks in one file', () => {
+    const a = opts({ block: '10.0.0.1 host1', marker: '# {mark} host1', markerBegin: 'START', markerEnd: 'STOP' });
+    const b = opts({ block: '10.0.0.2 host2', marker: '# {mark} host2' });
+    const once = editBlock(editBlock('127.0.0.1 localhost\n', a).text, b).text;
+    expect(once).toBe('127.0.0.1 localhost\n# START host1\n10.0.0.1 host1\n# STOP host1\n# BEGIN host2\n10.0.0.2 host2\n# END host2\n');
+    expect(editBlock(editBlock(once, a).text, b).text).toBe(once);
+  });
+  it('markers in reverse order are still replaced', () => {
+    expect(editBlock(`a\n${E}junk\n${B}z\n`, opts({ block: 'x' })).text).toBe(`a\n${B}x\n${E}z\n`);
+  });
+  it('prepend/append a blank line unless at file edge or already blank', () => {
+    const o = opts({ block: 'Match User agent\nPasswordAuthentication no', insertbefore: pyRegex('^Match'), prependNewline: true, appendNewline: true });
+    expect(converges('Port 22\nMatch all\n', o).text).toBe(`Port 22\n\n${B}Match User agent\nPasswordAuthentication no\n${E}\nMatch all\n`);
+    expect(editBlock('', opts({ block: 'x', prependNewline: true, appendNewline: true })).text).toBe(`${B}x\n${E}`);
+  });
+  it('a missing file is created with the block', () => {
+    expect(editBlock(null, opts({ block: 'x' }))).toEqual({ text: `${B}x\n${E}`, changed: true, msg: 'file created' });
+  });
+  it('CRLF file: marker lines with CR are not ours, the block is appended', () => {
+    expect(editBlock('a\r\n', opts({ block: 'x' })).text).toBe(`a\r\n${B}x\n${E}`);
+  });
+});
+
+describe('blockinfile module', () => {
+  const ctx = planContext();
+  const args: BlockinfileArgs = { path: '/etc/ssh/sshd_config', block: 'Match User deploy\n  PasswordAuthentication no', backup: true };
+  const plan = (a: BlockinfileArgs, file = regular('/etc/ssh/sshd_config', 'Port 22\n')) => blockinfileModule.plan(a, { file }, ctx);
+
+  it('change → write with backup, diff and message', () => {
+    const after = `Port 22\n${B}Match User deploy\n  PasswordAuthentication no\n${E}`;
+    const p = plan(args);
+    expect(p.changes).toEqual([{ kind: 'write', path: args.path, content: after, backup: true, description: `update /etc/ssh/sshd_config (${after.length} bytes)` }]);
+    expect(p.diff).toEqual([{ path: args.path, before: 'Port 22\n', after }]);
+    expect(p.msg).toBe('block inserted');
+  });
+  it('converged → []', () => {
+    expect(plan(args, regular(args.path, `Port 22\n${B}Match User deploy\n  PasswordAuthentication no\n${E}`)).changes).toEqual([]);
+  });
+  it('missing file: failure without create, mkdir + write with create', () => {
+    expect(plan(args, absent(args.path)).failed).toMatch(/does not exist \(set create: true/);
+    expect(plan({ ...args, create: true }, absent(args.path)).changes.map((c) => c.kind)).toEqual(['exec', 'write']);
+  });
+  it('validate: markers must let the block be found again', () => {
+    const v = (a: BlockinfileArgs) => blockinfileModule.validate!(a);
+    expect(v(args)).toEqual([]);
+    expect(v({ ...args, marker: '# managed' })).toEqual(['marker must contain {mark}, or the block is inserted again on every run']);
+    expect(v({ ...args, markerBegin: 'X', markerEnd: 'X' })).toEqual(['markerBegin and markerEnd must differ']);
+    expect(v({ ...args, insertafter: 'EOF', insertbefore: 'BOF' })).toEqual(['insertafter and insertbefore are mutually exclusive']);
+  });
+});
