@@ -11,6 +11,7 @@ import { buildBaseLayer } from './base-layer.ts';
 import { run, must } from './proc.ts';
 import { createHost, generateHostKey, hostExec, startSshd, stopSshd, type HostRuntime } from './test-host.ts';
 import { inventoryYaml } from './inventory.ts';
+import { quote } from '../../../src/core/quote.ts';
 
 /** One started test host. */
 export interface TestHost {
@@ -153,6 +154,14 @@ export async function startTestHosts(opts: StartOptions): Promise<TestHosts> {
         const name = `${prefix}${i + 1}`;
         const h = await createHost({ slot, index: i + 1, name, base, root });
         runtimes.set(name, h);
+        // /etc/hosts names every host of this harness, like a LAN with DNS (sudo also wants its own name)
+        const etcHosts = [
+          '127.0.0.1 localhost',
+          '::1 localhost ip6-localhost ip6-loopback',
+          ...Array.from({ length: opts.count }, (_, j) => `${names.subnet(slot)}.${j + 2} ${prefix}${j + 1}`),
+        ].join('\n');
+        const w = await hostExec(h, `printf '%s\\n' ${quote(etcHosts)} > /etc/hosts`);
+        if (w.code !== 0) throw new Error(`harness: cannot write /etc/hosts on ${name}: ${w.stderr}`);
         const pub = await generateHostKey(h);
         await startSshd(h);
         const [type, key] = pub.split(' ');

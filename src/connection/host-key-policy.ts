@@ -1,0 +1,83 @@
+/** The host key decision for one connection: which known_hosts files, refuse unknown/changed/revoked keys, accept-new appends. */
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import {
+  checkHostKey,
+  fingerprint,
+  hostLookupName,
+  keyTypeOf,
+  knownHostsLine,
+  knownKeyTypes,
+  parseKnownHosts,
+  type HostKeyVerdict,
+  type KnownHostEntry,
+} from './known-hosts.ts';
+
+/** A host key check for one target; `verify` is handed to the transport, `refusal` explains a refusal afterwards. */
+export interface HostKeyPolicy {
+  verify(key: Buffer): boolean;
+  /** Key types known for the target (asked for first). */
+  readonly preferredTypes: readonly string[];
+  /** Why the last key was refused, phrased for the user. */
+  refusal(): string | undefined;
+}
+
+/** Expand the default list: explicit files, else ~/.ssh/known_hosts (or ssh config's) plus the system-wide file. */
+export function knownHostsFilesFor(o: { explicit?: readonly string[]; fromSshConfig: readonly string[]; inventoryFile?: string }): string[] {
+  const user = o.explicit ?? (o.fromSshConfig.length ? o.fromSshConfig : [join(homedir(), '.ssh', 'known_hosts')]);
+  const system = o.explicit ? [] : ['/etc/ssh/ssh_known_hosts'];
+  return [...new Set([...user, ...(o.inventoryFile ? [o.inventoryFile] : []), ...system])];
+}
+
+function load(files: readonly string[]): KnownHostEntry[] {
+  return files.flatMap((f) => (existsSync(f) ? parseKnownHosts(readFileSync(f, 'utf8'), f) : []));
+}
+
+/** Build the policy for `address:port` (also accepting entries under `alias`); accept-new appends to files[0]. */
+export function hostKeyPolicy(o: { address: string; alias: string; port: number; files: readonly string[]; acceptNew: boolean }): HostKeyPolicy {
+  const names = [...new Set([hostLookupName(o.address, o.port), hostLookupName(o.alias, o.port)])];
+  const shown = names[0] as string;
+  const entries = load(o.files);
+  let refusal: string | undefined;
+  return {
+    preferredTypes: knownKeyTypes(entries, names),
+    refusal: () => refusal,
+    verify(key) {
+      // re-read: another connection may have accepted this very host meanwhile
+      const verdict: HostKeyVerdict = checkHostKey(load(o.files), names, keyTypeOf(key), key.toString('base64'));
+      const type = keyTypeOf(key);
+      const fp = fingerprint(key.toString('base64'));
+      if (verdict.status === 'known') return true;
+      if (verdict.status === 'revoked') {
+        refusal = `host key ${type} ${fp} of ${shown} is marked @revoked in ${verdict.entry.file}:${verdict.entry.line}; refusing to connect`;
+        return false;
+      }
+      if (verdict.status === 'changed') {
+        const e = verdict.expected;
+        refusal = [
+          `@@@ REMOTE HOST IDENTIFICATION HAS CHANGED for ${shown} @@@`,
+          `it presented ${type} ${fp}, but ${e.file}:${e.line} expects ${fingerprint(e.key)}.`,
+          'Someone could be intercepting the connection (man-in-the-middle), or the host was reinstalled.',
+          `If the change is expected, remove the old key: ssh-keygen -R ${JSON.stringify(shown)} -f ${JSON.stringify(e.file)} — rig never replaces a changed key.`,
+        ].join('\n');
+        return false;
+      }
+      if (o.acceptNew) {
+        const file = o.files[0];
+        if (file) {
+          mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+          appendFileSync(file, knownHostsLine(o.address, o.port, type, key.toString('base64')), { mode: 0o600 });
+        }
+        return true;
+      }
+      const also = verdict.otherTypes.length ? ` (known only with ${verdict.otherTypes.join(', ')})` : '';
+      refusal = [
+        `host key of ${shown} is not known${also}: ${type} ${fp}.`,
+        `Verify the fingerprint, then add it (ssh-keyscan -p ${o.port} ${o.address} >> ${o.files[0] ?? '~/.ssh/known_hosts'}) or run with --accept-new-host-keys.`,
+        `Looked in: ${o.files.join(', ')}`,
+      ].join('\n');
+      return false;
+    },
+  };
+}

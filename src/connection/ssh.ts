@@ -1,0 +1,199 @@
+/** The only file that imports ssh2: one SSH transport with exec channels, TCP forwarding (for ProxyJump) and close events. */
+import type { Duplex, Readable, Writable } from 'node:stream';
+import ssh2, { type AuthMethod, type ClientChannel, type ConnectConfig } from 'ssh2';
+
+// ssh2 is CommonJS: named runtime exports are not visible to ESM
+const { Client, utils } = ssh2;
+
+/** One way to authenticate, tried in order. */
+export type AuthStep =
+  | { readonly type: 'agent'; readonly socket: string }
+  | { readonly type: 'publickey'; readonly key: Buffer; readonly source: string }
+  | { readonly type: 'password'; readonly password: string };
+
+/** Everything needed to open a transport. */
+export interface SshTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  readonly auth: readonly AuthStep[];
+  /** Return false to refuse the server's host key (raw SSH wire-format blob). */
+  readonly verifyHostKey: (key: Buffer) => boolean;
+  /** Preferred server host key algorithms first (types already in known_hosts). */
+  readonly hostKeyAlgorithms?: readonly string[];
+  /** An already-open stream to speak SSH over (a forwarded channel of the jump host). */
+  readonly sock?: Duplex;
+  readonly readyTimeoutMs: number;
+  readonly keepaliveIntervalMs: number;
+}
+
+/** Why opening or using a transport failed. */
+export class SshError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'refused' | 'timeout' | 'auth' | 'hostkey' | 'network' | 'protocol' | 'channel' | 'closed',
+  ) {
+    super(message);
+    this.name = 'SshError';
+  }
+}
+
+/** A running remote command. */
+export interface SshChannel {
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** Resolves when the channel closed: exit code, or the signal that killed it (null/undefined if the server sent neither). */
+  readonly done: Promise<{ readonly code: number | null; readonly signal?: string }>;
+  /** Send a signal (OpenSSH ≥ 7.9 honours it) and close the channel. */
+  kill(): void;
+}
+
+/** An open SSH transport. */
+export interface SshTransport {
+  exec(command: string): Promise<SshChannel>;
+  forwardOut(host: string, port: number): Promise<Duplex>;
+  /** Fires once when the transport is gone, with the reason if it was not a local close. */
+  onClose(cb: (reason?: string) => void): void;
+  readonly closed: boolean;
+  close(): void;
+}
+
+/** Check that a private key parses without a passphrase; the reason if not. */
+export function checkPrivateKey(data: Buffer): string | undefined {
+  const parsed = utils.parseKey(data);
+  if (parsed instanceof Error) return parsed.message;
+  return undefined;
+}
+
+const DEFAULT_HOST_KEY_ALGOS = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+];
+
+function classify(err: Error & { level?: string; code?: string }): SshError {
+  const code = err.code ?? '';
+  if (code === 'ECONNREFUSED') return new SshError('connection refused', 'refused');
+  if (err.level === 'client-timeout' || code === 'ETIMEDOUT') return new SshError('timed out', 'timeout');
+  if (err.level === 'client-authentication') return new SshError(err.message, 'auth');
+  if (['EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE'].includes(code)) {
+    return new SshError(`${code}: ${err.message}`, 'network');
+  }
+  return new SshError(err.message, 'protocol');
+}
+
+/** Open a transport: TCP (or `sock`), handshake with host key check, authentication. */
+export function openSsh(t: SshTarget): Promise<SshTransport> {
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    let ready = false;
+    let closed = false;
+    let hostKeyRefused = false;
+    let closeReason: string | undefined;
+    const closeCbs: ((reason?: string) => void)[] = [];
+    const preferred = t.hostKeyAlgorithms ?? [];
+    const algos = [...preferred.filter((a) => DEFAULT_HOST_KEY_ALGOS.includes(a)), ...DEFAULT_HOST_KEY_ALGOS.filter((a) => !preferred.includes(a))];
+    const authHandler: AuthMethod[] = t.auth.map((a) => {
+      if (a.type === 'agent') return { type: 'agent', username: t.username, agent: a.socket } as AuthMethod;
+      if (a.type === 'publickey') return { type: 'publickey', username: t.username, key: a.key } as AuthMethod;
+      return { type: 'password', username: t.username, password: a.password } as AuthMethod;
+    });
+    const config: ConnectConfig = {
+      host: t.host,
+      port: t.port,
+      username: t.username,
+      readyTimeout: t.readyTimeoutMs,
+      keepaliveInterval: t.keepaliveIntervalMs,
+      keepaliveCountMax: 3,
+      algorithms: { serverHostKey: algos as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] },
+      hostVerifier: (key: Buffer): boolean => {
+        const ok = t.verifyHostKey(key);
+        if (!ok) hostKeyRefused = true;
+        return ok;
+      },
+      authHandler: authHandler.length ? authHandler : [{ type: 'none', username: t.username }],
+      ...(t.sock ? { sock: t.sock as unknown as Readable } : {}),
+    };
+    client.on('connect', () => client.setNoDelay(true));
+    client.on('ready', () => {
+      ready = true;
+      resolve(transport);
+    });
+    client.on('error', (err: Error & { level?: string; code?: string }) => {
+      if (!ready) {
+        reject(hostKeyRefused ? new SshError('host key refused', 'hostkey') : classify(err));
+        client.end();
+        return;
+      }
+      closeReason ??= err.message;
+    });
+    client.on('close', () => {
+      if (!ready) reject(hostKeyRefused ? new SshError('host key refused', 'hostkey') : new SshError('connection closed during handshake', 'network'));
+      if (closed) return;
+      closed = true;
+      for (const cb of closeCbs) cb(closeReason ?? 'connection closed by the remote host');
+    });
+    const transport: SshTransport = {
+      get closed() {
+        return closed;
+      },
+      onClose(cb) {
+        if (closed) cb(closeReason);
+        else closeCbs.push(cb);
+      },
+      close() {
+        closeReason ??= undefined;
+        client.end();
+      },
+      exec(command) {
+        return new Promise((res, rej) => {
+          if (closed) return rej(new SshError(closeReason ?? 'connection closed', 'closed'));
+          client.exec(command, (err: Error | undefined, stream: ClientChannel) => {
+            if (err) return rej(new SshError(err.message, /Channel open failure/i.test(err.message) ? 'channel' : 'closed'));
+            let code: number | null = null;
+            let signal: string | undefined;
+            stream.on('exit', (c: number | null, s?: string) => {
+              code = c;
+              signal = s ?? undefined;
+            });
+            const done = new Promise<{ code: number | null; signal?: string }>((r) =>
+              stream.on('close', () => r(signal === undefined ? { code } : { code, signal })),
+            );
+            res({
+              stdin: stream,
+              stdout: stream,
+              stderr: stream.stderr,
+              done,
+              kill() {
+                try {
+                  stream.signal('KILL');
+                } catch {
+                  /* channel already gone */
+                }
+                stream.close();
+              },
+            });
+          });
+        });
+      },
+      forwardOut(host, port) {
+        return new Promise((res, rej) => {
+          client.forwardOut('127.0.0.1', 0, host, port, (err: Error | undefined, stream: ClientChannel) => {
+            if (err) rej(new SshError(`jump host cannot reach ${host}:${port}: ${err.message}`, 'network'));
+            else res(stream);
+          });
+        });
+      },
+    };
+    try {
+      client.connect(config);
+    } catch (e) {
+      reject(new SshError((e as Error).message, 'protocol'));
+    }
+  });
+}
