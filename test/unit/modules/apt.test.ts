@@ -136,5 +136,5 @@ describe('planned commands against the real apt-get (simulation, nothing install
     const r = spawnSync('sh', ['-c', cmd!.replace('apt-get install', 'apt-get -s install')], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Inst nginx /m);
-  });
+  }, 120_000);
 });
