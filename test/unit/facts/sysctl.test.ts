@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   isValidSysctlKey,
@@ -71,5 +72,20 @@ describe('sysctl key and line helpers', () => {
     expect(parseSysctlLine('# net.ipv4.ip_forward=1')).toBeUndefined();
     expect(parseSysctlLine('; kernel.x = 1')).toBeUndefined();
     expect(parseSysctlLine('')).toBeUndefined();
+  });
+});
+
+const linux = process.platform === 'linux' && existsSync('/proc/sys/kernel/ostype');
+if (!linux) console.warn('sysctl live check skipped: needs Linux /proc/sys');
+
+describe('sysctl facts on this machine (real process)', () => {
+  it.skipIf(!linux)('reads what /proc/sys holds, and a missing key as missing', () => {
+    const run = (cmd: string) => ({ stdout: execFileSync('sh', ['-c', cmd], { encoding: 'utf8' }), stderr: '', code: 0 });
+    expect(sysctlLive.parse(run(sysctlLive.command('kernel.ostype')), 'kernel.ostype')).toEqual({
+      exists: true,
+      value: readFileSync('/proc/sys/kernel/ostype', 'utf8').trim(),
+    });
+    expect(sysctlLive.parse(run(sysctlLive.command('net.ipv4.conf.rig-no-such-if.forwarding')), 'x')).toEqual({ exists: false });
+    expect(sysctlConfFile.parse(run(sysctlConfFile.command('/nonexistent/rig.conf')), '/nonexistent/rig.conf')).toBeNull();
   });
 });
