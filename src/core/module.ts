@@ -68,6 +68,8 @@ export interface Module<A, S, O = CommandOutput | undefined> {
   probe(args: A, ctx: ModuleContext): Reads<S>;
   /** Pure: compare desired args with probed state. */
   plan(args: A, state: S, ctx: PlanContext): Plan<O>;
+  /** Never changes the host (assert, waitFor, setFact): in check mode a failure after a predicted change is "ok (predicted)". @default false */
+  readonly readOnly?: boolean;
   /** In check mode, changes of this module are predicted, not applied; 'unknown' means the prediction depends on output. @default 'predict' */
   readonly checkBehaviour?: 'predict' | 'unknown';
 }

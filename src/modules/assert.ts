@@ -27,6 +27,7 @@ function plan(a: AssertArgs): Plan<undefined> {
 /** Fail when any condition is false; never changes anything. */
 export const assertModule = defineModule<AssertArgs, AssertState, undefined>({
   name: 'assert',
+  readOnly: true,
   validate: (a) =>
     typeof a.that === 'boolean' || (Array.isArray(a.that) && a.that.every((c) => typeof c === 'boolean'))
       ? []

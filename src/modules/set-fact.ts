@@ -15,6 +15,7 @@ const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Set variables for this host; never a change. */
 export const setFactModule = defineModule<SetFactArgs, SetFactState, undefined>({
   name: 'setFact',
+  readOnly: true,
   validate(a) {
     if (a.vars === null || typeof a.vars !== 'object' || Array.isArray(a.vars)) return ['setFact: vars must be an object'];
     const names = Object.keys(a.vars);

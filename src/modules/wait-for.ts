@@ -95,6 +95,7 @@ function plan(a: WaitForArgs, s: WaitForState, check: boolean): Plan<WaitForOutp
 /** Wait for a port, a path or a command; fails with a clear message on timeout, never changes anything. */
 export const waitForModule = defineModule<WaitForArgs, WaitForState, WaitForOutput>({
   name: 'waitFor',
+  readOnly: true,
   validate,
   probe: (a, ctx: ModuleContext): Reads<WaitForState> => ({ wait: read(waitFor, waitArg(a, ctx.check), { volatile: true }) }),
   plan: (a, s, ctx) => plan(a, s, ctx.check),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { FileState } from '../../../src/facts/files.ts';
 import { blockinfileModule, DEFAULT_MARKER, editBlock, type BlockEdit, type BlockinfileArgs } from '../../../src/modules/blockinfile.ts';
 import { pyRegex } from '../../../src/modules/lineinfile.ts';
 import { absent, planContext, regular } from '../../fixtures/facts/files/plan-context.ts';
@@ -78,7 +79,7 @@ describe('editBlock', () => {
 describe('blockinfile module', () => {
   const ctx = planContext();
   const args: BlockinfileArgs = { path: '/etc/ssh/sshd_config', block: 'Match User deploy\n  PasswordAuthentication no', backup: true };
-  const plan = (a: BlockinfileArgs, file = regular('/etc/ssh/sshd_config', 'Port 22\n')) => blockinfileModule.plan(a, { file }, ctx);
+  const plan = (a: BlockinfileArgs, file: FileState = regular('/etc/ssh/sshd_config', 'Port 22\n')) => blockinfileModule.plan(a, { file }, ctx);
 
   it('change → write with backup, diff and message', () => {
     const after = `Port 22\n${B}Match User deploy\n  PasswordAuthentication no\n${E}`;

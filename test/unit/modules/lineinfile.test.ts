@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { FileState } from '../../../src/facts/files.ts';
 import { editLines, expandBackrefs, lineinfileModule, pyRegex, type LineEdit, type LineinfileArgs } from '../../../src/modules/lineinfile.ts';
 import { absent, directory, planContext, regular } from '../../fixtures/facts/files/plan-context.ts';
 
@@ -110,7 +111,7 @@ describe('pyRegex', () => {
 
 describe('lineinfile module', () => {
   const ctx = planContext();
-  const plan = (a: LineinfileArgs, file = regular('/etc/ssh/sshd_config', 'PermitRootLogin yes\n')) => lineinfileModule.plan(a, { file }, ctx);
+  const plan = (a: LineinfileArgs, file: FileState = regular('/etc/ssh/sshd_config', 'PermitRootLogin yes\n')) => lineinfileModule.plan(a, { file }, ctx);
   const args: LineinfileArgs = { path: '/etc/ssh/sshd_config', regexp: '^#?PermitRootLogin', line: 'PermitRootLogin no', validate: '/usr/sbin/sshd -t -f %s' };
 
   it('probes the followed file with content', () => {
@@ -133,7 +134,7 @@ describe('lineinfile module', () => {
   it('missing file: failure without create; with create mkdir -p parent then write', () => {
     expect(plan(args, absent(args.path)).failed).toBe('/etc/ssh/sshd_config does not exist (set create: true to create it)');
     const p = plan({ path: '/etc/app conf/a.conf', line: 'x=1', create: true, mode: '0640' }, absent('/etc/app conf/a.conf'));
-    expect(p.changes.map((c) => (c.kind === 'exec' ? c.command : `${c.kind} ${c.path}`))).toEqual([`mkdir -p -- '/etc/app conf'`, 'write /etc/app conf/a.conf']);
+    expect(p.changes.map((c) => (c.kind === 'exec' ? c.command : c.kind === 'write' ? `write ${c.path}` : c.kind))).toEqual([`mkdir -p -- '/etc/app conf'`, 'write /etc/app conf/a.conf']);
   });
   it('state absent on a missing file is ok', () => {
     expect(plan({ path: '/x', state: 'absent', line: 'a' }, absent('/x'))).toMatchObject({ changes: [], msg: 'file not present' });

@@ -1,0 +1,15 @@
+/** Print an error that escaped a command: validation problems as a list, anything else as a bug. */
+import pc from 'picocolors';
+import { ExitCode, formatProblem, redact, ValidationError } from '../core/index.ts';
+
+/** Print `e` to stderr and return the exit code for it. */
+export function reportError(e: unknown): number {
+  if (e instanceof ValidationError) {
+    const n = e.problems.length;
+    process.stderr.write(`${pc.red(`ERROR: ${n} problem${n === 1 ? '' : 's'} found; nothing was changed on any host`)}\n`);
+    for (const p of e.problems) process.stderr.write(`  ${redact(formatProblem(p)).replace(/\n/g, '\n  ')}\n`);
+    return ExitCode.badInput;
+  }
+  process.stderr.write(`${pc.red('ERROR (unexpected):')} ${redact(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
+  return 1;
+}

@@ -1,0 +1,64 @@
+/** `rig run`: load and validate everything, then connect and run; exit codes as ansible-playbook. */
+import { ExitCode, secret, ValidationError, type Reporter } from '../core/index.ts';
+import { loadInventory, parseExtraVars } from '../inventory/index.ts';
+import { playHosts, playItems, runPlaybook, taskName } from '../runner/index.ts';
+import { connect } from '../connection/index.ts';
+import { JsonReporter, ListrReporter, MultiReporter, PlainReporter } from '../reporters/index.ts';
+import { loadPlaybook } from './load-playbook.ts';
+import type { RunFlags } from './flags.ts';
+import { askSecret } from './prompt.ts';
+import { validatePlaybook } from './validate.ts';
+import { reportError } from './errors.ts';
+
+/** Run a playbook; resolves to the exit code. */
+export async function runCommand(playbookFile: string, flags: RunFlags): Promise<number> {
+  try {
+    const forks = Number(flags.forks);
+    if (!Number.isInteger(forks) || forks < 1) throw new ValidationError({ where: '--forks', message: `must be a positive integer, got '${flags.forks}'` });
+    const [inventory, extraVars] = await Promise.all([loadInventory(flags.inventory), parseExtraVars(flags.extraVars, process.cwd())]);
+    const playbook = await loadPlaybook(playbookFile);
+    validatePlaybook(playbook, inventory, flags.limit);
+
+    if (flags.listHosts || flags.listTasks) {
+      for (const play of playbook.plays) {
+        const hosts = playHosts(inventory, play.hosts, flags.limit);
+        process.stdout.write(`play: ${play.name} (${hosts.length} host${hosts.length === 1 ? '' : 's'})\n`);
+        if (flags.listHosts) for (const h of hosts) process.stdout.write(`    ${h}\n`);
+        if (flags.listTasks) {
+          for (const it of playItems(play)) {
+            if ('flush' in it) process.stdout.write('    flushHandlers\n');
+            else {
+              const tags = it.task.options.tags?.length ? `\tTAGS: [${it.task.options.tags.join(', ')}]` : '';
+              const role = it.scope.role ? `${it.scope.role.name} : ` : '';
+              process.stdout.write(`    ${role}${taskName(it.task)}\t${it.task.definedAt}${tags}\n`);
+            }
+          }
+        }
+      }
+      return ExitCode.ok;
+    }
+
+    const envPass = process.env.RIG_BECOME_PASSWORD;
+    const becomePassword = flags.askBecomePass ? secret(envPass ?? (await askSecret('BECOME password: '))) : envPass ? secret(envPass) : undefined;
+    const tty = Boolean(process.stdout.isTTY) && process.env.CI !== 'true';
+    const text = { out: process.stdout, verbose: flags.verbose ?? false, diff: flags.diff ?? false, color: tty || Boolean(process.env.FORCE_COLOR) };
+    const reporters: Reporter[] = [tty ? new ListrReporter(text) : new PlainReporter(text)];
+    if (flags.json) reporters.push(new JsonReporter({ file: flags.json }));
+    const summary = await runPlaybook(playbook, inventory, {
+      check: flags.check,
+      diff: flags.diff,
+      limit: flags.limit,
+      forks,
+      extraVars,
+      tags: flags.tags,
+      skipTags: flags.skipTags,
+      forceHandlers: flags.forceHandlers,
+      verbose: flags.verbose,
+      reporter: reporters.length === 1 ? (reporters[0] as Reporter) : new MultiReporter(reporters),
+      connect: (host) => connect({ host, acceptNewHostKeys: flags.acceptNewHostKeys, becomePassword }),
+    });
+    return summary.exitCode;
+  } catch (e) {
+    return reportError(e);
+  }
+}

@@ -1,0 +1,4 @@
+/** The playbook DSL. */
+export * from './modules.ts';
+export { defineHandler, taskFactory, type TaskFactory } from './task.ts';
+export { definePlay, definePlaybook, defineRole, flushHandlers, type PlayProps, type RoleProps, type RoleScope } from './play.ts';

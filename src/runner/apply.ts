@@ -1,0 +1,118 @@
+/** Apply a plan's changes over the connection: as few execs as possible, writes atomic, reboots confirmed by boot_id. */
+import type { Change, Connection, ExecOutput, RebootChange } from '../core/index.ts';
+import { raw, UnreachableError } from '../core/index.ts';
+import { writeFileScript } from '../connection/index.ts';
+
+/** How to run the changes. */
+export interface ApplyOptions {
+  readonly become: boolean;
+  readonly becomeUser?: string;
+  /** Script run first, in the same exec as the first change (pending-handler persistence). */
+  readonly prefix?: string;
+  /** Called before each exec with a printable command (for -v). */
+  readonly log?: (line: string) => void;
+  /** Seconds to wait before the first reconnect after reboot. */
+  readonly rebootSettleSec: number;
+}
+
+/** What applying produced. */
+export interface ApplyOutcome {
+  /** Output of the last exec that ran. */
+  readonly last?: ExecOutput;
+  /** Set when a change failed; later changes were not run. */
+  readonly failed?: string;
+  readonly commands: readonly string[];
+  readonly rebooted: boolean;
+}
+
+interface Step {
+  readonly script: string;
+  readonly stdin?: string | Uint8Array;
+  readonly shown: string;
+}
+
+/** Group changes into exec steps: consecutive command changes share one exec; each write carries its content on stdin. */
+function steps(changes: readonly Change[], prefix: string | undefined): (Step | RebootChange)[] {
+  const out: (Step | RebootChange)[] = [];
+  let cmds: string[] = [];
+  const flush = () => {
+    if (cmds.length === 0) return;
+    // `|| exit` keeps going on success only, without `set -e` changing how the user's commands behave.
+    out.push({ script: cmds.map((c) => `( ${c}\n) || exit $?`).join('\n'), shown: cmds.join('\n') });
+    cmds = [];
+  };
+  for (const c of changes) {
+    if (c.kind === 'exec' && c.stdin === undefined) {
+      cmds.push(c.command);
+      continue;
+    }
+    flush();
+    if (c.kind === 'exec') out.push({ script: c.command, stdin: c.stdin, shown: c.command });
+    else if (c.kind === 'write') {
+      const w = writeFileScript(c);
+      out.push({ script: w.script, stdin: w.stdin, shown: `write ${c.path}` });
+    } else out.push(c);
+  }
+  flush();
+  const first = out[0];
+  if (prefix && first && !('kind' in first)) out[0] = { ...first, script: `${prefix} || exit $?\n${first.script}` };
+  else if (prefix) out.unshift({ script: prefix, shown: 'persist pending handlers' });
+  return out;
+}
+
+/** Run `changes` on `conn`. Rejects only with UnreachableError. */
+export async function applyChanges(conn: Connection, changes: readonly Change[], opts: ApplyOptions): Promise<ApplyOutcome> {
+  const commands: string[] = [];
+  let last: ExecOutput | undefined;
+  let rebooted = false;
+  for (const step of steps(changes, opts.prefix)) {
+    if ('kind' in step) {
+      commands.push('reboot');
+      opts.log?.(`reboot: ${step.description}`);
+      const r = await reboot(conn, step, opts);
+      if (r) return { last, failed: r, commands, rebooted };
+      rebooted = true;
+      continue;
+    }
+    commands.push(step.shown);
+    opts.log?.(`$ ${step.shown}`);
+    last = await conn.exec(step.script, { stdin: step.stdin, become: opts.become, becomeUser: opts.becomeUser });
+    if (last.stdout) opts.log?.(last.stdout.trimEnd());
+    if (last.stderr) opts.log?.(last.stderr.trimEnd());
+    if (last.code !== 0) {
+      const why = (last.stderr || last.stdout).trim().split('\n').slice(-5).join('\n');
+      return { last, failed: `command failed (rc=${last.code})${why ? `: ${why}` : ''}`, commands, rebooted };
+    }
+  }
+  return { last, commands, rebooted };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const bootIdCmd = 'cat /proc/sys/kernel/random/boot_id';
+
+/** Detached reboot, then reconnect until a new boot_id shows and the test command passes. Returns an error message or undefined. */
+async function reboot(conn: Connection, change: RebootChange, opts: ApplyOptions): Promise<string | undefined> {
+  const before = (await conn.exec(bootIdCmd)).stdout.trim();
+  // Detached so the exec returns before sshd goes down; the delay lets the channel close cleanly.
+  const cmd = raw(
+    "nohup sh -c 'sleep 2; systemctl reboot || shutdown -r now || reboot' >/dev/null 2>&1 </dev/null &",
+  );
+  const r = await conn.exec(cmd.text, { become: opts.become, becomeUser: opts.becomeUser });
+  if (r.code !== 0) return `reboot command failed (rc=${r.code}): ${r.stderr.trim()}`;
+  const deadline = Date.now() + (change.timeoutSec ?? 600) * 1000;
+  await sleep(opts.rebootSettleSec * 1000);
+  while (Date.now() < deadline) {
+    try {
+      await conn.reconnect({ timeoutMs: Math.max(1000, deadline - Date.now()) });
+      const now = (await conn.exec(bootIdCmd)).stdout.trim();
+      if (now && now !== before) {
+        const test = await conn.exec(change.testCommand ?? 'true', { become: opts.become, becomeUser: opts.becomeUser });
+        if (test.code === 0) return undefined;
+      }
+    } catch (e) {
+      if (!(e instanceof UnreachableError)) throw e;
+    }
+    await sleep(3000);
+  }
+  return `host did not come back with a new boot_id within ${change.timeoutSec ?? 600}s`;
+}

@@ -1,0 +1,57 @@
+/** Build the TaskContext that args, `when` and `loop` functions see. */
+import { NotYetRun, ValidationError, type HostFacts, type Task, type TaskContext, type TaskResult } from '../core/index.ts';
+import type { HostRuntime } from './host-runtime.ts';
+import type { RunState, TaskScope } from './run-state.ts';
+
+/** Facts placeholder for plays with gatherFacts: false; reading it is a clear error. */
+const noFacts = new Proxy({} as HostFacts, {
+  get(_t, prop) {
+    if (typeof prop === 'symbol' || prop === 'then' || prop === 'toJSON') return undefined;
+    throw new ValidationError({ message: `facts.${String(prop)} read in a play with gatherFacts: false`, hint: 'enable gatherFacts or avoid facts in this play' });
+  },
+});
+
+/** Context for one host, task and loop item. */
+export function taskContext<I>(state: RunState, rt: HostRuntime, scope: TaskScope, item: I): TaskContext<I> {
+  const vars = state.varsFor(rt, scope);
+  return {
+    host: rt.host,
+    vars,
+    facts: rt.facts ?? noFacts,
+    item,
+    check: state.options.check ?? false,
+    var<T>(name: string): T {
+      if (!(name in vars)) {
+        throw new ValidationError({
+          where: rt.host.name,
+          message: `variable '${name}' is not defined for host ${rt.host.name}`,
+          hint: 'define it in group_vars/host_vars, play vars, role defaults or with -e',
+        });
+      }
+      return vars[name] as T;
+    },
+    hostvars(name: string) {
+      const other = state.inventory.host(name);
+      if (!other) throw new ValidationError({ where: rt.host.name, message: `hostvars: no host '${name}' in the inventory` });
+      const ort = state.runtimes.get(name);
+      return ort ? state.varsFor(ort, scope) : { ...other.vars, ...scope.play.vars, ...state.extraVars };
+    },
+    factsOf(name: string) {
+      return state.runtimes.get(name)?.facts;
+    },
+    groupHosts(group: string) {
+      return state.inventory.groupHosts(group);
+    },
+    result<O>(task: Task<O>, host?: string): TaskResult<O> {
+      const target = host ? state.runtimes.get(host) : rt;
+      const r = target?.results.get(task.id);
+      if (!r) throw new NotYetRun(task.id);
+      return r as TaskResult<O>;
+    },
+  };
+}
+
+/** Resolve a Dynamic value. */
+export function resolveDynamic<T, I>(value: T | ((ctx: TaskContext<I>) => T), ctx: TaskContext<I>): T {
+  return typeof value === 'function' ? (value as (c: TaskContext<I>) => T)(ctx) : value;
+}

@@ -1,0 +1,235 @@
+/** One task on one host: when → probe (batched) → pure plan → check? predict : apply → changedWhen/failedWhen → notify. */
+import { readFileSync } from 'node:fs';
+import {
+  parseRead,
+  UnreachableError,
+  type Diff,
+  type ModuleContext,
+  type Plan,
+  type PlanContext,
+  type Read,
+  type Task,
+  type TaskContext,
+  type TaskResult,
+  type TaskStatus,
+} from '../core/index.ts';
+import { renderTemplate } from '../templates/index.ts';
+import { applyChanges } from './apply.ts';
+import { resolveDynamic, taskContext } from './context.ts';
+import type { HostRuntime } from './host-runtime.ts';
+import { pendingScript } from './pending.ts';
+import { fetchReads, specsOf, type ReadSpec } from './reads.ts';
+import type { RunState, TaskScope } from './run-state.ts';
+import { gatherFacts } from './facts.ts';
+
+/** Display name of a task: its name option, or "module first-arg". */
+export function taskName(task: Task): string {
+  if (task.options.name) return task.options.name;
+  const a = typeof task.args === 'function' ? undefined : (task.args as Record<string, unknown> | undefined);
+  const main = a && Object.values(a).find((v) => typeof v === 'string');
+  return main ? `${task.module.name} ${String(main)}` : task.module.name;
+}
+
+/** Whether this task runs through sudo on this host. */
+export function becomeOf(task: Task, scope: TaskScope, rt: HostRuntime): boolean {
+  return task.options.become ?? scope.play.become ?? rt.host.become;
+}
+
+/** Inputs shared by every execution of one task. */
+export interface TaskRun {
+  readonly state: RunState;
+  readonly task: Task;
+  readonly scope: TaskScope;
+  /** Reads of upcoming tasks on this host, for prefetch. */
+  readonly lookahead: (rt: HostRuntime) => readonly ReadSpec[];
+  /** Handler runs clear their pending entry on the host in the same exec. */
+  readonly clearPending?: string;
+}
+
+type Partial = Omit<TaskResult, 'host' | 'task' | 'definedAt' | 'durationMs' | 'execs'>;
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Run `run.task` on one host (all loop items, retries) and return its result. Never throws except for bugs. */
+export async function executeTask(run: TaskRun, rt: HostRuntime): Promise<TaskResult> {
+  const started = Date.now();
+  const execs0 = rt.execs;
+  const finish = (p: Partial): TaskResult => {
+    const hidden = run.task.options.noLog
+      ? { stdout: undefined, stderr: undefined, diff: undefined, commands: undefined, msg: '(output hidden: noLog)' }
+      : {};
+    return {
+      ...p,
+      ...hidden,
+      host: rt.host.name,
+      task: taskName(run.task),
+      definedAt: run.task.definedAt,
+      durationMs: Date.now() - started,
+      execs: rt.execs - execs0,
+    };
+  };
+  try {
+    const ctx0 = taskContext(run.state, rt, run.scope, undefined);
+    const { when, checkMode, loop } = run.task.options;
+    if (when !== undefined && !resolveDynamic(when, ctx0)) return finish({ status: 'skipped', msg: 'conditional result was false' });
+    if (run.state.options.check && checkMode === 'skip') return finish({ status: 'skipped', msg: 'skipped in check mode' });
+    if (loop === undefined) return finish(await withRetries(run, rt, undefined));
+    const items: Partial[] = [];
+    for (const item of resolveDynamic(loop, ctx0)) {
+      const r = await withRetries(run, rt, item);
+      items.push(r);
+      if (r.status === 'unreachable') return finish(r);
+    }
+    return finish(aggregate(items.map((i) => finishItem(i, rt, run))));
+  } catch (e) {
+    if (e instanceof UnreachableError) return finish({ status: 'unreachable', msg: e.message });
+    return finish({ status: 'failed', msg: message(e) });
+  }
+}
+
+function finishItem(p: Partial, rt: HostRuntime, run: TaskRun): TaskResult {
+  return { ...p, host: rt.host.name, task: taskName(run.task), definedAt: run.task.definedAt, durationMs: 0, execs: 0 };
+}
+
+function aggregate(items: readonly TaskResult[]): Partial {
+  const by = (s: TaskStatus) => items.filter((i) => i.status === s && !i.ignored);
+  const status: TaskStatus = by('failed').length ? 'failed' : by('changed').length ? 'changed' : items.length && items.every((i) => i.status === 'skipped') ? 'skipped' : 'ok';
+  return {
+    status,
+    items,
+    predicted: items.some((i) => i.predicted) || undefined,
+    diff: items.flatMap((i) => i.diff ?? []),
+    changes: items.flatMap((i) => i.changes ?? []),
+    msg: by('failed')[0]?.msg,
+  };
+}
+
+async function withRetries(run: TaskRun, rt: HostRuntime, item: unknown): Promise<Partial> {
+  const { retries = 0, until, delay = 5 } = run.task.options;
+  let r = await once(run, rt, item);
+  for (let attempt = 1; attempt <= retries; attempt++) {
+    const ctx = taskContext(run.state, rt, run.scope, item);
+    const done = until ? until(asResult(r, rt, run), ctx) : r.status !== 'failed';
+    if (done || r.status === 'unreachable') return r;
+    await new Promise((res) => setTimeout(res, delay * 1000));
+    rt.invalidate();
+    r = await once(run, rt, item);
+  }
+  if (retries > 0 && until && !until(asResult(r, rt, run), taskContext(run.state, rt, run.scope, item))) {
+    return { ...r, status: 'failed', msg: `still not true after ${retries} retries${r.msg ? `: ${r.msg}` : ''}` };
+  }
+  return r;
+}
+
+const asResult = (p: Partial, rt: HostRuntime, run: TaskRun): TaskResult => finishItem(p, rt, run);
+
+/** One attempt for one item. */
+async function once(run: TaskRun, rt: HostRuntime, item: unknown): Promise<Partial> {
+  const { state, task, scope } = run;
+  const opts = state.options;
+  const ctx = taskContext(state, rt, scope, item);
+  const log = opts.verbose ? (l: string) => opts.reporter.onLog?.(rt.host.name, l) : undefined;
+  const args = resolveDynamic(task.args as (c: TaskContext<unknown>) => unknown, ctx);
+  const problems = task.module.validate?.(args) ?? [];
+  if (problems.length) return { status: 'failed', msg: `invalid ${task.module.name} args: ${problems.join('; ')}` };
+
+  const target = await delegateTarget(run, rt, ctx);
+  const become = becomeOf(task, scope, rt);
+  const becomeUser = task.options.becomeUser ?? rt.host.becomeUser;
+  const mctx: ModuleContext = { host: rt.host, facts: ctx.facts, vars: ctx.vars, check: opts.check ?? false };
+  const reads = Object.entries(task.module.probe(args, mctx) as Record<string, Read<unknown>>);
+  const specs = specsOf(reads.map(([, r]) => r), become);
+  const outs = reads.length ? await fetchReads(target, specs, () => run.lookahead(target), { becomeUser, log }) : [];
+  const probed: Record<string, unknown> = {};
+  try {
+    reads.forEach(([k, r], i) => (probed[k] = parseRead(r, outs[i] as NonNullable<(typeof outs)[number]>)));
+  } catch (e) {
+    // A probe of a world the predicted changes have not created yet is itself a prediction.
+    return afterPrediction(run, rt, `probe failed: ${message(e)}`) ?? { status: 'failed', msg: `probe failed: ${message(e)}` };
+  }
+
+  const pctx: PlanContext = { ...mctx, render: renderTemplate, readLocalFile: (p) => readFileSync(p) };
+  let plan: Plan<unknown>;
+  try {
+    plan = task.module.plan(args, probed, pctx);
+  } catch (e) {
+    plan = { changes: [], failed: message(e) };
+  }
+  if (plan.setVars) Object.assign(rt.setVars, plan.setVars);
+  const diff: readonly Diff[] | undefined = opts.diff ? plan.diff : undefined;
+  const changes = plan.changes.map((c) => c.description);
+  if (plan.failed) {
+    // e.g. blockinfile on a file an earlier task was only predicted to create
+    return afterPrediction(run, rt, plan.failed) ?? { status: 'failed', msg: plan.failed, diff };
+  }
+  let r: Partial;
+  if (plan.changes.length === 0) {
+    r = { status: 'ok', msg: plan.msg, output: plan.output };
+  } else if (opts.check && task.options.checkMode !== 'always') {
+    rt.predictedChange = true;
+    r = { status: 'changed', predicted: true, msg: plan.msg, diff, changes, output: plan.output };
+  } else {
+    const notify = (task.options.notify ?? []).map((h) => h.name);
+    const pending = [...new Set([...rt.persistedPending, ...notify])];
+    const persist = notify.some((n) => !rt.persistedPending.includes(n));
+    const asRoot = (scope.play.become ?? rt.host.become) || rt.host.ssh.user === 'root';
+    const applied = await applyChanges(target.conn!, plan.changes, {
+      become,
+      becomeUser,
+      prefix: persist ? pendingScript(pending, asRoot).text : undefined,
+      log,
+      rebootSettleSec: opts.rebootSettleSec ?? 5,
+    });
+    target.invalidate();
+    if (persist) rt.persistedPending = pending;
+    const last = applied.last;
+    const io = { stdout: last?.stdout, stderr: last?.stderr, rc: last?.code, commands: applied.commands };
+    if (applied.rebooted || plan.refreshFacts) target.facts = await gatherFacts(target);
+    r = applied.failed
+      ? (afterPrediction(run, rt, applied.failed) ?? { status: 'failed', msg: applied.failed, diff, changes, ...io })
+      : { status: 'changed', msg: plan.msg, diff, changes, ...io, output: last ? { stdout: last.stdout, stderr: last.stderr, rc: last.code } : plan.output };
+  }
+  return overrides(r, run, rt, ctx);
+}
+
+/**
+ * Check mode: a failure on a host where earlier changes were only predicted may just mean the predicted world does not
+ * exist yet (docker not installed, so `docker info` fails). That is a prediction, not a failure: "ok" for tasks that
+ * cannot change anything, "changed" for the rest (the real run will do the work).
+ */
+function afterPrediction(run: TaskRun, rt: HostRuntime, why: string): Partial | undefined {
+  if (!run.state.options.check || !rt.predictedChange) return undefined;
+  const readOnly = run.task.module.readOnly || run.task.options.changedWhen === false;
+  return readOnly
+    ? { status: 'ok', predicted: true, msg: `ok (predicted): could not run before the predicted changes: ${why}` }
+    : { status: 'changed', predicted: true, msg: `changed (predicted): ${why}` };
+}
+
+/** changedWhen / failedWhen. */
+function overrides(r: Partial, run: TaskRun, rt: HostRuntime, ctx: TaskContext<unknown>): Partial {
+  const { changedWhen, failedWhen } = run.task.options;
+  let out = r;
+  if (failedWhen !== undefined && out.status !== 'unreachable') {
+    const failed = typeof failedWhen === 'boolean' ? failedWhen : failedWhen(asResult(out, rt, run), ctx);
+    if (failed) out = { ...out, status: 'failed', msg: out.msg ?? 'failedWhen condition was true' };
+    else if (out.status === 'failed') out = { ...out, status: out.changes?.length ? 'changed' : 'ok' };
+  }
+  if (changedWhen !== undefined && out.status !== 'failed' && out.status !== 'skipped' && out.status !== 'unreachable') {
+    if (typeof changedWhen === 'boolean') out = { ...out, status: changedWhen ? 'changed' : 'ok', predicted: changedWhen ? out.predicted : undefined };
+    else if (out.predicted) out = { ...out, status: 'skipped', predicted: undefined, msg: 'check mode: changedWhen depends on output the command did not produce; mark read-only commands checkMode: "always"' };
+    else out = { ...out, status: changedWhen(asResult(out, rt, run), ctx) ? 'changed' : 'ok' };
+  }
+  if (out.status === 'failed' && run.task.options.ignoreErrors) out = { ...out, ignored: true };
+  return out;
+}
+
+async function delegateTarget(run: TaskRun, rt: HostRuntime, ctx: TaskContext<unknown>): Promise<HostRuntime> {
+  const d = run.task.options.delegateTo;
+  if (d === undefined) return rt;
+  const name = resolveDynamic(d, ctx);
+  const host = run.state.inventory.host(name);
+  if (!host) throw new Error(`delegateTo: no host '${name}' in the inventory`);
+  const target = run.state.runtime(host);
+  if (!target.conn) target.conn = await run.state.options.connect(host);
+  return target;
+}

@@ -1,0 +1,46 @@
+/** Per-host mutable state during a run: connection, facts, vars layers, registered results, read cache. */
+import type { Connection, ExecOutput, Host, HostFacts, TaskResult, Vars } from '../core/index.ts';
+
+/** Everything the runner tracks for one host. */
+export class HostRuntime {
+  conn?: Connection;
+  facts?: HostFacts;
+  /** setFact layer (above play vars, below -e). */
+  readonly setVars: Record<string, unknown> = {};
+  /** Registered results by task id. */
+  readonly results = new Map<string, TaskResult>();
+  /** Read cache: key = become flag + command. Cleared by any applied change. */
+  readonly cache = new Map<string, ExecOutput>();
+  /** Handler names notified and not yet run, in notification order. */
+  readonly notified = new Set<string>();
+  /** Handler names persisted on the host as pending (what the host's state file holds). */
+  persistedPending: readonly string[] = [];
+  failed = false;
+  unreachable = false;
+  /** Check mode: something was predicted to change on this host, so later probes may see a world that does not exist yet. */
+  predictedChange = false;
+  /** Execs spent before the current connection (reconnects reset the connection's own counter). */
+  execsBefore = 0;
+
+  constructor(readonly host: Host) {}
+
+  /** Still taking part in the play. */
+  get active(): boolean {
+    return !this.failed && !this.unreachable;
+  }
+
+  /** Execs used on this host so far. */
+  get execs(): number {
+    return this.execsBefore + (this.conn?.execCount ?? 0);
+  }
+
+  /** Drop cached reads: the host changed. */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  /** Effective vars for a task: role defaults < inventory < play vars < setFact < -e. */
+  vars(layers: { roleDefaults?: Vars; playVars: Vars; extraVars: Vars }): Vars {
+    return { ...layers.roleDefaults, ...this.host.vars, ...layers.playVars, ...this.setVars, ...layers.extraVars };
+  }
+}

@@ -1,0 +1,8 @@
+/** The runner: plays, batched probes, apply, handlers, recap. */
+export { runPlaybook, playHosts, exitCodeOf } from './run.ts';
+export type { RunOptions, Connector } from './options.ts';
+export { buildBatch } from './batch.ts';
+export { serialBatches } from './serial.ts';
+export { selectedByTags } from './tags.ts';
+export { playItems, playHandlers } from './play.ts';
+export { taskName } from './execute-task.ts';

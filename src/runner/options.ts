@@ -1,0 +1,31 @@
+/** Options of one run (what the CLI flags map to). */
+import type { Connection, Host, Reporter, Vars } from '../core/index.ts';
+
+/** How to open a connection for a host (the CLI passes src/connection's `connect`; tests may pass the same). */
+export type Connector = (host: Host) => Promise<Connection>;
+
+/** Options for runPlaybook. */
+export interface RunOptions {
+  /** Predict changes without applying them. @default false */
+  readonly check?: boolean;
+  /** Compute diffs for reporters. @default false */
+  readonly diff?: boolean;
+  /** --limit pattern. */
+  readonly limit?: string;
+  /** Hosts worked on in parallel. @default 50 */
+  readonly forks?: number;
+  /** -e variables, highest precedence. @default {} */
+  readonly extraVars?: Vars;
+  /** Run only tasks with one of these tags ('always' tasks too). */
+  readonly tags?: readonly string[];
+  /** Skip tasks with one of these tags. */
+  readonly skipTags?: readonly string[];
+  /** Run notified handlers even on hosts that failed. @default false */
+  readonly forceHandlers?: boolean;
+  readonly reporter: Reporter;
+  readonly connect: Connector;
+  /** Emit commands and their output to reporter.onLog. @default false */
+  readonly verbose?: boolean;
+  /** Seconds to wait before a reconnect attempt after reboot (tests lower it). @default 5 */
+  readonly rebootSettleSec?: number;
+}

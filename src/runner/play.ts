@@ -1,0 +1,188 @@
+/** Run one play: serial batches, linear task order, hosts in parallel, handler flushes. */
+import { UnreachableError, ValidationError, type Handler, type Play, type Task, type TaskInfo, type TaskResult } from '../core/index.ts';
+import { resolveDynamic, taskContext } from './context.ts';
+import { executeTask, taskName, becomeOf, type TaskRun } from './execute-task.ts';
+import { gatherFacts } from './facts.ts';
+import type { HostRuntime } from './host-runtime.ts';
+import { createLimiter } from './limit.ts';
+import { specsOf, type ReadSpec } from './reads.ts';
+import type { RunState, TaskScope } from './run-state.ts';
+import { serialBatches } from './serial.ts';
+import { selectedByTags } from './tags.ts';
+import { preflight } from './preflight.ts';
+import type { PlanItem } from './plan-item.ts';
+import { pendingScript } from './pending.ts';
+
+
+/** The play's task list in run order: role tasks, then play tasks. */
+export function playItems(play: Play): PlanItem[] {
+  const items: PlanItem[] = [];
+  for (const role of play.roles) for (const t of role.tasks) items.push(t.kind === 'flush' ? { flush: true } : { task: t, scope: { play, role } });
+  for (const t of play.tasks) items.push(t.kind === 'flush' ? { flush: true } : { task: t, scope: { play } });
+  return items;
+}
+
+/** Handlers in definition order with their scope. */
+export function playHandlers(play: Play): { handler: Handler; scope: TaskScope }[] {
+  return [
+    ...play.roles.flatMap((role) => role.handlers.map((handler) => ({ handler, scope: { play, role } }))),
+    ...play.handlers.map((handler) => ({ handler, scope: { play } })),
+  ];
+}
+
+/** Static task info for reporters. */
+export function infoOf(task: Task, scope: TaskScope, handler = false): TaskInfo {
+  return { id: task.id, name: taskName(task), module: task.module.name, definedAt: task.definedAt, handler, role: scope.role?.name };
+}
+
+/** Reads of the tasks after `index` whose args resolve now (for one batched probe per host). */
+function lookahead(state: RunState, items: readonly PlanItem[], index: number) {
+  return (rt: HostRuntime): ReadSpec[] => {
+    const out: ReadSpec[] = [];
+    for (const it of items.slice(index + 1)) {
+      if ('flush' in it || it.task.options.loop !== undefined || it.task.options.delegateTo !== undefined) continue;
+      try {
+        const ctx = taskContext(state, rt, it.scope, undefined);
+        if (it.task.options.when !== undefined && !resolveDynamic(it.task.options.when, ctx)) continue;
+        const args = resolveDynamic(it.task.args, ctx);
+        if (it.task.module.validate?.(args).length) continue;
+        const reads = Object.values(it.task.module.probe(args, { host: rt.host, facts: ctx.facts, vars: ctx.vars, check: ctx.check }) as object);
+        out.push(...specsOf(reads, becomeOf(it.task, it.scope, rt)));
+      } catch {
+        // not resolvable yet (depends on a registered result or on facts a change will refresh)
+      }
+    }
+    return out;
+  };
+}
+
+/** Connect and gather facts for hosts that need it; unreachable hosts leave the play. */
+async function prepareHosts(state: RunState, play: Play, rts: readonly HostRuntime[]): Promise<void> {
+  const limit = createLimiter(state.options.forks ?? 50);
+  const handlerNames = new Set(playHandlers(play).map((h) => h.handler.name));
+  await Promise.all(
+    rts.map((rt) =>
+      limit(async () => {
+        try {
+          if (!rt.conn) rt.conn = await state.options.connect(rt.host);
+          if (!rt.facts && play.gatherFacts) {
+            rt.facts = await gatherFacts(rt);
+            rt.persistedPending = rt.facts.pendingHandlers;
+          }
+          // an interrupted earlier run left these notified: finish its work
+          for (const name of rt.persistedPending) if (handlerNames.has(name)) rt.notified.add(name);
+        } catch (e) {
+          markUnreachable(state, rt, e);
+        }
+      }),
+    ),
+  );
+}
+
+function markUnreachable(state: RunState, rt: HostRuntime, e: unknown): void {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (!(e instanceof UnreachableError)) {
+    rt.failed = true;
+    state.recapOf(rt.host.name).failed += 1;
+    state.options.reporter.onHostUnreachable?.(rt.host.name, `failed to gather facts: ${msg}`);
+    return;
+  }
+  rt.unreachable = true;
+  state.recapOf(rt.host.name).unreachable += 1;
+  state.options.reporter.onHostUnreachable?.(rt.host.name, msg);
+}
+
+/** Run one task on the batch's active hosts (runOnce, task serial, forks). */
+async function runTask(state: RunState, run: TaskRun, rts: readonly HostRuntime[], handler: boolean): Promise<TaskResult[]> {
+  const info = infoOf(run.task, run.scope, handler);
+  const active = rts.filter((rt) => rt.active || (handler && state.options.forceHandlers && !rt.unreachable));
+  if (active.length === 0) return [];
+  state.options.reporter.onTaskStart?.(info, active.map((r) => r.host.name));
+  const limit = createLimiter(Math.min(state.options.forks ?? 50, run.task.options.serial ?? Number.POSITIVE_INFINITY));
+  const done = (rt: HostRuntime, r: TaskResult) => {
+    rt.results.set(run.task.id, r);
+    if (r.status === 'unreachable') rt.unreachable = true;
+    if (r.status === 'failed' && !r.ignored) rt.failed = true;
+    if (r.status === 'changed') for (const h of run.task.options.notify ?? []) rt.notified.add(h.name);
+    state.record(r);
+    state.options.reporter.onTaskEnd?.(info, r);
+    return r;
+  };
+  if (run.task.options.runOnce) {
+    const first = active[0] as HostRuntime;
+    const r = done(first, await executeTask(run, first));
+    return [r, ...active.slice(1).map((rt) => done(rt, { ...r, host: rt.host.name, execs: 0 }))];
+  }
+  return Promise.all(active.map((rt) => limit(async () => done(rt, await executeTask(run, rt)))));
+}
+
+/** Run the notified handlers of `rts`, in definition order, once each. */
+async function flushHandlers(state: RunState, play: Play, rts: readonly HostRuntime[]): Promise<void> {
+  for (const { handler, scope } of playHandlers(play)) {
+    const notified = rts.filter((rt) => rt.notified.has(handler.name));
+    if (notified.length === 0) continue;
+    notified.forEach((rt) => rt.notified.delete(handler.name));
+    if (state.options.check) {
+      const info = infoOf(handler, scope, true);
+      state.options.reporter.onTaskStart?.(info, notified.map((r) => r.host.name));
+      for (const rt of notified.filter((r) => r.active)) {
+        const r: TaskResult = { status: 'changed', predicted: true, msg: 'handler would run', host: rt.host.name, task: handler.name, definedAt: handler.definedAt, durationMs: 0, execs: 0 };
+        state.record(r);
+        state.options.reporter.onTaskEnd?.(info, r);
+      }
+      continue;
+    }
+    const run: TaskRun = { state, task: handler, scope, lookahead: () => [] };
+    const results = await runTask(state, run, notified, true);
+    await clearPending(state, play, notified, handler.name, results);
+  }
+}
+
+/** After a handler ran, drop it from the host's persisted pending list. */
+async function clearPending(state: RunState, play: Play, rts: readonly HostRuntime[], name: string, results: readonly TaskResult[]) {
+  await Promise.all(
+    rts.map(async (rt) => {
+      const r = results.find((x) => x.host === rt.host.name);
+      if (!rt.persistedPending.includes(name) || !r || r.status === 'failed' || r.status === 'unreachable' || !rt.conn) return;
+      const rest = rt.persistedPending.filter((n) => n !== name);
+      const asRoot = (play.become ?? rt.host.become) || rt.host.ssh.user === 'root';
+      try {
+        await rt.conn.exec(pendingScript(rest, asRoot).text, { become: asRoot && rt.host.ssh.user !== 'root' });
+        rt.persistedPending = rest;
+      } catch (e) {
+        markUnreachable(state, rt, e);
+      }
+    }),
+  );
+}
+
+/** Run a play on `hosts` (already limited). */
+export async function runPlay(state: RunState, play: Play, hosts: readonly string[]): Promise<void> {
+  const opts = state.options;
+  opts.reporter.onPlayStart?.({ name: play.name, hosts, check: opts.check ?? false });
+  const items = playItems(play);
+  for (const batch of serialBatches(hosts, play.serial)) {
+    const rts = batch.map((name) => state.runtime(state.inventory.host(name)!));
+    await prepareHosts(state, play, rts.filter((r) => r.active));
+    // bad input on any host stops the run before anything is applied anywhere
+    const problems = preflight(state, items, rts.filter((r) => r.active));
+    if (problems.length) throw new ValidationError(problems);
+    let aborted = false;
+    for (const [i, item] of items.entries()) {
+      if ('flush' in item) {
+        await flushHandlers(state, play, rts);
+        continue;
+      }
+      if (!selectedByTags(item.task.options.tags, opts.tags, opts.skipTags)) continue;
+      const results = await runTask(state, { state, task: item.task, scope: item.scope, lookahead: lookahead(state, items, i) }, rts, false);
+      const failed = results.filter((r) => r.status === 'failed' && !r.ignored).length;
+      if (failed && (play.anyErrorsFatal || (play.maxFailPercentage !== undefined && (failed * 100) / batch.length > play.maxFailPercentage))) {
+        for (const rt of rts) if (rt.active) rt.failed = true;
+        aborted = true;
+        break;
+      }
+    }
+    await flushHandlers(state, play, opts.forceHandlers ? rts.filter((r) => !r.unreachable) : rts.filter((r) => r.active));
+    if (aborted) return;
+  }
+}

@@ -1,0 +1,56 @@
+/** Serve a task's reads from the host's cache, or fetch them together with upcoming tasks' reads in ONE exec. */
+import { readCommand, type ExecOutput, type Read } from '../core/index.ts';
+import { buildBatch } from './batch.ts';
+import type { HostRuntime } from './host-runtime.ts';
+
+/** A read as the batcher sees it. */
+export interface ReadSpec {
+  readonly command: string;
+  readonly become: boolean;
+  readonly volatile: boolean;
+}
+
+/** Cache key: the same command read as root and as the login user can differ. */
+export function cacheKey(spec: { command: string; become: boolean }): string {
+  return `${spec.become ? 'B' : 'U'}\u0000${spec.command}`;
+}
+
+/** Turn declared reads into specs. */
+export function specsOf(reads: readonly Read<unknown>[], become: boolean): ReadSpec[] {
+  return reads.map((r) => ({ command: readCommand(r), become, volatile: r.volatile ?? false }));
+}
+
+/** Fetch outputs for `wanted` (in order). `lookahead` yields reads of upcoming tasks to prefetch in the same exec. */
+export async function fetchReads(
+  rt: HostRuntime,
+  wanted: readonly ReadSpec[],
+  lookahead: () => readonly ReadSpec[],
+  opts: { becomeUser?: string; log?: (line: string) => void },
+): Promise<ExecOutput[]> {
+  const conn = rt.conn;
+  if (!conn) throw new Error(`no connection to ${rt.host.name}`);
+  const results = new Map<ReadSpec, ExecOutput>();
+  const missing = wanted.filter((s) => !s.volatile && !rt.cache.has(cacheKey(s)));
+  for (const become of [false, true]) {
+    const mine = missing.filter((s) => s.become === become);
+    if (mine.length === 0) continue;
+    const seen = new Set<string>();
+    const batch: ReadSpec[] = [];
+    for (const s of [...mine, ...lookahead()]) {
+      const k = cacheKey(s);
+      if (s.become !== become || s.volatile || rt.cache.has(k) || seen.has(k)) continue;
+      seen.add(k);
+      batch.push(s);
+    }
+    const b = buildBatch(batch.map((s) => s.command));
+    opts.log?.(`probe: ${batch.length} read(s) in one exec`);
+    const out = await conn.exec(b.script, { become, becomeUser: opts.becomeUser });
+    b.parse(out.stdout).forEach((o, i) => rt.cache.set(cacheKey(batch[i] as ReadSpec), o));
+  }
+  for (const s of wanted.filter((w) => w.volatile)) {
+    const b = buildBatch([s.command]);
+    const out = await conn.exec(b.script, { become: s.become, becomeUser: opts.becomeUser });
+    results.set(s, b.parse(out.stdout)[0] as ExecOutput);
+  }
+  return wanted.map((s) => results.get(s) ?? (rt.cache.get(cacheKey(s)) as ExecOutput));
+}

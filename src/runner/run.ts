@@ -1,0 +1,50 @@
+/** Run a playbook against an inventory and return the summary (recap, results, exit code). */
+import { ExitCode, type Playbook, type RunSummary } from '../core/index.ts';
+import { selectHosts, type Inventory } from '../inventory/index.ts';
+import type { RunOptions } from './options.ts';
+import { runPlay } from './play.ts';
+import { RunState } from './run-state.ts';
+
+/** Hosts of a play after --limit, in inventory order. */
+export function playHosts(inventory: Inventory, pattern: string, limit?: string): string[] {
+  const hosts = selectHosts(inventory, pattern);
+  if (!limit) return [...hosts];
+  const allowed = new Set(selectHosts(inventory, limit));
+  return hosts.filter((h) => allowed.has(h));
+}
+
+/** Ansible's exit code: 2 if a host failed, 4 if one was unreachable (both: 6). */
+export function exitCodeOf(recap: RunSummary['recap']): number {
+  const rows = Object.values(recap);
+  return (rows.some((r) => r.failed > 0) ? ExitCode.hostFailed : 0) | (rows.some((r) => r.unreachable > 0) ? ExitCode.hostUnreachable : 0);
+}
+
+/** Run every play. Throws ValidationError for bad input found before anything was applied. */
+export async function runPlaybook(playbook: Playbook, inventory: Inventory, options: RunOptions): Promise<RunSummary> {
+  const started = Date.now();
+  const state = new RunState(inventory, options);
+  // every play's hosts are resolved first so a bad pattern fails before any connection
+  const plays = playbook.plays.map((play) => ({ play, hosts: playHosts(inventory, play.hosts, options.limit) }));
+  const all = [...new Set(plays.flatMap((p) => p.hosts))];
+  options.reporter.onRunStart?.({ check: options.check ?? false, hosts: all });
+  for (const h of all) state.recapOf(h);
+  try {
+    for (const { play, hosts } of plays) {
+      const live = hosts.filter((h) => state.runtimes.get(h)?.active ?? true);
+      await runPlay(state, play, live);
+    }
+  } finally {
+    await Promise.all([...state.runtimes.values()].map((rt) => rt.conn?.close().catch(() => undefined)));
+  }
+  for (const [name, rt] of state.runtimes) if (state.recap.has(name)) state.recapOf(name).execs = rt.execs;
+  const recap = Object.fromEntries(state.recap);
+  const summary: RunSummary = {
+    recap,
+    results: state.results,
+    exitCode: exitCodeOf(recap),
+    durationMs: Date.now() - started,
+    check: options.check ?? false,
+  };
+  await options.reporter.onRunEnd?.(summary);
+  return summary;
+}
