@@ -193,6 +193,7 @@ class SshConnection implements Connection {
       };
       const onLost = (e: UnreachableError): void => {
         clearTimeout(timer);
+        settled = true;
         reject(e);
       };
       this.inFlight.add(onLost);
@@ -200,7 +201,9 @@ class SshConnection implements Connection {
         opts.timeoutMs !== undefined
           ? setTimeout(() => {
               timedOut = true;
+              // sshd signals only the top shell; its children may hold the channel open, so do not wait for them
               ch.kill();
+              finish(null, undefined);
             }, opts.timeoutMs)
           : undefined;
       ch.stdout.on('data', (b: Buffer) => out.push(b));
@@ -223,13 +226,11 @@ class SshConnection implements Connection {
         }
       });
       if (!cmd.startMarker) sendStdin();
-      ch.done.then(async ({ code, signal }) => {
+      let settled = false;
+      const finish = (code: number | null, signal: string | undefined): void => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
-        if (code === null && signal === undefined && !timedOut) {
-          // no exit status: was the whole connection lost? give its close event a moment to arrive
-          await sleep(50);
-          if (!this.inFlight.has(onLost)) return;
-        }
         this.inFlight.delete(onLost);
         let stderr = err.toString('utf8');
         for (const m of [cmd.promptMarker, cmd.startMarker]) if (m) stderr = stderr.split(m).join('');
@@ -244,6 +245,14 @@ class SshConnection implements Connection {
         }
         const clean = (s: string): string => (password ? s.split(password).join('********') : s);
         resolve({ stdout: clean(Buffer.concat(out).toString('utf8')), stderr: redact(clean(stderr)), code: rc });
+      };
+      ch.done.then(async ({ code, signal }) => {
+        if (code === null && signal === undefined && !timedOut) {
+          // no exit status: was the whole connection lost? give its close event a moment to arrive
+          await sleep(50);
+          if (!this.inFlight.has(onLost)) return;
+        }
+        finish(code, signal);
       }, reject);
     });
   }

@@ -32,6 +32,8 @@ export async function buildBaseLayer(o: BaseLayerOptions): Promise<string> {
     '# rig test host',
     'HostKey /etc/ssh/rig_host_ed25519_key',
     'ListenAddress 0.0.0.0:22',
+    // a second port, for tests of [host]:port known_hosts entries and ssh config Port
+    'ListenAddress 0.0.0.0:2222',
     'PidFile none',
     'UsePAM no',
     'PasswordAuthentication yes',

@@ -19,6 +19,7 @@ export interface TestHost {
   readonly name: string;
   /** IPv4 address reachable from this machine and from the other hosts. */
   readonly address: string;
+  /** 22; sshd also listens on 2222 (for non-standard-port tests). */
   readonly port: number;
   /** Host-side path of the host's overlay merged view (its `/`, minus /proc /sys /dev /run /tmp). */
   readonly root: string;
