@@ -183,11 +183,11 @@ async function once(run: TaskRun, rt: HostRuntime, item: unknown): Promise<Parti
     target.invalidate();
     if (persist) rt.persistedPending = pending;
     const last = applied.last;
-    const io = { stdout: last?.stdout, stderr: last?.stderr, rc: last?.code, commands: applied.commands };
+    const io = { stdout: last?.stdout, stderr: last?.stderr, rc: last?.code, commands: applied.commands, output: last ? { stdout: last.stdout, stderr: last.stderr, rc: last.code } : plan.output };
     if (applied.rebooted || plan.refreshFacts) target.facts = await gatherFacts(target);
     r = applied.failed
       ? (afterPrediction(run, rt, applied.failed) ?? { status: 'failed', msg: applied.failed, diff, changes, ...io })
-      : { status: 'changed', msg: plan.msg, diff, changes, ...io, output: last ? { stdout: last.stdout, stderr: last.stderr, rc: last.code } : plan.output };
+      : { status: 'changed', msg: plan.msg, diff, changes, ...io };
   }
   return overrides(r, run, rt, ctx);
 }

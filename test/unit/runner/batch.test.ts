@@ -1,0 +1,64 @@
+/** The batch script really runs under sh and its framing survives hostile output. */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { buildBatch } from '../../../src/runner/batch.ts';
+import { serialBatches } from '../../../src/runner/serial.ts';
+import { selectedByTags } from '../../../src/runner/tags.ts';
+
+const runSh = (script: string) => spawnSync('sh', ['-c', script], { encoding: 'utf8' }).stdout;
+
+describe('buildBatch', () => {
+  it('keeps each command’s stdout, stderr and exit code apart, byte-exact', () => {
+    const b = buildBatch([
+      "printf 'no newline'",
+      "printf 'a\\n\\nb\\n'; echo err >&2; exit 7",
+      'exit 0',
+      "printf '@@rig-fake:0:rc@@\\n'",
+      'cd /; exit 3',
+      'pwd',
+      'cat # reads nothing: stdin is closed',
+    ]);
+    const out = b.parse(runSh(b.script));
+    expect(out).toEqual([
+      { stdout: 'no newline', stderr: '', code: 0 },
+      { stdout: 'a\n\nb\n', stderr: 'err\n', code: 7 },
+      { stdout: '', stderr: '', code: 0 },
+      { stdout: '@@rig-fake:0:rc@@\n', stderr: '', code: 0 },
+      { stdout: '', stderr: '', code: 3 },
+      { stdout: `${process.cwd()}\n`, stderr: '', code: 0 },
+      { stdout: '', stderr: '', code: 0 },
+    ]);
+  });
+
+  it('reports reads cut off by a dropped connection instead of inventing output', () => {
+    const b = buildBatch(['echo one', 'echo two']);
+    const full = runSh(b.script);
+    const cut = full.slice(0, full.indexOf('two'));
+    expect(b.parse(cut)[0]).toEqual({ stdout: 'one\n', stderr: '', code: 0 });
+    expect(b.parse(cut)[1]!.code).toBe(255);
+  });
+});
+
+describe('serialBatches', () => {
+  const hosts = ['a', 'b', 'c', 'd', 'e'];
+  it('numbers, percentages and growing lists, like Ansible', () => {
+    expect(serialBatches(hosts, undefined)).toEqual([hosts]);
+    expect(serialBatches(hosts, 2)).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+    expect(serialBatches(hosts, '40%')).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+    expect(serialBatches(hosts, '10%')).toEqual([['a'], ['b'], ['c'], ['d'], ['e']]);
+    expect(serialBatches(hosts, [1, 2])).toEqual([['a'], ['b', 'c'], ['d', 'e']]);
+  });
+});
+
+describe('selectedByTags', () => {
+  it('follows Ansible: always, never, tagged, untagged', () => {
+    expect(selectedByTags(['web'], ['web'])).toBe(true);
+    expect(selectedByTags(['db'], ['web'])).toBe(false);
+    expect(selectedByTags(['always'], ['web'])).toBe(true);
+    expect(selectedByTags(['always'], ['web'], ['always'])).toBe(false);
+    expect(selectedByTags(['never', 'debug'], undefined)).toBe(false);
+    expect(selectedByTags(['never', 'debug'], ['debug'])).toBe(true);
+    expect(selectedByTags([], ['untagged'])).toBe(true);
+    expect(selectedByTags(['x'], ['tagged'])).toBe(true);
+  });
+});

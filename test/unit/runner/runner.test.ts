@@ -1,0 +1,174 @@
+/** Runner semantics on local processes: order, handlers, check mode, conditions, loops, failures, exec batching. */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  assert, command, copy, defineHandler, definePlaybook, directory, file, flushHandlers, lineinfile, setFact, shell, ValidationError,
+} from '../../../src/index.ts';
+import type { TaskContext } from '../../../src/core/index.ts';
+import { localWorld } from './local-run.ts';
+
+const w = (ctx: TaskContext<unknown>, p = '') => path.join(String(ctx.vars.work), p);
+
+describe('runner', () => {
+  it('converges, then a re-run is changed=0 with one facts exec and one batched probe per host', async () => {
+    const world = await localWorld(['a', 'b']);
+    const pb = definePlaybook({
+      hosts: 'all',
+      tasks: [
+        directory((ctx) => ({ path: w(ctx, 'etc') })),
+        copy((ctx) => ({ dest: w(ctx, 'etc/one.conf'), content: `host=${ctx.host.name}\n` })),
+        copy((ctx) => ({ dest: w(ctx, 'etc/two.conf'), content: 'two\n', mode: '0600' })),
+        lineinfile((ctx) => ({ path: w(ctx, 'etc/three.ini'), line: 'x=1', create: true })),
+        file((ctx) => ({ path: w(ctx, 'etc/link'), state: 'link', src: w(ctx, 'etc/one.conf') })),
+      ],
+    });
+    const first = await world.run(pb);
+    expect(first.summary.exitCode).toBe(0);
+    expect(first.rec.statuses('a')).toEqual(Array(5).fill(0).map((_, i) => expect.stringMatching(/→ changed$/)));
+    expect(readFileSync(path.join(world.dir, 'b/etc/one.conf'), 'utf8')).toBe('host=b\n');
+    const second = await world.run(pb);
+    expect(second.rec.results().map((r) => r.status)).toEqual(Array(10).fill('ok'));
+    expect(second.summary.recap.a!.execs).toBe(2);
+    expect(second.summary.recap.b!.execs).toBe(2);
+  });
+
+  it('--check predicts exactly what the real run changes and touches nothing', async () => {
+    const world = await localWorld(['a']);
+    const pb = definePlaybook({
+      hosts: 'all',
+      tasks: [
+        directory((ctx) => ({ path: w(ctx, 'conf') })),
+        copy((ctx) => ({ dest: w(ctx, 'conf/app.conf'), content: 'v=1\n' })),
+        command((ctx) => ({ cmd: ['cat', w(ctx, 'conf/app.conf')] }), { name: 'read back', changedWhen: false, checkMode: 'always' }),
+        copy((ctx) => ({ dest: w(ctx, 'untouched'), content: '' }), { when: false }),
+      ],
+    });
+    const check = await world.run(pb, { check: true });
+    expect(check.summary.exitCode).toBe(0);
+    expect(existsSync(path.join(world.dir, 'a/conf'))).toBe(false);
+    const predicted = check.rec.results().filter((r) => r.status === 'changed').map((r) => r.definedAt);
+    const real = await world.run(pb);
+    expect(real.rec.results().filter((r) => r.status === 'changed').map((r) => r.definedAt)).toEqual(predicted);
+    expect(predicted).toHaveLength(2);
+    const again = await world.run(pb, { check: true });
+    expect(again.rec.results().filter((r) => r.status === 'changed')).toEqual([]);
+  });
+
+  it('handlers: notified by object, deduplicated, run once per host in definition order, at flush points', async () => {
+    const world = await localWorld(['a']);
+    const log = (name: string) => shell((ctx) => ({ cmd: `echo ${name} >> ${w(ctx, 'handlers.log')}` }));
+    const first = defineHandler('first', log('first'));
+    const second = defineHandler('second', log('second'));
+    const pb = definePlaybook({
+      hosts: 'all',
+      handlers: [first, second],
+      tasks: [
+        copy((ctx) => ({ dest: w(ctx, 'x'), content: '1' }), { notify: [second, first] }),
+        copy((ctx) => ({ dest: w(ctx, 'y'), content: '1' }), { notify: [first] }),
+        flushHandlers(),
+        copy((ctx) => ({ dest: w(ctx, 'z'), content: '1' }), { notify: [second] }),
+        copy((ctx) => ({ dest: w(ctx, 'x'), content: '1' }), { notify: [first], name: 'unchanged' }),
+      ],
+    });
+    const run = await world.run(pb);
+    expect(readFileSync(path.join(world.dir, 'a/handlers.log'), 'utf8')).toBe('first\nsecond\nsecond\n');
+    expect(run.rec.trace().filter((l) => l.startsWith('handler'))).toEqual(['handler first [a]', 'handler second [a]', 'handler second [a]']);
+    expect(existsSync(path.join(world.dir, 'a/.local/state/rig/pending-handlers.json'))).toBe(false);
+    const check = await world.run(definePlaybook({ hosts: 'all', handlers: [first], tasks: [copy((ctx) => ({ dest: w(ctx, 'new'), content: '' }), { notify: [first] })] }), { check: true });
+    expect(check.rec.statuses('a')).toEqual([expect.stringContaining('→ changed (predicted)'), 'first → changed (predicted)']);
+  });
+
+  it('when, loops, registered results, setFact and assert', async () => {
+    const world = await localWorld(['a', 'b']);
+    const probe = command({ cmd: ['echo', 'hello'] }, { changedWhen: false });
+    const pb = definePlaybook({
+      hosts: 'all',
+      vars: { files: ['p', 'q'] },
+      tasks: [
+        probe,
+        setFact((ctx) => ({ vars: { greeting: ctx.result(probe).output?.stdout.trim() } })),
+        copy((ctx) => ({ dest: w(ctx, String(ctx.item)), content: `${String(ctx.vars.greeting)}\n` }), { loop: (ctx: TaskContext<unknown>) => ctx.vars.files as string[] }),
+        copy((ctx) => ({ dest: w(ctx, 'only-b'), content: '' }), { when: (ctx) => ctx.host.name === 'b' }),
+        assert((ctx) => ({ that: [ctx.vars.greeting === 'hello'] })),
+      ],
+    });
+    const run = await world.run(pb);
+    expect(run.summary.exitCode).toBe(0);
+    expect(readFileSync(path.join(world.dir, 'a/q'), 'utf8')).toBe('hello\n');
+    expect(existsSync(path.join(world.dir, 'a/only-b'))).toBe(false);
+    expect(existsSync(path.join(world.dir, 'b/only-b'))).toBe(true);
+    const loop = run.rec.results('a')[2]!;
+    expect(loop.items?.map((i) => i.status)).toEqual(['changed', 'changed']);
+    expect(run.rec.results('a')[3]!.status).toBe('skipped');
+  });
+
+  it('a failed host leaves the play, the others go on; ignoreErrors keeps a host in; exit code 2', async () => {
+    const world = await localWorld(['a', 'b']);
+    const pb = definePlaybook({
+      hosts: 'all',
+      tasks: [
+        command({ cmd: ['false'] }, { ignoreErrors: true, name: 'ignored' }),
+        command({ cmd: ['sh', '-c', 'exit 3'] }, { when: (ctx) => ctx.host.name === 'a', name: 'fails on a' }),
+        copy((ctx) => ({ dest: w(ctx, 'after'), content: '' })),
+      ],
+    });
+    const run = await world.run(pb);
+    expect(run.summary.exitCode).toBe(2);
+    expect(existsSync(path.join(world.dir, 'a/after'))).toBe(false);
+    expect(existsSync(path.join(world.dir, 'b/after'))).toBe(true);
+    expect(run.summary.recap.a).toMatchObject({ failed: 1, ignored: 1 });
+    expect(run.summary.recap.b).toMatchObject({ failed: 0, ignored: 1 });
+    expect(run.rec.results('a')[1]!.msg).toContain('rc=3');
+  });
+
+  it('failedWhen, changedWhen, retries/until, runOnce, serial batches', async () => {
+    const world = await localWorld(['a', 'b', 'c']);
+    const counter = shell((ctx) => ({ cmd: `n=$(cat ${w(ctx, 'n')} 2>/dev/null || echo 0); echo $((n+1)) | tee ${w(ctx, 'n')}` }), {
+      retries: 5,
+      delay: 0,
+      until: (r) => r.output?.stdout.trim() === '3',
+    });
+    const pb = definePlaybook({
+      hosts: 'all',
+      serial: 2,
+      tasks: [
+        command({ cmd: ['sh', '-c', 'echo ok; exit 1'] }, { failedWhen: (r) => r.output?.stdout.trim() !== 'ok', changedWhen: false, name: 'rc 1 is fine' }),
+        counter,
+        shell((ctx) => ({ cmd: `echo once >> ${path.join(String(ctx.vars.work), '..', 'once.log')}` }), { runOnce: true }),
+      ],
+    });
+    const run = await world.run(pb);
+    expect(run.summary.exitCode).toBe(0);
+    expect(run.rec.results('a')[0]!.status).toBe('ok');
+    expect(readFileSync(path.join(world.dir, 'a/n'), 'utf8').trim()).toBe('3');
+    // serial: 2 → batches [a,b] and [c]; runOnce runs once per batch, like Ansible
+    expect(readFileSync(path.join(world.dir, 'once.log'), 'utf8')).toBe('once\nonce\n');
+    expect(run.rec.trace().filter((l) => l.startsWith('task rc 1'))).toEqual(['task rc 1 is fine [a,b]', 'task rc 1 is fine [c]']);
+  });
+
+  it('tags select tasks; always runs unless skipped', async () => {
+    const world = await localWorld(['a']);
+    const t = (name: string, tags: string[]) => copy((ctx) => ({ dest: w(ctx, name), content: '' }), { name, tags });
+    const pb = definePlaybook({ hosts: 'all', tasks: [t('web', ['web']), t('db', ['db']), t('base', ['always'])] });
+    const run = await world.run(pb, { tags: ['db'] });
+    expect(run.rec.results().map((r) => r.task)).toEqual(['db', 'base']);
+    const run2 = await world.run(pb, { skipTags: ['always', 'db'] });
+    expect(run2.rec.results().map((r) => r.task)).toEqual(['web']);
+  });
+
+  it('bad input found in preflight throws before anything is applied on any host', async () => {
+    const world = await localWorld(['a', 'b']);
+    const pb = definePlaybook({
+      hosts: 'all',
+      tasks: [
+        copy((ctx) => ({ dest: w(ctx, 'first'), content: '' })),
+        copy((ctx) => ({ dest: w(ctx, 'second'), content: String(ctx.var('not_defined_anywhere')) })),
+      ],
+    });
+    await expect(world.run(pb)).rejects.toThrow(ValidationError);
+    await expect(world.run(pb)).rejects.toThrow(/not_defined_anywhere/);
+    expect(existsSync(path.join(world.dir, 'a/first'))).toBe(false);
+    expect(existsSync(path.join(world.dir, 'b/first'))).toBe(false);
+  });
+});
