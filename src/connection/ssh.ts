@@ -147,7 +147,6 @@ export function openSsh(t: SshTarget): Promise<SshTransport> {
         else closeCbs.push(cb);
       },
       close() {
-        closeReason ??= undefined;
         client.end();
       },
       exec(command) {

@@ -68,6 +68,11 @@ export function cleanupSlot(slot: number): void {
   const dir = names.dir(slot);
   for (const m of mountsUnder(dir)) runSync(['umount', '-l', m]);
   for (const ns of nss) runSync(['ip', 'netns', 'del', ns]);
+  // deleting the host side of a veth destroys the pair even if something still pins the namespace
+  for (const line of runSync(['ip', '-o', 'link', 'show']).stdout.split('\n')) {
+    const m = new RegExp(`^\\d+: (rig${slot}h\\d+v)[:@]`).exec(line);
+    if (m?.[1]) runSync(['ip', 'link', 'del', m[1]]);
+  }
   runSync(['ip', 'link', 'del', names.bridge(slot)]);
   // never follow into a mount that is somehow still there
   if (mountsUnder(dir).length === 0) rmSync(dir, { recursive: true, force: true });
@@ -100,6 +105,10 @@ export function cleanupStale(): void {
   }
   for (const line of runSync(['ip', '-o', 'link', 'show', 'type', 'bridge']).stdout.split('\n')) {
     const m = /^\d+: rigbr(\d+)[:@]/.exec(line);
+    if (m && !existsSync(names.dir(Number(m[1])))) orphanSlots.add(Number(m[1]));
+  }
+  for (const line of runSync(['ip', '-o', 'link', 'show']).stdout.split('\n')) {
+    const m = /^\d+: rig(\d+)h\d+v[:@]/.exec(line);
     if (m && !existsSync(names.dir(Number(m[1])))) orphanSlots.add(Number(m[1]));
   }
   for (const slot of orphanSlots) cleanupSlot(slot);

@@ -47,6 +47,9 @@ export async function createHost(opts: { slot: number; index: number; name: stri
   const [upper, work, merged] = ['upper', 'work', 'merged'].map((d) => join(dir, d)) as [string, string, string];
   for (const d of [upper, work, merged]) mkdirSync(d, { recursive: true });
 
+  // a namespace of an earlier run can outlive its name if another process's private mount namespace pins it;
+  // its host-side veth would then still be there: the slot is ours, so remove it
+  await run(['ip', 'link', 'del', veth]);
   await must(['ip', 'netns', 'add', netns]);
   await must(['ip', 'link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns]);
   await must(['ip', 'link', 'set', veth, 'master', names.bridge(slot), 'up']);
@@ -66,6 +69,8 @@ export async function createHost(opts: { slot: number; index: number; name: stri
     `mkdir -m 755 ${m}/run/sshd ${m}/run/lock`,
     // hides the real /tmp (which holds every host's upper dir) and gives the host its own
     `mount -t tmpfs -o mode=1777 tmpfs ${m}/tmp`,
+    // drop this private copy of the netns name mounts, or it would keep other hosts' namespaces alive
+    'for f in /run/netns/*; do umount -l "$f" 2>/dev/null || true; done',
     `hostname ${quote(opts.name)}`,
     `exec chroot ${m} /bin/sleep infinity`,
   ].join('\n');
