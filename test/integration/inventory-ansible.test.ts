@@ -1,0 +1,90 @@
+/**
+ * rig's inventory against the real ansible-inventory: --list (deep-equal after JSON.parse) and --graph (same text)
+ * on several fixture inventories, and host patterns against `ansible PATTERN --list-hosts` (same host set).
+ * ansible-core is installed into a cached venv (~/.cache/rig-test/ansible-venv, or $RIG_TEST_ANSIBLE_VENV) when it is not
+ * on PATH; when that fails (no network) the tests are skipped with the reason printed.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { loadInventory, selectHosts, toAnsibleGraph, toAnsibleList } from '../../src/inventory/index.ts';
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, '../..');
+const venv = process.env.RIG_TEST_ANSIBLE_VENV ?? join(homedir(), '.cache/rig-test/ansible-venv');
+const ansibleHome = mkdtempSync(join(tmpdir(), 'rig-ansible-home-'));
+writeFileSync(join(ansibleHome, 'ansible.cfg'), '[defaults]\n');
+// a clean Ansible: an empty ansible.cfg (not the user's), no colour, UTF-8 locale (ansible-core refuses others)
+const env = { ...process.env, ANSIBLE_CONFIG: join(ansibleHome, 'ansible.cfg'), ANSIBLE_HOME: ansibleHome, ANSIBLE_NOCOLOR: '1', LC_ALL: 'C.UTF-8', ANSIBLE_INVENTORY_UNPARSED_FAILED: 'true' };
+
+async function which(cmd: string): Promise<string | undefined> {
+  try {
+    return (await run('sh', ['-c', `command -v ${cmd}`])).stdout.trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Path of the bin dir holding ansible-inventory, installing ansible-core into the cached venv if needed. */
+async function findAnsible(): Promise<{ bin?: string; reason?: string }> {
+  const onPath = await which('ansible-inventory');
+  if (onPath) return { bin: dirname(onPath) };
+  const venvBin = join(venv, 'bin');
+  if (existsSync(join(venvBin, 'ansible-inventory'))) return { bin: venvBin };
+  try {
+    await run('python3', ['-m', 'venv', venv], { timeout: 120_000 });
+    await run(join(venvBin, 'pip'), ['install', '--quiet', 'ansible-core'], { timeout: 600_000 });
+    return { bin: venvBin };
+  } catch (e) {
+    return { reason: `could not install ansible-core into ${venv}: ${(e as Error).message.split('\n')[0]}` };
+  }
+}
+
+const ansible = await findAnsible();
+if (!ansible.bin) console.warn(`SKIPPED inventory-ansible comparison: ${ansible.reason}`);
+const skip = !ansible.bin;
+
+async function ansibleInventory(args: string[]): Promise<string> {
+  return (await run(join(ansible.bin!, 'ansible-inventory'), args, { env, cwd: root, maxBuffer: 64 << 20 })).stdout;
+}
+
+const sources = [
+  'test/fixtures/inventory/nested',
+  'test/fixtures/inventory/ranges',
+  'test/fixtures/inventory/priority',
+  'test/fixtures/inventory/multi-file',
+  'test/fixtures/inventory/file-source/inventory.yml',
+  'inventory/example',
+  'inventory/prod',
+];
+
+describe.each(sources)('%s agrees with ansible-inventory', (source) => {
+  it.skipIf(skip)('--list', async () => {
+    const theirs = JSON.parse(await ansibleInventory(['-i', source, '--list'])) as { _meta: Record<string, unknown> };
+    const mine = toAnsibleList(await loadInventory(join(root, source))) as { _meta: Record<string, unknown> };
+    // ansible-core < 2.19 prints no _meta.profile
+    if (!('profile' in theirs._meta)) delete mine._meta.profile;
+    expect(mine).toEqual(theirs);
+  });
+
+  it.skipIf(skip)('--graph', async () => {
+    const inv = await loadInventory(join(root, source));
+    expect(toAnsibleGraph(inv)).toBe((await ansibleInventory(['-i', source, '--graph'])).trimEnd());
+    const group = [...inv.groups.values()].find((g) => g.children.length > 0 && g.name !== 'all');
+    if (group) expect(toAnsibleGraph(inv, group.name)).toBe((await ansibleInventory(['-i', source, '--graph', group.name])).trimEnd());
+  });
+});
+
+describe('host patterns agree with `ansible PATTERN --list-hosts`', () => {
+  const patterns = ['all', 'web', 'web*', 'prod:!db', 'prod:&monitoring', '!db', '~(web|db)\\d', 'prod[0]', 'prod[1:3]', 'prod[-1]', 'e*:&prod', 'edge1,stage1', 'ungrouped'];
+  it.skipIf(skip).each(patterns)('%s', async (pattern) => {
+    const source = 'test/fixtures/inventory/nested';
+    const out = (await run(join(ansible.bin!, 'ansible'), [pattern, '-i', source, '--list-hosts'], { env, cwd: root })).stdout;
+    const theirs = out.split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
+    const mine = selectHosts(await loadInventory(join(root, source)), pattern);
+    expect([...mine].sort()).toEqual(theirs.sort());
+  });
+});
