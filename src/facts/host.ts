@@ -57,9 +57,13 @@ const SECTIONS: readonly (readonly [string, string])[] = [
     'virt',
     'rig_v=$(systemd-detect-virt); if [ -n "$rig_v" ]; then echo "$rig_v"; elif [ -f /.dockerenv ]; then echo docker; elif [ -f /run/.containerenv ]; then echo podman; fi',
   ],
-  ['user', 'echo "name=$(id -un || echo "$USER")"; echo "uid=$(id -u)"; echo "home=$HOME"'],
+  // under sudo (the runner batches facts with a become play's reads) the login user is SUDO_USER, not root
+  [
+    'user',
+    'if [ "$(id -u)" = 0 ] && [ -n "${SUDO_USER:-}" ]; then rig_u=$SUDO_USER; rig_i=$(id -u "$rig_u"); rig_h=$(getent passwd "$rig_u" | cut -d: -f6); else rig_u=$(id -un || echo "$USER"); rig_i=$(id -u); rig_h=$HOME; fi; echo "name=$rig_u"; echo "uid=$rig_i"; echo "home=$rig_h"',
+  ],
   ['pending-system', `cat ${quote(PENDING_HANDLERS_PATHS.system)}`],
-  ['pending-user', `cat "$HOME"/${quote(PENDING_HANDLERS_PATHS.userRelative)}`],
+  ['pending-user', `cat "\${rig_h:-$HOME}"/${quote(PENDING_HANDLERS_PATHS.userRelative)}`],
 ];
 
 const SCRIPT = [

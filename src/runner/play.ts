@@ -1,11 +1,11 @@
 /** Run one play: serial batches, linear task order, hosts in parallel, handler flushes. */
-import { UnreachableError, ValidationError, type Handler, type Play, type Task, type TaskInfo, type TaskResult } from '../core/index.ts';
+import { UnreachableError, ValidationError, type ExecOutput, type Handler, type Play, type Task, type TaskInfo, type TaskResult } from '../core/index.ts';
 import { resolveDynamic, taskContext } from './context.ts';
 import { executeTask, taskName, becomeOf, type TaskRun } from './execute-task.ts';
-import { gatherFacts } from './facts.ts';
+import { hostFacts } from '../facts/host.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import { createLimiter } from './limit.ts';
-import { specsOf, type ReadSpec } from './reads.ts';
+import { cacheKey, runBatch, specsOf, type ReadSpec } from './reads.ts';
 import type { RunState, TaskScope } from './run-state.ts';
 import { serialBatches } from './serial.ts';
 import { selectedByTags } from './tags.ts';
@@ -56,8 +56,11 @@ function lookahead(state: RunState, items: readonly PlanItem[], index: number) {
   };
 }
 
-/** Connect and gather facts for hosts that need it; unreachable hosts leave the play. */
-async function prepareHosts(state: RunState, play: Play, rts: readonly HostRuntime[]): Promise<void> {
+/**
+ * Connect and gather facts for hosts that need it; unreachable hosts leave the play. The facts command shares its exec
+ * with the reads of every task whose args resolve without facts, so a no-op play costs one exec per host.
+ */
+async function prepareHosts(state: RunState, play: Play, items: readonly PlanItem[], rts: readonly HostRuntime[]): Promise<void> {
   const limit = createLimiter(state.options.forks ?? 50);
   const handlerNames = new Set(playHandlers(play).map((h) => h.handler.name));
   await Promise.all(
@@ -66,7 +69,11 @@ async function prepareHosts(state: RunState, play: Play, rts: readonly HostRunti
         try {
           if (!rt.conn) rt.conn = await state.options.connect(rt.host);
           if (!rt.facts && play.gatherFacts) {
-            rt.facts = await gatherFacts(rt);
+            const become = play.become ?? rt.host.become;
+            const early = lookahead(state, items, -1)(rt).filter((s) => s.become === become && !s.volatile);
+            const [facts, ...reads] = await runBatch(rt, [{ command: hostFacts.command(), become, volatile: false }, ...early], rt.host.becomeUser);
+            rt.facts = hostFacts.parse(facts as ExecOutput);
+            early.forEach((s, i) => rt.cache.set(cacheKey(s), reads[i] as ExecOutput));
             rt.persistedPending = rt.facts.pendingHandlers;
           }
           // an interrupted earlier run left these notified: finish its work
@@ -163,7 +170,7 @@ export async function runPlay(state: RunState, play: Play, hosts: readonly strin
   const items = playItems(play);
   for (const batch of serialBatches(hosts, play.serial)) {
     const rts = batch.map((name) => state.runtime(state.inventory.host(name)!));
-    await prepareHosts(state, play, rts.filter((r) => r.active));
+    await prepareHosts(state, play, items, rts.filter((r) => r.active));
     // bad input on any host stops the run before anything is applied anywhere
     const problems = preflight(state, items, rts.filter((r) => r.active));
     if (problems.length) throw new ValidationError(problems);

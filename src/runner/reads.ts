@@ -20,6 +20,14 @@ export function specsOf(reads: readonly Read<unknown>[], become: boolean): ReadS
   return reads.map((r) => ({ command: readCommand(r), become, volatile: r.volatile ?? false }));
 }
 
+/** Run reads of one become flag in one exec (not cached here). */
+export async function runBatch(rt: HostRuntime, specs: readonly ReadSpec[], becomeUser?: string): Promise<ExecOutput[]> {
+  if (!rt.conn) throw new Error(`no connection to ${rt.host.name}`);
+  const b = buildBatch(specs.map((s) => s.command));
+  const out = await rt.conn.exec(b.script, { become: specs[0]?.become ?? false, becomeUser });
+  return b.parse(out.stdout);
+}
+
 /** Fetch outputs for `wanted` (in order). `lookahead` yields reads of upcoming tasks to prefetch in the same exec. */
 export async function fetchReads(
   rt: HostRuntime,
@@ -42,10 +50,8 @@ export async function fetchReads(
       seen.add(k);
       batch.push(s);
     }
-    const b = buildBatch(batch.map((s) => s.command));
     opts.log?.(`probe: ${batch.length} read(s) in one exec`);
-    const out = await conn.exec(b.script, { become, becomeUser: opts.becomeUser });
-    b.parse(out.stdout).forEach((o, i) => rt.cache.set(cacheKey(batch[i] as ReadSpec), o));
+    (await runBatch(rt, batch, opts.becomeUser)).forEach((o, i) => rt.cache.set(cacheKey(batch[i] as ReadSpec), o));
   }
   for (const s of wanted.filter((w) => w.volatile)) {
     const b = buildBatch([s.command]);
