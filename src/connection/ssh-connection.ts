@@ -116,9 +116,16 @@ class SshConnection implements Connection {
         });
         hops.push(hop);
         const next = hops.length < target.proxyJump.length ? parseJumpSpec(target.proxyJump[hops.length] as string) : { address: target.hostname, port: target.port };
-        sock = await hop.forwardOut(next.address, next.port ?? 22).catch((e: Error) => {
-          throw new UnreachableError(h.name, `via jump host ${spec}: ${e.message}`);
+        // the jump host's own TCP connect can hang for minutes: bound it like a direct connect
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<never>((_, rej) => {
+          timer = setTimeout(() => rej(new Error(`no answer from ${next.address}:${next.port ?? 22} within ${timeoutMs} ms`)), timeoutMs);
         });
+        sock = await Promise.race([hop.forwardOut(next.address, next.port ?? 22), late])
+          .catch((e: Error) => {
+            throw new UnreachableError(h.name, `via jump host ${spec}: ${e.message}`);
+          })
+          .finally(() => clearTimeout(timer));
       }
       const transport = await openHop({ ...common, target, ...(h.ssh.password !== undefined ? { password: h.ssh.password } : {}), ...(sock ? { sock } : {}) });
       this.hops = hops;

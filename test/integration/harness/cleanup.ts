@@ -14,7 +14,10 @@ export const HARNESS_ROOT = join(tmpdir(), 'rig-harness');
 /** Names derived from a slot number. */
 export const names = {
   dir: (slot: number): string => join(HARNESS_ROOT, String(slot)),
+  /** Root-namespace end of the uplink into the slot's switch namespace (holds 10.231.SLOT.1). */
   bridge: (slot: number): string => `rigbr${slot}`,
+  /** Namespace holding the slot's bridge: the real machine's firewall (docker's FORWARD DROP…) never sees host-to-host traffic. */
+  switchNs: (slot: number): string => `rig${slot}sw`,
   netns: (slot: number, i: number): string => `rig${slot}h${i}`,
   veth: (slot: number, i: number): string => `rig${slot}h${i}v`,
   subnet: (slot: number): string => `10.231.${slot}`,
@@ -64,6 +67,7 @@ export function cleanupSlot(slot: number): void {
     .split('\n')
     .map((l) => l.split(' ')[0] ?? '')
     .filter((n) => n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)));
+  if (nsList.split('\n').some((l) => l.split(' ')[0] === names.switchNs(slot))) nss.push(names.switchNs(slot));
   for (const ns of nss) killNetnsProcesses(ns);
   const dir = names.dir(slot);
   for (const m of mountsUnder(dir)) runSync(['umount', '-l', m]);
@@ -100,10 +104,10 @@ export function cleanupStale(): void {
   for (const slot of slots) if (slotIsStale(slot)) cleanupSlot(slot);
   const orphanSlots = new Set<number>();
   for (const line of runSync(['ip', 'netns', 'list']).stdout.split('\n')) {
-    const m = /^rig(\d+)h\d+\b/.exec(line);
+    const m = /^rig(\d+)(h\d+|sw)\b/.exec(line);
     if (m && !existsSync(names.dir(Number(m[1])))) orphanSlots.add(Number(m[1]));
   }
-  for (const line of runSync(['ip', '-o', 'link', 'show', 'type', 'bridge']).stdout.split('\n')) {
+  for (const line of runSync(['ip', '-o', 'link', 'show']).stdout.split('\n')) {
     const m = /^\d+: rigbr(\d+)[:@]/.exec(line);
     if (m && !existsSync(names.dir(Number(m[1])))) orphanSlots.add(Number(m[1]));
   }

@@ -140,7 +140,13 @@ export async function startTestHosts(opts: StartOptions): Promise<TestHosts> {
     // overlayfs refuses a layer inside another layer (base and upper dirs inside lowerdir=/): keep them on a tmpfs
     await must(['mount', '-t', 'tmpfs', '-o', 'mode=700', `rig-harness-${slot}`, root]);
     writeFileSync(join(root, 'owner'), `${process.pid} ${processStartTime(process.pid)}\n`);
-    await must(['ip', 'link', 'add', names.bridge(slot), 'type', 'bridge']);
+    // the bridge lives in its own namespace, linked to this machine by a veth (rigbrN, 10.231.N.1)
+    const sw = names.switchNs(slot);
+    await must(['ip', 'netns', 'add', sw]);
+    await must(['ip', '-n', sw, 'link', 'add', 'br0', 'type', 'bridge']);
+    await must(['ip', '-n', sw, 'link', 'set', 'br0', 'up']);
+    await must(['ip', 'link', 'add', names.bridge(slot), 'type', 'veth', 'peer', 'name', 'up0', 'netns', sw]);
+    await must(['ip', '-n', sw, 'link', 'set', 'up0', 'master', 'br0', 'up']);
     await must(['ip', 'addr', 'add', `${names.subnet(slot)}.1/24`, 'dev', names.bridge(slot)]);
     await must(['ip', 'link', 'set', names.bridge(slot), 'up']);
     const clientDir = join(root, 'client');

@@ -47,12 +47,10 @@ export async function createHost(opts: { slot: number; index: number; name: stri
   const [upper, work, merged] = ['upper', 'work', 'merged'].map((d) => join(dir, d)) as [string, string, string];
   for (const d of [upper, work, merged]) mkdirSync(d, { recursive: true });
 
-  // a namespace of an earlier run can outlive its name if another process's private mount namespace pins it;
-  // its host-side veth would then still be there: the slot is ours, so remove it
-  await run(['ip', 'link', 'del', veth]);
   await must(['ip', 'netns', 'add', netns]);
-  await must(['ip', 'link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns]);
-  await must(['ip', 'link', 'set', veth, 'master', names.bridge(slot), 'up']);
+  const sw = names.switchNs(slot);
+  await must(['ip', 'link', 'add', 'name', veth, 'netns', sw, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns]);
+  await must(['ip', '-n', sw, 'link', 'set', veth, 'master', 'br0', 'up']);
   await must(['ip', '-n', netns, 'addr', 'add', `${address}/24`, 'dev', 'eth0']);
   await must(['ip', '-n', netns, 'link', 'set', 'eth0', 'up']);
   await must(['ip', '-n', netns, 'link', 'set', 'lo', 'up']);
