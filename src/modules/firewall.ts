@@ -5,7 +5,7 @@ import { read } from '../core/fact.ts';
 import { defineModule, type Plan, type Reads } from '../core/module.ts';
 import { sh } from '../core/quote.ts';
 import { fileState, type FileState } from '../facts/files.ts';
-import { nftTableLive, type FirewallBackends, type NftTableLive } from '../facts/firewall.ts';
+import { firewallBackends, nftTableLive, type FirewallBackends, type NftTableLive } from '../facts/firewall.ts';
 
 /** Backends the firewall role knows by name. */
 export const FIREWALL_BACKENDS = ['auto', 'nftables', 'ufw', 'firewalld', 'iptables'] as const;
@@ -184,4 +184,16 @@ export const nftRulesetModule = defineModule<NftRulesetArgs, NftRulesetState, un
     live: read(nftTableLive, { family: 'inet', name: a.table ?? 'rig' }),
   }),
   plan: (a, s) => plan(a, s),
+});
+
+/** Read-only: which backend this host uses (registered for the role's `when`s). */
+export const firewallBackendModule = defineModule<{ readonly preferred: string }, { found: FirewallBackends }, { backend: string }>({
+  name: 'firewallBackend',
+  readOnly: true,
+  validate: (a) => ((FIREWALL_BACKENDS as readonly string[]).includes(a.preferred) ? [] : [`firewall_backend: unknown backend ${JSON.stringify(a.preferred)} (one of ${FIREWALL_BACKENDS.join(', ')})`]),
+  probe: (): Reads<{ found: FirewallBackends }> => ({ found: read(firewallBackends, undefined) }),
+  plan: (a, s) => {
+    const c = chooseFirewallBackend(s.found, a.preferred);
+    return 'error' in c ? { changes: [], failed: `firewall_backend: ${c.error}` } : { changes: [], output: { backend: c.backend }, msg: c.backend };
+  },
 });

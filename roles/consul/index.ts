@@ -1,0 +1,97 @@
+/** consul: the agent on every node (servers = managers), JSON config with a gossip key generated once and reused. */
+import { randomBytes } from 'node:crypto';
+import { copy, defineHandler, defineRole, directory, flushHandlers, group, systemd, user, waitFor, type TaskContext } from '../../src/index.ts';
+import { consulExistingKey, consulGossipKey } from '../../src/dsl/cluster-modules.ts';
+import { canonicalJson } from '../../src/modules/docker.ts';
+import { consulAgentConfig, type ConsulAgentOptions } from '../../src/modules/consul.ts';
+import { clusterAddress, clusterAddressOf } from '../lib/cluster.ts';
+
+const CONFIG = '/etc/consul.d/consul.json';
+
+/** Restart the agent, one host at a time (servers keep a quorum). */
+export const restartConsul = defineHandler('restart consul', systemd({ name: 'consul', state: 'restarted', daemonReload: true }, { serial: 1 }));
+
+const servers = (ctx: TaskContext<unknown>): readonly string[] => ctx.groupHosts(String(ctx.vars.consul_servers_group ?? 'managers'));
+
+/** Agent options of a host from its variables and the chosen gossip key. */
+export function consulOptions(ctx: TaskContext<unknown>, key: string): ConsulAgentOptions {
+  const v = ctx.vars;
+  const addr = clusterAddress(ctx).address;
+  const srv = servers(ctx);
+  const isServer = srv.includes(ctx.host.name);
+  // servers' private addresses when their facts are known, else their inventory names
+  const retryJoin = Array.isArray(v.consul_retry_join) ? v.consul_retry_join.map(String) : srv.map((h) => clusterAddressOf(ctx, h) ?? h);
+  return {
+    datacenter: String(v.consul_datacenter ?? 'dc1'),
+    nodeName: ctx.facts.hostname,
+    dataDir: String(v.consul_data_dir ?? '/opt/consul'),
+    server: isServer,
+    ...(isServer ? { bootstrapExpect: Number(v.consul_bootstrap_expect ?? srv.length) } : {}),
+    bindAddr: addr,
+    advertiseAddr: addr,
+    retryJoin,
+    encrypt: key,
+    ...(Array.isArray(v.consul_recursors) ? { recursors: v.consul_recursors.map(String) } : {}),
+  };
+}
+
+const existing = consulExistingKey({ path: CONFIG }, { name: 'existing gossip key', noLog: true });
+const keyTask = consulGossipKey(
+  (ctx) => {
+    const found: Record<string, string | undefined> = {};
+    for (const h of ctx.groupHosts('all')) {
+      try {
+        found[h] = ctx.result(existing, h).output?.encrypt;
+      } catch {
+        // host not in this run (--limit): its key is unknown here; set consul_encrypt_key when limiting
+      }
+    }
+    return {
+      existing: found,
+      ...(typeof ctx.vars.consul_encrypt_key === 'string' ? { provided: ctx.vars.consul_encrypt_key } : {}),
+      generated: randomBytes(32).toString('base64'),
+    };
+  },
+  { name: 'gossip key (once)', runOnce: true, noLog: true },
+);
+
+/** The consul role. */
+export default defineRole({
+  name: 'consul',
+  defaults: {
+    consul_manage: true,
+    consul_datacenter: 'dc1',
+    consul_data_dir: '/opt/consul',
+    consul_servers_group: 'managers',
+    consul_recursors: [] as readonly string[],
+  },
+  handlers: [restartConsul],
+  tasks: ({ vars }) => [
+    group({ name: 'consul', system: true }, { name: 'consul group' }),
+    user({ name: 'consul', group: 'consul', system: true, shell: '/usr/sbin/nologin', home: '/opt/consul', createHome: false }, { name: 'consul user' }),
+    directory((ctx) => ({ path: String(vars(ctx).consul_data_dir), owner: 'consul', group: 'consul', mode: '0750' }), { name: 'consul data dir' }),
+    directory({ path: '/etc/consul.d', owner: 'root', group: 'consul', mode: '0750' }, { name: 'consul config dir' }),
+    copy((ctx) => ({ src: String(ctx.vars.consul_binary_src), dest: '/usr/local/bin/consul', mode: '0755' }), {
+      name: 'consul binary (from the controller)',
+      when: (ctx) => typeof ctx.vars.consul_binary_src === 'string',
+      notify: [restartConsul],
+    }),
+    existing,
+    keyTask,
+    copy(
+      (ctx) => ({
+        content: canonicalJson(consulAgentConfig(consulOptions(ctx, ctx.result(keyTask).output?.key ?? ''))),
+        dest: CONFIG,
+        owner: 'root',
+        group: 'consul',
+        mode: '0640',
+        validate: '/usr/local/bin/consul validate -config-format=json %s',
+      }),
+      { name: 'consul config', notify: [restartConsul], noLog: true },
+    ),
+    copy({ src: 'consul.service', dest: '/etc/systemd/system/consul.service', mode: '0644' }, { name: 'consul unit', notify: [restartConsul] }),
+    systemd({ name: 'consul', state: 'started', enabled: true, daemonReload: true }, { name: 'consul running' }),
+    flushHandlers(),
+    waitFor((ctx) => ({ host: clusterAddress(ctx).address, port: 8301, timeoutSec: 60 }), { name: 'consul serf port up' }),
+  ],
+});

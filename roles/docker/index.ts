@@ -1,0 +1,53 @@
+/** docker: the engine (Debian's docker.io) and /etc/docker/daemon.json from typed options; restart only on change. */
+import { apt, defineHandler, defineRole, flushHandlers, systemd, type TaskContext } from '../../src/index.ts';
+import { dockerDaemonJson } from '../../src/dsl/cluster-modules.ts';
+import type { DockerDaemonJsonArgs } from '../../src/modules/docker.ts';
+import { clusterAddress } from '../lib/cluster.ts';
+
+/** Restart dockerd (only notified when daemon.json changed). */
+export const restartDocker = defineHandler('restart docker', systemd({ name: 'docker', state: 'restarted' }));
+
+/** The daemon.json arguments for a host, from its variables (docker_* names as in inventory/prod). */
+export function dockerArgs(ctx: TaskContext<unknown>): DockerDaemonJsonArgs {
+  const v = ctx.vars;
+  const list = (x: unknown): string[] | undefined => (Array.isArray(x) ? x.map(String) : undefined);
+  // containers resolve through the node's Consul agent on its private address (53 → 8600 by the firewall role)
+  const dns = v.docker_dns_consul !== false && v.consul_manage !== false ? [clusterAddress(ctx).address] : list(v.docker_dns);
+  const logOpts: Record<string, string> = {};
+  if (v.docker_log_max_size !== undefined) logOpts['max-size'] = String(v.docker_log_max_size);
+  if (v.docker_log_max_file !== undefined) logOpts['max-file'] = String(v.docker_log_max_file);
+  return {
+    swarmNode: v.swarm_manage !== false,
+    options: {
+      ...(dns?.length ? { dns } : {}),
+      ...(list(v.docker_dns_search) ? { dnsSearch: list(v.docker_dns_search)! } : {}),
+      ...(typeof v.docker_log_driver === 'string' ? { logDriver: v.docker_log_driver } : {}),
+      ...(Object.keys(logOpts).length ? { logOpts } : {}),
+      ...(list(v.docker_labels) ? { labels: list(v.docker_labels)! } : {}),
+      ...(typeof v.docker_live_restore === 'boolean' ? { liveRestore: v.docker_live_restore } : {}),
+      ...(typeof v.docker_cluster_store === 'string' ? { clusterStore: v.docker_cluster_store } : {}),
+      ...(typeof v.docker_cluster_advertise === 'string' ? { clusterAdvertise: v.docker_cluster_advertise } : {}),
+    },
+  };
+}
+
+/** The docker role. */
+export default defineRole({
+  name: 'docker',
+  defaults: {
+    docker_package: 'docker.io',
+    docker_log_driver: 'json-file',
+    docker_log_max_size: '10m',
+    docker_log_max_file: 3 as string | number,
+    docker_labels: [] as readonly string[],
+    docker_dns_search: ['service.consul'] as readonly string[],
+    docker_live_restore: false,
+  },
+  handlers: [restartDocker],
+  tasks: ({ vars }) => [
+    apt((ctx) => ({ name: vars(ctx).docker_package, updateCache: true, cacheValidTime: 3600 }), { name: 'docker engine installed' }),
+    dockerDaemonJson((ctx) => dockerArgs(ctx), { name: 'docker daemon.json', notify: [restartDocker] }),
+    systemd({ name: 'docker', state: 'started', enabled: true }, { name: 'docker running' }),
+    flushHandlers(),
+  ],
+});

@@ -1,0 +1,59 @@
+/** kernel: kernel ≥ 3.16, overlay/br_netfilter/vxlan loaded and persisted, swarm sysctls, GRUB tokens + rolling reboot. */
+import { assert, command, defineHandler, defineRole, flushHandlers, modprobe, reboot, sysctl, type TaskContext } from '../../src/index.ts';
+import { grubCmdline } from '../../src/dsl/cluster-modules.ts';
+import { missingTokens } from '../../src/facts/grub.ts';
+
+/** Tokens from grub_cmdline_extra: a list, or a space-separated string (as in inventory/prod). */
+export function grubTokens(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(String);
+  return typeof v === 'string' ? v.split(/\s+/).filter(Boolean) : [];
+}
+
+/** Kernel release at least major.minor. */
+export function kernelAtLeast(release: string, major: number, minor: number): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(release);
+  if (!m) return false;
+  const [a, b] = [Number(m[1]), Number(m[2])];
+  return a > major || (a === major && b >= minor);
+}
+
+/** The running kernel lacks a wanted token (so a run that edited GRUB but died before rebooting still reboots). */
+export const rebootNeeded = (ctx: TaskContext<unknown>): boolean =>
+  ctx.vars.grub_manage !== false && missingTokens(ctx.facts.cmdline, grubTokens(ctx.vars.grub_cmdline_extra)).length > 0;
+
+/** Regenerate grub.cfg (Debian: update-grub; RHEL family: grub2-mkconfig). */
+export const updateGrub = defineHandler(
+  'update grub config',
+  command((ctx) => ({ cmd: ctx.facts.os.family === 'redhat' ? ['grub2-mkconfig', '-o', '/boot/grub2/grub.cfg'] : ['update-grub'] })),
+);
+
+/** The kernel role. */
+export default defineRole({
+  name: 'kernel',
+  defaults: {
+    grub_manage: true,
+    grub_cmdline_extra: 'cgroup_enable=memory swapaccount=1' as string | readonly string[],
+    /** Consent to reboot for missing kernel command line tokens. */
+    rebootAllowed: false,
+    kernel_modules: ['overlay', 'br_netfilter', 'vxlan'] as readonly string[],
+    kernel_sysctls: { 'net.ipv4.ip_forward': 1, 'net.bridge.bridge-nf-call-iptables': 1 } as Readonly<Record<string, string | number>>,
+  },
+  handlers: [updateGrub],
+  tasks: ({ vars }) => [
+    assert((ctx) => ({ that: kernelAtLeast(ctx.facts.kernel.release, 3, 16), msg: `kernel ${ctx.facts.kernel.release} is older than 3.16 (overlay, vxlan)` }), { name: 'kernel supports overlay and vxlan' }),
+    modprobe<string>((ctx) => ({ name: ctx.item, persistent: 'present' as const }), { name: 'kernel module', loop: (ctx) => vars(ctx).kernel_modules }),
+    sysctl<[string, string | number]>((ctx) => ({ name: ctx.item[0], value: ctx.item[1] }), {
+      name: 'swarm sysctl',
+      loop: (ctx) => Object.entries(vars(ctx).kernel_sysctls),
+    }),
+    grubCmdline((ctx) => ({ tokens: grubTokens(vars(ctx).grub_cmdline_extra) }), { name: 'GRUB kernel command line', when: (ctx) => vars(ctx).grub_manage, notify: [updateGrub] }),
+    flushHandlers(),
+    assert((ctx) => ({ that: false, msg: `the running kernel lacks ${missingTokens(ctx.facts.cmdline, grubTokens(vars(ctx).grub_cmdline_extra)).join(' ')} but rebootAllowed is false: reboot ${ctx.host.name} in a window or set rebootAllowed` }), {
+      name: 'reboot consent',
+      when: (ctx) => rebootNeeded(ctx) && vars(ctx).rebootAllowed !== true,
+      ignoreErrors: true,
+    }),
+    // rolling: one host at a time, so managers are never all down at once
+    reboot({ msg: 'reboot for the kernel command line', testCommand: 'grep -q . /proc/cmdline' }, { name: 'reboot for kernel command line', serial: 1, when: (ctx) => rebootNeeded(ctx) && vars(ctx).rebootAllowed === true }),
+  ],
+});

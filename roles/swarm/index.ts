@@ -1,0 +1,71 @@
+/** swarm: init on the first manager when no manager is in a swarm, managers join one at a time, then workers; labels. */
+import { defineRole, type TaskContext } from '../../src/index.ts';
+import { swarmInit, swarmJoin, swarmNodeLabels, swarmStatus, swarmTokens } from '../../src/dsl/cluster-modules.ts';
+import { decideSwarm, type SwarmDecision, type SwarmNode } from '../../src/modules/swarm.ts';
+import { clusterAddress, clusterAddressOf } from '../lib/cluster.ts';
+
+const status = swarmStatus({}, { name: 'swarm state' });
+
+/** The cluster decision from every inventory node's registered swarm state (pure given the context). */
+export function swarmDecision(ctx: TaskContext<unknown>): SwarmDecision {
+  const managers = ctx.groupHosts('managers');
+  const nodes: SwarmNode[] = ctx.groupHosts('all')
+    .filter((h) => managers.includes(h) || ctx.groupHosts('workers').includes(h))
+    .map((h) => {
+      let info;
+      try {
+        info = ctx.result(status, h).output;
+      } catch {
+        info = undefined; // not in this run
+      }
+      return { name: h, role: managers.includes(h) ? 'manager' : 'worker', addr: clusterAddressOf(ctx, h) ?? h, ...(info ? { info } : {}) };
+    });
+  return decideSwarm(nodes);
+}
+
+const isManager = (ctx: TaskContext<unknown>): boolean => ctx.groupHosts('managers').includes(ctx.host.name);
+const labelsOf = (ctx: TaskContext<unknown>): Record<string, string> => {
+  const l = ctx.vars.swarm_node_labels;
+  return l && typeof l === 'object' ? Object.fromEntries(Object.entries(l as Record<string, unknown>).map(([k, v]) => [k, String(v)])) : {};
+};
+const live = (ctx: TaskContext<unknown>): string => swarmDecision(ctx).liveManager ?? ctx.host.name;
+
+const tokens = swarmTokens({}, { name: 'join tokens', runOnce: true, delegateTo: live, noLog: true });
+
+/** The swarm role. */
+export default defineRole({
+  name: 'swarm',
+  defaults: { swarm_manage: true, swarm_node_labels: {} as Readonly<Record<string, string>> },
+  tasks: () => [
+    status,
+    swarmInit(
+      (ctx) => ({
+        advertiseAddr: clusterAddress(ctx).address,
+        ...(typeof ctx.vars.swarm_default_addr_pool === 'string' ? { defaultAddrPool: [ctx.vars.swarm_default_addr_pool] } : {}),
+        ...(typeof ctx.vars.swarm_default_addr_pool_mask_length === 'number' ? { defaultAddrPoolMaskLength: ctx.vars.swarm_default_addr_pool_mask_length } : {}),
+      }),
+      {
+        name: 'swarm init (first manager)',
+        when: (ctx) => {
+          const d = swarmDecision(ctx);
+          if (d.errors.length) throw new Error(d.errors.join('; '));
+          return d.initOn === ctx.host.name;
+        },
+      },
+    ),
+    tokens,
+    swarmJoin(
+      (ctx) => ({ role: 'manager' as const, token: ctx.result(tokens).output?.manager, joinAddrs: swarmDecision(ctx).joinAddrs, advertiseAddr: clusterAddress(ctx).address }),
+      { name: 'join managers (one at a time)', serial: 1, when: (ctx) => isManager(ctx) && swarmDecision(ctx).initOn !== ctx.host.name },
+    ),
+    swarmJoin(
+      (ctx) => ({ role: 'worker' as const, token: ctx.result(tokens).output?.worker, joinAddrs: swarmDecision(ctx).joinAddrs, advertiseAddr: clusterAddress(ctx).address }),
+      { name: 'join workers', when: (ctx) => !isManager(ctx) },
+    ),
+    swarmNodeLabels((ctx) => ({ node: ctx.facts.hostname, labels: labelsOf(ctx) }), {
+      name: 'node labels',
+      delegateTo: live,
+      when: (ctx) => Object.keys(labelsOf(ctx)).length > 0,
+    }),
+  ],
+});
