@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { grubAssignment, grubDefaults, missingTokens } from '../../../src/facts/grub.ts';
+import { editGrubDefaults, grubCmdlineModule, mergeTokens } from '../../../src/modules/grub.ts';
+
+const fx = (p: string) => readFileSync(new URL(`../../fixtures/facts/grub/${p}`, import.meta.url), 'utf8');
+const parse = (p: string) => grubDefaults.parse({ stdout: fx(p), stderr: '', code: 0 }, '/etc/default/grub');
+const plan = (file: ReturnType<typeof parse>, tokens = ['cgroup_enable=memory', 'swapaccount=1']) =>
+  grubCmdlineModule.plan({ tokens }, { file }, undefined as never);
+
+describe('grub facts', () => {
+  it('reads the stock Debian 12 file: empty GRUB_CMDLINE_LINUX', () => {
+    const f = parse('debian12-default-grub.txt');
+    expect(grubAssignment(f.text!)).toEqual({ line: 9, value: '', tokens: [] });
+    expect(grubAssignment(f.text!, 'GRUB_CMDLINE_LINUX_DEFAULT')?.tokens).toEqual(['quiet']);
+  });
+  it('absent file is a value', () => expect(parse('absent.txt')).toEqual({ path: '/etc/default/grub' }));
+  it('missing tokens are checked against /proc/cmdline exactly', () => {
+    expect(missingTokens('BOOT_IMAGE=/boot/vmlinuz root=/dev/vda1 ro swapaccount=0', ['cgroup_enable=memory', 'swapaccount=1'])).toEqual(['cgroup_enable=memory', 'swapaccount=1']);
+    expect(missingTokens('ro cgroup_enable=memory swapaccount=1 quiet', ['cgroup_enable=memory', 'swapaccount=1'])).toEqual([]);
+  });
+});
+
+describe('grubCmdline plan', () => {
+  it('fresh Debian: one write adding both tokens, other lines untouched', () => {
+    const f = parse('debian12-default-grub.txt');
+    const p = plan(f);
+    expect(p.changes).toHaveLength(1);
+    const after = (p.changes[0] as { content: string }).content;
+    expect(after).toBe(f.text!.replace('GRUB_CMDLINE_LINUX=""', 'GRUB_CMDLINE_LINUX="cgroup_enable=memory swapaccount=1"'));
+  });
+  it('existing tokens kept in place; same-key token replaced', () => {
+    const f = parse('edited-grub.txt');
+    const after = (plan(f).changes[0] as { content: string }).content;
+    expect(grubAssignment(after)?.value).toBe('console=ttyS0,115200 swapaccount=1 net.ifnames=0 cgroup_enable=memory');
+  });
+  it('converged: no change', () => {
+    const f = parse('debian12-default-grub.txt');
+    const after = editGrubDefaults(f.text!, ['cgroup_enable=memory', 'swapaccount=1']);
+    expect(plan({ path: f.path, text: after }).changes).toEqual([]);
+  });
+  it('no GRUB: a failure naming the way out', () => expect(plan(parse('absent.txt')).failed).toMatch(/grub_manage: false/));
+  it('appends the variable when missing', () => expect(editGrubDefaults('GRUB_TIMEOUT=0\n', ['a=1'])).toBe('GRUB_TIMEOUT=0\nGRUB_CMDLINE_LINUX="a=1"\n'));
+  it('mergeTokens keeps bare duplicates out', () => expect(mergeTokens(['quiet', 'a=0'], ['quiet', 'a=1', 'b'])).toEqual(['quiet', 'a=1', 'b']));
+  it('validate refuses quotes and spaces', () => expect(grubCmdlineModule.validate!({ tokens: ['a b', 'x"'] })).toHaveLength(2));
+});
