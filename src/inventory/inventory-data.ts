@@ -118,13 +118,13 @@ export class InventoryData {
     return out;
   }
 
-  /** Groups a host belongs to: direct groups and all their ancestors. */
-  groupsOf(host: string): Set<string> {
-    const out = new Set<string>();
+  /** Groups of every host: its direct groups and all their ancestors (a snapshot; recompute after changes). */
+  memberships(): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>([...this.hosts.keys()].map((h) => [h, new Set<string>()]));
     for (const g of this.groups.values()) {
-      if (!g.hosts.includes(host)) continue;
-      out.add(g.name);
-      for (const a of this.ancestors(g.name)) out.add(a);
+      if (g.hosts.length === 0) continue;
+      const up = [g.name, ...this.ancestors(g.name)];
+      for (const h of g.hosts) for (const a of up) out.get(h)?.add(a);
     }
     return out;
   }
@@ -135,8 +135,7 @@ export class InventoryData {
       if (g.name !== 'all' && g.parents.length === 0) this.addChild('all', g.name, g.definedAt);
     }
     const ungrouped = this.groups.get('ungrouped')!;
-    for (const h of this.hosts.keys()) {
-      const mine = this.groupsOf(h);
+    for (const [h, mine] of this.memberships()) {
       if (mine.has('ungrouped')) {
         if ([...mine].some((g) => g !== 'all' && g !== 'ungrouped')) ungrouped.hosts.splice(ungrouped.hosts.indexOf(h), 1);
       } else if (mine.size === 0 || (mine.size === 1 && mine.has('all'))) {

@@ -7,7 +7,7 @@ import { hostSettings } from './host-settings.ts';
 import { InventoryData, type SourcedVars } from './inventory-data.ts';
 import { effectiveVars, plain } from './precedence.ts';
 import type { Group, Inventory } from './types.ts';
-import { findVarsFiles, loadVarsFiles, varsFileNames } from './vars-files.ts';
+import { findVarsFiles, listDir, loadVarsFiles, varsFileNames } from './vars-files.ts';
 import { readYamlInventory } from './yaml-inventory.ts';
 import { readYaml } from './yaml-source.ts';
 
@@ -80,9 +80,10 @@ export async function loadInventory(path: string): Promise<Inventory> {
   const warnings: Problem[] = [];
   const filesVars = async (sub: 'group_vars' | 'host_vars', names: Iterable<string>): Promise<Map<string, SourcedVars>> => {
     const dir = join(baseDir, sub);
+    const entries = await listDir(dir);
     const out = new Map<string, SourcedVars>();
-    for (const n of names) out.set(n, await loadVarsFiles(await findVarsFiles(dir, n), problems, shown));
-    for (const n of await varsFileNames(dir)) {
+    for (const n of names) out.set(n, await loadVarsFiles(await findVarsFiles(dir, n, entries), problems, shown));
+    for (const n of varsFileNames(entries)) {
       if (!out.has(n)) warnings.push({ where: join(shownBase, sub, n), message: `no ${sub === 'group_vars' ? 'group' : 'host'} named "${n}" in the inventory: these vars are ignored` });
     }
     return out;
@@ -93,8 +94,9 @@ export async function loadInventory(path: string): Promise<Inventory> {
   const depth = inv.depths();
   const groupNames = [...inv.groups.keys()];
   const hosts: Host[] = [];
+  const memberships = inv.memberships();
   for (const h of inv.hosts.values()) {
-    const mine = inv.groupsOf(h.name);
+    const mine = memberships.get(h.name)!;
     const vars = effectiveVars({
       all: inv.groups.get('all')!,
       groups: [...mine].filter((g) => g !== 'all').map((g) => inv.groups.get(g)!),

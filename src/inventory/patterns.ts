@@ -2,8 +2,9 @@
  * Host patterns (play `hosts:` and --limit) evaluated as Ansible's InventoryManager does: split on `,` (or `:`),
  * union the plain patterns, then apply `&intersections`, then `!exclusions`. Each pattern is a host name, a group
  * name, a glob (`web*`), a regex (`~web\d+`), optionally with a subscript (`web[0]`, `web[1:3]`, `web[2:]`).
- * Differences, on purpose: a pattern matching nothing is an error, not a warning; results (and subscripts) follow
- * inventory order rather than Ansible's group-walk order; there is no implicit localhost.
+ * Subscripts index hosts in Ansible's group order (own hosts, then child groups level by level); the final result is in
+ * inventory order. Differences, on purpose: a pattern matching nothing is an error, not a warning; there is no implicit
+ * localhost; where Ansible's order depends on set iteration (several groups with children at one level), rig's is fixed.
  */
 import { ValidationError, type Problem } from '../core/errors.ts';
 import { globToRegExp } from './fnmatch.ts';
@@ -52,19 +53,39 @@ function compile(expr: string): RegExp {
   }
 }
 
+/** Hosts of a group in Ansible's Group.get_hosts order: the group and its descendants breadth-first, direct hosts of each. */
+function groupWalk(inv: Inventory, group: string): string[] {
+  const order: string[] = [group];
+  const seen = new Set(order);
+  let level = [group];
+  while (level.length) {
+    const next: string[] = [];
+    for (const g of level) {
+      for (const c of inv.groups.get(g)?.children ?? []) {
+        if (seen.has(c)) continue;
+        seen.add(c);
+        order.push(c);
+        next.push(c);
+      }
+    }
+    level = next;
+  }
+  return [...new Set(order.flatMap((g) => inv.groups.get(g)?.hosts ?? []))];
+}
+
 /** Hosts matched by one pattern (without its &/! prefix), or undefined when it matches no host and no group. */
 function matchOne(inv: Inventory, pattern: string): string[] | undefined {
   const { expr, sub } = splitSubscript(pattern);
   const re = compile(expr);
   const found = new Set<string>();
   const groups = [...inv.groups.keys()].filter((g) => re.test(g));
-  for (const g of groups) for (const h of inv.groupHosts(g)) found.add(h);
+  for (const g of groups) for (const h of groupWalk(inv, g)) found.add(h);
   // a group match hides a host of the same name unless the pattern is a regex or glob, as in Ansible
   if (groups.length === 0 || expr[0] === '~' || /[.?*[]/.test(expr)) {
     for (const h of inv.hosts) if (re.test(h.name)) found.add(h.name);
   }
   if (found.size === 0 && groups.length === 0 && expr !== 'all') return undefined;
-  const ordered = inv.hosts.map((h) => h.name).filter((h) => found.has(h));
+  const ordered = [...found];
   if (!sub || ordered.length === 0) return ordered;
   const [start, end] = sub;
   if (end === undefined) {
@@ -73,6 +94,13 @@ function matchOne(inv: Inventory, pattern: string): string[] | undefined {
     return [one];
   }
   return ordered.slice(start, (end === -1 ? ordered.length - 1 : end) + 1);
+}
+
+function hintFor(inv: Inventory, pattern: string, bare: string): string {
+  if (pattern.includes(',') && bare.includes(':')) return 'in a list with "," the ":" is not a separator: use "," throughout';
+  const names = [...inv.groups.keys()];
+  const shown = names.length > 20 ? `${names.slice(0, 20).join(', ')}, … (${names.length} groups)` : names.join(', ');
+  return `groups: ${shown}; use a glob (web*) or a regex (~web\\d+) for partial names`;
 }
 
 /** Host names selected by `pattern`, in inventory order; throws ValidationError naming every pattern that matches nothing. */
@@ -86,7 +114,7 @@ export function selectHosts(inv: Inventory, pattern: string): readonly string[] 
       problems.push({
         where: `pattern "${pattern}"`,
         message: `"${bare}" matches no host and no group`,
-        hint: `groups: ${[...inv.groups.keys()].join(', ')}; use a glob (web*) or a regex (~web\\d+) for partial names`,
+        hint: hintFor(inv, pattern, bare),
       });
       continue;
     }

@@ -21,9 +21,22 @@ function extOf(name: string): string {
   return dot > 0 ? name.slice(dot) : '';
 }
 
-/** Files for `name` in `dir`: `name` (dir first, then file), `name.yml`, `name.yaml`, `name.json`; the first that exists wins. */
-export async function findVarsFiles(dir: string, name: string): Promise<string[]> {
+/** Entry names of a directory ([] when it does not exist), to skip stat calls for names without vars files. */
+export async function listDir(dir: string): Promise<ReadonlySet<string>> {
+  try {
+    return new Set(await readdir(dir));
+  } catch {
+    return new Set();
+  }
+}
+
+/**
+ * Files for `name` in `dir`: `name` (dir first, then file), `name.yml`, `name.yaml`, `name.json`; the first that exists
+ * wins. `entries` is the directory listing from listDir.
+ */
+export async function findVarsFiles(dir: string, name: string, entries: ReadonlySet<string>): Promise<string[]> {
   for (const ext of ['', ...EXTENSIONS]) {
+    if (!entries.has(name + ext)) continue;
     const full = join(dir, name + ext);
     const k = await kind(full);
     if (k === 'dir') return dirVarsFiles(full);
@@ -46,11 +59,10 @@ async function dirVarsFiles(dir: string): Promise<string[]> {
   return found;
 }
 
-/** Names that have vars files under `dir` (to warn about files naming no known host or group). */
-export async function varsFileNames(dir: string): Promise<string[]> {
-  if ((await kind(dir)) !== 'dir') return [];
+/** Names that have vars files in a directory listing (to warn about files naming no known host or group). */
+export function varsFileNames(entries: ReadonlySet<string>): string[] {
   const names = new Set<string>();
-  for (const entry of await readdir(dir)) {
+  for (const entry of entries) {
     if (entry.startsWith('.') || entry.endsWith('~')) continue;
     const ext = extOf(entry);
     names.add(EXTENSIONS.includes(ext) ? entry.slice(0, -ext.length) : entry);
