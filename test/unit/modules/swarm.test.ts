@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { swarmInfo, swarmNodeLabels } from '../../../src/facts/swarm.ts';
+import { decideSwarm, planNodeLabels, planSwarmInit, planSwarmJoin } from '../../../src/modules/swarm.ts';
+
+const fx = (p: string) => readFileSync(new URL(`../../fixtures/facts/swarm/${p}`, import.meta.url), 'utf8');
+const info = (p: string, code = 0) => swarmInfo.parse({ stdout: fx(p), stderr: '', code }, undefined);
+const inactive = info('info-inactive.txt');
+const manager = info('info-manager.txt'); // dockerd 20.10 after `swarm init --advertise-addr 127.0.0.1`
+
+describe('swarm facts (captured from dockerd 20.10 on this machine)', () => {
+  it('inactive, manager, daemon down, not installed', () => {
+    expect(inactive).toMatchObject({ dockerInstalled: true, daemonUp: true, state: 'inactive', remoteManagers: [] });
+    expect(manager).toMatchObject({ state: 'active', controlAvailable: true, nodeAddr: '127.0.0.1', clusterId: '6srsss4e6sn2u8lzpb01nynmz' });
+    expect(info('info-daemon-down.txt', 1)).toMatchObject({ dockerInstalled: true, daemonUp: false });
+    expect(swarmInfo.parse({ stdout: '__rig_no_docker__\n', stderr: '', code: 0 }, undefined)).toMatchObject({ dockerInstalled: false });
+  });
+  it('node labels', () => {
+    expect(swarmNodeLabels.parse({ stdout: fx('node-labels-set.txt'), stderr: '', code: 0 }, 'vm')).toEqual({ instance: 'java', zone: 'a' });
+    expect(swarmNodeLabels.parse({ stdout: fx('node-labels-missing.txt'), stderr: '', code: 0 }, 'x')).toBeUndefined();
+  });
+});
+
+describe('swarm decision', () => {
+  const nodes = (m1 = inactive, w = inactive) => [
+    { name: 'lab1', role: 'manager' as const, addr: '127.0.0.1', info: m1 },
+    { name: 'lab2', role: 'worker' as const, addr: '10.77.0.12', info: w },
+    { name: 'lab3', role: 'worker' as const, addr: '10.77.0.13', info: w },
+  ];
+  it('no manager in a swarm: init on the first', () => expect(decideSwarm(nodes())).toMatchObject({ initOn: 'lab1', liveManager: 'lab1', errors: [] }));
+  it('a live manager: no init', () => expect(decideSwarm(nodes(manager))).toEqual({ liveManager: 'lab1', joinAddrs: ['127.0.0.1:2377'], errors: [] }));
+  it('even managers is an error', () => {
+    const d = decideSwarm([...nodes(), { name: 'lab4', role: 'manager', addr: '10.77.0.14' }]);
+    expect(d.errors[0]).toMatch(/2 hosts: use an odd number/);
+  });
+  it('a worker in a different swarm is an error naming it', () => {
+    const foreign = { ...manager, controlAvailable: false, remoteManagers: [{ nodeId: 'x', addr: '192.168.9.9:2377' }] };
+    expect(decideSwarm(nodes(inactive, foreign)).errors[0]).toMatch(/lab2 is in a different swarm/);
+  });
+});
+
+describe('swarm init / join / labels plans', () => {
+  it('init only when inactive, on the private address', () => {
+    expect(planSwarmInit({ advertiseAddr: '10.77.0.11' }, inactive).changes[0]).toMatchObject({ command: 'docker swarm init --advertise-addr 10.77.0.11 --listen-addr 10.77.0.11:2377' });
+    expect(planSwarmInit({ advertiseAddr: '127.0.0.1' }, manager).changes).toEqual([]);
+  });
+  it('join: token on stdin; already a member of ours: ok; another swarm: failed', () => {
+    const a = { role: 'worker' as const, token: 'SWMTKN-1-abc', joinAddrs: ['127.0.0.1:2377'], advertiseAddr: '10.77.0.12' };
+    const c = planSwarmJoin(a, inactive).changes[0] as { command: string; stdin: string };
+    expect(c.stdin).toBe('SWMTKN-1-abc');
+    expect(c.command).not.toContain('SWMTKN');
+    expect(planSwarmJoin(a, manager).changes).toEqual([]);
+    expect(planSwarmJoin({ ...a, joinAddrs: ['10.77.0.11:2377'] }, manager).failed).toMatch(/different swarm/);
+  });
+  it('labels: only the differing ones, sorted', () => {
+    expect(planNodeLabels({ node: 'vm', labels: { instance: 'java', zone: 'b', gpu: true } }, { instance: 'java', zone: 'a' }).changes[0]).toMatchObject({ command: 'docker node update --label-add gpu=true --label-add zone=b vm' });
+    expect(planNodeLabels({ node: 'vm', labels: { instance: 'java' } }, { instance: 'java', zone: 'a' }).changes).toEqual([]);
+  });
+});
