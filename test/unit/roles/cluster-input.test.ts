@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { pickCidrAddress, parseCidr } from '../../../roles/lib/cidr.ts';
+import { grubTokens, kernelAtLeast } from '../../../roles/kernel/index.ts';
+import { debianFacts } from '../../../src/testing/index.ts';
+
+const ifs = debianFacts().interfaces; // eth0 10.0.2.15 (NAT), eth1 10.77.0.11 (private)
+
+describe('cluster address by CIDR (not a hard-coded eth1)', () => {
+  it('picks the interface inside cluster_cidr', () => expect(pickCidrAddress('lab1', ifs, '10.77.0.0/24')).toEqual({ interface: 'eth1', address: '10.77.0.11' }));
+  it('bad CIDR: error naming host and variable', () => {
+    expect(() => pickCidrAddress('lab1', ifs, '10.77.0.0/33')).toThrow(/lab1: variable 'cluster_cidr' = "10.77.0.0\/33"/);
+    expect(parseCidr('10.77.0.5/24')).toBeUndefined();
+  });
+  it('host without an address inside: error naming host, variable and what it has', () => {
+    expect(() => pickCidrAddress('lab2', ifs, '192.168.50.0/24')).toThrow(/host lab2 has no address inside cluster_cidr 192.168.50.0\/24 \(it has: lo 127.0.0.1, eth0 10.0.2.15, eth1 10.77.0.11\)/);
+  });
+});
+
+describe('kernel role helpers', () => {
+  it('kernel >= 3.16', () => {
+    expect(kernelAtLeast('6.1.0-27-amd64', 3, 16)).toBe(true);
+    expect(kernelAtLeast('3.10.0-1160.el7.x86_64', 3, 16)).toBe(false);
+  });
+  it('grub tokens from a string or a list', () => {
+    expect(grubTokens('cgroup_enable=memory  swapaccount=1')).toEqual(['cgroup_enable=memory', 'swapaccount=1']);
+    expect(grubTokens(['a=1'])).toEqual(['a=1']);
+  });
+});
