@@ -11,7 +11,7 @@ import { localWorld } from './local-run.ts';
 const w = (ctx: TaskContext<unknown>, p = '') => path.join(String(ctx.vars.work), p);
 
 describe('runner', () => {
-  it('converges, then a re-run is changed=0 with one facts exec and one batched probe per host', async () => {
+  it('converges, then a re-run is changed=0 with ONE exec per host (facts and every read batched)', async () => {
     const world = await localWorld(['a', 'b']);
     const pb = definePlaybook({
       hosts: 'all',
@@ -29,8 +29,8 @@ describe('runner', () => {
     expect(readFileSync(path.join(world.dir, 'b/etc/one.conf'), 'utf8')).toBe('host=b\n');
     const second = await world.run(pb);
     expect(second.rec.results().map((r) => r.status)).toEqual(Array(10).fill('ok'));
-    expect(second.summary.recap.a!.execs).toBe(2);
-    expect(second.summary.recap.b!.execs).toBe(2);
+    expect(second.summary.recap.a!.execs).toBe(1);
+    expect(second.summary.recap.b!.execs).toBe(1);
   });
 
   it('--check predicts exactly what the real run changes and touches nothing', async () => {
