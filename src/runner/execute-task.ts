@@ -155,6 +155,7 @@ async function once(run: TaskRun, rt: HostRuntime, item: unknown): Promise<Parti
   } catch (e) {
     plan = { changes: [], failed: message(e) };
   }
+  rt.lastSetVars = plan.setVars ?? {};
   if (plan.setVars) Object.assign(rt.setVars, plan.setVars);
   const diff: readonly Diff[] | undefined = opts.diff ? plan.diff : undefined;
   const changes = plan.changes.map((c) => c.description);

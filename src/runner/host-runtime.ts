@@ -19,6 +19,8 @@ export class HostRuntime {
   unreachable = false;
   /** Check mode: something was predicted to change on this host, so later probes may see a world that does not exist yet. */
   predictedChange = false;
+  /** Variables the last executed task set (runOnce shares them with every host). */
+  lastSetVars: Readonly<Record<string, unknown>> = {};
   /** Execs spent before the current connection (reconnects reset the connection's own counter). */
   execsBefore = 0;
 

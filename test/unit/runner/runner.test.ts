@@ -147,6 +147,20 @@ describe('runner', () => {
     expect(run.rec.trace().filter((l) => l.startsWith('task rc 1'))).toEqual(['task rc 1 is fine [a,b]', 'task rc 1 is fine [c]']);
   });
 
+  it('runOnce + setFact gives every host the variables', async () => {
+    const world = await localWorld(['a', 'b']);
+    const pb = definePlaybook({
+      hosts: 'all',
+      tasks: [
+        setFact((ctx) => ({ vars: { leader: ctx.host.name } }), { runOnce: true }),
+        assert((ctx) => ({ that: [ctx.vars.leader === 'a'] })),
+      ],
+    });
+    const run = await world.run(pb);
+    expect(run.summary.exitCode).toBe(0);
+    expect(run.rec.results().map((r) => `${r.host}:${r.status}`)).toEqual(['a:ok', 'b:ok', 'a:ok', 'b:ok']);
+  });
+
   it('tags select tasks; always runs unless skipped', async () => {
     const world = await localWorld(['a']);
     const t = (name: string, tags: string[]) => copy((ctx) => ({ dest: w(ctx, name), content: '' }), { name, tags });
