@@ -90,12 +90,17 @@ const rigTags: ScalarTag[] = [
   { tag: '!unsafe', resolve: (str) => str },
 ];
 
+// PyYAML needs a dot and a signed exponent for a float in exponent form: `1e3` stays a string, `1.0e+3` is a number
+const PY_FLOAT_EXP = /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*|\.[0-9_]+)[eE][-+][0-9]+$/;
+
 function customTags(tags: Tags): Tags {
-  const kept = tags.filter((t) => {
-    const id = typeof t === 'string' ? t : t.tag;
-    // timestamps stay strings (Ansible prints them as text in --list)
-    return id !== 'tag:yaml.org,2002:bool' && id !== 'tag:yaml.org,2002:timestamp';
-  });
+  const kept = tags
+    .filter((t) => {
+      const id = typeof t === 'string' ? t : t.tag;
+      // timestamps stay strings (Ansible prints them as text in --list)
+      return id !== 'tag:yaml.org,2002:bool' && id !== 'tag:yaml.org,2002:timestamp';
+    })
+    .map((t) => (typeof t !== 'string' && 'format' in t && t.format === 'EXP' && t.tag === 'tag:yaml.org,2002:float' ? ({ ...t, test: PY_FLOAT_EXP } as ScalarTag) : t));
   return [
     pyBool(true, /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/),
     pyBool(false, /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/),
@@ -110,9 +115,10 @@ function problemOf(file: string, e: YAMLError, fallback: 'error' | 'warning'): P
   // the library appends "at line X, column Y:" and a code excerpt; the position is in `where` already
   const message = e.message.split(/ at line \d+, column \d+/)[0]!.trim();
   const unresolved = /^Unresolved tag: (.*)$/.exec(message);
+  const ours = unresolved && rigTags.some((t) => t.tag === unresolved[1]);
   return {
     where,
-    message: unresolved ? `unknown YAML tag ${unresolved[1]}` : message,
+    message: unresolved ? (ours ? `${unresolved[1]} applies to a single value, not a list or mapping` : `unknown YAML tag ${unresolved[1]}`) : message,
     hint: unresolved
       ? 'rig understands !secret, !env, !secret_env and !unsafe'
       : fallback === 'warning'
@@ -173,7 +179,7 @@ function mapEntries(doc: Document, map: YamlAstNode, where: Where): YEntry[] {
     const keyNode = pair.key as YamlAstNode | null;
     const key: unknown = isScalar(keyNode) ? keyNode.value : keyNode === null ? null : String(keyNode);
     // `<<: *anchor` merges the anchored map's entries first, as PyYAML does; explicit keys override their values
-    if (key === '<<' && isScalar(keyNode) && keyNode.source === '<<') {
+    if (isScalar(keyNode) && keyNode.source === '<<' && typeof key !== 'string') {
       const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
       for (const src of sources) {
         const resolved = isAlias(src) ? src.resolve(doc) : src;

@@ -57,6 +57,7 @@ const sources = [
   'test/fixtures/inventory/priority',
   'test/fixtures/inventory/multi-file',
   'test/fixtures/inventory/file-source/inventory.yml',
+  'test/fixtures/inventory/yaml-values',
   'inventory/example',
   'inventory/prod',
 ];

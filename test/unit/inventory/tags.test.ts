@@ -49,3 +49,43 @@ describe('rig YAML tags', () => {
     expect(err.problems[2]!.message).toBe('unknown YAML tag !custom');
   });
 });
+
+describe('YAML values as PyYAML (Ansible) reads them', () => {
+  it('1.1 booleans without y/n, octal, sexagesimal, PyYAML floats, dates as text, merge keys', async () => {
+    const dir = writeTree({
+      'hosts.yml': [
+        'all:',
+        '  vars:',
+        '    base: &base { x: 1, y: 2 }',
+        '  hosts:',
+        '    h:',
+        '      on_: on',
+        '      yes_: Yes',
+        '      y_: y',
+        '      n_: n',
+        '      oct: 0755',
+        '      sexa: 1:20',
+        '      exp_string: 1e3',
+        '      exp_float: 1.5e+3',
+        '      date: 2001-12-14',
+        '      merged:',
+        '        <<: *base',
+        '        y: 3',
+        '',
+      ].join('\n'),
+    });
+    const inv = await loadInventory(dir);
+    expect(inv.host('h')!.vars).toMatchObject({
+      on_: true, yes_: true, y_: 'y', n_: 'n', oct: 493, sexa: 80, exp_string: '1e3', exp_float: 1500, date: '2001-12-14', merged: { x: 1, y: 3 },
+    });
+  });
+
+  it('duplicate keys and rig tags on collections are errors', async () => {
+    const dir = writeTree({ 'hosts.yml': 'all:\n  hosts:\n    h: { a: 1, a: 2 }\n    g:\n      pw: !secret [1, 2]\n' });
+    const err = await validationError(loadInventory(dir));
+    expect(err.problems.map((p) => [p.where, p.message])).toEqual([
+      [`${dir}/hosts.yml:3:16`, 'Map keys must be unique'],
+      [`${dir}/hosts.yml:5:11`, '!secret applies to a single value, not a list or mapping'],
+    ]);
+  });
+});
