@@ -1,0 +1,102 @@
+/**
+ * `npm run bench [-- --quick] [--sizes 5,20,100] [--big 500,1000] [--runs 5] [--tools rig,ansible,pyinfra,floor] [--report-only]`
+ * Installs what it needs, starts one sshd on 127.0.0.1, runs every tool in alternation, writes bench/RESULTS.md and bench/plot.png.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureSystemPackages, ensureVenv, startSshd, VENV, versions } from './lib/env.ts';
+import { resetState, writeInventory } from './lib/hosts.ts';
+import { timed } from './lib/measure.ts';
+import { renderResults, type Results, type SampleRow } from './lib/report.ts';
+import { runTool, type Tool } from './lib/tools.ts';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.join(repo, 'bench/out');
+const argv = process.argv.slice(2);
+const flag = (name: string): boolean => argv.includes(`--${name}`);
+const opt = (name: string, dflt: string): string => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] !== undefined ? (argv[i + 1] as string) : dflt;
+};
+const nums = (s: string): number[] => s.split(',').filter(Boolean).map(Number);
+
+const quick = flag('quick');
+const sizes = nums(opt('sizes', quick ? '5,20' : '5,20,100'));
+const big = nums(opt('big', quick ? '' : '500,1000'));
+const runs = Number(opt('runs', quick ? '3' : '5'));
+const bigRuns = Number(opt('big-runs', String(runs)));
+const tools = opt('tools', 'rig,ansible,pyinfra,floor').split(',') as Tool[];
+const port = Number(opt('port', '2299'));
+
+async function main(): Promise<void> {
+  mkdirSync(path.join(out, 'logs'), { recursive: true });
+  const resultsFile = path.join(out, 'results.json');
+  if (flag('report-only')) return finish(JSON.parse(readFileSync(resultsFile, 'utf8')) as Results);
+
+  ensureSystemPackages();
+  ensureVenv();
+  const sshd = startSshd(out, port);
+  const results: Results = {
+    date: new Date().toISOString(),
+    mode: quick ? 'quick' : 'full',
+    env: versions(),
+    config: { sizes, big, runs, bigRuns, tools },
+    loadStart: loadavg(),
+    loadEnd: [],
+    samples: [],
+    startup: { help: [], listTasks: [] },
+  };
+  const save = (): void => writeFileSync(resultsFile, JSON.stringify(results, null, 1));
+  try {
+    for (const n of [...sizes, ...big]) {
+      const inventory = writeInventory(out, n, sshd);
+      const isBig = !sizes.includes(n);
+      const order = tools.filter((t) => !isBig || t === 'rig' || t === 'floor');
+      for (let run = 1; run <= (isBig ? bigRuns : runs); run++) {
+        // A B A B…: every tool once per round, first run then its no-op re-run; the floor probes a converged host
+        for (const tool of order) {
+          const scenarios = tool === 'floor' ? (['probe'] as const) : (['first', 'noop'] as const);
+          if (tool !== 'floor') resetState();
+          for (const scenario of scenarios) {
+            const tag = `${tool}-${n}-${scenario}-${run}`;
+            const r = await runTool({ tool, n, inventory, sshd, repo, outDir: out, tag });
+            const row: SampleRow = { tool, n, scenario, run, ...r };
+            results.samples.push(row);
+            save();
+            const extra = r.execsPerHost !== undefined ? ` execs/host=${r.execsPerHost} conns/host=${r.connsPerHost?.toFixed(2)}` : '';
+            console.log(`[bench] ${tag}: ${r.wallS.toFixed(2)}s cpu=${r.cpuS.toFixed(2)}s rss=${r.rssMB.toFixed(0)}MB changed=${r.changed ?? '?'} exit=${r.code}${extra}`);
+          }
+        }
+      }
+    }
+    // rig's own start-up: --help and loading the playbook (--list-tasks) against the 20-host inventory
+    const inv20 = writeInventory(out, 20, sshd);
+    for (let i = 0; i < Math.max(runs, 5); i++) {
+      results.startup.help.push((await timed(process.execPath, ['bin/rig.js', '--help'], { cwd: repo, logFile: path.join(out, 'logs/help.log') })).wallS);
+      const lt = await timed(process.execPath, ['bin/rig.js', 'run', 'bench/workload/rig/playbook.ts', '-i', inv20, '--list-tasks'], {
+        cwd: repo,
+        logFile: path.join(out, 'logs/list-tasks.log'),
+      });
+      results.startup.listTasks.push(lt.wallS);
+    }
+  } finally {
+    sshd.stop();
+    results.loadEnd = loadavg();
+    save();
+  }
+  finish(results);
+}
+
+function finish(results: Results): void {
+  writeFileSync(path.join(repo, 'bench/RESULTS.md'), renderResults(results));
+  execFileSync(path.join(VENV, 'bin/python'), [path.join(repo, 'bench/plot.py'), path.join(out, 'results.json'), path.join(out, 'plot.png')], {
+    stdio: 'inherit',
+  });
+  if (existsSync(path.join(out, 'plot.png'))) copyFileSync(path.join(out, 'plot.png'), path.join(repo, 'bench/plot.png'));
+  console.log('[bench] wrote bench/RESULTS.md and bench/plot.png');
+}
+
+await main();
