@@ -70,7 +70,7 @@ describe.skipIf(!avail.ok)('engine over real SSH', () => {
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(tasksWithStatus(run, 'changed')).toEqual({});
     const execs = Object.fromEntries(Object.entries(run.report!.recap).map(([h, r]) => [h, r.execs]));
-    console.log(`no-op re-run: execs per host ${JSON.stringify(execs)}`);
+    console.log(`no-op re-run on ${lab.hosts.length} hosts: ${run.report!.durationMs} ms inside rig; execs per host ${JSON.stringify(execs)}`);
     for (const n of Object.values(execs)) expect(n).toBeLessThanOrEqual(2);
   });
 

@@ -25,6 +25,7 @@ export interface CliRun {
     plays: { name: string; tasks: { name: string; definedAt: string; handler: boolean; results: Record<string, JsonHostResult> }[] }[];
     recap: Record<string, { ok: number; changed: number; failed: number; unreachable: number; skipped: number; execs: number }>;
     exitCode: number;
+    durationMs: number;
   };
   /** Raw JSON report text (for secret checks). */
   readonly reportText: string;
