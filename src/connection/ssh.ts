@@ -1,9 +1,13 @@
-/** The only file that imports ssh2: one SSH transport with exec channels, TCP forwarding (for ProxyJump) and close events. */
+/**
+ * The only file that imports node-ssh/ssh2: node-ssh performs the handshake (host key check, auth); its ssh2 client then
+ * gives the channel-level control rig needs (binary stdin, exit signals, channel-open retries, TCP forwarding for ProxyJump).
+ */
 import type { Duplex, Readable, Writable } from 'node:stream';
-import ssh2, { type AuthMethod, type ClientChannel, type ConnectConfig } from 'ssh2';
+import { NodeSSH } from 'node-ssh';
+import ssh2, { type AuthMethod, type Client as Ssh2Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 
 // ssh2 is CommonJS: named runtime exports are not visible to ESM
-const { Client, utils } = ssh2;
+const { utils } = ssh2;
 
 /** One way to authenticate, tried in order. */
 export type AuthStep =
@@ -90,7 +94,7 @@ function classify(err: Error & { level?: string; code?: string }): SshError {
 /** Open a transport: TCP (or `sock`), handshake with host key check, authentication. */
 export function openSsh(t: SshTarget): Promise<SshTransport> {
   return new Promise((resolve, reject) => {
-    const client = new Client();
+    let client!: Ssh2Client;
     let ready = false;
     let closed = false;
     let hostKeyRefused = false;
@@ -119,25 +123,23 @@ export function openSsh(t: SshTarget): Promise<SshTransport> {
       authHandler: authHandler.length ? authHandler : [{ type: 'none', username: t.username }],
       ...(t.sock ? { sock: t.sock as unknown as Readable } : {}),
     };
-    client.on('connect', () => client.setNoDelay(true));
-    client.on('ready', () => {
+    const onReady = () => {
       ready = true;
+      client.setNoDelay(true);
+      client.on('error', (err: Error) => {
+        closeReason ??= err.message;
+      });
+      client.on('close', () => {
+        if (closed) return;
+        closed = true;
+        for (const cb of closeCbs) cb(closeReason ?? 'connection closed by the remote host');
+      });
       resolve(transport);
-    });
-    client.on('error', (err: Error & { level?: string; code?: string }) => {
-      if (!ready) {
-        reject(hostKeyRefused ? new SshError('host key refused', 'hostkey') : classify(err));
-        client.end();
-        return;
-      }
-      closeReason ??= err.message;
-    });
-    client.on('close', () => {
-      if (!ready) reject(hostKeyRefused ? new SshError('host key refused', 'hostkey') : new SshError('connection closed during handshake', 'network'));
-      if (closed) return;
-      closed = true;
-      for (const cb of closeCbs) cb(closeReason ?? 'connection closed by the remote host');
-    });
+    };
+    const onFailure = (err: Error & { level?: string; code?: string }) => {
+      reject(hostKeyRefused ? new SshError('host key refused', 'hostkey') : classify(err));
+      ssh.dispose();
+    };
     const transport: SshTransport = {
       get closed() {
         return closed;
@@ -189,10 +191,10 @@ export function openSsh(t: SshTarget): Promise<SshTransport> {
         });
       },
     };
-    try {
-      client.connect(config);
-    } catch (e) {
-      reject(new SshError((e as Error).message, 'protocol'));
-    }
+    const ssh = new NodeSSH();
+    ssh.connect(config as Parameters<NodeSSH['connect']>[0]).then(() => {
+      client = ssh.connection as Ssh2Client;
+      onReady();
+    }, onFailure);
   });
 }
