@@ -8,7 +8,7 @@ import { loadPlaybook } from './load-playbook.ts';
 import type { RunFlags } from './flags.ts';
 import { askSecret } from './prompt.ts';
 import { validatePlaybook } from './validate.ts';
-import { reportError } from './errors.ts';
+import { printWarnings, reportError } from './errors.ts';
 
 /** Run a playbook; resolves to the exit code. */
 export async function runCommand(playbookFile: string, flags: RunFlags): Promise<number> {
@@ -16,6 +16,7 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
     const forks = Number(flags.forks);
     if (!Number.isInteger(forks) || forks < 1) throw new ValidationError({ where: '--forks', message: `must be a positive integer, got '${flags.forks}'` });
     const [inventory, extraVars] = await Promise.all([loadInventory(flags.inventory), parseExtraVars(flags.extraVars, process.cwd())]);
+    printWarnings(inventory.warnings);
     const playbook = await loadPlaybook(playbookFile);
     validatePlaybook(playbook, inventory, flags.limit);
 
