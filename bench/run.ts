@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--sizes 5,20,100] [--big 500,1000] [--runs 5] [--tools rig,ansible,pyinfra,floor] [--report-only]`
+ * `npm run bench [-- --quick] [--append] [--sizes 5,20,100] [--big 500,1000] [--runs 5] [--tools rig,ansible,pyinfra,floor] [--report-only]`
  * Installs what it needs, starts one sshd on 127.0.0.1, runs every tool in alternation, writes bench/RESULTS.md and bench/plot.png.
  */
 import { execFileSync } from 'node:child_process';
@@ -8,7 +8,7 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureSystemPackages, ensureVenv, startSshd, VENV, versions } from './lib/env.ts';
-import { resetState, writeInventory } from './lib/hosts.ts';
+import { resetState, seedFrom, STATE, writeInventory } from './lib/hosts.ts';
 import { timed } from './lib/measure.ts';
 import { renderResults, type Results, type SampleRow } from './lib/report.ts';
 import { runTool, type Tool } from './lib/tools.ts';
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   ensureSystemPackages();
   ensureVenv();
   const sshd = startSshd(out, port);
-  const results: Results = {
+  const fresh: Results = {
     date: new Date().toISOString(),
     mode: quick ? 'quick' : 'full',
     env: versions(),
@@ -49,17 +49,33 @@ async function main(): Promise<void> {
     samples: [],
     startup: { help: [], listTasks: [] },
   };
+  // --append: add these samples to the previous results.json (e.g. the 500/1000-host rig runs after a --quick)
+  const results: Results = flag('append') && existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Results) : fresh;
+  if (results !== fresh) {
+    results.config.sizes = [...new Set([...results.config.sizes, ...sizes])];
+    results.config.big = [...new Set([...results.config.big, ...big])];
+    results.mode = `${results.mode} + appended (${argv.join(' ')})`;
+  }
   const save = (): void => writeFileSync(resultsFile, JSON.stringify(results, null, 1));
   try {
-    for (const n of [...sizes, ...big]) {
-      const inventory = writeInventory(out, n, sshd);
-      const isBig = !sizes.includes(n);
-      const order = tools.filter((t) => !isBig || t === 'rig' || t === 'floor');
-      for (let run = 1; run <= (isBig ? bigRuns : runs); run++) {
+    // round-major (every size in each round) so an interrupted run still has a balanced matrix
+    const inventories = new Map([1, ...sizes, ...big].map((n) => [n, writeInventory(out, n, sshd)]));
+    for (let run = 1; run <= Math.max(runs, big.length ? bigRuns : 0); run++) {
+      for (const n of [...sizes, ...big]) {
+        const isBig = !sizes.includes(n);
+        if (run > (isBig ? bigRuns : runs)) continue;
+        const inventory = inventories.get(n) as string;
+        const order = tools.filter((t) => !isBig || t === 'rig' || t === 'floor');
         // A B A B…: every tool once per round, first run then its no-op re-run; the floor probes a converged host
         for (const tool of order) {
-          const scenarios = tool === 'floor' ? (['probe'] as const) : (['first', 'noop'] as const);
-          if (tool !== 'floor') resetState();
+          // big sizes: the first run is optional (--big-first); otherwise hosts are seeded from a converged host
+          const seed = isBig && !flag('big-first') && tool === 'rig';
+          const scenarios = tool === 'floor' ? (['probe'] as const) : seed ? (['noop'] as const) : (['first', 'noop'] as const);
+          if (seed) {
+            resetState();
+            await runTool({ tool: 'rig', n: 1, inventory: inventories.get(1) as string, sshd, repo, outDir: out, tag: `seed-${n}-${run}` });
+            seedFrom(path.join(STATE, 'bench-0001'), n);
+          } else if (tool !== 'floor') resetState();
           for (const scenario of scenarios) {
             const tag = `${tool}-${n}-${scenario}-${run}`;
             const r = await runTool({ tool, n, inventory, sshd, repo, outDir: out, tag });
@@ -74,7 +90,7 @@ async function main(): Promise<void> {
     }
     // rig's own start-up: --help and loading the playbook (--list-tasks) against the 20-host inventory
     const inv20 = writeInventory(out, 20, sshd);
-    for (let i = 0; i < Math.max(runs, 5); i++) {
+    for (let i = 0; i < (flag('no-startup') ? 0 : Math.max(runs, 5)); i++) {
       results.startup.help.push((await timed(process.execPath, ['bin/rig.js', '--help'], { cwd: repo, logFile: path.join(out, 'logs/help.log') })).wallS);
       const lt = await timed(process.execPath, ['bin/rig.js', 'run', 'bench/workload/rig/playbook.ts', '-i', inv20, '--list-tasks'], {
         cwd: repo,

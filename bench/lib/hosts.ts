@@ -1,4 +1,5 @@
 /** Inventories for N host aliases of the one bench sshd, and their per-host state directories. */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SshdEnv } from './env.ts';
@@ -61,3 +62,22 @@ export const WORKLOAD_PATHS = [
 ];
 /** Of those, the files whose content a tool compares. */
 export const WORKLOAD_CONTENT = WORKLOAD_PATHS.filter((p) => /\.(conf|ini|sh|pid)$|hostname|motd|env|hosts$/.test(p));
+
+/**
+ * Converged state for N hosts without running N first runs: copy a converged host's tree and put each host's name
+ * into it. Only used for the big rig-only sizes; the no-op run that follows proves the copy exact (changed must be 0).
+ */
+export function seedFrom(source: string, n: number): void {
+  const script = `
+src=$1 n=$2 state=$3 i=1
+while [ "$i" -le "$n" ]; do
+  h=$(printf 'bench-%04d' "$i")
+  if [ "$state/$h" != "$src" ]; then
+    rm -rf "$state/$h" && cp -a "$src" "$state/$h"
+    grep -rlZ --exclude-dir=current "$(basename "$src")" "$state/$h" | xargs -0 -r sed -i "s#$(basename "$src")#$h#g"
+    ln -sfn "$state/$h/etc/app" "$state/$h/opt/app/current"
+  fi
+  i=$((i + 1))
+done`;
+  execFileSync('sh', ['-c', script, 'seed', source, String(n), STATE], { stdio: 'inherit' });
+}

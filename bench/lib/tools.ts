@@ -86,12 +86,12 @@ export async function runTool(spec: RunSpec): Promise<RunResult> {
   }
 }
 
-/** pyinfra's results table: changed = Success − "No Change" on the Grand total row ('-' means 0). */
+/** pyinfra's results table: operations that changed something count under Success, the rest under "No Change" ('-' means 0). */
 function pyinfraChanged(text: string): number | undefined {
-  const row = /Grand total\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)/.exec(text);
+  const row = /Grand total\s+(\S+)\s+(\S+)/.exec(text);
   if (!row) return undefined;
   const num = (v: string | undefined): number => (v === undefined || v === '-' ? 0 : Number(v));
-  return num(row[2]) - num(row[4]);
+  return num(row[2]);
 }
 
 /** Close ansible's ControlPersist masters so the next run starts cold like every other tool. */
