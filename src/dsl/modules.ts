@@ -9,6 +9,7 @@ import { directoryModule, fileModule, linkModule } from '../modules/files.ts';
 import { lineinfileModule } from '../modules/lineinfile.ts';
 import { modprobeModule } from '../modules/modprobe.ts';
 import { rebootModule } from '../modules/reboot.ts';
+import { refreshFactsModule } from '../modules/refresh-facts.ts';
 import { setFactModule } from '../modules/set-fact.ts';
 import { sysctlModule } from '../modules/sysctl.ts';
 import { serviceModule, systemdModule } from '../modules/systemd.ts';
@@ -64,3 +65,7 @@ export const waitFor = taskFactory(waitForModule);
 export const assert = taskFactory(assertModule);
 /** Set host variables for the rest of the run. */
 export const setFact = taskFactory(setFactModule);
+
+const refreshFactsTask = taskFactory(refreshFactsModule);
+/** Gather the core facts again now (one exec), e.g. after a task added an interface or changed the hostname. */
+export const refreshFacts = (options?: Parameters<typeof refreshFactsTask>[1]) => refreshFactsTask({}, options);

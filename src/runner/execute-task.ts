@@ -165,6 +165,10 @@ async function once(run: TaskRun, rt: HostRuntime, item: unknown): Promise<Parti
   }
   let r: Partial;
   if (plan.changes.length === 0) {
+    if (plan.refreshFacts) {
+      target.facts = await gatherFacts(target);
+      target.invalidate();
+    }
     r = { status: 'ok', msg: plan.msg, output: plan.output };
   } else if (opts.check && task.options.checkMode !== 'always') {
     rt.predictedChange = true;

@@ -3,6 +3,7 @@ import { UnreachableError, ValidationError, type ExecOutput, type Handler, type 
 import { resolveDynamic, taskContext } from './context.ts';
 import { executeTask, taskName, becomeOf, type TaskRun } from './execute-task.ts';
 import { hostFacts } from '../facts/host.ts';
+import { cachedFacts, saveFacts } from './fact-cache.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import { createLimiter } from './limit.ts';
 import { cacheKey, runBatch, specsOf, type ReadSpec } from './reads.ts';
@@ -70,9 +71,13 @@ async function prepareHosts(state: RunState, play: Play, items: readonly PlanIte
           if (!rt.conn) rt.conn = await state.options.connect(rt.host);
           if (!rt.facts && play.gatherFacts) {
             const become = play.become ?? rt.host.become;
+            // resolve with last run's facts (a guess; see fact-cache.ts), then with none if there are none
+            rt.facts = cachedFacts(rt.host);
             const early = lookahead(state, items, -1)(rt).filter((s) => s.become === become && !s.volatile);
+            rt.facts = undefined;
             const [facts, ...reads] = await runBatch(rt, [{ command: hostFacts.command(), become, volatile: false }, ...early], rt.host.becomeUser);
             rt.facts = hostFacts.parse(facts as ExecOutput);
+            saveFacts(rt.host, rt.facts);
             early.forEach((s, i) => rt.cache.set(cacheKey(s), reads[i] as ExecOutput));
             rt.persistedPending = rt.facts.pendingHandlers;
           }

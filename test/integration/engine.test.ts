@@ -3,6 +3,7 @@
  * Proves: exact check mode, convergence, idempotence (changed=0), exec counts, handlers surviving an interrupted run,
  * failure isolation, unreachable hosts, host-key refusal, template preflight, secret redaction.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,11 +19,23 @@ let lab: TestHosts;
 let inv: string;
 const base = ['-e', 'manage_modules=false'];
 
+/** A tiny real .deb, so the example's apt task installs something without a package mirror. */
+function buildDeb(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'rig-deb-'));
+  mkdirSync(path.join(dir, 'pkg/DEBIAN'), { recursive: true });
+  mkdirSync(path.join(dir, 'pkg/usr/share/doc/rig-example'), { recursive: true });
+  writeFileSync(path.join(dir, 'pkg/DEBIAN/control'), 'Package: rig-example\nVersion: 1.0\nArchitecture: all\nMaintainer: rig <rig@localhost>\nDescription: rig integration test package\n');
+  writeFileSync(path.join(dir, 'pkg/usr/share/doc/rig-example/README'), 'installed by the rig example role\n');
+  const r = spawnSync('dpkg-deb', ['--build', '--root-owner-group', path.join(dir, 'pkg'), path.join(dir, 'rig-example.deb')], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`dpkg-deb failed: ${r.stderr}`);
+  return path.join(dir, 'rig-example.deb');
+}
+
 /** A fingerprint of everything the example playbook manages on a host. */
 async function fingerprint(host: string): Promise<string> {
   const r = await lab.exec(
     host,
-    `for p in /srv /etc/sysctl.d /var/lib/rig; do find "$p" -xdev 2>/dev/null; done | sort | while read -r f; do stat -c '%n %a %U %G %s %Y' "$f"; [ -f "$f" ] && sha256sum "$f"; done; sha256sum /etc/passwd /etc/group; cat /proc/sys/net/ipv4/ip_forward`,
+    `dpkg-query -W rig-example 2>&1; for p in /srv /etc/sysctl.d /var/lib/rig; do find "$p" -xdev 2>/dev/null; done | sort | while read -r f; do stat -c '%n %a %U %G %s %Y' "$f"; [ -f "$f" ] && sha256sum "$f"; done; sha256sum /etc/passwd /etc/group; cat /proc/sys/net/ipv4/ip_forward`,
   );
   return r.stdout;
 }
@@ -32,6 +45,7 @@ describe.skipIf(!avail.ok)('engine over real SSH', () => {
     lab = await startTestHosts({ count: 5, prefix: 'eng' });
     const dir = mkdtempSync(path.join(tmpdir(), 'rig-inv-'));
     inv = await lab.writeInventory(dir);
+    base.push('-e', `example_deb=${buildDeb()}`);
     // a secret var, as users write it: tagged in a vars file
     mkdirSync(path.join(inv, 'group_vars'), { recursive: true });
     writeFileSync(path.join(inv, 'group_vars', 'all.yml'), `api_token: !secret ${SECRET}\n`, { flag: 'a' });
@@ -61,6 +75,7 @@ describe.skipIf(!avail.ok)('engine over real SSH', () => {
       const conf = await lab.exec(h.name, 'cat /srv/rig-example/conf.d/app.conf; cat /srv/rig-example/handler.log');
       expect(conf.stdout).toContain(`# managed by rig — ${h.name}`);
       expect(conf.stdout).toContain('restarted');
+      expect((await lab.exec(h.name, "dpkg-query -W -f='${Status} ${Version}' rig-example")).stdout).toBe('install ok installed 1.0');
     }
   });
 

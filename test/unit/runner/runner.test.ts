@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  assert, command, copy, defineHandler, definePlaybook, directory, file, flushHandlers, lineinfile, setFact, shell, ValidationError,
+  assert, command, copy, refreshFacts, defineHandler, definePlaybook, directory, file, flushHandlers, lineinfile, setFact, shell, ValidationError,
 } from '../../../src/index.ts';
 import type { TaskContext } from '../../../src/core/index.ts';
 import { localWorld } from './local-run.ts';
@@ -159,6 +159,18 @@ describe('runner', () => {
     const run = await world.run(pb);
     expect(run.summary.exitCode).toBe(0);
     expect(run.rec.results().map((r) => `${r.host}:${r.status}`)).toEqual(['a:ok', 'b:ok', 'a:ok', 'b:ok']);
+  });
+
+  it('refreshFacts() gathers facts again, in one exec, and later tasks see them', async () => {
+    const world = await localWorld(['a']);
+    const before = command({ cmd: ['cat', '/proc/sys/kernel/random/boot_id'] }, { changedWhen: false });
+    const pb = definePlaybook({
+      hosts: 'all',
+      tasks: [before, refreshFacts(), assert((ctx) => ({ that: [ctx.facts.bootId === ctx.result(before).output?.stdout.trim()] }))],
+    });
+    const run = await world.run(pb);
+    expect(run.summary.exitCode).toBe(0);
+    expect(run.rec.results('a').map((r) => [r.status, r.execs])).toEqual([['ok', 1], ['ok', 1], ['ok', 0]]);
   });
 
   it('tags select tasks; always runs unless skipped', async () => {
