@@ -52,7 +52,7 @@ describe.skipIf(skip !== null)('VM lab', () => {
     await lab.must(vm, sh`sudo cp -n /etc/default/grub /etc/default/grub.rig-lab-test && sudo sed -i ${`s/^GRUB_CMDLINE_LINUX=.*/${line}/`} /etc/default/grub`);
     touched.grub = true;
     await lab.must(vm, 'sudo update-grub');
-    expect(await lab.must(vm, 'grep -c -- ' + token + ' /boot/grub/grub.cfg')).not.toBe('0\n');
+    expect(await lab.must(vm, sh`sudo grep -c -- ${token} /boot/grub/grub.cfg`)).not.toBe('0\n');
     const t0 = Date.now();
     // the connection drops as the VM goes down; its exit code says nothing
     await lab.run(vm, 'sudo systemctl reboot', { timeoutMs: 60_000 });

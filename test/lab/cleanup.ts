@@ -49,7 +49,7 @@ function install(): void {
   const codes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
   for (const sig of Object.keys(codes) as (keyof typeof codes)[]) {
     process.once(sig, () => {
-      process.stderr.write(`lab: ${sig}, cleaning up\n`);
+      if (tasks.size) process.stderr.write(`lab: ${sig}, cleaning up\n`);
       runCleanup();
       process.exit(codes[sig]);
     });
