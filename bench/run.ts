@@ -30,6 +30,7 @@ const runs = Number(opt('runs', quick ? '3' : '5'));
 const bigRuns = Number(opt('big-runs', String(runs)));
 const tools = opt('tools', 'rig,ansible,pyinfra,floor').split(',') as Tool[];
 const port = Number(opt('port', '2299'));
+const rigForks = opt('rig-forks', '') ? Number(opt('rig-forks', '')) : undefined;
 
 async function main(): Promise<void> {
   mkdirSync(path.join(out, 'logs'), { recursive: true });
@@ -78,8 +79,8 @@ async function main(): Promise<void> {
           } else if (tool !== 'floor') resetState();
           for (const scenario of scenarios) {
             const tag = `${tool}-${n}-${scenario}-${run}`;
-            const r = await runTool({ tool, n, inventory, sshd, repo, outDir: out, tag });
-            const row: SampleRow = { tool, n, scenario, run, ...r };
+            const r = await runTool({ tool, n, inventory, sshd, repo, outDir: out, tag, rigForks });
+            const row: SampleRow = { tool, n, scenario, run, ...r, forks: tool === 'rig' ? Math.min(n, rigForks ?? n) : tool === 'ansible' ? n : undefined };
             results.samples.push(row);
             save();
             const extra = r.execsPerHost !== undefined ? ` execs/host=${r.execsPerHost} conns/host=${r.connsPerHost?.toFixed(2)}` : '';

@@ -8,6 +8,8 @@ export interface SampleRow extends RunResult {
   readonly n: number;
   readonly scenario: 'first' | 'noop' | 'probe';
   readonly run: number;
+  /** --forks given to rig (and -f to ansible). */
+  readonly forks?: number;
 }
 
 /** Everything a bench run recorded (bench/out/results.json). */
@@ -39,13 +41,20 @@ function table(r: Results, scenario: 'first' | 'noop'): string {
   const ns = [...new Set(r.samples.map((s) => s.n))].sort((a, b) => a - b);
   for (const n of ns) {
     const rigWall = med(pick(r, 'rig', n, scenario), 'wallS');
+    const groups: [string, Tool, SampleRow[]][] = [];
     for (const tool of ['rig', 'ansible', 'pyinfra', 'floor'] as Tool[]) {
-      const rows = pick(r, tool, n, scenario);
+      const all = pick(r, tool, n, scenario);
+      const forks = [...new Set(all.map((s) => s.forks))];
+      // rig runs with different --forks at one size are shown apart
+      if (tool === 'rig' && forks.length > 1) for (const k of forks) groups.push([`rig -f ${k}`, tool, all.filter((s) => s.forks === k)]);
+      else groups.push([tool, tool, all]);
+    }
+    for (const [label, tool, rows] of groups) {
       if (rows.length === 0) continue;
       const wall = med(rows, 'wallS');
       const failed = rows.filter((s) => s.code !== 0).length;
       lines.push(
-        `| ${n} | ${tool} | ${rows.length} | ${f(wall)} | ${tool === 'rig' ? '1' : f(wall / rigWall)} | ${f(med(rows, 'cpuS'))} | ${f(med(rows, 'rssMB'), 0)} | ` +
+        `| ${n} | ${label} | ${rows.length} | ${f(wall)} | ${tool === 'rig' ? '1' : f(wall / rigWall)} | ${f(med(rows, 'cpuS'))} | ${f(med(rows, 'rssMB'), 0)} | ` +
           `${tool === 'floor' ? 'n/a' : f(med(rows, 'changed'), 0)} | ${failed} | ${tool === 'rig' ? f(med(rows, 'execsPerHost'), 0) + ` (max ${Math.max(...rows.map((s) => s.execsMax ?? NaN))})` : ''} | ${tool === 'rig' ? f(med(rows, 'connsPerHost')) : ''} |`,
       );
     }

@@ -31,6 +31,8 @@ export interface RunSpec {
   readonly repo: string;
   readonly outDir: string;
   readonly tag: string;
+  /** rig's --forks (default N: every host at once, like ansible's -f N). */
+  readonly rigForks?: number;
 }
 
 const sum = (re: RegExp, text: string): number => [...text.matchAll(re)].reduce((a, m) => a + Number(m[1]), 0);
@@ -45,7 +47,7 @@ export async function runTool(spec: RunSpec): Promise<RunResult> {
       const before = acceptedLogins(spec.sshd.log);
       const s = await timed(
         process.execPath,
-        ['bin/rig.js', 'run', 'bench/workload/rig/playbook.ts', '-i', spec.inventory, '-f', String(spec.n), '--json', json],
+        ['bin/rig.js', 'run', 'bench/workload/rig/playbook.ts', '-i', spec.inventory, '-f', String(Math.min(spec.n, spec.rigForks ?? spec.n)), '--json', json],
         { cwd: spec.repo, logFile: log },
       );
       const conns = (acceptedLogins(spec.sshd.log) - before) / spec.n;
