@@ -2,6 +2,7 @@
 import type { Change, Connection, ExecOutput, RebootChange } from '../core/index.ts';
 import { raw, UnreachableError } from '../core/index.ts';
 import { writeFileScript } from '../connection/index.ts';
+import { buildBatch } from './batch.ts';
 
 /** How to run the changes. */
 export interface ApplyOptions {
@@ -13,6 +14,8 @@ export interface ApplyOptions {
   readonly log?: (line: string) => void;
   /** Seconds to wait before the first reconnect after reboot. */
   readonly rebootSettleSec: number;
+  /** Read commands run in the same exec right after the last change (the next tasks' probes, fresh). */
+  readonly reads?: readonly string[];
 }
 
 /** What applying produced. */
@@ -23,6 +26,8 @@ export interface ApplyOutcome {
   readonly failed?: string;
   readonly commands: readonly string[];
   readonly rebooted: boolean;
+  /** Outputs of `reads`, when they ran (all changes succeeded and the last step was not a reboot). */
+  readonly reads?: readonly ExecOutput[];
 }
 
 interface Step {
@@ -31,14 +36,18 @@ interface Step {
   readonly shown: string;
 }
 
-/** Group changes into exec steps: consecutive command changes share one exec; each write carries its content on stdin. */
+/**
+ * Group changes into exec steps: consecutive command changes share one exec, and join the next write's exec too (their
+ * stdin is /dev/null, so only the write reads the content). `|| exit` stops at the first failure without `set -e`
+ * changing how the user's commands behave.
+ */
 function steps(changes: readonly Change[], prefix: string | undefined): (Step | RebootChange)[] {
   const out: (Step | RebootChange)[] = [];
   let cmds: string[] = [];
+  const pending = () => cmds.map((c) => `( ${c}\n) </dev/null || exit $?\n`).join('');
   const flush = () => {
     if (cmds.length === 0) return;
-    // `|| exit` keeps going on success only, without `set -e` changing how the user's commands behave.
-    out.push({ script: cmds.map((c) => `( ${c}\n) || exit $?`).join('\n'), shown: cmds.join('\n') });
+    out.push({ script: pending(), shown: cmds.join('\n') });
     cmds = [];
   };
   for (const c of changes) {
@@ -46,12 +55,15 @@ function steps(changes: readonly Change[], prefix: string | undefined): (Step | 
       cmds.push(c.command);
       continue;
     }
+    if (c.kind === 'write') {
+      const w = writeFileScript(c);
+      out.push({ script: pending() + w.script, stdin: w.stdin, shown: [...cmds, `write ${c.path}`].join('\n') });
+      cmds = [];
+      continue;
+    }
     flush();
     if (c.kind === 'exec') out.push({ script: c.command, stdin: c.stdin, shown: c.command });
-    else if (c.kind === 'write') {
-      const w = writeFileScript(c);
-      out.push({ script: w.script, stdin: w.stdin, shown: `write ${c.path}` });
-    } else out.push(c);
+    else out.push(c);
   }
   flush();
   const first = out[0];
@@ -65,7 +77,9 @@ export async function applyChanges(conn: Connection, changes: readonly Change[],
   const commands: string[] = [];
   let last: ExecOutput | undefined;
   let rebooted = false;
-  for (const step of steps(changes, opts.prefix)) {
+  let reads: ExecOutput[] | undefined;
+  const all = steps(changes, opts.prefix);
+  for (const [i, step] of all.entries()) {
     if ('kind' in step) {
       commands.push('reboot');
       opts.log?.(`reboot: ${step.description}`);
@@ -76,7 +90,14 @@ export async function applyChanges(conn: Connection, changes: readonly Change[],
     }
     commands.push(step.shown);
     opts.log?.(`$ ${step.shown}`);
-    last = await conn.exec(step.script, { stdin: step.stdin, become: opts.become, becomeUser: opts.becomeUser });
+    const withReads = i === all.length - 1 && opts.reads?.length ? opts.reads : undefined;
+    if (withReads) {
+      // the change and the next tasks' probes in one round trip; the probes see the changed host
+      const b = buildBatch([step.script, ...withReads], { stdinFor: 0 });
+      const outs = b.parse((await conn.exec(b.script, { stdin: step.stdin, become: opts.become, becomeUser: opts.becomeUser })).stdout);
+      last = outs[0] as ExecOutput;
+      if (last.code === 0) reads = outs.slice(1);
+    } else last = await conn.exec(step.script, { stdin: step.stdin, become: opts.become, becomeUser: opts.becomeUser });
     if (last.stdout) opts.log?.(last.stdout.trimEnd());
     if (last.stderr) opts.log?.(last.stderr.trimEnd());
     if (last.code !== 0) {
@@ -84,7 +105,7 @@ export async function applyChanges(conn: Connection, changes: readonly Change[],
       return { last, failed: `command failed (rc=${last.code})${why ? `: ${why}` : ''}`, commands, rebooted };
     }
   }
-  return { last, commands, rebooted };
+  return { last, commands, rebooted, reads };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -8,8 +8,8 @@ export interface Batch {
   parse(stdout: string): ExecOutput[];
 }
 
-/** Build one sh script that runs `commands` in order and frames each one's output. */
-export function buildBatch(commands: readonly string[]): Batch {
+/** Build one sh script that runs `commands` in order and frames each one's output. `stdinFor` keeps the exec's stdin for that command. */
+export function buildBatch(commands: readonly string[], opts: { stdinFor?: number } = {}): Batch {
   const nonce = randomBytes(6).toString('hex');
   const mark = (i: number, what: string) => `@@rig-${nonce}:${i}:${what}@@`;
   const lines = ['__rig_e=$(mktemp 2>/dev/null || echo /tmp/.rig-e-$$)'];
@@ -17,7 +17,7 @@ export function buildBatch(commands: readonly string[]): Batch {
     // A subshell keeps one read's `exit` or `cd` from touching the others; stdin is closed so nothing blocks.
     lines.push(
       `printf '%s\\n' '${mark(i, 'out')}'`,
-      `( ${cmd}\n) </dev/null 2>"$__rig_e"`,
+      `( ${cmd}\n) ${i === opts.stdinFor ? '' : '</dev/null '}2>"$__rig_e"`,
       `printf '\\n${mark(i, 'rc')}%d\\n' "$?"`,
       `cat "$__rig_e"`,
       `printf '\\n%s\\n' '${mark(i, 'end')}'`,

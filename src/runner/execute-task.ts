@@ -18,7 +18,7 @@ import { applyChanges } from './apply.ts';
 import { resolveDynamic, taskContext } from './context.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import { pendingScript } from './pending.ts';
-import { fetchReads, specsOf, type ReadSpec } from './reads.ts';
+import { cacheKey, fetchReads, specsOf, type ReadSpec } from './reads.ts';
 import type { RunState, TaskScope } from './run-state.ts';
 import { gatherFacts } from './facts.ts';
 
@@ -178,7 +178,10 @@ async function once(run: TaskRun, rt: HostRuntime, item: unknown): Promise<Parti
     const pending = [...new Set([...rt.persistedPending, ...notify])];
     const persist = notify.some((n) => !rt.persistedPending.includes(n));
     const asRoot = (scope.play.become ?? rt.host.become) || rt.host.ssh.user === 'root';
+    const next = target === rt && !plan.refreshFacts ? run.lookahead(rt).filter((x) => x.become === become && !x.volatile) : [];
+    const nextReads = [...new Map(next.map((x) => [cacheKey(x), x])).values()];
     const applied = await applyChanges(target.conn!, plan.changes, {
+      reads: nextReads.map((x) => x.command),
       become,
       becomeUser,
       prefix: persist ? pendingScript(pending, asRoot).text : undefined,
@@ -186,6 +189,7 @@ async function once(run: TaskRun, rt: HostRuntime, item: unknown): Promise<Parti
       rebootSettleSec: opts.rebootSettleSec ?? 5,
     });
     target.invalidate();
+    if (applied.reads && !applied.rebooted) applied.reads.forEach((o, i) => target.cache.set(cacheKey(nextReads[i] as ReadSpec), o));
     if (persist) rt.persistedPending = pending;
     const last = applied.last;
     const io = { stdout: last?.stdout, stderr: last?.stderr, rc: last?.code, commands: applied.commands, output: last ? { stdout: last.stdout, stderr: last.stderr, rc: last.code } : plan.output };

@@ -27,6 +27,9 @@ describe('runner', () => {
     expect(first.summary.exitCode).toBe(0);
     expect(first.rec.statuses('a')).toEqual(Array(5).fill(0).map((_, i) => expect.stringMatching(/→ changed$/)));
     expect(readFileSync(path.join(world.dir, 'b/etc/one.conf'), 'utf8')).toBe('host=b\n');
+    // facts + all reads, then one exec per changed task carrying the next tasks' fresh reads
+    expect(first.rec.results('a').map((r) => r.execs)).toEqual([1, 1, 1, 1, 1]);
+    expect(first.summary.recap.a!.execs).toBe(6);
     const second = await world.run(pb);
     expect(second.rec.results().map((r) => r.status)).toEqual(Array(10).fill('ok'));
     expect(second.summary.recap.a!.execs).toBe(1);
