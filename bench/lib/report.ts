@@ -22,16 +22,19 @@ export interface Results {
   loadEnd: number[];
   samples: SampleRow[];
   startup: { help: number[]; listTasks: number[] };
+  /** Free-text remarks about this data set (e.g. samples dropped and why). */
+  notes?: string[];
 }
 
-const f = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : '–');
+const f = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : '–'); // NaN/±Infinity: no valid sample
 
 function pick(r: Results, tool: Tool, n: number, scenario: string): SampleRow[] {
   return r.samples.filter((s) => s.tool === tool && s.n === n && (s.scenario === scenario || (tool === 'floor' && s.scenario === 'probe')));
 }
 
+// a run that exited non-zero (unreachable hosts) is counted under "failed runs", never in a median
 const med = (rows: SampleRow[], k: 'wallS' | 'cpuS' | 'rssMB' | 'execsPerHost' | 'connsPerHost' | 'changed'): number =>
-  median(rows.map((s) => (s[k] as number | undefined) ?? NaN));
+  median(rows.filter((s) => s.code === 0).map((s) => (s[k] as number | undefined) ?? NaN));
 
 function table(r: Results, scenario: 'first' | 'noop'): string {
   const lines = [
@@ -55,7 +58,7 @@ function table(r: Results, scenario: 'first' | 'noop'): string {
       const failed = rows.filter((s) => s.code !== 0).length;
       lines.push(
         `| ${n} | ${label} | ${rows.length} | ${f(wall)} | ${tool === 'rig' ? '1' : f(wall / rigWall)} | ${f(med(rows, 'cpuS'))} | ${f(med(rows, 'rssMB'), 0)} | ` +
-          `${tool === 'floor' ? 'n/a' : f(med(rows, 'changed'), 0)} | ${failed} | ${tool === 'rig' ? f(med(rows, 'execsPerHost'), 0) + ` (max ${Math.max(...rows.map((s) => s.execsMax ?? NaN))})` : ''} | ${tool === 'rig' ? f(med(rows, 'connsPerHost')) : ''} |`,
+          `${tool === 'floor' ? 'n/a' : f(med(rows, 'changed'), 0)} | ${failed} | ${tool === 'rig' ? f(med(rows, 'execsPerHost'), 0) + ` (max ${f(Math.max(...rows.filter((s) => s.code === 0).map((s) => s.execsMax ?? NaN)), 0)})` : ''} | ${tool === 'rig' ? f(med(rows, 'connsPerHost')) : ''} |`,
       );
     }
   }
@@ -74,7 +77,7 @@ function targets(r: Results): string {
     rows.push(['no-op, 20 hosts: pyinfra / rig ≥ 3×', f(p, 1) + '×', Number.isFinite(p) ? ok(p >= 3) : '–']);
     rows.push(['no-op, 20 hosts: rig / floor ≤ 1.5×', f(fl, 2) + '×', Number.isFinite(fl) ? ok(fl <= 1.5) : '–']);
   }
-  const noopRig = r.samples.filter((s) => s.tool === 'rig' && s.scenario === 'noop');
+  const noopRig = r.samples.filter((s) => s.tool === 'rig' && s.scenario === 'noop' && s.code === 0);
   if (noopRig.length) {
     const maxExecs = Math.max(...noopRig.map((s) => s.execsMax ?? NaN));
     rows.push(['exec round trips per host in a no-op ≤ 2', `max ${maxExecs}`, ok(maxExecs <= 2)]);
@@ -126,5 +129,5 @@ ${table(r, 'noop')}
 ${table(r, 'first')}
 
 ![wall time vs hosts](plot.png)
-`;
+${r.notes?.length ? `\n## Notes on this data set\n\n${r.notes.map((x) => `- ${x}`).join('\n')}\n` : ''}`;
 }
