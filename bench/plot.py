@@ -1,4 +1,4 @@
-"""Wall time vs hosts for rig, ansible-playbook, pyinfra and the raw ssh floor (medians), no-op and first run side by side."""
+"""Wall time vs hosts for rig, ansible-playbook, pyinfra and the raw ssh floor (medians of successful runs), no-op and first run side by side."""
 import json
 import statistics
 import sys
@@ -16,7 +16,7 @@ for ax, scenario in zip(axes, ["noop", "first"]):
     for tool, style in styles.items():
         pts = {}
         for s in results["samples"]:
-            if s["tool"] == tool and (s["scenario"] == scenario or (tool == "floor" and s["scenario"] == "probe")):
+            if s["code"] == 0 and s["tool"] == tool and (s["scenario"] == scenario or (tool == "floor" and s["scenario"] == "probe")):
                 pts.setdefault(s["n"], []).append(s["wallS"])
         if not pts:
             continue
