@@ -7,6 +7,7 @@ export interface RunFlags {
   readonly diff?: boolean;
   readonly limit?: string;
   readonly forks: string;
+  readonly timeout: string;
   readonly extraVars: string[];
   readonly tags: string[];
   readonly skipTags: string[];

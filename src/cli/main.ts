@@ -21,6 +21,7 @@ function program(setCode: (c: number) => void): Command {
     .option('-D, --diff', 'show unified diffs of file changes')
     .option('-l, --limit <pattern>', 'limit to hosts/groups (globs, !exclude, &intersect, comma lists)')
     .option('-f, --forks <n>', 'hosts worked on in parallel', '50')
+    .option('-T, --timeout <seconds>', 'SSH connection timeout (ansible_timeout / rig_timeout per host win)', '10')
     .option('-e, --extra-vars <vars>', 'k=v pairs, JSON, or @file.yml (repeatable)', collect, [])
     .option('-t, --tags <tags>', 'only tasks with these tags', list, [])
     .option('--skip-tags <tags>', 'skip tasks with these tags', list, [])

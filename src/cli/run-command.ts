@@ -3,7 +3,9 @@ import { ExitCode, secret, ValidationError, type Reporter } from '../core/index.
 import { loadInventory, parseExtraVars } from '../inventory/index.ts';
 import { playHosts, playItems, runPlaybook, taskName } from '../runner/index.ts';
 import { connect } from '../connection/index.ts';
-import { JsonReporter, ListrReporter, MultiReporter, PlainReporter } from '../reporters/index.ts';
+import { JsonReporter } from '../reporters/json.ts';
+import { MultiReporter } from '../reporters/multi.ts';
+import { PlainReporter } from '../reporters/plain.ts';
 import { loadPlaybook } from './load-playbook.ts';
 import type { RunFlags } from './flags.ts';
 import { askSecret } from './prompt.ts';
@@ -13,6 +15,8 @@ import { printWarnings, reportError } from './errors.ts';
 /** Run a playbook; resolves to the exit code. */
 export async function runCommand(playbookFile: string, flags: RunFlags): Promise<number> {
   try {
+    const timeout = Number(flags.timeout);
+    if (!Number.isFinite(timeout) || timeout <= 0) throw new ValidationError({ where: '--timeout', message: `must be a positive number of seconds, got '${flags.timeout}'` });
     const forks = Number(flags.forks);
     if (!Number.isInteger(forks) || forks < 1) throw new ValidationError({ where: '--forks', message: `must be a positive integer, got '${flags.forks}'` });
     const [inventory, extraVars] = await Promise.all([loadInventory(flags.inventory), parseExtraVars(flags.extraVars, process.cwd())]);
@@ -43,7 +47,8 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
     const becomePassword = flags.askBecomePass ? secret(envPass ?? (await askSecret('BECOME password: '))) : envPass ? secret(envPass) : undefined;
     const tty = Boolean(process.stdout.isTTY) && process.env.CI !== 'true';
     const text = { out: process.stdout, verbose: flags.verbose ?? false, diff: flags.diff ?? false, color: tty || Boolean(process.env.FORCE_COLOR) };
-    const reporters: Reporter[] = [tty ? new ListrReporter(text) : new PlainReporter(text)];
+    // listr2 costs ~150 ms to load: only a terminal gets it
+    const reporters: Reporter[] = [tty ? new (await import('../reporters/listr.ts')).ListrReporter(text) : new PlainReporter(text)];
     if (flags.json) reporters.push(new JsonReporter({ file: flags.json }));
     const summary = await runPlaybook(playbook, inventory, {
       check: flags.check,
@@ -56,10 +61,16 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
       forceHandlers: flags.forceHandlers,
       verbose: flags.verbose,
       reporter: reporters.length === 1 ? (reporters[0] as Reporter) : new MultiReporter(reporters),
-      connect: (host) => connect({ host, acceptNewHostKeys: flags.acceptNewHostKeys, becomePassword }),
+      connect: (host) => connect({ host, acceptNewHostKeys: flags.acceptNewHostKeys, becomePassword, connectTimeoutMs: connectTimeout(host.vars, timeout) }),
     });
     return summary.exitCode;
   } catch (e) {
     return reportError(e);
   }
+}
+
+/** SSH handshake timeout: ansible_timeout / rig_timeout host vars win over -T (seconds, like Ansible). */
+function connectTimeout(vars: Readonly<Record<string, unknown>>, flagSec: number): number {
+  const v = Number(vars.rig_timeout ?? vars.ansible_timeout ?? flagSec);
+  return (Number.isFinite(v) && v > 0 ? v : flagSec) * 1000;
 }
