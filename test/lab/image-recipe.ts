@@ -82,6 +82,9 @@ WantedBy=sysinit.target
 // the first boot runs from -kernel/-initrd: install GRUB from inside, where /dev/vda exists, then power off
 const firstbootScript = `#!/bin/sh
 set -eux
+# a host-only initramfs (MODULES=dep needs the real VM to detect): GRUB loads ~4x less from disk on every boot
+echo MODULES=dep > /etc/initramfs-tools/conf.d/rig-lab.conf
+update-initramfs -u
 grub-install /dev/vda
 update-grub
 echo "grub-pc grub-pc/install_devices multiselect /dev/vda" | debconf-set-selections
