@@ -62,8 +62,11 @@ async function bootOrReuse(): Promise<Lab> {
   const reason = labSkipReason();
   if (reason) throw new Error(`the VM lab cannot run here: ${reason}`);
   // vitest runs test files in forked workers: the run itself is the parent process
-  const owner = typeof process.send === 'function' ? process.ppid : process.pid;
+  const forked = typeof process.send === 'function';
+  const owner = forked ? process.ppid : process.pid;
   watchOwner(owner);
+  // the run died under us (kill -9): exit now so a half-done boot is cleaned up and the watchdog can take the lock
+  if (forked) process.once('disconnect', () => process.exit(1));
   const r = await up({ owner, log: stderrLog });
   const paths = labPaths();
   const hosts: LabHost[] = r.state.vms.map((v) => ({ name: v.name, sshPort: v.sshPort, privateIp: v.privateIp, user: 'rig' }));
