@@ -50,6 +50,12 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
     // listr2 costs ~150 ms to load: only a terminal gets it
     const reporters: Reporter[] = [tty ? new (await import('../reporters/listr.ts')).ListrReporter(text) : new PlainReporter(text)];
     if (flags.json) reporters.push(new JsonReporter({ file: flags.json }));
+    // an interrupted run is safe to leave: notified handlers are persisted on the hosts and run next time
+    process.once('SIGINT', () => {
+      process.stdout.write('\u001b[?25h');
+      process.stderr.write('\nrig: interrupted; pending handlers stay recorded on the hosts and run on the next run\n');
+      process.exit(ExitCode.interrupted);
+    });
     const summary = await runPlaybook(playbook, inventory, {
       check: flags.check,
       diff: flags.diff,
