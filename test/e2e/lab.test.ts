@@ -59,7 +59,7 @@ describe.skipIf(skip !== null)('VM lab', () => {
     let newId = bootId;
     while (Date.now() - t0 < 15 * 60_000) {
       await sleep(3000);
-      const r = await lab.run(vm, 'cat /proc/sys/kernel/random/boot_id', { timeoutMs: 30_000 });
+      const r = await lab.run(vm, 'cat /proc/sys/kernel/random/boot_id', { timeoutMs: 15_000 });
       if (r.code === 0 && r.stdout.trim() !== bootId) {
         newId = r.stdout.trim();
         break;
