@@ -1,20 +1,21 @@
 /** swarm: init on the first manager when no manager is in a swarm, managers join one at a time, then workers; labels. */
-import { defineRole, type TaskContext } from '../../src/index.ts';
+import { assert, defineRole, type Task, type TaskContext } from '../../src/index.ts';
 import { swarmInit, swarmJoin, swarmNodeLabels, swarmStatus, swarmTokens } from '../../src/dsl/cluster-modules.ts';
 import { decideSwarm, type SwarmDecision, type SwarmNode } from '../../src/modules/swarm.ts';
+import type { SwarmInfo } from '../../src/facts/swarm.ts';
 import { clusterAddress, clusterAddressOf } from '../lib/cluster.ts';
 
 const status = swarmStatus({}, { name: 'swarm state' });
 
-/** The cluster decision from every inventory node's registered swarm state (pure given the context). */
-export function swarmDecision(ctx: TaskContext<unknown>): SwarmDecision {
+/** The cluster decision from every inventory node's swarm state as registered by `statusTask` (pure given the context). */
+export function swarmDecision(ctx: TaskContext<unknown>, statusTask: Task<SwarmInfo> = status): SwarmDecision {
   const managers = ctx.groupHosts('managers');
   const nodes: SwarmNode[] = ctx.groupHosts('all')
     .filter((h) => managers.includes(h) || ctx.groupHosts('workers').includes(h))
     .map((h) => {
       let info;
       try {
-        info = ctx.result(status, h).output;
+        info = ctx.result(statusTask, h).output;
       } catch {
         info = undefined; // not in this run
       }
@@ -31,6 +32,23 @@ const labelsOf = (ctx: TaskContext<unknown>): Record<string, string> => {
 const live = (ctx: TaskContext<unknown>): string => swarmDecision(ctx).liveManager ?? ctx.host.name;
 
 const tokens = swarmTokens({}, { name: 'join tokens', runOnce: true, delegateTo: live, noLog: true });
+
+const earlyStatus = swarmStatus({}, { name: 'swarm state (before any change)' });
+
+/**
+ * For the playbook's first play: a node in a different swarm, or managers in different swarms, stop the run before
+ * anything is changed (the role checks again at init time, against the state after the earlier roles).
+ */
+export const swarmPreflight: readonly Task[] = [
+  earlyStatus,
+  assert(
+    (ctx) => {
+      const errors = swarmDecision(ctx, earlyStatus).errors;
+      return { that: errors.length === 0, msg: errors.join('; ') };
+    },
+    { name: 'no node in a foreign swarm', when: (ctx) => ctx.vars.swarm_manage !== false },
+  ),
+];
 
 /** The swarm role. */
 export default defineRole({
