@@ -48,12 +48,15 @@ export default defineRole({
     }),
     grubCmdline((ctx) => ({ tokens: grubTokens(vars(ctx).grub_cmdline_extra) }), { name: 'GRUB kernel command line', when: (ctx) => vars(ctx).grub_manage, notify: [updateGrub] }),
     flushHandlers(),
-    assert((ctx) => ({ that: false, msg: `the running kernel lacks ${missingTokens(ctx.facts.cmdline, grubTokens(vars(ctx).grub_cmdline_extra)).join(' ')} but rebootAllowed is false: reboot ${ctx.host.name} in a window or set rebootAllowed` }), {
-      name: 'reboot consent',
-      when: (ctx) => rebootNeeded(ctx) && vars(ctx).rebootAllowed !== true,
-      ignoreErrors: true,
-    }),
     // rolling: one host at a time, so managers are never all down at once
-    reboot({ msg: 'reboot for the kernel command line', testCommand: 'grep -q . /proc/cmdline' }, { name: 'reboot for kernel command line', serial: 1, when: (ctx) => rebootNeeded(ctx) && vars(ctx).rebootAllowed === true }),
+    // without consent the task says which tokens the running kernel lacks and changes nothing (not a failure)
+    reboot(
+      (ctx) => ({
+        msg: `the running kernel lacks ${missingTokens(ctx.facts.cmdline, grubTokens(vars(ctx).grub_cmdline_extra)).join(' ')}${vars(ctx).rebootAllowed === true ? '' : `; set rebootAllowed or reboot ${ctx.host.name} in a window`}`,
+        testCommand: 'grep -q . /proc/cmdline',
+        allowed: vars(ctx).rebootAllowed === true,
+      }),
+      { name: 'reboot for kernel command line', serial: 1, when: rebootNeeded },
+    ),
   ],
 });

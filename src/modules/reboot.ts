@@ -11,6 +11,8 @@ export interface RebootArgs {
   readonly rebootTimeoutSec?: number;
   /** Command that must succeed after the reboot before the task counts as done. @default 'true' */
   readonly testCommand?: string;
+  /** Consent: when false the task reports the needed reboot and changes nothing. @default true */
+  readonly allowed?: boolean;
 }
 
 /** The boot id before the reboot. */
@@ -35,6 +37,8 @@ function validate(a: RebootArgs): string[] {
 
 function plan(a: RebootArgs, s: RebootState): Plan<RebootOutput> {
   // Conditional reboots are the task's `when` (e.g. a procCmdline token missing), not this module's business.
+  // needed (the task runs) but no consent: say so, change nothing; the next run with consent reboots
+  if (a.allowed === false) return { changes: [], msg: `NOT rebooted (no consent): ${a.msg ?? 'reboot'}` };
   return {
     changes: [
       {

@@ -24,6 +24,10 @@ describe('reboot', () => {
   it('defaults: 600 s, the runner’s test command', () => {
     expect(rebootModule.plan({}, { bootId: 'b' }, ctx).changes).toEqual([{ kind: 'reboot', description: 'reboot', timeoutSec: 600 }]);
   });
+  it('without consent (allowed: false) changes nothing and says why', () => {
+    expect(rebootModule.plan({ msg: 'lacks swapaccount=1', allowed: false }, { bootId: 'b' }, ctx)).toEqual({ changes: [], msg: 'NOT rebooted (no consent): lacks swapaccount=1' });
+    expect(rebootModule.plan({ allowed: true }, { bootId: 'b' }, ctx).changes).toHaveLength(1);
+  });
   it.skipIf(!existsSync('/proc/sys/kernel/random/boot_id'))('probe reads boot_id (run for real here)', () => {
     const r = rebootModule.probe({}, ctx).bootId;
     const out = spawnSync('sh', ['-c', readCommand(r)], { encoding: 'utf8' });
