@@ -7,10 +7,12 @@ export function clusterAddress(ctx: TaskContext<unknown>): CidrAddress {
   return pickCidrAddress(ctx.host.name, ctx.facts.interfaces, ctx.vars.cluster_cidr, 'cluster_cidr');
 }
 
-/** Another host's cluster address, from its gathered facts (undefined when it is not in this run). */
+/** Another host's cluster address, from its gathered facts, else its `cluster_address` variable (--limit), else undefined. */
 export function clusterAddressOf(ctx: TaskContext<unknown>, host: string): string | undefined {
   const f = ctx.factsOf(host);
-  return f ? pickCidrAddress(host, f.interfaces, ctx.hostvars(host).cluster_cidr, 'cluster_cidr').address : undefined;
+  if (f) return pickCidrAddress(host, f.interfaces, ctx.hostvars(host).cluster_cidr, 'cluster_cidr').address;
+  const v = ctx.hostvars(host).cluster_address;
+  return typeof v === 'string' && v ? v : undefined;
 }
 
 /** Inventory managers (group `managers`) in inventory order. */

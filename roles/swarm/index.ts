@@ -19,7 +19,8 @@ export function swarmDecision(ctx: TaskContext<unknown>, statusTask: Task<SwarmI
       } catch {
         info = undefined; // not in this run
       }
-      return { name: h, role: managers.includes(h) ? 'manager' : 'worker', addr: clusterAddressOf(ctx, h) ?? h, ...(info ? { info } : {}) };
+      const addr = clusterAddressOf(ctx, h);
+      return { name: h, role: managers.includes(h) ? 'manager' : 'worker', addr: addr ?? h, ...(addr ? {} : { addrUnknown: true }), ...(info ? { info } : {}) };
     });
   return decideSwarm(nodes);
 }

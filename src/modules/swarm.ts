@@ -12,6 +12,8 @@ export interface SwarmNode {
   readonly addr: string;
   /** Probed state; undefined when not known (check mode before docker exists). */
   readonly info?: SwarmInfo;
+  /** `addr` is only a placeholder (host not in this run, e.g. --limit): foreign membership cannot be told. */
+  readonly addrUnknown?: boolean;
 }
 
 /** What the cluster should do. */
@@ -41,7 +43,8 @@ export function decideSwarm(nodes: readonly SwarmNode[]): SwarmDecision {
     errors.push(`managers are in different swarms: ${active.map((m) => `${m.name} in ${m.info?.clusterId}`).join(', ')}; join them by hand or leave one`);
   }
   // a member whose managers are none of ours belongs to another swarm: an error, never a silent rejoin
-  for (const n of nodes) {
+  // (only decidable when every manager's address is known)
+  for (const n of managers.some((m) => m.addrUnknown) ? [] : nodes) {
     if (n.info?.state !== 'active') continue;
     const remotes = n.info.remoteManagers.map((r) => hostOf(r.addr));
     if (remotes.length && !remotes.some((r) => ours.has(r))) {

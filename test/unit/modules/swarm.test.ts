@@ -37,6 +37,11 @@ describe('swarm decision', () => {
     const foreign = { ...manager, controlAvailable: false, remoteManagers: [{ nodeId: 'x', addr: '192.168.9.9:2377' }] };
     expect(decideSwarm(nodes(inactive, foreign)).errors[0]).toMatch(/lab2 is in a different swarm/);
   });
+  it('a manager outside this run (--limit, no cluster_address): foreign membership is not judged', () => {
+    const member = { ...manager, controlAvailable: false, remoteManagers: [{ nodeId: 'x', addr: '10.77.0.11:2377' }] };
+    const limited = [{ name: 'lab1', role: 'manager' as const, addr: 'lab1', addrUnknown: true }, { name: 'lab2', role: 'worker' as const, addr: '10.77.0.12', info: member }];
+    expect(decideSwarm(limited).errors).toEqual([]);
+  });
 });
 
 describe('swarm init / join / labels plans', () => {
