@@ -98,8 +98,10 @@ describe.skipIf(skip !== null)('cluster playbook on the VM lab', () => {
     writeFileSync(path.join(inv, 'host_vars/lab3.yml'), 'docker_labels: [instance=db]\nswarm_node_labels:\n  zone: b\n  disk: ssd\n');
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     console.info(`cluster e2e wall times (s): ${JSON.stringify(timings)}`);
+    // later suites (lab.test.ts inits its own swarm) expect pristine VMs
+    if (lab) await lab.reset();
   });
 
   it('1. --check on the pristine lab changes nothing and predicts changes on every host', async () => {
@@ -146,26 +148,40 @@ describe.skipIf(skip !== null)('cluster playbook on the VM lab', () => {
 
   it('2c. swarm ports reachable VM→VM on the private segment; a port not opened is blocked', async () => {
     const [m, w] = [lab.host('lab1'), lab.host('lab2')];
-    // 2377 (managers) and 7946 (every node) are dockerd's own listeners
+    // 2377 (managers) and 7946 (every node) are dockerd's own TCP listeners
     await lab.must(w, sh`nc -z -w 5 ${m.privateIp} 2377`);
     await lab.must(m, sh`nc -z -w 5 ${w.privateIp} 7946`);
-    // 4789/udp has no listener until an overlay carries traffic: listen with python, send from the other VM
-    const listen = (port: number, proto: 'udp' | 'tcp') =>
-      `sudo timeout 25 python3 -c ${JSON.stringify(
-        proto === 'udp'
-          ? `import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(('0.0.0.0',${port}));print(s.recvfrom(64)[0].decode())`
-          : `import socket;s=socket.socket();s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1);s.bind(('0.0.0.0',${port}));s.listen();c,a=s.accept();print('tcp-ok')`,
-      )}`;
-    const udp = lab.run(w, listen(4789, 'udp'));
-    await sleep(4000);
-    for (let i = 0; i < 5; i++) await lab.run(m, sh`python3 -c ${`import socket;socket.socket(socket.AF_INET,socket.SOCK_DGRAM).sendto(b'vxlan-ok',('${w.privateIp}',4789))`}`);
-    expect((await udp).stdout).toContain('vxlan-ok');
-    // 9999/tcp is not opened: refused from the other VM while a listener is up (it answers locally)
-    const tcp = lab.run(w, listen(9999, 'tcp'));
-    await sleep(4000);
-    expect((await lab.run(m, sh`nc -z -w 5 ${w.privateIp} 9999`)).code).not.toBe(0);
-    await lab.must(w, 'nc -z -w 5 127.0.0.1 9999');
-    expect((await tcp).stdout).toContain('tcp-ok');
+    // UDP has no handshake: count what rig's input chain let through, in a chain of our own hooked after it
+    // (priority filter + 10; a packet rig's chain drops never reaches it), then drop that table again
+    const counters = `table inet rig_e2e {
+  chain input {
+    type filter hook input priority filter + 10; policy accept;
+    ip saddr ${m.privateIp} udp dport 4789 counter comment "vxlan"
+    ip saddr ${m.privateIp} udp dport 7946 counter comment "gossip"
+    ip saddr ${m.privateIp} tcp dport 9999 counter comment "closed"
+  }
+}
+`;
+    await lab.must(w, sh`printf %s ${counters} | sudo nft -f -`);
+    try {
+      const send = `import socket
+for p in (4789, 7946):
+    for i in range(5): socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'rig-e2e', ('${w.privateIp}', p))`;
+      await lab.must(m, sh`python3 -c ${send}`);
+      // 9999/tcp is not opened: no connection from the other VM (dropped), though something listens there
+      const listen = lab.run(w, sh`sudo timeout 20 python3 -c ${"import socket;s=socket.socket();s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1);s.bind(('0.0.0.0',9999));s.listen();c,a=s.accept();print('accepted',a[0])"}`);
+      await sleep(4000);
+      expect((await lab.run(m, sh`nc -z -w 5 ${w.privateIp} 9999`)).code).not.toBe(0);
+      await lab.run(w, 'nc -z -w 5 127.0.0.1 9999');
+      expect((await listen).stdout.trim()).toBe('accepted 127.0.0.1');
+      const table = await lab.must(w, 'sudo nft list table inet rig_e2e');
+      const packets = (c: string): number => Number(new RegExp(`counter packets (\\d+) bytes \\d+ comment "${c}"`).exec(table)?.[1] ?? -1);
+      expect(packets('vxlan'), table).toBe(5);
+      expect(packets('gossip'), table).toBe(5);
+      expect(packets('closed'), table).toBe(0);
+    } finally {
+      await lab.run(w, 'sudo nft delete table inet rig_e2e');
+    }
   });
 
   it('3. a second run changes nothing: no reboot, no docker restart', async () => {
