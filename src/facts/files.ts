@@ -186,3 +186,14 @@ function parseTreeDrift(out: ExecOutput, arg: TreeDriftArg): boolean {
 
 /** Whether anything under a directory (itself included) differs from the wanted owner/group/mode (for `recurse`). */
 export const treeDrift: Fact<boolean, TreeDriftArg> = { name: 'files.treeDrift', command: treeDriftCommand, parse: parseTreeDrift };
+
+/** Content of a small text file, or null when it does not exist. Throws when it exists but cannot be read. */
+export const fileContent: Fact<string | null, string> = {
+  name: 'files.content',
+  command: (path) => sh`if [ -f ${path} ]; then echo present; cat ${path}; else echo absent; fi`.text,
+  parse: (out, path) => {
+    if (out.stdout === 'absent\n' || out.stdout === 'absent') return null;
+    if (out.stdout.startsWith('present\n') && out.code === 0) return out.stdout.slice('present\n'.length);
+    throw new Error(`cannot read ${path}: ${out.stderr.trim() || JSON.stringify(out.stdout.slice(0, 200))}`);
+  },
+};

@@ -1,4 +1,5 @@
 /** Kernel modules: loaded or built in, and the files that load them at boot. */
+import { fileContent } from './files.ts';
 import type { Fact } from '../core/fact.ts';
 import { sh } from '../core/quote.ts';
 
@@ -49,13 +50,5 @@ export const kernelModule: Fact<KernelModule, string> = {
   },
 };
 
-/** Content of a modules-load.d / modprobe.d file, or null when it does not exist. */
-export const modprobeConfFile: Fact<string | null, string> = {
-  name: 'modprobe.file',
-  command: (path) => sh`if [ -f ${path} ]; then echo present; cat ${path}; else echo absent; fi`.text,
-  parse: (out, path) => {
-    if (out.stdout === 'absent\n' || out.stdout === 'absent') return null;
-    if (out.stdout.startsWith('present\n') && out.code === 0) return out.stdout.slice('present\n'.length);
-    throw new Error(`cannot read ${path}: ${out.stderr.trim() || JSON.stringify(out.stdout.slice(0, 200))}`);
-  },
-};
+/** Content of a modules-load.d / modprobe.d file, or null when it does not exist (the files domain's fact). */
+export const modprobeConfFile = fileContent;

@@ -1,4 +1,5 @@
 /** Kernel parameters: the live value under /proc/sys and the persisted sysctl.d file. */
+import { fileContent } from './files.ts';
 import type { Fact } from '../core/fact.ts';
 import { sh } from '../core/quote.ts';
 
@@ -52,16 +53,8 @@ export const sysctlLive: Fact<SysctlLive, string> = {
   },
 };
 
-/** Content of a config file, or null when it does not exist. Throws when it exists but cannot be read. */
-export const sysctlConfFile: Fact<string | null, string> = {
-  name: 'sysctl.file',
-  command: (path) => sh`if [ -f ${path} ]; then echo present; cat ${path}; else echo absent; fi`.text,
-  parse: (out, path) => {
-    if (out.stdout === 'absent\n' || out.stdout === 'absent') return null;
-    if (out.stdout.startsWith('present\n') && out.code === 0) return out.stdout.slice('present\n'.length);
-    throw new Error(`cannot read ${path}: ${out.stderr.trim() || JSON.stringify(out.stdout.slice(0, 200))}`);
-  },
-};
+/** Content of a sysctl.d file, or null when it does not exist (the files domain's fact). */
+export const sysctlConfFile = fileContent;
 
 /** One `key = value` line of a sysctl.d file. */
 export interface SysctlLine {
