@@ -36,6 +36,9 @@ export default defineRole({
   name: 'docker',
   defaults: {
     docker_package: 'docker.io',
+    /** apt-get update before installing, when the lists are older than docker_apt_cache_valid_time seconds. */
+    docker_apt_update_cache: true,
+    docker_apt_cache_valid_time: 3600 as number | string,
     docker_log_driver: 'json-file',
     docker_log_max_size: '10m',
     docker_log_max_file: 3 as string | number,
@@ -45,7 +48,14 @@ export default defineRole({
   },
   handlers: [restartDocker],
   tasks: ({ vars }) => [
-    apt((ctx) => ({ name: vars(ctx).docker_package, updateCache: true, cacheValidTime: 3600 }), { name: 'docker engine installed' }),
+    // the lists refresh once their age passes docker_apt_cache_valid_time (a change); sites without a mirror turn it off
+    apt(
+      (ctx) => ({
+        name: vars(ctx).docker_package,
+        ...(vars(ctx).docker_apt_update_cache ? { updateCache: true, cacheValidTime: Number(vars(ctx).docker_apt_cache_valid_time) } : {}),
+      }),
+      { name: 'docker engine installed' },
+    ),
     dockerDaemonJson((ctx) => dockerArgs(ctx), { name: 'docker daemon.json', notify: [restartDocker] }),
     systemd({ name: 'docker', state: 'started', enabled: true }, { name: 'docker running' }),
     flushHandlers(),
