@@ -40,6 +40,8 @@ export function writeInventory(input: InventoryInput): string {
     cluster_cidr: PRIVATE_CIDR,
     private_interface: PRIVATE_IFACE,
     rebootAllowed: true,
+    // the VMs have no route to a mirror (restrict=on); docker.io is in the image
+    docker_apt_update_cache: false,
   };
   if (input.consul.ok) {
     vars['consul_binary_src'] = input.consul.binary;
