@@ -266,11 +266,7 @@ class SshConnection implements Connection {
 
   async reconnect(o: { readonly timeoutMs: number }): Promise<void> {
     this.closedByUser = false;
-    const t = this.transport;
-    this.transport = undefined;
-    t?.close();
-    for (const hop of this.hops) hop.close();
-    this.hops = [];
+    this.teardown();
     const deadline = Date.now() + o.timeoutMs;
     let wait = 250;
     let last: UnreachableError | undefined;
@@ -291,6 +287,10 @@ class SshConnection implements Connection {
 
   async close(): Promise<void> {
     this.closedByUser = true;
+    this.teardown();
+  }
+  /** Close the transport and its jump hops; the transport's late close event is ignored (see dropped()). */
+  private teardown(): void {
     const t = this.transport;
     this.transport = undefined;
     t?.close();

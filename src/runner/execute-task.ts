@@ -42,8 +42,6 @@ export interface TaskRun {
   readonly scope: TaskScope;
   /** Reads of upcoming tasks on this host, for prefetch. */
   readonly lookahead: (rt: HostRuntime) => readonly ReadSpec[];
-  /** Handler runs clear their pending entry on the host in the same exec. */
-  readonly clearPending?: string;
 }
 
 type Partial = Omit<TaskResult, 'host' | 'task' | 'definedAt' | 'durationMs' | 'execs'>;
