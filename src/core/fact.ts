@@ -23,11 +23,25 @@ export interface Read<T> {
   readonly arg: unknown;
   /** Never prefetched nor cached (waits, command output in check mode). @default false */
   readonly volatile?: boolean;
+  /** For a volatile read: a non-blocking argument of the same fact that may be prefetched; when its value passes
+   *  `accept` (read after the host's last change), it stands in for the volatile read, so a satisfied wait costs no exec. */
+  readonly early?: EarlyRead<T>;
+}
+
+/** The prefetchable stand-in of a volatile read. */
+export interface EarlyRead<T> {
+  readonly arg: unknown;
+  accept(value: T): boolean; // method syntax: Read<T> stays assignable to Read<unknown>
 }
 
 /** Declare a read of `fact` with `arg`. */
-export function read<T, A>(fact: Fact<T, A>, arg: A, opts: { volatile?: boolean } = {}): Read<T> {
-  return { fact: fact as unknown as Fact<T, never>, arg, volatile: opts.volatile ?? false };
+export function read<T, A>(fact: Fact<T, A>, arg: A, opts: { volatile?: boolean; early?: { arg: A; accept: (value: T) => boolean } } = {}): Read<T> {
+  return { fact: fact as unknown as Fact<T, never>, arg, volatile: opts.volatile ?? false, ...(opts.early ? { early: opts.early } : {}) };
+}
+
+/** The early form of a volatile read as a plain (cacheable) read, if it has one. */
+export function earlyRead<T>(r: Read<T>): Read<T> | undefined {
+  return r.early ? { fact: r.fact, arg: r.early.arg } : undefined;
 }
 
 /** The shell command for a read (the cache key). */

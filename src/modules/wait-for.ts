@@ -97,6 +97,12 @@ export const waitForModule = defineModule<WaitForArgs, WaitForState, WaitForOutp
   name: 'waitFor',
   readOnly: true,
   validate,
-  probe: (a, ctx: ModuleContext): Reads<WaitForState> => ({ wait: read(waitFor, waitArg(a, ctx.check), { volatile: true }) }),
+  probe: (a, ctx: ModuleContext): Reads<WaitForState> => {
+    const arg = waitArg(a, ctx.check);
+    // ports and paths are prefetched as one look (timeout 0): a condition already met costs no exec of its own; a user
+    // command is only ever run when the task runs
+    const early = arg.target.kind === 'command' ? undefined : { arg: { ...arg, timeoutSec: 0 }, accept: (w: WaitResult) => w.ok && !w.error };
+    return { wait: read(waitFor, arg, { volatile: true, ...(early ? { early } : {}) }) };
+  },
   plan: (a, s, ctx) => plan(a, s, ctx.check),
 });

@@ -18,7 +18,7 @@ import { applyChanges } from './apply.ts';
 import { resolveDynamic, taskContext } from './context.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import { pendingScript } from './pending.ts';
-import { cacheKey, fetchReads, specsOf, type ReadSpec } from './reads.ts';
+import { cacheKey, earlyOutput, fetchReads, specsOf, type ReadSpec } from './reads.ts';
 import type { RunState, TaskScope } from './run-state.ts';
 import { gatherFacts } from './facts.ts';
 
@@ -136,8 +136,11 @@ async function once(run: TaskRun, rt: HostRuntime, item: unknown): Promise<Parti
   const becomeUser = task.options.becomeUser ?? rt.host.becomeUser;
   const mctx: ModuleContext = { host: rt.host, facts: ctx.facts, vars: ctx.vars, check: opts.check ?? false };
   const reads = Object.entries(task.module.probe(args, mctx) as Record<string, Read<unknown>>);
-  const specs = specsOf(reads.map(([, r]) => r), become);
-  const outs = reads.length ? await fetchReads(target, specs, () => run.lookahead(target), { becomeUser, log }) : [];
+  // a wait already satisfied when this host's last change was applied needs no exec
+  const early = reads.map(([, r]) => earlyOutput(target, r, become));
+  const toFetch = reads.filter((_, i) => early[i] === undefined);
+  const fetched = toFetch.length ? await fetchReads(target, specsOf(toFetch.map(([, r]) => r), become), () => run.lookahead(target), { becomeUser, log }) : [];
+  const outs = early.map((e) => e ?? fetched.shift());
   const probed: Record<string, unknown> = {};
   try {
     reads.forEach(([k, r], i) => (probed[k] = parseRead(r, outs[i] as NonNullable<(typeof outs)[number]>)));

@@ -1,12 +1,12 @@
 /** Run one play: serial batches, linear task order, hosts in parallel, handler flushes. */
 import { UnreachableError, ValidationError, type ExecOutput, type Handler, type Play, type Task, type TaskInfo, type TaskResult } from '../core/index.ts';
-import { resolveDynamic, taskContext } from './context.ts';
+import { resolveCalls } from './resolve-items.ts';
 import { executeTask, taskName, becomeOf, type TaskRun } from './execute-task.ts';
 import { hostFacts } from '../facts/host.ts';
 import { cachedFacts, saveFacts } from './fact-cache.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import { createLimiter } from './limit.ts';
-import { cacheKey, runBatch, specsOf, type ReadSpec } from './reads.ts';
+import { cacheKey, prefetchSpecsOf, runBatch, type ReadSpec } from './reads.ts';
 import type { RunState, TaskScope } from './run-state.ts';
 import { serialBatches } from './serial.ts';
 import { selectedByTags } from './tags.ts';
@@ -36,19 +36,22 @@ export function infoOf(task: Task, scope: TaskScope, handler = false): TaskInfo 
   return { id: task.id, name: taskName(task), module: task.module.name, definedAt: task.definedAt, handler, role: scope.role?.name };
 }
 
-/** Reads of the tasks after `index` whose args resolve now (for one batched probe per host). */
+/**
+ * Reads of the tasks after `index` whose args resolve now, loop items included (for one batched probe per host). A loop
+ * task at `index` contributes its own items too: after item 1 changes something, items 2..n are re-read in its exec.
+ */
 function lookahead(state: RunState, items: readonly PlanItem[], index: number) {
   return (rt: HostRuntime): ReadSpec[] => {
     const out: ReadSpec[] = [];
-    for (const it of items.slice(index + 1)) {
-      if ('flush' in it || it.task.options.loop !== undefined || it.task.options.delegateTo !== undefined) continue;
+    for (const [j, it] of items.entries()) {
+      if (j < index || 'flush' in it || it.task.options.delegateTo !== undefined) continue;
+      if (j === index && it.task.options.loop === undefined) continue;
       try {
-        const ctx = taskContext(state, rt, it.scope, undefined);
-        if (it.task.options.when !== undefined && !resolveDynamic(it.task.options.when, ctx)) continue;
-        const args = resolveDynamic(it.task.args, ctx);
-        if (it.task.module.validate?.(args).length) continue;
-        const reads = Object.values(it.task.module.probe(args, { host: rt.host, facts: ctx.facts, vars: ctx.vars, check: ctx.check }) as object);
-        out.push(...specsOf(reads, becomeOf(it.task, it.scope, rt)));
+        for (const { args, ctx } of resolveCalls(state, rt, it.task, it.scope)) {
+          if (it.task.module.validate?.(args).length) continue;
+          const reads = Object.values(it.task.module.probe(args, { host: rt.host, facts: ctx.facts, vars: ctx.vars, check: ctx.check }) as object);
+          out.push(...prefetchSpecsOf(reads, becomeOf(it.task, it.scope, rt)));
+        }
       } catch {
         // not resolvable yet (depends on a registered result or on facts a change will refresh)
       }

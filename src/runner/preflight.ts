@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { NotYetRun, ValidationError, type Problem } from '../core/index.ts';
 import { renderTemplate } from '../templates/index.ts';
-import { resolveDynamic, taskContext } from './context.ts';
+import { resolveCalls } from './resolve-items.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import type { PlanItem } from './plan-item.ts';
 import type { RunState } from './run-state.ts';
@@ -15,13 +15,11 @@ export function preflight(state: RunState, items: readonly PlanItem[], rts: read
       if ('flush' in it) continue;
       const where = `${it.task.definedAt} (host ${rt.host.name})`;
       try {
-        const ctx = taskContext(state, rt, it.scope, undefined);
-        if (it.task.options.loop !== undefined) continue;
-        if (it.task.options.when !== undefined && !resolveDynamic(it.task.options.when, ctx)) continue;
-        const args = resolveDynamic(it.task.args, ctx);
-        for (const m of it.task.module.validate?.(args) ?? []) problems.push({ where, message: `${it.task.module.name}: ${m}` });
-        const pctx = { host: rt.host, facts: ctx.facts, vars: ctx.vars, check: ctx.check, render: renderTemplate, readLocalFile: (p: string) => readFileSync(p) };
-        for (const m of it.task.module.preflight?.(args, pctx) ?? []) problems.push({ where, message: `${it.task.module.name}: ${m}` });
+        for (const { args, ctx } of resolveCalls(state, rt, it.task, it.scope)) {
+          for (const m of it.task.module.validate?.(args) ?? []) problems.push({ where, message: `${it.task.module.name}: ${m}` });
+          const pctx = { host: rt.host, facts: ctx.facts, vars: ctx.vars, check: ctx.check, render: renderTemplate, readLocalFile: (p: string) => readFileSync(p) };
+          for (const m of it.task.module.preflight?.(args, pctx) ?? []) problems.push({ where, message: `${it.task.module.name}: ${m}` });
+        }
       } catch (e) {
         if (e instanceof NotYetRun) continue; // depends on an earlier task's result: checked when it runs
         if (e instanceof ValidationError) problems.push(...e.problems.map((p) => ({ ...p, where: p.where ? `${where}: ${p.where}` : where })));

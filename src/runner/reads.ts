@@ -1,5 +1,5 @@
 /** Serve a task's reads from the host's cache, or fetch them together with upcoming tasks' reads in ONE exec. */
-import { readCommand, type ExecOutput, type Read } from '../core/index.ts';
+import { earlyRead, parseRead, readCommand, type ExecOutput, type Read } from '../core/index.ts';
 import { buildBatch } from './batch.ts';
 import type { HostRuntime } from './host-runtime.ts';
 
@@ -20,6 +20,24 @@ export function specsOf(reads: readonly Read<unknown>[], become: boolean): ReadS
   return reads.map((r) => ({ command: readCommand(r), become, volatile: r.volatile ?? false }));
 }
 
+/** What an upcoming task's reads contribute to a prefetch: volatile reads only through their early form. */
+export function prefetchSpecsOf(reads: readonly Read<unknown>[], become: boolean): ReadSpec[] {
+  return specsOf(reads.map((r) => (r.volatile ? (earlyRead(r) ?? r) : r)), become);
+}
+
+/** The cached early form of a volatile read, when it already satisfies the read (then no exec is needed). */
+export function earlyOutput(rt: HostRuntime, r: Read<unknown>, become: boolean): ExecOutput | undefined {
+  const e = earlyRead(r);
+  if (!r.volatile || !e || !r.early) return undefined;
+  const out = rt.cache.get(cacheKey({ command: readCommand(e), become }));
+  if (!out) return undefined;
+  try {
+    return r.early.accept(parseRead(e, out)) ? out : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Run reads of one become flag in one exec (not cached here). */
 export async function runBatch(rt: HostRuntime, specs: readonly ReadSpec[], becomeUser?: string): Promise<ExecOutput[]> {
   if (!rt.conn) throw new Error(`no connection to ${rt.host.name}`);
@@ -35,8 +53,7 @@ export async function fetchReads(
   lookahead: () => readonly ReadSpec[],
   opts: { becomeUser?: string; log?: (line: string) => void },
 ): Promise<ExecOutput[]> {
-  const conn = rt.conn;
-  if (!conn) throw new Error(`no connection to ${rt.host.name}`);
+  if (!rt.conn) throw new Error(`no connection to ${rt.host.name}`);
   const results = new Map<ReadSpec, ExecOutput>();
   const missing = wanted.filter((s) => !s.volatile && !rt.cache.has(cacheKey(s)));
   for (const become of [false, true]) {
@@ -53,10 +70,11 @@ export async function fetchReads(
     opts.log?.(`probe: ${batch.length} read(s) in one exec`);
     (await runBatch(rt, batch, opts.becomeUser)).forEach((o, i) => rt.cache.set(cacheKey(batch[i] as ReadSpec), o));
   }
-  for (const s of wanted.filter((w) => w.volatile)) {
-    const b = buildBatch([s.command]);
-    const out = await conn.exec(b.script, { become: s.become, becomeUser: opts.becomeUser });
-    results.set(s, b.parse(out.stdout)[0] as ExecOutput);
+  // volatile reads are never cached or prefetched, but one task's volatile reads share an exec (in declared order)
+  for (const become of [false, true]) {
+    const now = wanted.filter((w) => w.volatile && w.become === become);
+    if (now.length === 0) continue;
+    (await runBatch(rt, now, opts.becomeUser)).forEach((o, i) => results.set(now[i] as ReadSpec, o));
   }
   return wanted.map((s) => results.get(s) ?? (rt.cache.get(cacheKey(s)) as ExecOutput));
 }

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  assert, command, copy, refreshFacts, defineHandler, definePlaybook, directory, file, flushHandlers, lineinfile, setFact, shell, ValidationError,
+  assert, command, copy, refreshFacts, defineHandler, definePlaybook, directory, file, flushHandlers, lineinfile, setFact, shell, ValidationError, waitFor,
 } from '../../../src/index.ts';
 import type { TaskContext } from '../../../src/core/index.ts';
 import { localWorld } from './local-run.ts';
@@ -104,6 +104,44 @@ describe('runner', () => {
     const loop = run.rec.results('a')[2]!;
     expect(loop.items?.map((i) => i.status)).toEqual(['changed', 'changed']);
     expect(run.rec.results('a')[3]!.status).toBe('skipped');
+  });
+
+  it('a wait already met when prefetched costs no exec; one not yet met still waits on the host', async () => {
+    const world = await localWorld(['a']);
+    const dir = directory((ctx) => ({ path: w(ctx, 'd') }));
+    const dirThere = waitFor((ctx) => ({ path: w(ctx, 'd'), timeoutSec: 5 }), { name: 'dir there' });
+    const late = waitFor((ctx) => ({ path: w(ctx, 'd/late'), timeoutSec: 20 }), { name: 'late file' });
+    // appears 1 s after this task ran: the look prefetched in its exec says absent, so `late` must really wait
+    const spawn = shell((ctx) => ({ cmd: `(sleep 1; touch ${w(ctx, 'd/late')}) >/dev/null 2>&1 &` }));
+    const first = await world.run(definePlaybook({ hosts: 'all', tasks: [dir, dirThere, spawn, late] }));
+    expect(first.summary.exitCode).toBe(0);
+    expect(first.rec.results('a').map((r) => r.status)).toEqual(['changed', 'ok', 'changed', 'ok']);
+    expect(first.rec.results('a')[3]!.execs).toBe(1);
+    const again = await world.run(definePlaybook({ hosts: 'all', tasks: [dir, dirThere, late] }));
+    expect(again.rec.results('a').map((r) => r.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(again.summary.recap.a!.execs).toBe(1);
+  });
+
+  it('loop items are prefetched: a no-op re-run of loops is one exec per host; a change re-reads the next items in its exec', async () => {
+    const world = await localWorld(['a']);
+    const pb = definePlaybook({
+      hosts: 'all',
+      vars: { names: ['x', 'y', 'z'] },
+      tasks: [
+        directory((ctx) => ({ path: w(ctx, 'd') })),
+        lineinfile((ctx) => ({ path: w(ctx, 'd/list'), line: String(ctx.item), create: true }), { loop: (ctx: TaskContext<unknown>) => ctx.vars.names as string[] }),
+        copy((ctx) => ({ dest: w(ctx, `d/${String(ctx.item)}.conf`), content: `${String(ctx.item)}\n` }), { loop: (ctx: TaskContext<unknown>) => ctx.vars.names as string[] }),
+      ],
+    });
+    const first = await world.run(pb);
+    expect(first.summary.exitCode).toBe(0);
+    // same file in every lineinfile item: each item must see the previous item's line (re-read after each change)
+    expect(readFileSync(path.join(world.dir, 'a/d/list'), 'utf8')).toBe('x\ny\nz\n');
+    // facts+reads, then one apply exec per changed item carrying the later reads
+    expect(first.summary.recap.a!.execs).toBe(8);
+    const second = await world.run(pb);
+    expect(second.rec.results('a').map((r) => r.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(second.summary.recap.a!.execs).toBe(1);
   });
 
   it('a failed host leaves the play, the others go on; ignoreErrors keeps a host in; exit code 2', async () => {
