@@ -32,7 +32,17 @@ const labelsOf = (ctx: TaskContext<unknown>): Record<string, string> => {
 };
 const live = (ctx: TaskContext<unknown>): string => swarmDecision(ctx).liveManager ?? ctx.host.name;
 
-const tokens = swarmTokens({}, { name: 'join tokens', runOnce: true, delegateTo: live, noLog: true });
+/** Some node of this run is not yet in a swarm (read from the registered states): only then are tokens needed. */
+const someoneJoins = (ctx: TaskContext<unknown>): boolean =>
+  [...ctx.groupHosts('managers'), ...ctx.groupHosts('workers')].some((h) => {
+    try {
+      return ctx.result(status, h).output?.state !== 'active';
+    } catch {
+      return false; // not in this run
+    }
+  });
+
+const tokens = swarmTokens({}, { name: 'join tokens', runOnce: true, delegateTo: live, noLog: true, when: someoneJoins });
 
 const earlyStatus = swarmStatus({}, { name: 'swarm state (before any change)' });
 
