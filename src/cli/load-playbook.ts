@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ValidationError, type Playbook } from '../core/index.ts';
+import { enableTypeScript } from './ts-loader.ts';
 
 /** Load `file`; errors name the file and say what to do. */
 export async function loadPlaybook(file: string): Promise<Playbook> {
@@ -10,6 +11,7 @@ export async function loadPlaybook(file: string): Promise<Playbook> {
   if (!existsSync(abs)) throw new ValidationError({ where: file, message: 'playbook file not found', hint: 'pass the path of a .ts file whose default export is definePlaybook(...)' });
   let mod: { default?: unknown };
   try {
+    await enableTypeScript();
     mod = (await import(pathToFileURL(abs).href)) as { default?: unknown };
   } catch (e) {
     if (e instanceof ValidationError) throw e;

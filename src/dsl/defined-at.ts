@@ -2,7 +2,9 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-const rigSrc = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// rig's own frames: src/ when running from source, and the build of it (bin/build.js: <root>/.build/<stamp>/)
+const rigCode = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const rigDirs = [rigCode, ...(path.basename(path.dirname(rigCode)) === '.build' ? [path.resolve(rigCode, '../../src')] : [])];
 let nextId = 0;
 
 /** A process-unique task id. */
@@ -18,7 +20,7 @@ export function callSite(): string {
     const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):\d+\)?\s*$/.exec(frame);
     if (!m?.[1] || !m[2]) continue;
     const file = m[1].startsWith('file://') ? fileURLToPath(m[1]) : m[1];
-    if (file.startsWith(rigSrc + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
+    if (rigDirs.some((d) => file.startsWith(d + path.sep)) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
     return `${path.relative(process.cwd(), file) || file}:${m[2]}`;
   }
   return '<unknown>';

@@ -1,0 +1,24 @@
+/** Let `import()` load a user's TypeScript playbook and roles when rig itself runs as built JS (bin/build.js). */
+import { readFileSync } from 'node:fs';
+import { register } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+let enabled = false;
+
+/**
+ * Register tsx for the playbook's files only, plus a resolve hook that sends the playbook's imports of rig's src/ to
+ * the already loaded build: one instance of every rig module (secrets registry, error classes) whatever the import path.
+ */
+export async function enableTypeScript(): Promise<void> {
+  if (enabled) return;
+  enabled = true;
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) return; // running from source: a TypeScript loader (tsx, vitest) is already active
+  const buildDir = path.resolve(path.dirname(here), '..');
+  const { srcDir } = JSON.parse(readFileSync(path.join(buildDir, 'build-info.json'), 'utf8')) as { srcDir: string };
+  const { register: registerTsx } = await import('tsx/esm/api');
+  registerTsx();
+  // registered last, so it runs first and sees tsx's answer
+  register(new URL('./src-redirect-hook.js', import.meta.url), { data: { srcDir, buildDir } });
+}
