@@ -2,12 +2,19 @@
  * The only file that imports node-ssh/ssh2: node-ssh performs the handshake (host key check, auth); its ssh2 client then
  * gives the channel-level control rig needs (binary stdin, exit signals, channel-open retries, TCP forwarding for ProxyJump).
  */
+import { createRequire } from 'node:module';
 import type { Duplex, Readable, Writable } from 'node:stream';
-import { NodeSSH } from 'node-ssh';
-import ssh2, { type AuthMethod, type Client as Ssh2Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import type { NodeSSH } from 'node-ssh';
+import type { AuthMethod, Client as Ssh2Client, ClientChannel, ConnectConfig, ParsedKey } from 'ssh2';
 
-// ssh2 is CommonJS: named runtime exports are not visible to ESM
-const { utils } = ssh2;
+// Loaded on first use (~70 ms): commands that never connect (--help, --list-tasks, inventory) do not pay for them.
+const require = createRequire(import.meta.url);
+let libs: { NodeSSH: typeof NodeSSH; parseKey: (data: Buffer) => ParsedKey | ParsedKey[] | Error } | undefined;
+const ssh = () =>
+  (libs ??= {
+    NodeSSH: (require('node-ssh') as { NodeSSH: typeof NodeSSH }).NodeSSH,
+    parseKey: (require('ssh2') as typeof import('ssh2')).utils.parseKey,
+  });
 
 /** One way to authenticate, tried in order. */
 export type AuthStep =
@@ -65,7 +72,7 @@ export interface SshTransport {
 
 /** Check that a private key parses without a passphrase; the reason if not. */
 export function checkPrivateKey(data: Buffer): string | undefined {
-  const parsed = utils.parseKey(data);
+  const parsed = ssh().parseKey(data);
   if (parsed instanceof Error) return parsed.message;
   return undefined;
 }
@@ -138,7 +145,7 @@ export function openSsh(t: SshTarget): Promise<SshTransport> {
     };
     const onFailure = (err: Error & { level?: string; code?: string }) => {
       reject(hostKeyRefused ? new SshError('host key refused', 'hostkey') : classify(err));
-      ssh.dispose();
+      session.dispose();
     };
     const transport: SshTransport = {
       get closed() {
@@ -191,9 +198,9 @@ export function openSsh(t: SshTarget): Promise<SshTransport> {
         });
       },
     };
-    const ssh = new NodeSSH();
-    ssh.connect(config as Parameters<NodeSSH['connect']>[0]).then(() => {
-      client = ssh.connection as Ssh2Client;
+    const session = new (ssh().NodeSSH)();
+    session.connect(config as Parameters<NodeSSH['connect']>[0]).then(() => {
+      client = session.connection as Ssh2Client;
       onReady();
     }, onFailure);
   });

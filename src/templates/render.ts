@@ -1,6 +1,7 @@
 /** Strict Handlebars rendering of controller-side template files (the only file that imports handlebars). */
 import { readFileSync, statSync } from 'node:fs';
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type Handlebars from 'handlebars';
 import type { Vars } from '../core/host.ts';
 import { callLoc, HelperError, helpers } from './helpers.ts';
 
@@ -17,17 +18,25 @@ export class TemplateError extends Error {
   }
 }
 
+// Loaded on first render (~30 ms), so commands that render nothing do not pay for it.
+const require = createRequire(import.meta.url);
+let env: typeof Handlebars | undefined;
+
 // A private environment: roles cannot register global helpers that change what other roles render.
-const env = Handlebars.create();
-for (const [name, fn] of Object.entries(helpers)) env.registerHelper(name, fn);
-// `#each`/`#with` over a missing value would silently render nothing: strict like a missing variable.
-// `#if`/`#unless` stay lenient: they are how a template tests for an optional value.
-for (const name of ['each', 'with']) {
-  const builtin = env.helpers[name]!;
-  env.registerHelper(name, function (this: unknown, ...args: unknown[]) {
-    if (args[0] === undefined) throw new HelperError(name, 'value is undefined', callLoc(args));
-    return (builtin as (...a: unknown[]) => unknown).apply(this, args);
-  });
+function handlebars(): typeof Handlebars {
+  if (env) return env;
+  const h = (require('handlebars') as typeof Handlebars).create();
+  for (const [name, fn] of Object.entries(helpers)) h.registerHelper(name, fn);
+  // `#each`/`#with` over a missing value would silently render nothing: strict like a missing variable.
+  // `#if`/`#unless` stay lenient: they are how a template tests for an optional value.
+  for (const name of ['each', 'with']) {
+    const builtin = h.helpers[name]!;
+    h.registerHelper(name, function (this: unknown, ...args: unknown[]) {
+      if (args[0] === undefined) throw new HelperError(name, 'value is undefined', callLoc(args));
+      return (builtin as (...a: unknown[]) => unknown).apply(this, args);
+    });
+  }
+  return (env = h);
 }
 
 interface Compiled {
@@ -51,14 +60,14 @@ function load(path: string): Compiled {
   const source = readFileSync(path, 'utf8');
   let ast: hbs.AST.Program;
   try {
-    ast = env.parse(source);
+    ast = handlebars().parse(source);
   } catch (e) {
     const msg = (e as Error).message;
     const line = /^Parse error on line (\d+):/.exec(msg)?.[1];
     throw new TemplateError(path, `syntax error: ${msg.replace(/^Parse error on line \d+:\n/, '')}`, line ? Number(line) : undefined);
   }
   // strict: a missing variable throws; noEscape: config files, not HTML.
-  const fn = env.compile<Vars>(ast, { strict: true, noEscape: true });
+  const fn = handlebars().compile<Vars>(ast, { strict: true, noEscape: true });
   const entry: Compiled = { mtimeMs: st.mtimeMs, size: st.size, source, ast, fn };
   cache.set(path, entry);
   return entry;
