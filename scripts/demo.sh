@@ -46,7 +46,7 @@ fi
 status=0
 for pass in 1 2; do
   if [ "$pass" = 1 ]; then echo "== rig run $playbook -i inventory/lab (run 1 of 2)"; else echo "== rig run $playbook -i inventory/lab (run 2 of 2: should report changed=0)"; fi
-  npx tsx bin/rig.ts run "$playbook" -i inventory/lab || { status=$?; echo "== run $pass failed (exit $status)"; break; }
+  node bin/rig.js run "$playbook" -i inventory/lab || { status=$?; echo "== run $pass failed (exit $status)"; break; }
 done
 
 cat <<'MSG'
