@@ -1,6 +1,6 @@
 /** consul: the agent on every node (servers = managers), JSON config with a gossip key generated once and reused. */
 import { randomBytes } from 'node:crypto';
-import { copy, defineHandler, defineRole, directory, flushHandlers, group, systemd, user, waitFor, type TaskContext } from '../../src/index.ts';
+import { copy, defineHandler, defineRole, directory, flushHandlers, group, shell, sh, systemd, user, waitFor, type TaskContext } from '../../src/index.ts';
 import { consulExistingKey, consulGossipKey } from '../../src/dsl/cluster-modules.ts';
 import { canonicalJson } from '../../src/modules/docker.ts';
 import { consulAgentConfig, type ConsulAgentOptions } from '../../src/modules/consul.ts';
@@ -8,8 +8,22 @@ import { clusterAddress, clusterAddressOf } from '../lib/cluster.ts';
 
 const CONFIG = '/etc/consul.d/consul.json';
 
-/** Restart the agent, one host at a time (servers keep a quorum). */
-export const restartConsul = defineHandler('restart consul', systemd({ name: 'consul', state: 'restarted', daemonReload: true }, { serial: 1 }));
+/** Seconds a restarted agent gets to show up alive in `consul members` before the rolling restart stops. */
+const ALIVE_TIMEOUT_SEC = 120;
+
+/**
+ * Restart the agent one host at a time, each waiting until this node is alive in the cluster again before the next host
+ * restarts (servers keep a quorum; a node that cannot rejoin stops the roll instead of taking the next one down too).
+ */
+export const restartConsul = defineHandler(
+  'restart consul',
+  shell(
+    (ctx) => ({
+      cmd: sh`n=${ctx.facts.hostname}; t=${ALIVE_TIMEOUT_SEC}; systemctl daemon-reload && systemctl restart consul && i=0 && until /usr/local/bin/consul members -status=alive 2>/dev/null | awk 'NR > 1 { print $1 }' | grep -qxF "$n"; do i=$((i + 1)); if [ "$i" -ge "$t" ]; then echo "consul: $n not alive in consul members $t s after the restart" >&2; exit 1; fi; sleep 1; done`.text,
+    }),
+    { serial: 1 },
+  ),
+);
 
 const servers = (ctx: TaskContext<unknown>): readonly string[] => ctx.groupHosts(String(ctx.vars.consul_servers_group ?? 'managers'));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pickCidrAddress, parseCidr } from '../../../roles/lib/cidr.ts';
 import { grubTokens, kernelAtLeast } from '../../../roles/kernel/index.ts';
-import { debianFacts } from '../../../src/testing/index.ts';
+import { debianFacts, planTask } from '../../../src/testing/index.ts';
 
 const ifs = debianFacts().interfaces; // eth0 10.0.2.15 (NAT), eth1 10.77.0.11 (private)
 
@@ -24,5 +24,17 @@ describe('kernel role helpers', () => {
   it('grub tokens from a string or a list', () => {
     expect(grubTokens('cgroup_enable=memory  swapaccount=1')).toEqual(['cgroup_enable=memory', 'swapaccount=1']);
     expect(grubTokens(['a=1'])).toEqual(['a=1']);
+  });
+});
+
+describe('consul rolling restart', () => {
+  it('restarts one host at a time and waits until that node is alive in consul members', async () => {
+    const { restartConsul } = await import('../../../roles/consul/index.ts');
+    expect(restartConsul.options.serial).toBe(1);
+    const { plan } = planTask(restartConsul, { facts: { ...debianFacts(), hostname: 'lab2' } });
+    const cmd = plan.changes.map((c) => (c.kind === 'exec' ? c.command : '')).join('\n');
+    expect(cmd).toContain("n=lab2;");
+    expect(cmd).toMatch(/systemctl restart consul && .*until \/usr\/local\/bin\/consul members -status=alive .*grep -qxF "\$n"/);
+    expect(cmd).toMatch(/exit 1/);
   });
 });
