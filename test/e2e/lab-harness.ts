@@ -35,6 +35,8 @@ export interface Lab {
   must(host: LabHost | string, cmd: string | ShellFragment, opts?: { timeoutMs?: number }): Promise<string>;
   /** Return VMs (default all) to the pristine base image and wait for SSH. */
   reset(names?: readonly string[]): Promise<void>;
+  /** This test file booted the VMs from fresh overlays and nothing was reset since: they are pristine already. */
+  freshBoot: boolean;
   /** The lab user's private key and the pinned known_hosts, for tools that take them directly. */
   privateKeyFile: string;
   knownHostsFile: string;
@@ -94,6 +96,7 @@ async function bootOrReuse(): Promise<Lab> {
     reset: async (names) => {
       await resetLab(names ? { names } : {});
     },
+    freshBoot: !r.reused,
     privateKeyFile: paths.privateKey,
     knownHostsFile: sshTarget(paths, { sshPort: 0 }).knownHosts,
     consul: consul.ok ? { available: true, binary: consul.binary, version: consul.version } : { available: false, reason: consul.reason },
