@@ -2,6 +2,8 @@
 import { consulExistingKeyModule, consulGossipKeyModule } from '../modules/consul.ts';
 import { dockerDaemonJsonModule, dockerEngineCheckModule } from '../modules/docker.ts';
 import { firewallBackendModule, nftRulesetModule } from '../modules/firewall.ts';
+import { iptablesFirewallModule } from '../modules/firewall-iptables.ts';
+import { ufwFirewallModule } from '../modules/firewall-ufw.ts';
 import { grubCmdlineModule } from '../modules/grub.ts';
 import { swarmInitModule, swarmJoinModule, swarmNodeLabelsModule, swarmStatusModule, swarmTokensModule } from '../modules/swarm.ts';
 import { taskFactory } from './task.ts';
@@ -30,3 +32,7 @@ export const consulExistingKey = taskFactory(consulExistingKeyModule);
 export const consulGossipKey = taskFactory(consulGossipKeyModule);
 /** Register the firewall backend chosen from facts. */
 export const firewallBackend = taskFactory(firewallBackendModule);
+/** rig's iptables chains (RIG-INPUT, RIG-DOCKER-USER): rules file, load script and live chains. */
+export const iptablesFirewall = taskFactory(iptablesFirewallModule);
+/** ufw: the missing allow rules (SSH first), default inbound policy, enabled. */
+export const ufwFirewall = taskFactory(ufwFirewallModule);

@@ -132,11 +132,11 @@ export function renderNftRuleset(a: NftRulesetArgs): { text: string; hash: strin
   return { text, hash };
 }
 
-function validate(a: NftRulesetArgs): string[] {
+/** Problems of a list of allow rules (shared by the nftables, iptables and ufw backends); `who` prefixes each. */
+export function allowRuleProblems(who: string, rules: readonly AllowRule[]): string[] {
   const p: string[] = [];
-  if (!Array.isArray(a.rules)) return ['nftRuleset: rules must be a list'];
-  a.rules.forEach((r, i) => {
-    const at = `nftRuleset: rule ${i + 1}`;
+  rules.forEach((r, i) => {
+    const at = `${who}: rule ${i + 1}`;
     if (!['tcp', 'udp', 'esp'].includes(r.proto)) p.push(`${at}: proto must be tcp, udp or esp, got ${JSON.stringify(r.proto)}`);
     if (r.proto !== 'esp') {
       if (!r.ports?.length) p.push(`${at}: ports are required for ${r.proto}`);
@@ -150,6 +150,12 @@ function validate(a: NftRulesetArgs): string[] {
     }
     for (const i2 of r.iifnames ?? []) if (!IFNAME.test(i2)) p.push(`${at}: bad interface name ${JSON.stringify(i2)}`);
   });
+  return p;
+}
+
+function validate(a: NftRulesetArgs): string[] {
+  if (!Array.isArray(a.rules)) return ['nftRuleset: rules must be a list'];
+  const p = allowRuleProblems('nftRuleset', a.rules);
   if (a.inputPolicy !== undefined && a.inputPolicy !== 'drop' && a.inputPolicy !== 'accept') p.push(`nftRuleset: inputPolicy must be drop or accept`);
   if (a.dnsRedirect && (!validPort(a.dnsRedirect.toPort) || a.dnsRedirect.addresses.some((x) => !CIDR4.test(x)))) p.push('nftRuleset: bad dnsRedirect');
   if (a.table !== undefined && !/^[A-Za-z][A-Za-z0-9_]*$/.test(a.table)) p.push(`nftRuleset: bad table name ${JSON.stringify(a.table)}`);

@@ -1,0 +1,204 @@
+/**
+ * Firewall with iptables: rig's own chains (RIG-INPUT, and RIG-DOCKER-USER for published container ports), loaded with
+ * `iptables-restore --noflush` of only those chains and jumped to first from INPUT / DOCKER-USER. Docker's chains
+ * (DOCKER, DOCKER-ISOLATION-*, the nat table) are never flushed or edited.
+ */
+import type { Change } from '../core/change.ts';
+import { read } from '../core/fact.ts';
+import { defineModule, type Plan, type Reads } from '../core/module.ts';
+import { sh, type ShellFragment } from '../core/quote.ts';
+import { fileState, type FileState } from '../facts/files.ts';
+import { iptablesBin, iptablesFilter, normalizeRule, type IpFamily, type IptablesFilter } from '../facts/firewall-iptables.ts';
+import { allowRuleProblems, type AllowRule, type PortSpec } from './firewall.ts';
+
+/** Arguments of iptablesFirewall (one address family per task). */
+export interface IptablesFirewallArgs {
+  /** @default 'ipv4'; for 'ipv6' only rules from 'any' apply (sources are IPv4 CIDRs). */
+  readonly family?: IpFamily;
+  /** Allow rules in order; put SSH first. */
+  readonly rules: readonly AllowRule[];
+  /** What happens to inbound traffic no rule accepts: a final DROP in rig's chain, or nothing. @default 'drop' */
+  readonly inputPolicy?: 'drop' | 'accept';
+  /**
+   * Sources (IPv4 CIDRs) allowed to reach published container ports, enforced in DOCKER-USER (created when missing).
+   * Unset: DOCKER-USER is not managed. IPv4 only.
+   */
+  readonly dockerPublishedFrom?: readonly string[];
+  /** @default '/etc/rig/iptables.rules' (ipv6: '/etc/rig/ip6tables.rules') */
+  readonly path?: string;
+  /** The load script the boot unit runs too. @default '/etc/rig/iptables-apply.sh' (ipv6: '/etc/rig/ip6tables-apply.sh') */
+  readonly script?: string;
+}
+
+/** What iptablesFirewall reads: the rules file, the load script and the live filter table. */
+export interface IptablesFirewallState {
+  readonly file: FileState;
+  readonly script: FileState;
+  readonly live: IptablesFilter;
+}
+
+/** One of rig's chains: its rules (after `-A <name>`) and the built-in/Docker chain whose first rule jumps to it. */
+export interface RigChain {
+  readonly name: string;
+  readonly parent: string;
+  readonly rules: readonly string[];
+}
+
+/** The name of rig's input chain. */
+export const RIG_INPUT = 'RIG-INPUT';
+/** The name of rig's chain jumped to from DOCKER-USER. */
+export const RIG_DOCKER_USER = 'RIG-DOCKER-USER';
+
+const portText = (p: PortSpec): string => (typeof p === 'number' ? String(p) : `${p[0]}:${p[1]}`);
+const CIDR4 = /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/;
+
+/** The file and script paths of a family. */
+export function iptablesPaths(a: Pick<IptablesFirewallArgs, 'family' | 'path' | 'script'>): { path: string; script: string } {
+  const bin = iptablesBin(a.family ?? 'ipv4');
+  return { path: a.path ?? `/etc/rig/${bin}.rules`, script: a.script ?? `/etc/rig/${bin}-apply.sh` };
+}
+
+/** RIG-INPUT's rules, in the form `iptables -S` prints them (so live and wanted compare line by line). */
+export function inputChainRules(rules: readonly AllowRule[], policy: 'drop' | 'accept', family: IpFamily): string[] {
+  const out = [
+    '-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+    '-i lo -j ACCEPT',
+    '-m conntrack --ctstate INVALID -j DROP',
+    family === 'ipv6' ? '-p ipv6-icmp -j ACCEPT' : '-p icmp -j ACCEPT',
+  ];
+  for (const r of rules) {
+    // IPv4 sources do not exist in ip6tables: such rules are IPv4-only
+    if (family === 'ipv6' && r.from !== 'any') continue;
+    const comment = r.comment ? ` -m comment --comment "rig: ${r.comment}"` : '';
+    for (const src of r.from === 'any' ? [undefined] : r.from) {
+      for (const iface of r.iifnames?.length ? r.iifnames : [undefined]) {
+        const head = `${src ? `-s ${src.includes('/') ? src : `${src}/32`} ` : ''}${iface ? `-i ${iface} ` : ''}`;
+        if (r.proto === 'esp') out.push(`${head}-p esp${comment} -j ACCEPT`);
+        else for (const p of r.ports ?? []) out.push(`${head}-p ${r.proto} -m ${r.proto} --dport ${portText(p)}${comment} -j ACCEPT`);
+      }
+    }
+  }
+  if (policy === 'drop') out.push('-j DROP');
+  return out;
+}
+
+/**
+ * RIG-DOCKER-USER: only connections Docker DNATed (published ports) are filtered, so container egress and traffic
+ * between containers pass; RETURN hands everything else back to Docker's own chains.
+ */
+export function dockerUserRules(from: readonly string[]): string[] {
+  return [
+    '-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN',
+    ...from.map((s) => `-s ${s.includes('/') ? s : `${s}/32`} -m conntrack --ctstate DNAT -m comment --comment "rig: published ports" -j RETURN`),
+    '-m conntrack --ctstate DNAT -m comment --comment "rig: published ports from elsewhere" -j DROP',
+  ];
+}
+
+/** rig's chains for these args, jumped to first from their parents. */
+export function rigChains(a: IptablesFirewallArgs): RigChain[] {
+  const family = a.family ?? 'ipv4';
+  const chains: RigChain[] = [{ name: RIG_INPUT, parent: 'INPUT', rules: inputChainRules(a.rules, a.inputPolicy ?? 'drop', family) }];
+  if (a.dockerPublishedFrom && family === 'ipv4') chains.push({ name: RIG_DOCKER_USER, parent: 'DOCKER-USER', rules: dockerUserRules(a.dockerPublishedFrom) });
+  return chains;
+}
+
+/** The iptables-restore file: declaring a chain with --noflush empties it, so only rig's chains are replaced, in one commit. */
+export function renderIptablesRules(a: IptablesFirewallArgs): string {
+  const chains = rigChains(a);
+  return [
+    '# Managed by rig (roles/firewall). Loaded with iptables-restore --noflush: only these chains are replaced.',
+    '*filter',
+    ...chains.map((c) => `:${c.name} - [0:0]`),
+    ...chains.flatMap((c) => c.rules.map((r) => `-A ${c.name} ${r}`)),
+    'COMMIT',
+    '',
+  ].join('\n');
+}
+
+/** The load script (also the boot unit's ExecStart): create missing parents, restore rig's chains, put each jump first. */
+export function renderIptablesScript(a: IptablesFirewallArgs): string {
+  const bin = iptablesBin(a.family ?? 'ipv4');
+  const { path } = iptablesPaths(a);
+  const chains = rigChains(a);
+  const lines: ShellFragment[] = [
+    sh`set -eu`,
+    // DOCKER-USER may not exist before dockerd first starts; Docker keeps an existing one and its rules
+    ...chains.filter((c) => c.parent !== 'INPUT').map((c) => sh`${bin} -w -S ${c.parent} >/dev/null 2>&1 || ${bin} -w -N ${c.parent}`),
+    sh`${`${bin}-restore`} -w --noflush ${path}`,
+    // the chain is complete before anything jumps to it; the jump is added before duplicates are removed
+    sh`first() {`,
+    sh`  [ "$(${bin} -w -S "$1" | sed -n 2p)" = "-A $1 -j $2" ] || ${bin} -w -I "$1" 1 -j "$2"`,
+    sh`  ${bin} -w -S "$1" | awk -v j="-A $1 -j $2" 'NR > 2 && $0 == j { print NR - 1 }' | sort -rn | while read -r n; do ${bin} -w -D "$1" "$n"; done`,
+    sh`}`,
+    ...chains.map((c) => sh`first ${c.parent} ${c.name}`),
+  ];
+  return ['#!/bin/sh', '# Managed by rig (roles/firewall): loads rig\'s chains and keeps the jumps to them first. Docker\'s chains are never touched.', ...lines.map((l) => l.text), ''].join('\n');
+}
+
+/** Why the live table differs from the wanted chains (empty when converged). */
+export function iptablesDrift(chains: readonly RigChain[], live: IptablesFilter): string[] {
+  const out: string[] = [];
+  for (const c of chains) {
+    const have = live.chains[c.name];
+    if (!have) out.push(`${c.name} missing`);
+    else {
+      const want = c.rules.map(normalizeRule);
+      const missing = want.filter((r) => !have.includes(r)).length;
+      if (missing > 0 || have.length !== want.length || have.some((r, i) => r !== want[i])) out.push(`${c.name} differs (${missing} of ${want.length} rules missing, ${have.length} live)`);
+    }
+    const parent = live.chains[c.parent];
+    const jump = `-j ${c.name}`;
+    if (!parent) out.push(`${c.parent} missing`);
+    else if (parent[0] !== jump || parent.filter((r) => r === jump).length !== 1) out.push(`${c.parent} does not jump to ${c.name} first`);
+  }
+  return out;
+}
+
+function validate(a: IptablesFirewallArgs): string[] {
+  if (!Array.isArray(a.rules)) return ['iptablesFirewall: rules must be a list'];
+  const p = allowRuleProblems('iptablesFirewall', a.rules);
+  a.rules.forEach((r, i) => {
+    if (r.comment !== undefined && !/^[A-Za-z0-9 _+.,:-]{0,200}$/.test(r.comment)) p.push(`iptablesFirewall: rule ${i + 1}: comment may hold letters, digits, spaces and _+.,:- only`);
+  });
+  if (a.family !== undefined && a.family !== 'ipv4' && a.family !== 'ipv6') p.push(`iptablesFirewall: family must be ipv4 or ipv6, got ${JSON.stringify(a.family)}`);
+  if (a.inputPolicy !== undefined && a.inputPolicy !== 'drop' && a.inputPolicy !== 'accept') p.push('iptablesFirewall: inputPolicy must be drop or accept');
+  if (a.dockerPublishedFrom !== undefined && (!Array.isArray(a.dockerPublishedFrom) || a.dockerPublishedFrom.some((c) => typeof c !== 'string' || !CIDR4.test(c)))) {
+    p.push(`iptablesFirewall: dockerPublishedFrom must be a list of IPv4 addresses/CIDRs, got ${JSON.stringify(a.dockerPublishedFrom)}`);
+  }
+  for (const k of ['path', 'script'] as const) if (a[k] !== undefined && !/^\/[A-Za-z0-9_./-]+$/.test(a[k])) p.push(`iptablesFirewall: ${k} must be an absolute path`);
+  return p;
+}
+
+const td = new TextDecoder();
+const content = (f: FileState): string | undefined => (f.exists && f.type === 'file' && f.content ? td.decode(f.content) : undefined);
+
+function plan(a: IptablesFirewallArgs, s: IptablesFirewallState): Plan<undefined> {
+  const bin = iptablesBin(a.family ?? 'ipv4');
+  const { path, script } = iptablesPaths(a);
+  const text = renderIptablesRules(a);
+  const scriptText = renderIptablesScript(a);
+  const before = content(s.file);
+  const changes: Change[] = [];
+  if (before !== text) {
+    changes.push({ kind: 'write', path, content: text, mode: '0600', owner: 'root', group: 'root', validate: sh`${`${bin}-restore`} -w --test --noflush`.text + ' %s', description: `write ${path}` });
+  }
+  if (content(s.script) !== scriptText) changes.push({ kind: 'write', path: script, content: scriptText, mode: '0700', owner: 'root', group: 'root', description: `write ${script}` });
+  // live chains differ from the file (first run, a flush, a reboot without the unit), or a new file/script?
+  const drift = iptablesDrift(rigChains(a), s.live);
+  if (changes.length > 0 || drift.length > 0) changes.push({ kind: 'exec', command: sh`sh ${script}`.text, description: `load ${rigChains(a).map((c) => c.name).join(', ')} (${bin})` });
+  const diff = before !== text ? [{ path, before: before ?? '', after: text }] : undefined;
+  const msg = changes.length === 0 ? undefined : before !== text && before !== undefined ? 'rules changed' : drift.length > 0 ? drift.join('; ') : 'load script changed';
+  return { changes, ...(diff ? { diff } : {}), ...(msg ? { msg } : {}) };
+}
+
+/** rig's iptables chains: file (checked with iptables-restore --test), load script and live chains match the wanted rules. */
+export const iptablesFirewallModule = defineModule<IptablesFirewallArgs, IptablesFirewallState, undefined>({
+  name: 'iptablesFirewall',
+  validate,
+  probe: (a): Reads<IptablesFirewallState> => ({
+    file: read(fileState, { path: iptablesPaths(a).path, content: true }),
+    script: read(fileState, { path: iptablesPaths(a).script, content: true }),
+    live: read(iptablesFilter, a.family ?? 'ipv4'),
+  }),
+  plan: (a, s) => plan(a, s),
+});

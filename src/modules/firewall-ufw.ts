@@ -1,0 +1,101 @@
+/** Firewall with ufw: the missing `ufw allow` rules (SSH first), the default inbound policy, then `ufw --force enable`. */
+import type { Change } from '../core/change.ts';
+import { read } from '../core/fact.ts';
+import { defineModule, type Plan, type Reads } from '../core/module.ts';
+import { sh } from '../core/quote.ts';
+import { ufwRuleKey, ufwState, type UfwRule, type UfwState } from '../facts/firewall-ufw.ts';
+import { allowRuleProblems, type AllowRule, type PortSpec } from './firewall.ts';
+
+/** Arguments of ufwFirewall. */
+export interface UfwFirewallArgs {
+  /** Allow rules in order; put SSH first (it is added before ufw is enabled). */
+  readonly rules: readonly AllowRule[];
+  /** ufw's default for incoming traffic. @default 'drop' */
+  readonly inputPolicy?: 'drop' | 'accept';
+}
+
+/** What ufwFirewall reads. */
+export interface UfwFirewallState {
+  readonly ufw: UfwState;
+}
+
+/** One `ufw allow` rule to add: the identity to look for and the words after `ufw`. */
+export interface UfwWanted {
+  readonly rule: UfwRule;
+  readonly argv: readonly string[];
+}
+
+// ufw's multiport takes at most 15 ports, a range counting as two
+const MAX_PORT_SLOTS = 15;
+
+function portChunks(ports: readonly PortSpec[]): string[] {
+  const chunks: string[][] = [];
+  let slots = MAX_PORT_SLOTS;
+  for (const p of ports) {
+    const n = typeof p === 'number' ? 1 : 2;
+    if (slots + n > MAX_PORT_SLOTS) {
+      chunks.push([]);
+      slots = 0;
+    }
+    chunks[chunks.length - 1]!.push(typeof p === 'number' ? String(p) : `${p[0]}:${p[1]}`);
+    slots += n;
+  }
+  return chunks.map((c) => c.join(','));
+}
+
+/** The ufw rules for these allow rules, in order: one per source, interface and (≤15-port) port list. */
+export function ufwWanted(rules: readonly AllowRule[]): UfwWanted[] {
+  const out: UfwWanted[] = [];
+  for (const r of rules) {
+    for (const from of r.from === 'any' ? ['any'] : r.from) {
+      for (const iface of r.iifnames?.length ? r.iifnames : [undefined]) {
+        for (const port of r.proto === 'esp' ? [undefined] : portChunks(r.ports ?? [])) {
+          const comment = r.comment ? `rig: ${r.comment}` : undefined;
+          const rule: UfwRule = { action: 'allow', direction: 'in', ...(iface ? { iface } : {}), from, to: 'any', ...(port ? { port } : {}), proto: r.proto, ...(comment ? { comment } : {}) };
+          const argv = ['allow', ...(iface ? ['in', 'on', iface] : []), 'proto', r.proto, 'from', from, 'to', 'any', ...(port ? ['port', port] : []), ...(comment ? ['comment', comment] : [])];
+          out.push({ rule, argv });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function validate(a: UfwFirewallArgs): string[] {
+  if (!Array.isArray(a.rules)) return ['ufwFirewall: rules must be a list'];
+  const p = allowRuleProblems('ufwFirewall', a.rules);
+  a.rules.forEach((r, i) => {
+    if (r.comment !== undefined && !/^[A-Za-z0-9 _+.,:-]{0,200}$/.test(r.comment)) p.push(`ufwFirewall: rule ${i + 1}: comment may hold letters, digits, spaces and _+.,:- only`);
+  });
+  if (a.inputPolicy !== undefined && a.inputPolicy !== 'drop' && a.inputPolicy !== 'accept') p.push('ufwFirewall: inputPolicy must be drop or accept');
+  return p;
+}
+
+function plan(a: UfwFirewallArgs, s: UfwFirewallState): Plan<undefined> {
+  const u = s.ufw;
+  const have = new Set(u.rules.map(ufwRuleKey));
+  const missing = ufwWanted(a.rules).filter((w) => !have.has(ufwRuleKey(w.rule)));
+  // in wanted order, so SSH (first) is in place before a default deny or the enable below
+  const changes: Change[] = missing.map((w) => ({ kind: 'exec', command: sh`ufw ${[...w.argv]}`.text, description: `ufw ${w.argv.join(' ')}` }));
+  const policy = (a.inputPolicy ?? 'drop') === 'drop' ? 'DROP' : 'ACCEPT';
+  if (u.defaultInput !== policy) changes.push({ kind: 'exec', command: sh`ufw default ${policy === 'DROP' ? 'deny' : 'allow'} incoming`.text, description: `ufw default ${policy === 'DROP' ? 'deny' : 'allow'} incoming` });
+  // off, or on but its chains are not in the kernel (flushed by hand, or a boot where ufw.service did not run)?
+  const notLive = u.enabled && (!u.live.loaded || (u.live.rules === 0 && u.rules.length > 0));
+  // `ufw --force enable` does not reload an enabled ufw; `ufw reload` (re)loads its chains from its rule files
+  if (!u.enabled) changes.push({ kind: 'exec', command: 'ufw --force enable', description: 'ufw --force enable' });
+  else if (notLive) changes.push({ kind: 'exec', command: 'ufw reload', description: 'ufw reload' });
+  const why = [
+    ...(missing.length ? [`${missing.length} rule(s) added`] : []),
+    ...(u.defaultInput !== policy ? [`default incoming ${policy}`] : []),
+    ...(!u.enabled ? ['enabled'] : notLive ? ['reloaded (rules not in the kernel)'] : []),
+  ];
+  return { changes, ...(why.length ? { msg: why.join(', ') } : {}) };
+}
+
+/** ufw holds the wanted allow rules (others' rules are kept), the default inbound policy, and is enabled; it persists itself. */
+export const ufwFirewallModule = defineModule<UfwFirewallArgs, UfwFirewallState, undefined>({
+  name: 'ufwFirewall',
+  validate,
+  probe: (): Reads<UfwFirewallState> => ({ ufw: read(ufwState, undefined) }),
+  plan: (a, s) => plan(a, s),
+});

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { iptablesFilter } from '../../../src/facts/firewall-iptables.ts';
+import type { FileState } from '../../../src/facts/files.ts';
+import { iptablesFirewallModule, renderIptablesRules, renderIptablesScript, rigChains, type IptablesFirewallArgs, type IptablesFirewallState } from '../../../src/modules/firewall-iptables.ts';
+import { clusterRules } from '../../../roles/firewall/index.ts';
+
+const fx = (p: string) => ({ stdout: readFileSync(new URL(`../../fixtures/facts/firewall/${p}`, import.meta.url), 'utf8'), stderr: '', code: 0 });
+const vars = { firewall_ssh_port: 22, firewall_allow_esp: true, firewall_consul: true, firewall_docker_dns: true, cluster_cidr: '10.77.0.0/24' };
+// the args whose chains were loaded for the fixtures (test/fixtures/facts/firewall/README.md)
+const captured: IptablesFirewallArgs = { family: 'ipv4', rules: clusterRules(vars, true), inputPolicy: 'drop', dockerPublishedFrom: ['10.77.0.0/24', '192.0.2.7'] };
+const captured6: IptablesFirewallArgs = { family: 'ipv6', rules: clusterRules(vars, true), inputPolicy: 'drop' };
+
+const file = (path: string, content?: string): FileState =>
+  content === undefined ? { path, exists: false } : { path, exists: true, type: 'file', mode: '0600', owner: 'root', group: 'root', uid: 0, gid: 0, size: content.length, content: new TextEncoder().encode(content) };
+const state = (a: IptablesFirewallArgs, live: string, written = true): IptablesFirewallState => {
+  const six = a.family === 'ipv6';
+  return {
+    file: file(six ? '/etc/rig/ip6tables.rules' : '/etc/rig/iptables.rules', written ? renderIptablesRules(a) : undefined),
+    script: file(six ? '/etc/rig/ip6tables-apply.sh' : '/etc/rig/iptables-apply.sh', written ? renderIptablesScript(a) : undefined),
+    live: iptablesFilter.parse(fx(live), a.family ?? 'ipv4'),
+  };
+};
+const plan = (a: IptablesFirewallArgs, s: IptablesFirewallState) => iptablesFirewallModule.plan(a, s, undefined as never);
+
+describe('iptablesFirewall plan', () => {
+  it('fresh host with Docker: write the rules (checked by iptables-restore --test), the script, then run it', () => {
+    const p = plan(captured, state(captured, 'iptables-docker-only.txt', false));
+    expect(p.changes.map((c) => c.kind)).toEqual(['write', 'write', 'exec']);
+    expect(p.changes[0]).toMatchObject({ path: '/etc/rig/iptables.rules', mode: '0600', validate: 'iptables-restore -w --test --noflush %s' });
+    expect(p.changes[1]).toMatchObject({ path: '/etc/rig/iptables-apply.sh', mode: '0700' });
+    expect(p.changes[2]).toMatchObject({ kind: 'exec', command: 'sh /etc/rig/iptables-apply.sh' });
+  });
+  it('converged (the captured live table): no change', () => {
+    expect(plan(captured, state(captured, 'iptables-applied.txt')).changes).toEqual([]);
+    expect(plan(captured6, state(captured6, 'ip6tables-applied.txt')).changes).toEqual([]);
+  });
+  it('RIG-INPUT flushed by hand: only the reload, saying why', () => {
+    const p = plan(captured, state(captured, 'iptables-rig-flushed.txt'));
+    expect(p.changes).toEqual([{ kind: 'exec', command: 'sh /etc/rig/iptables-apply.sh', description: 'load RIG-INPUT, RIG-DOCKER-USER (iptables)' }]);
+    const n = rigChains(captured)[0]!.rules.length;
+    expect(p.msg).toBe(`RIG-INPUT differs (${n} of ${n} rules missing, 0 live)`);
+  });
+  it('after a reboot without the unit (empty table): only the reload', () => {
+    const p = plan(captured, state(captured, 'iptables-empty.txt'));
+    expect(p.changes.map((c) => c.kind)).toEqual(['exec']);
+    expect(p.msg).toMatch(/RIG-INPUT missing; INPUT does not jump to RIG-INPUT first; RIG-DOCKER-USER missing; DOCKER-USER missing/);
+  });
+  it('a changed port: new file and reload', () => {
+    const moved = { ...captured, rules: clusterRules({ ...vars, firewall_ssh_port: 2222 }, true) };
+    const p = plan(moved, state(captured, 'iptables-applied.txt'));
+    // the script does not depend on the rules: only the rules file and the reload
+    expect(p.changes.map((c) => c.kind)).toEqual(['write', 'exec']);
+    expect(p.msg).toBe('rules changed');
+    expect(p.diff?.[0]?.after).toContain('--dport 2222');
+  });
+  it('SSH accepted before anything is dropped; DROP last; only rig chains declared (nothing flushed)', () => {
+    const text = renderIptablesRules(captured);
+    const lines = text.split('\n');
+    const ssh = lines.findIndex((l) => l.includes('--dport 22 '));
+    expect(ssh).toBeGreaterThan(0);
+    expect(lines.slice(0, ssh).filter((l) => / -j DROP$/.test(l))).toEqual(['-A RIG-INPUT -m conntrack --ctstate INVALID -j DROP']);
+    expect(lines.filter((l) => l.startsWith(':'))).toEqual([':RIG-INPUT - [0:0]', ':RIG-DOCKER-USER - [0:0]']);
+    expect(text).not.toMatch(/^-F|^-X|\*nat|DOCKER-ISOLATION|:DOCKER /m);
+    expect(rigChains(captured).find((c) => c.name === 'RIG-INPUT')?.rules.at(-1)).toBe('-j DROP');
+    expect(rigChains({ ...captured, inputPolicy: 'accept' })[0]?.rules.at(-1)).not.toBe('-j DROP');
+  });
+  it('DOCKER-USER: only DNATed (published) connections from elsewhere are dropped; not managed when unset', () => {
+    const du = rigChains(captured).find((c) => c.parent === 'DOCKER-USER')!;
+    expect(du.rules).toEqual([
+      '-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN',
+      '-s 10.77.0.0/24 -m conntrack --ctstate DNAT -m comment --comment "rig: published ports" -j RETURN',
+      '-s 192.0.2.7/32 -m conntrack --ctstate DNAT -m comment --comment "rig: published ports" -j RETURN',
+      '-m conntrack --ctstate DNAT -m comment --comment "rig: published ports from elsewhere" -j DROP',
+    ]);
+    const { dockerPublishedFrom: _, ...unmanaged } = captured;
+    expect(rigChains(unmanaged).map((c) => c.name)).toEqual(['RIG-INPUT']);
+    expect(renderIptablesScript(unmanaged)).not.toContain('DOCKER-USER');
+    expect(renderIptablesScript(captured)).toContain('iptables -w -S DOCKER-USER >/dev/null 2>&1 || iptables -w -N DOCKER-USER');
+  });
+  it('ipv6: only rules from anywhere (cluster sources are IPv4)', () => {
+    const r = rigChains(captured6)[0]!.rules;
+    expect(r.some((l) => l.includes('10.77.'))).toBe(false);
+    expect(r).toContain('-p tcp -m tcp --dport 22 -m comment --comment "rig: ssh" -j ACCEPT');
+    expect(renderIptablesScript(captured6)).toContain('ip6tables-restore -w --noflush /etc/rig/ip6tables.rules');
+  });
+  it('validate: bad sources, comments with quotes, bad policy', () => {
+    expect(iptablesFirewallModule.validate!({ rules: [{ proto: 'tcp', ports: [22], from: 'any', comment: 'a"b' }], dockerPublishedFrom: ['nope'], inputPolicy: 'reject' as never })).toHaveLength(3);
+  });
+});

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ufwState, type UfwState } from '../../../src/facts/firewall-ufw.ts';
+import { ufwFirewallModule, ufwWanted, type UfwFirewallArgs } from '../../../src/modules/firewall-ufw.ts';
+import { clusterRules } from '../../../roles/firewall/index.ts';
+
+const fx = (p: string): UfwState => ufwState.parse({ stdout: readFileSync(new URL(`../../fixtures/facts/firewall/${p}`, import.meta.url), 'utf8'), stderr: '', code: 0 }, undefined);
+const vars = { firewall_ssh_port: 22, firewall_allow_esp: true, firewall_consul: true, firewall_docker_dns: true, cluster_cidr: '10.77.0.0/24' };
+// the args whose commands produced ufw-applied.txt (test/fixtures/facts/firewall/README.md)
+const captured: UfwFirewallArgs = { rules: clusterRules(vars, true), inputPolicy: 'drop' };
+const plan = (a: UfwFirewallArgs, s: UfwState) => ufwFirewallModule.plan(a, { ufw: s }, undefined as never);
+const commands = (a: UfwFirewallArgs, s: UfwState) => plan(a, s).changes.map((c) => (c.kind === 'exec' ? c.command : c.kind));
+
+describe('ufwFirewall plan', () => {
+  it('fresh ufw: every rule, SSH first, then enable (Debian already defaults to DROP)', () => {
+    const c = commands(captured, fx('ufw-fresh.txt'));
+    expect(c[0]).toBe("ufw allow proto tcp from any to any port 22 comment 'rig: ssh'");
+    expect(c).toHaveLength(ufwWanted(captured.rules).length + 1);
+    expect(c.at(-1)).toBe('ufw --force enable');
+    expect(c).toContain("ufw allow proto tcp from 10.77.0.0/24 to any port 2377,7946,8300,8301:8302,8500,8600 comment 'rig: swarm + consul'");
+    expect(c).toContain("ufw allow in on docker0 proto udp from any to any port 8600 comment 'rig: container dns'");
+  });
+  it('converged (captured after those commands): no change', () => {
+    expect(plan(captured, fx('ufw-applied.txt')).changes).toEqual([]);
+  });
+  it('drift: exactly the missing rule, nothing else', () => {
+    const s = fx('ufw-applied.txt');
+    const c = commands(captured, { ...s, rules: s.rules.filter((r) => r.port !== '22') });
+    expect(c).toEqual(["ufw allow proto tcp from any to any port 22 comment 'rig: ssh'"]);
+    // a rule someone else added is kept
+    expect(commands(captured, { ...s, rules: [...s.rules, { action: 'allow', direction: 'in', from: 'any', to: 'any', port: '80', proto: 'tcp' }] })).toEqual([]);
+  });
+  it('chains flushed by hand or not loaded at boot: ufw reload (enable does not reload an enabled ufw)', () => {
+    expect(commands(captured, fx('ufw-user-input-flushed.txt'))).toEqual(['ufw reload']);
+    expect(commands(captured, fx('ufw-enabled-not-loaded.txt'))).toEqual(['ufw reload']);
+  });
+  it('default policy: allow incoming when asked; a new SSH port goes in before the policy', () => {
+    expect(commands({ ...captured, inputPolicy: 'accept' }, fx('ufw-applied.txt'))).toEqual(['ufw default allow incoming']);
+    const c = commands({ rules: clusterRules({ ...vars, firewall_ssh_port: 2222 }, true) }, { ...fx('ufw-applied.txt'), defaultInput: 'ACCEPT' });
+    expect(c).toEqual(["ufw allow proto tcp from any to any port 2222 comment 'rig: ssh'", 'ufw default deny incoming']);
+  });
+  it('more than 15 port slots are split (ufw multiport limit)', () => {
+    const w = ufwWanted([{ proto: 'tcp', ports: [...Array.from({ length: 14 }, (_, i) => 1000 + i), [2000, 2001]], from: 'any' }]);
+    expect(w.map((x) => x.rule.port)).toEqual([Array.from({ length: 14 }, (_, i) => 1000 + i).join(','), '2000:2001']);
+  });
+  it('validate: comments are plain text', () => {
+    expect(ufwFirewallModule.validate!({ rules: [{ proto: 'tcp', ports: [22], from: 'any', comment: "it's" }] })).toHaveLength(1);
+  });
+});
