@@ -1,6 +1,6 @@
 /** firewall: SSH first, swarm and Consul ports from the cluster CIDR only, default-deny inbound, persisted across reboots. */
-import { apt, assert, copy, defineRole, directory, systemd, type TaskContext } from '../../src/index.ts';
-import { firewallBackend, nftRuleset } from '../../src/dsl/cluster-modules.ts';
+import { apt, assert, copy, defineRole, directory, systemd, ValidationError, type TaskContext } from '../../src/index.ts';
+import { firewallBackend, iptablesFirewall, nftRuleset, ufwFirewall } from '../../src/dsl/cluster-modules.ts';
 import type { AllowRule } from '../../src/modules/firewall.ts';
 import { clusterAddress } from '../lib/cluster.ts';
 
@@ -13,11 +13,17 @@ export interface FirewallVars {
   firewall_allow_esp: boolean;
   firewall_consul: boolean;
   firewall_docker_dns: boolean;
+  /** iptables backend: also manage ip6tables (SSH and container DNS only; cluster sources are IPv4). */
+  firewall_ipv6: boolean;
+  /** iptables backend: sources allowed to reach published container ports (DOCKER-USER); null = not managed. */
+  firewall_docker_published_from: string[] | null;
+  /** Install and enable the boot unit (off only where there is no systemd, e.g. the integration harness). */
+  firewall_boot_unit: boolean;
   [k: string]: unknown;
 }
 
 /** The allow rules of a host: SSH from anywhere first, then swarm (2377 on managers only) and Consul from cluster_cidr. */
-export function clusterRules(v: FirewallVars & { cluster_cidr: string }, isManager: boolean): AllowRule[] {
+export function clusterRules(v: Pick<FirewallVars, 'firewall_ssh_port' | 'firewall_consul' | 'firewall_allow_esp' | 'firewall_docker_dns'> & { cluster_cidr: string }, isManager: boolean): AllowRule[] {
   const from = [v.cluster_cidr];
   const tcp = [...(isManager ? [2377] : []), 7946, ...(v.firewall_consul ? [8300, [8301, 8302] as const, 8500, 8600] : [])];
   const udp = [4789, 7946, ...(v.firewall_consul ? [[8301, 8302] as const, 8600] : [])];
@@ -30,8 +36,20 @@ export function clusterRules(v: FirewallVars & { cluster_cidr: string }, isManag
   ];
 }
 
+/** The message for a backend the role cannot drive, naming host and variable. */
+export const unsupportedBackend = (host: string, backend: string): string =>
+  `host ${host}: ${backend} backend not supported (variable firewall_backend): set firewall_backend: nftables (or iptables/ufw)`;
+
 const chosen = (ctx: TaskContext<unknown>): string | undefined => ctx.result(backendTask).output?.backend;
-const backendTask = firewallBackend((ctx) => ({ preferred: String(ctx.vars.firewall_backend ?? 'auto') }), { name: 'firewall backend' });
+const backendTask = firewallBackend(
+  (ctx) => {
+    const preferred = String(ctx.vars.firewall_backend ?? 'auto');
+    // an explicit firewalld stops the run at preflight, before any change; auto finding an active firewalld fails below
+    if (ctx.vars.firewall_manage !== false && preferred === 'firewalld') throw new ValidationError({ where: ctx.host.name, message: unsupportedBackend(ctx.host.name, 'firewalld') });
+    return { preferred };
+  },
+  { name: 'firewall backend' },
+);
 
 /** The firewall role. */
 export default defineRole({
@@ -44,31 +62,59 @@ export default defineRole({
     firewall_allow_esp: false,
     firewall_consul: true,
     firewall_docker_dns: true,
+    firewall_ipv6: true,
+    firewall_docker_published_from: null as string[] | null,
+    firewall_boot_unit: true,
   },
   tasks: ({ vars }) => {
     const on = (b: string) => (ctx: TaskContext<unknown>) => vars(ctx).firewall_manage && chosen(ctx) === b;
+    const v = (ctx: TaskContext<unknown>) => vars(ctx) as unknown as FirewallVars & { cluster_cidr: string };
+    const rules = (ctx: TaskContext<unknown>) => clusterRules(v(ctx), ctx.host.groups.includes('managers'));
+    const boot = (b: string) => (ctx: TaskContext<unknown>) => on(b)(ctx) && v(ctx).firewall_boot_unit;
+    const ipv6 = (ctx: TaskContext<unknown>) => on('iptables')(ctx) && v(ctx).firewall_ipv6;
     return [
       backendTask,
-      assert((ctx) => ({ that: false, msg: `firewall backend ${chosen(ctx)} is not implemented yet by roles/firewall; set firewall_backend: nftables` }), {
+      assert((ctx) => ({ that: false, msg: unsupportedBackend(ctx.host.name, chosen(ctx) ?? '') }), {
         name: 'backend supported',
-        when: (ctx) => vars(ctx).firewall_manage && chosen(ctx) !== undefined && chosen(ctx) !== 'nftables',
+        when: (ctx) => vars(ctx).firewall_manage && chosen(ctx) === 'firewalld',
+      }),
+      assert((ctx) => ({ that: false, msg: `host ${ctx.host.name}: firewall_docker_published_from is applied by the iptables backend only (chosen: ${chosen(ctx)}); set firewall_backend: iptables or unset it` }), {
+        name: 'DOCKER-USER needs the iptables backend',
+        when: (ctx) => vars(ctx).firewall_manage && chosen(ctx) !== 'iptables' && v(ctx).firewall_docker_published_from != null,
       }),
       apt({ name: 'nftables' }, { name: 'nftables installed', when: on('nftables') }),
-      directory({ path: '/etc/rig', mode: '0755' }, { name: 'rig config dir', when: on('nftables') }),
+      directory({ path: '/etc/rig', mode: '0755' }, { name: 'rig config dir', when: (ctx) => on('nftables')(ctx) || on('iptables')(ctx) }),
       nftRuleset(
         (ctx) => {
-          const v = vars(ctx) as unknown as FirewallVars & { cluster_cidr: string };
           const addr = clusterAddress(ctx).address;
           return {
-            rules: clusterRules(v, ctx.host.groups.includes('managers')),
-            inputPolicy: v.firewall_input_policy,
-            ...(v.firewall_consul && v.firewall_docker_dns ? { dnsRedirect: { addresses: [addr], toPort: 8600 } } : {}),
+            rules: rules(ctx),
+            inputPolicy: v(ctx).firewall_input_policy,
+            ...(v(ctx).firewall_consul && v(ctx).firewall_docker_dns ? { dnsRedirect: { addresses: [addr], toPort: 8600 } } : {}),
           };
         },
         { name: 'cluster firewall rules', when: on('nftables') },
       ),
-      copy({ src: 'rig-firewall.service', dest: '/etc/systemd/system/rig-firewall.service', mode: '0644' }, { name: 'firewall boot unit', when: on('nftables') }),
-      systemd({ name: 'rig-firewall.service', enabled: true, daemonReload: true }, { name: 'firewall loaded at boot', when: on('nftables') }),
+      copy({ src: 'rig-firewall.service', dest: '/etc/systemd/system/rig-firewall.service', mode: '0644' }, { name: 'firewall boot unit', when: boot('nftables') }),
+      systemd({ name: 'rig-firewall.service', enabled: true, daemonReload: true }, { name: 'firewall loaded at boot', when: boot('nftables') }),
+
+      // iptables: rig's own chains, jumped to first; Docker's chains are never flushed
+      apt({ name: 'iptables' }, { name: 'iptables installed', when: on('iptables') }),
+      iptablesFirewall(
+        (ctx) => {
+          const from = v(ctx).firewall_docker_published_from;
+          return { family: 'ipv4' as const, rules: rules(ctx), inputPolicy: v(ctx).firewall_input_policy, ...(from != null ? { dockerPublishedFrom: from } : {}) };
+        },
+        { name: 'cluster firewall chains (iptables)', when: on('iptables') },
+      ),
+      iptablesFirewall((ctx) => ({ family: 'ipv6' as const, rules: rules(ctx), inputPolicy: v(ctx).firewall_input_policy }), { name: 'cluster firewall chains (ip6tables)', when: ipv6 }),
+      copy({ src: 'rig-iptables@.service', dest: '/etc/systemd/system/rig-iptables@.service', mode: '0644' }, { name: 'iptables boot unit', when: boot('iptables') }),
+      systemd({ name: 'rig-iptables@iptables.service', enabled: true, daemonReload: true }, { name: 'iptables chains loaded at boot', when: boot('iptables') }),
+      systemd({ name: 'rig-iptables@ip6tables.service', enabled: true, daemonReload: true }, { name: 'ip6tables chains loaded at boot', when: (ctx) => ipv6(ctx) && v(ctx).firewall_boot_unit }),
+
+      // ufw: only the missing rules, SSH first and before `ufw --force enable`; ufw restores its rules at boot itself
+      apt({ name: 'ufw' }, { name: 'ufw installed', when: on('ufw') }),
+      ufwFirewall((ctx) => ({ rules: rules(ctx), inputPolicy: v(ctx).firewall_input_policy }), { name: 'cluster firewall rules (ufw)', when: on('ufw') }),
     ];
   },
 });

@@ -1,0 +1,49 @@
+/** roles/firewall's iptables/ufw wiring: the boot unit runs what a rig run runs, firewalld is refused before any change. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Task } from '../../../src/core/task.ts';
+import { renderIptablesScript } from '../../../src/modules/firewall-iptables.ts';
+import { iptablesFirewallModule } from '../../../src/modules/firewall-iptables.ts';
+import { planTask } from '../../../src/testing/index.ts';
+import role, { unsupportedBackend } from '../../../roles/firewall/index.ts';
+
+const unit = readFileSync(new URL('../../../roles/firewall/files/rig-iptables@.service', import.meta.url), 'utf8');
+const vars = { ...role.defaults, cluster_cidr: '10.77.0.0/24' };
+const byName = (n: string): Task<unknown> => {
+  const t = role.tasks.find((x): x is Task<unknown> => x.kind === 'task' && x.options.name === n);
+  if (!t) throw new Error(`no task ${n} in roles/firewall`);
+  return t;
+};
+
+describe('firewall role: iptables boot unit', () => {
+  it("ExecStart is the script a drifting run executes (instance iptables / ip6tables), loaded after tools that restore whole tables", () => {
+    expect(unit).toMatch(/^ExecStart=\/bin\/sh \/etc\/rig\/%i-apply\.sh$/m);
+    const p = iptablesFirewallModule.plan({ rules: [{ proto: 'tcp', ports: [22], from: 'any' }] }, { file: { path: '/etc/rig/iptables.rules', exists: false }, script: { path: '/etc/rig/iptables-apply.sh', exists: false }, live: { available: true, chains: {} } }, undefined as never);
+    const exec = p.changes.find((c) => c.kind === 'exec');
+    expect(exec && 'command' in exec ? exec.command : '').toBe('sh /etc/rig/iptables-apply.sh');
+    expect(unit).toMatch(/^After=netfilter-persistent\.service ufw\.service$/m);
+    expect(unit).toMatch(/^Before=network-pre\.target docker\.service/m);
+    expect(unit).toMatch(/^WantedBy=sysinit\.target$/m);
+    // the script loads with --noflush and never names Docker's chains except to create a missing DOCKER-USER
+    const script = renderIptablesScript({ rules: [], dockerPublishedFrom: ['10.0.0.0/8'] });
+    expect(script).toContain('iptables-restore -w --noflush /etc/rig/iptables.rules');
+    expect(script).not.toMatch(/-F|-X|-t nat|DOCKER-ISOLATION|iptables -w -S DOCKER /);
+  });
+  it('defaults: DOCKER-USER unmanaged, IPv6 on, boot unit on', () => {
+    expect(role.defaults).toMatchObject({ firewall_docker_published_from: null, firewall_ipv6: true, firewall_boot_unit: true });
+  });
+});
+
+describe('firewall role: unsupported backend', () => {
+  it('an explicit firewalld stops at preflight with host and variable named', () => {
+    expect(() => planTask(byName('firewall backend'), { vars: { ...vars, firewall_backend: 'firewalld' }, hostName: 'lab3' })).toThrow(
+      'host lab3: firewalld backend not supported (variable firewall_backend): set firewall_backend: nftables (or iptables/ufw)',
+    );
+    expect(unsupportedBackend('h', 'firewalld')).toMatch(/firewall_backend/);
+  });
+  it('unknown backend: refused by validate (run at preflight, before any change)', () => {
+    const t = byName('firewall backend');
+    expect(t.module.validate!({ preferred: 'pf' })).toEqual(['firewall_backend: unknown backend "pf" (one of auto, nftables, ufw, firewalld, iptables)']);
+    expect(t.module.validate!({ preferred: 'iptables' })).toEqual([]);
+  });
+});
