@@ -149,5 +149,5 @@ describe.skipIf(reason !== undefined)('firewall backends iptables and ufw over r
   });
 });
 
-// keep the file honest when it cannot run: a skipped test shows up as skipped, not as passed
-it.skipIf(reason === undefined)(`SKIPPED firewall backends: ${reason ?? ''}`, () => {});
+// when it cannot run, the reason shows up in the report as a skipped test (never as a passed one)
+if (reason !== undefined) it.skip(`SKIPPED firewall backends: ${reason}`, () => {});
