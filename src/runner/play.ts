@@ -36,16 +36,23 @@ export function infoOf(task: Task, scope: TaskScope, handler = false): TaskInfo 
   return { id: task.id, name: taskName(task), module: task.module.name, definedAt: task.definedAt, handler, role: scope.role?.name };
 }
 
+/** A later play of the run: its tasks' reads are prefetched too, for the hosts it runs on. */
+export interface LaterPlay {
+  readonly items: readonly PlanItem[];
+  readonly hosts: ReadonlySet<string>;
+}
+
 /**
- * Reads of the tasks after `index` whose args resolve now, loop items included (for one batched probe per host). A loop
+ * Reads of the tasks after `index` (and of later plays) whose args resolve now, loop items included (for one batched probe per host). A loop
  * task at `index` contributes its own items too: after item 1 changes something, items 2..n are re-read in its exec.
  */
-function lookahead(state: RunState, items: readonly PlanItem[], index: number) {
+function lookahead(state: RunState, items: readonly PlanItem[], index: number, later: readonly LaterPlay[]) {
   return (rt: HostRuntime): ReadSpec[] => {
     const out: ReadSpec[] = [];
-    for (const [j, it] of items.entries()) {
-      if (j < index || 'flush' in it || it.task.options.delegateTo !== undefined) continue;
-      if (j === index && it.task.options.loop === undefined) continue;
+    const upcoming = [...items.slice(Math.max(index, 0)), ...later.filter((l) => l.hosts.has(rt.host.name)).flatMap((l) => l.items)];
+    for (const [k, it] of upcoming.entries()) {
+      if ('flush' in it || it.task.options.delegateTo !== undefined) continue;
+      if (k === 0 && index >= 0 && it.task.options.loop === undefined) continue;
       try {
         for (const { args, ctx } of resolveCalls(state, rt, it.task, it.scope)) {
           if (it.task.module.validate?.(args).length) continue;
@@ -64,7 +71,7 @@ function lookahead(state: RunState, items: readonly PlanItem[], index: number) {
  * Connect and gather facts for hosts that need it; unreachable hosts leave the play. The facts command shares its exec
  * with the reads of every task whose args resolve without facts, so a no-op play costs one exec per host.
  */
-async function prepareHosts(state: RunState, play: Play, items: readonly PlanItem[], rts: readonly HostRuntime[]): Promise<void> {
+async function prepareHosts(state: RunState, play: Play, items: readonly PlanItem[], rts: readonly HostRuntime[], later: readonly LaterPlay[]): Promise<void> {
   const limit = createLimiter(state.options.forks ?? 50);
   const handlerNames = new Set(playHandlers(play).map((h) => h.handler.name));
   await Promise.all(
@@ -76,7 +83,7 @@ async function prepareHosts(state: RunState, play: Play, items: readonly PlanIte
             const become = play.become ?? rt.host.become;
             // resolve with last run's facts (a guess; see fact-cache.ts), then with none if there are none
             rt.facts = cachedFacts(rt.host);
-            const early = lookahead(state, items, -1)(rt).filter((s) => s.become === become && !s.volatile);
+            const early = lookahead(state, items, -1, later)(rt).filter((s) => s.become === become && !s.volatile);
             rt.facts = undefined;
             const [facts, ...reads] = await runBatch(rt, [{ command: hostFacts.command(), become, volatile: false }, ...early], rt.host.becomeUser);
             rt.facts = hostFacts.parse(facts as ExecOutput);
@@ -175,13 +182,13 @@ async function clearPending(state: RunState, play: Play, rts: readonly HostRunti
 }
 
 /** Run a play on `hosts` (already limited). */
-export async function runPlay(state: RunState, play: Play, hosts: readonly string[]): Promise<void> {
+export async function runPlay(state: RunState, play: Play, hosts: readonly string[], later: readonly LaterPlay[] = []): Promise<void> {
   const opts = state.options;
   opts.reporter.onPlayStart?.({ name: play.name, hosts, check: opts.check ?? false });
   const items = playItems(play);
   for (const batch of serialBatches(hosts, play.serial)) {
     const rts = batch.map((name) => state.runtime(state.inventory.host(name)!));
-    await prepareHosts(state, play, items, rts.filter((r) => r.active));
+    await prepareHosts(state, play, items, rts.filter((r) => r.active), later);
     // bad input on any host stops the run before anything is applied anywhere
     const problems = preflight(state, items, rts.filter((r) => r.active));
     if (problems.length) throw new ValidationError(problems);
@@ -192,7 +199,7 @@ export async function runPlay(state: RunState, play: Play, hosts: readonly strin
         continue;
       }
       if (!selectedByTags(item.task.options.tags, opts.tags, opts.skipTags)) continue;
-      const results = await runTask(state, { state, task: item.task, scope: item.scope, lookahead: lookahead(state, items, i) }, rts, false);
+      const results = await runTask(state, { state, task: item.task, scope: item.scope, lookahead: lookahead(state, items, i, later) }, rts, false);
       const failed = results.filter((r) => r.status === 'failed' && !r.ignored).length;
       if (failed && (play.anyErrorsFatal || (play.maxFailPercentage !== undefined && (failed * 100) / batch.length > play.maxFailPercentage))) {
         for (const rt of rts) if (rt.active) rt.failed = true;

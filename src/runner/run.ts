@@ -2,7 +2,7 @@
 import { ExitCode, type Playbook, type RunSummary } from '../core/index.ts';
 import { selectHosts, type Inventory } from '../inventory/index.ts';
 import type { RunOptions } from './options.ts';
-import { runPlay } from './play.ts';
+import { playItems, runPlay } from './play.ts';
 import { RunState } from './run-state.ts';
 
 /** Hosts of a play after --limit, in inventory order. */
@@ -29,9 +29,10 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
   options.reporter.onRunStart?.({ check: options.check ?? false, hosts: all });
   for (const h of all) state.recapOf(h);
   try {
-    for (const { play, hosts } of plays) {
+    const later = plays.map(({ play, hosts }) => ({ items: playItems(play), hosts: new Set(hosts) }));
+    for (const [i, { play, hosts }] of plays.entries()) {
       const live = hosts.filter((h) => state.runtimes.get(h)?.active ?? true);
-      await runPlay(state, play, live);
+      await runPlay(state, play, live, later.slice(i + 1));
     }
   } finally {
     await Promise.all([...state.runtimes.values()].map((rt) => rt.conn?.close().catch(() => undefined)));

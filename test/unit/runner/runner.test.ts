@@ -122,6 +122,19 @@ describe('runner', () => {
     expect(again.summary.recap.a!.execs).toBe(1);
   });
 
+  it('the first exec also prefetches the reads of later plays: a no-op two-play run is one exec per host', async () => {
+    const world = await localWorld(['a', 'b']);
+    const pb = definePlaybook(
+      { name: 'one', hosts: 'all', tasks: [directory((ctx) => ({ path: w(ctx, 'p1') }))] },
+      { name: 'two', hosts: 'b', vars: { v: 2 }, tasks: [copy((ctx) => ({ dest: w(ctx, 'p1/two'), content: `${String(ctx.vars.v)}\n` }))] },
+    );
+    expect((await world.run(pb)).summary.exitCode).toBe(0);
+    const again = await world.run(pb);
+    expect(again.rec.results().map((r) => `${r.host}:${r.status}`)).toEqual(['a:ok', 'b:ok', 'b:ok']);
+    expect(again.summary.recap.a!.execs).toBe(1);
+    expect(again.summary.recap.b!.execs).toBe(1);
+  });
+
   it('loop items are prefetched: a no-op re-run of loops is one exec per host; a change re-reads the next items in its exec', async () => {
     const world = await localWorld(['a']);
     const pb = definePlaybook({
