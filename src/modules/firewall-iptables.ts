@@ -9,7 +9,7 @@ import { defineModule, type Plan, type Reads } from '../core/module.ts';
 import { sh, type ShellFragment } from '../core/quote.ts';
 import { fileState, type FileState } from '../facts/files.ts';
 import { iptablesBin, iptablesFilter, normalizeRule, type IpFamily, type IptablesFilter } from '../facts/firewall-iptables.ts';
-import { allowRuleProblems, type AllowRule, type PortSpec } from './firewall.ts';
+import { backendArgProblems, type AllowRule, type PortSpec } from './firewall.ts';
 
 /** Arguments of iptablesFirewall (one address family per task). */
 export interface IptablesFirewallArgs {
@@ -156,12 +156,8 @@ export function iptablesDrift(chains: readonly RigChain[], live: IptablesFilter)
 
 function validate(a: IptablesFirewallArgs): string[] {
   if (!Array.isArray(a.rules)) return ['iptablesFirewall: rules must be a list'];
-  const p = allowRuleProblems('iptablesFirewall', a.rules);
-  a.rules.forEach((r, i) => {
-    if (r.comment !== undefined && !/^[A-Za-z0-9 _+.,:-]{0,200}$/.test(r.comment)) p.push(`iptablesFirewall: rule ${i + 1}: comment may hold letters, digits, spaces and _+.,:- only`);
-  });
+  const p = backendArgProblems('iptablesFirewall', a, { plainComments: true });
   if (a.family !== undefined && a.family !== 'ipv4' && a.family !== 'ipv6') p.push(`iptablesFirewall: family must be ipv4 or ipv6, got ${JSON.stringify(a.family)}`);
-  if (a.inputPolicy !== undefined && a.inputPolicy !== 'drop' && a.inputPolicy !== 'accept') p.push('iptablesFirewall: inputPolicy must be drop or accept');
   if (a.dockerPublishedFrom !== undefined && (!Array.isArray(a.dockerPublishedFrom) || a.dockerPublishedFrom.some((c) => typeof c !== 'string' || !CIDR4.test(c)))) {
     p.push(`iptablesFirewall: dockerPublishedFrom must be a list of IPv4 addresses/CIDRs, got ${JSON.stringify(a.dockerPublishedFrom)}`);
   }

@@ -4,7 +4,7 @@ import { read } from '../core/fact.ts';
 import { defineModule, type Plan, type Reads } from '../core/module.ts';
 import { sh } from '../core/quote.ts';
 import { ufwRuleKey, ufwState, type UfwRule, type UfwState } from '../facts/firewall-ufw.ts';
-import { allowRuleProblems, type AllowRule, type PortSpec } from './firewall.ts';
+import { backendArgProblems, type AllowRule, type PortSpec } from './firewall.ts';
 
 /** Arguments of ufwFirewall. */
 export interface UfwFirewallArgs {
@@ -63,11 +63,7 @@ export function ufwWanted(rules: readonly AllowRule[]): UfwWanted[] {
 
 function validate(a: UfwFirewallArgs): string[] {
   if (!Array.isArray(a.rules)) return ['ufwFirewall: rules must be a list'];
-  const p = allowRuleProblems('ufwFirewall', a.rules);
-  a.rules.forEach((r, i) => {
-    if (r.comment !== undefined && !/^[A-Za-z0-9 _+.,:-]{0,200}$/.test(r.comment)) p.push(`ufwFirewall: rule ${i + 1}: comment may hold letters, digits, spaces and _+.,:- only`);
-  });
-  if (a.inputPolicy !== undefined && a.inputPolicy !== 'drop' && a.inputPolicy !== 'accept') p.push('ufwFirewall: inputPolicy must be drop or accept');
+  const p = backendArgProblems('ufwFirewall', a, { plainComments: true });
   return p;
 }
 

@@ -132,8 +132,8 @@ export function renderNftRuleset(a: NftRulesetArgs): { text: string; hash: strin
   return { text, hash };
 }
 
-/** Problems of a list of allow rules (shared by the nftables, iptables and ufw backends); `who` prefixes each. */
-export function allowRuleProblems(who: string, rules: readonly AllowRule[]): string[] {
+/** Problems of a list of allow rules; `who` prefixes each. */
+function allowRuleProblems(who: string, rules: readonly AllowRule[]): string[] {
   const p: string[] = [];
   rules.forEach((r, i) => {
     const at = `${who}: rule ${i + 1}`;
@@ -153,10 +153,21 @@ export function allowRuleProblems(who: string, rules: readonly AllowRule[]): str
   return p;
 }
 
+/** Rule and inputPolicy problems of a backend's args; `plainComments` for backends that put comments on a command line. */
+export function backendArgProblems(who: string, a: { readonly rules: readonly AllowRule[]; readonly inputPolicy?: string }, opts: { plainComments?: boolean } = {}): string[] {
+  const p = allowRuleProblems(who, a.rules);
+  if (opts.plainComments) {
+    a.rules.forEach((r, i) => {
+      if (r.comment !== undefined && !/^[A-Za-z0-9 _+.,:-]{0,200}$/.test(r.comment)) p.push(`${who}: rule ${i + 1}: comment may hold letters, digits, spaces and _+.,:- only`);
+    });
+  }
+  if (a.inputPolicy !== undefined && a.inputPolicy !== 'drop' && a.inputPolicy !== 'accept') p.push(`${who}: inputPolicy must be drop or accept`);
+  return p;
+}
+
 function validate(a: NftRulesetArgs): string[] {
   if (!Array.isArray(a.rules)) return ['nftRuleset: rules must be a list'];
-  const p = allowRuleProblems('nftRuleset', a.rules);
-  if (a.inputPolicy !== undefined && a.inputPolicy !== 'drop' && a.inputPolicy !== 'accept') p.push(`nftRuleset: inputPolicy must be drop or accept`);
+  const p = backendArgProblems('nftRuleset', a);
   if (a.dnsRedirect && (!validPort(a.dnsRedirect.toPort) || a.dnsRedirect.addresses.some((x) => !CIDR4.test(x)))) p.push('nftRuleset: bad dnsRedirect');
   if (a.table !== undefined && !/^[A-Za-z][A-Za-z0-9_]*$/.test(a.table)) p.push(`nftRuleset: bad table name ${JSON.stringify(a.table)}`);
   return p;
