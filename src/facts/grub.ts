@@ -63,6 +63,34 @@ export function grubAssignment(text: string, variable = 'GRUB_CMDLINE_LINUX'): G
   return found;
 }
 
+/** One file of /etc/default/grub.d (sourced after /etc/default/grub, in name order). */
+export interface GrubDropIn {
+  readonly path: string;
+  readonly text: string;
+}
+
+const FILE_MARK = '__rig_grub_file__ ';
+
+/** The *.cfg files of a grub.d directory (update-grub sources them after /etc/default/grub); none is a value. */
+export const grubDropIns: Fact<readonly GrubDropIn[], string> = {
+  name: 'grub.dropins',
+  command: (dir) => sh`for f in ${dir}/*.cfg; do if test -f "$f"; then printf '%s%s\\n' ${FILE_MARK} "$f"; cat -- "$f"; echo; fi; done`.text,
+  parse(out) {
+    const files: { path: string; lines: string[] }[] = [];
+    for (const line of out.stdout.split('\n')) {
+      if (line.startsWith(FILE_MARK)) files.push({ path: line.slice(FILE_MARK.length), lines: [] });
+      else files.at(-1)?.lines.push(line);
+    }
+    return files.map((f) => ({ path: f.path, text: f.lines.join('\n') }));
+  },
+};
+
+/** Whether an assignment's raw value builds on the variable's earlier value (`"$GRUB_CMDLINE_LINUX x"`). */
+export function appendsTo(text: string, variable: string): boolean {
+  const a = grubAssignment(text, variable);
+  return a !== undefined && new RegExp(`\\$\\{?${variable}\\b`).test(a.value);
+}
+
 /** The key of a token: `swapaccount=1` → `swapaccount`, `quiet` → `quiet`. */
 export function tokenKey(token: string): string {
   const i = token.indexOf('=');

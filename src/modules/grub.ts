@@ -2,7 +2,7 @@
 import type { WriteChange } from '../core/change.ts';
 import { read } from '../core/fact.ts';
 import { defineModule, type Plan, type Reads } from '../core/module.ts';
-import { grubAssignment, grubDefaults, tokenKey, type GrubDefaults } from '../facts/grub.ts';
+import { appendsTo, grubAssignment, grubDefaults, grubDropIns, tokenKey, type GrubDefaults, type GrubDropIn } from '../facts/grub.ts';
 
 /** Arguments of grubCmdline. */
 export interface GrubCmdlineArgs {
@@ -17,6 +17,8 @@ export interface GrubCmdlineArgs {
 /** What grubCmdline reads. */
 export interface GrubCmdlineState {
   readonly file: GrubDefaults;
+  /** <path>.d/*.cfg, sourced after the file: one that sets the variable again wins over the file. */
+  readonly dropIns: readonly GrubDropIn[];
 }
 
 const TOKEN = /^[A-Za-z0-9_.:,/+-]+(=[A-Za-z0-9_.:,/+=-]*)?$/;
@@ -64,6 +66,15 @@ function plan(a: GrubCmdlineArgs, s: GrubCmdlineState): Plan<undefined> {
   const path = a.path ?? '/etc/default/grub';
   const variable = a.variable ?? 'GRUB_CMDLINE_LINUX';
   if (s.file.text === undefined) return { changes: [], failed: `${path} does not exist: this host does not boot with GRUB (set grub_manage: false for it)` };
+  // Debian/Ubuntu cloud images set the command line again in grub.d: an edit of the main file would never reach the kernel
+  const overriding = s.dropIns.filter((f) => grubAssignment(f.text, variable) && !appendsTo(f.text, variable)).at(-1);
+  const lost = overriding ? a.tokens.filter((t) => !grubAssignment(overriding.text, variable)?.tokens.includes(t)) : [];
+  if (overriding && lost.length) {
+    return {
+      changes: [],
+      failed: `${variable} is set again in ${overriding.path} (read after ${path}), so ${lost.join(' ')} written to ${path} would not reach the kernel: add them there, or make that line append ("$${variable} ...")`,
+    };
+  }
   const after = editGrubDefaults(s.file.text, a.tokens, variable);
   if (after === s.file.text) return { changes: [], msg: `${variable} holds ${a.tokens.join(' ')}` };
   const write: WriteChange = { kind: 'write', path, content: after, description: `set ${variable} tokens ${a.tokens.join(' ')} in ${path}` };
@@ -74,6 +85,6 @@ function plan(a: GrubCmdlineArgs, s: GrubCmdlineState): Plan<undefined> {
 export const grubCmdlineModule = defineModule<GrubCmdlineArgs, GrubCmdlineState, undefined>({
   name: 'grubCmdline',
   validate,
-  probe: (a): Reads<GrubCmdlineState> => ({ file: read(grubDefaults, a.path ?? '/etc/default/grub') }),
+  probe: (a): Reads<GrubCmdlineState> => ({ file: read(grubDefaults, a.path ?? '/etc/default/grub'), dropIns: read(grubDropIns, `${a.path ?? '/etc/default/grub'}.d`) }),
   plan: (a, s) => plan(a, s),
 });

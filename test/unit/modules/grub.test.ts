@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { grubAssignment, grubDefaults, missingTokens } from '../../../src/facts/grub.ts';
+import { grubAssignment, grubDefaults, grubDropIns, missingTokens, type GrubDropIn } from '../../../src/facts/grub.ts';
 import { editGrubDefaults, grubCmdlineModule, mergeTokens } from '../../../src/modules/grub.ts';
 
 const fx = (p: string) => readFileSync(new URL(`../../fixtures/facts/grub/${p}`, import.meta.url), 'utf8');
 const parse = (p: string) => grubDefaults.parse({ stdout: fx(p), stderr: '', code: 0 }, '/etc/default/grub');
-const plan = (file: ReturnType<typeof parse>, tokens = ['cgroup_enable=memory', 'swapaccount=1']) =>
-  grubCmdlineModule.plan({ tokens }, { file }, undefined as never);
+const plan = (file: ReturnType<typeof parse>, tokens = ['cgroup_enable=memory', 'swapaccount=1'], dropIns: readonly GrubDropIn[] = []) =>
+  grubCmdlineModule.plan({ tokens }, { file, dropIns }, undefined as never);
+const cloudDropIns = grubDropIns.parse({ stdout: fx('dropins-debian-cloud.txt'), stderr: '', code: 0 }, '/etc/default/grub.d');
 
 describe('grub facts', () => {
   it('reads the stock Debian 12 file: empty GRUB_CMDLINE_LINUX', () => {
@@ -43,4 +44,20 @@ describe('grubCmdline plan', () => {
   it('appends the variable when missing', () => expect(editGrubDefaults('GRUB_TIMEOUT=0\n', ['a=1'])).toBe('GRUB_TIMEOUT=0\nGRUB_CMDLINE_LINUX="a=1"\n'));
   it('mergeTokens keeps bare duplicates out', () => expect(mergeTokens(['quiet', 'a=0'], ['quiet', 'a=1', 'b'])).toEqual(['quiet', 'a=1', 'b']));
   it('validate refuses quotes and spaces', () => expect(grubCmdlineModule.validate!({ tokens: ['a b', 'x"'] })).toHaveLength(2));
+
+  it('a grub.d file that sets the command line again (Debian cloud images) fails naming it, before any change', () => {
+    expect(cloudDropIns.map((d) => d.path)).toEqual(['/etc/default/grub.d/10_cloud.cfg', '/etc/default/grub.d/20_append.cfg']);
+    const p = plan(parse('debian12-default-grub.txt'), undefined, cloudDropIns);
+    expect(p.changes).toEqual([]);
+    expect(p.failed).toBe(
+      'GRUB_CMDLINE_LINUX is set again in /etc/default/grub.d/10_cloud.cfg (read after /etc/default/grub), so cgroup_enable=memory swapaccount=1 written to /etc/default/grub would not reach the kernel: add them there, or make that line append ("$GRUB_CMDLINE_LINUX ...")',
+    );
+  });
+  it('drop-ins that only append, or already hold the tokens, do not block the edit', () => {
+    const appendOnly = cloudDropIns.filter((d) => d.path.endsWith('20_append.cfg'));
+    expect(plan(parse('debian12-default-grub.txt'), undefined, appendOnly).changes).toHaveLength(1);
+    const holding = [{ path: '/etc/default/grub.d/10_cloud.cfg', text: 'GRUB_CMDLINE_LINUX="console=ttyS0 cgroup_enable=memory swapaccount=1"\n' }];
+    expect(plan(parse('debian12-default-grub.txt'), undefined, holding).failed).toBeUndefined();
+    expect(grubDropIns.parse({ stdout: '', stderr: '', code: 0 }, '/etc/default/grub.d')).toEqual([]);
+  });
 });
