@@ -17,7 +17,8 @@ export interface TaskContext<I = unknown> {
   var<T = unknown>(name: string): T;
   /** Another host's effective vars (also hosts outside --limit). */
   hostvars(name: string): Vars;
-  /** Another host's facts, if gathered in this run. */
+  /** Another host's facts: gathered in this run, else those the controller cached from the last run that reached it
+   *  (hosts outside --limit; like Ansible's fact cache; RIG_FACT_CACHE=0 turns it off), else undefined. */
   factsOf(name: string): HostFacts | undefined;
   /** Names of inventory hosts in a group (unaffected by --limit). */
   groupHosts(group: string): readonly string[];

@@ -37,7 +37,7 @@ export function taskContext<I>(state: RunState, rt: HostRuntime, scope: TaskScop
       return ort ? state.varsFor(ort, scope) : { ...other.vars, ...scope.play.vars, ...state.extraVars };
     },
     factsOf(name: string) {
-      return state.runtimes.get(name)?.facts;
+      return state.factsOf(name);
     },
     groupHosts(group: string) {
       return state.inventory.groupHosts(group);

@@ -1,7 +1,7 @@
 /**
- * Facts from a host's previous run, kept on the controller. They are only used to GUESS which reads upcoming tasks
- * will need, so those reads can share the facts exec. A stale guess costs nothing in correctness: reads are cached
- * by their exact command, so a read whose command differs under the fresh facts is simply fetched later.
+ * Facts from a host's previous run, kept on the controller. Two uses: to GUESS which reads upcoming tasks will need, so
+ * those reads can share the facts exec (a stale guess costs nothing: reads are cached by their exact command), and as
+ * `factsOf()` for hosts outside the run (--limit), like Ansible's fact cache.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';

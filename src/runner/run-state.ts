@@ -1,7 +1,8 @@
 /** Run-wide state shared by the play loop and task execution. */
-import type { Host, HostRecap, Play, Role, TaskResult, Vars } from '../core/index.ts';
+import type { Host, HostFacts, HostRecap, Play, Role, TaskResult, Vars } from '../core/index.ts';
 import type { Inventory } from '../inventory/index.ts';
 import { HostRuntime } from './host-runtime.ts';
+import { cachedFacts } from './fact-cache.ts';
 import type { RunOptions } from './options.ts';
 
 /** Where a task comes from: its play and, for role tasks, its role. */
@@ -32,6 +33,18 @@ export class RunState {
       this.runtimes.set(host.name, rt);
     }
     return rt;
+  }
+
+  private readonly cached = new Map<string, HostFacts | undefined>();
+
+  /** Facts of a host: gathered in this run, else cached on the controller by an earlier run (read once per run). */
+  factsOf(name: string): HostFacts | undefined {
+    const live = this.runtimes.get(name)?.facts;
+    if (live) return live;
+    const host = this.inventory.host(name);
+    if (!host) return undefined;
+    if (!this.cached.has(name)) this.cached.set(name, cachedFacts(host));
+    return this.cached.get(name);
   }
 
   /** Recap counters of a host. */

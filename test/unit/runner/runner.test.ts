@@ -135,6 +135,24 @@ describe('runner', () => {
     expect(again.summary.recap.b!.execs).toBe(1);
   });
 
+  it('factsOf() a host outside --limit gives the facts cached by the last run that reached it', async () => {
+    const world = await localWorld(['a', 'b']);
+    const before = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = path.join(world.dir, 'cache');
+    try {
+      const seen = (ctx: TaskContext<unknown>) => ({ vars: { bHost: ctx.factsOf('b')?.hostname ?? 'unknown' } });
+      const pb = definePlaybook({ hosts: 'all', tasks: [setFact(seen)] });
+      const limited = definePlaybook({ hosts: 'all', tasks: [setFact(seen), assert((ctx) => ({ that: [ctx.vars.bHost !== 'unknown'], msg: 'no facts for b' }))] });
+      expect((await world.run(limited, { limit: 'a' })).summary.exitCode).toBe(2); // nothing cached yet
+      expect((await world.run(pb)).summary.exitCode).toBe(0);
+      const again = await world.run(limited, { limit: 'a' });
+      expect(again.rec.results().map((r) => `${r.host}:${r.status}`)).toEqual(['a:ok', 'a:ok']);
+    } finally {
+      if (before === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = before;
+    }
+  });
+
   it('loop items are prefetched: a no-op re-run of loops is one exec per host; a change re-reads the next items in its exec', async () => {
     const world = await localWorld(['a']);
     const pb = definePlaybook({
