@@ -4,7 +4,7 @@ import { copy, defineHandler, defineRole, directory, flushHandlers, group, shell
 import { consulExistingKey, consulGossipKey } from '../../src/dsl/cluster-modules.ts';
 import { canonicalJson } from '../../src/modules/docker.ts';
 import { consulAgentConfig, type ConsulAgentOptions } from '../../src/modules/consul.ts';
-import { clusterAddress, clusterAddressOf } from '../lib/cluster.ts';
+import { clusterAddress, requireClusterAddressOf } from '../lib/cluster.ts';
 
 const CONFIG = '/etc/consul.d/consul.json';
 
@@ -33,8 +33,8 @@ export function consulOptions(ctx: TaskContext<unknown>, key: string): ConsulAge
   const addr = clusterAddress(ctx).address;
   const srv = servers(ctx);
   const isServer = srv.includes(ctx.host.name);
-  // servers' private addresses when their facts are known, else their inventory names
-  const retryJoin = Array.isArray(v.consul_retry_join) ? v.consul_retry_join.map(String) : srv.map((h) => clusterAddressOf(ctx, h) ?? h);
+  // servers' private addresses (facts of this run or cached, or cluster_address); unknown is an error, not a guessed name
+  const retryJoin = Array.isArray(v.consul_retry_join) ? v.consul_retry_join.map(String) : srv.map((h) => requireClusterAddressOf(ctx, h, 'consul server'));
   return {
     datacenter: String(v.consul_datacenter ?? 'dc1'),
     nodeName: ctx.facts.hostname,

@@ -7,7 +7,10 @@ export function clusterAddress(ctx: TaskContext<unknown>): CidrAddress {
   return pickCidrAddress(ctx.host.name, ctx.facts.interfaces, ctx.vars.cluster_cidr, 'cluster_cidr');
 }
 
-/** Another host's cluster address, from its gathered facts, else its `cluster_address` variable (--limit), else undefined. */
+/**
+ * Another host's cluster address: from its facts (this run's, or cached by an earlier run when --limit leaves it out),
+ * else its `cluster_address` variable, else undefined.
+ */
 export function clusterAddressOf(ctx: TaskContext<unknown>, host: string): string | undefined {
   const f = ctx.factsOf(host);
   if (f) return pickCidrAddress(host, f.interfaces, ctx.hostvars(host).cluster_cidr, 'cluster_cidr').address;
@@ -40,4 +43,15 @@ export function checkClusterInput(ctx: TaskContext<unknown>): true {
   else if (managers.length % 2 === 0) problems.push({ where: h, message: `group 'managers' has ${managers.length} hosts (${managers.join(', ')}): use an odd number so Raft keeps a quorum` });
   if (problems.length) throw new ValidationError(problems);
   return true;
+}
+
+/** Like clusterAddressOf, but an unknown address is an error naming the host and what to do (never a guessed name). */
+export function requireClusterAddressOf(ctx: TaskContext<unknown>, host: string, role: string): string {
+  const a = clusterAddressOf(ctx, host);
+  if (a) return a;
+  throw new ValidationError({
+    where: ctx.host.name,
+    message: `the cluster address of ${role} ${host} is unknown: it is not in this run (--limit) and rig has no cached facts for it`,
+    hint: `run once without --limit, or set cluster_address for ${host} in the inventory`,
+  });
 }

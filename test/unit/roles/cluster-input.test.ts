@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pickCidrAddress, parseCidr } from '../../../roles/lib/cidr.ts';
 import { grubTokens, kernelAtLeast } from '../../../roles/kernel/index.ts';
 import { debianFacts, planTask } from '../../../src/testing/index.ts';
+import type { TaskContext } from '../../../src/index.ts';
 
 const ifs = debianFacts().interfaces; // eth0 10.0.2.15 (NAT), eth1 10.77.0.11 (private)
 
@@ -36,5 +37,14 @@ describe('consul rolling restart', () => {
     expect(cmd).toContain("n=lab2;");
     expect(cmd).toMatch(/systemctl restart consul && .*until \/usr\/local\/bin\/consul members -status=alive .*grep -qxF "\$n"/);
     expect(cmd).toMatch(/exit 1/);
+  });
+});
+
+describe('addresses of hosts outside the run', () => {
+  it('an unknown consul server address is an error naming host and fix, never a guessed inventory name', async () => {
+    const { requireClusterAddressOf } = await import('../../../roles/lib/cluster.ts');
+    const ctx = { host: { name: 'lab2' }, factsOf: () => undefined, hostvars: (h: string) => (h === 'lab3' ? { cluster_address: '10.77.0.13' } : {}) } as unknown as TaskContext<unknown>;
+    expect(() => requireClusterAddressOf(ctx, 'lab1', 'consul server')).toThrow(/the cluster address of consul server lab1 is unknown: it is not in this run \(--limit\) and rig has no cached facts for it/);
+    expect(requireClusterAddressOf(ctx, 'lab3', 'consul server')).toBe('10.77.0.13');
   });
 });
