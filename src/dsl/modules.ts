@@ -6,6 +6,7 @@ import { blockinfileModule } from '../modules/blockinfile.ts';
 import { commandModule, shellModule } from '../modules/command.ts';
 import { copyModule } from '../modules/copy.ts';
 import { directoryModule, fileModule, linkModule } from '../modules/files.ts';
+import { getUrlModule } from '../modules/get-url.ts';
 import { lineinfileModule } from '../modules/lineinfile.ts';
 import { modprobeModule } from '../modules/modprobe.ts';
 import { rebootModule } from '../modules/reboot.ts';
@@ -16,6 +17,7 @@ import { serviceModule, systemdModule } from '../modules/systemd.ts';
 import { templateModule } from '../modules/template.ts';
 import { groupModule, userModule } from '../modules/users.ts';
 import { waitForModule } from '../modules/wait-for.ts';
+import { zipMemberModule } from '../modules/zip-member.ts';
 import { dirOf } from './defined-at.ts';
 import { taskFactory } from './task.ts';
 
@@ -43,6 +45,10 @@ export const template = taskFactory(templateModule, beside('templates'));
 export const lineinfile = taskFactory(lineinfileModule);
 /** A marked block in a file (Ansible blockinfile semantics). */
 export const blockinfile = taskFactory(blockinfileModule);
+/** A file downloaded on the host, verified by its required sha256 (Ansible's get_url). */
+export const getUrl = taskFactory(getUrlModule);
+/** One file extracted from a zip on the host, only when its sha256 differs (unarchive for a single member). */
+export const zipMember = taskFactory(zipMemberModule);
 /** Debian packages. */
 export const apt = taskFactory(aptModule);
 /** A systemd unit's state and enablement. */

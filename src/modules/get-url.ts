@@ -1,0 +1,128 @@
+/** get_url: a file downloaded on the host, verified against a required sha256, replaced atomically. */
+import { posix } from 'node:path';
+import type { ExecChange } from '../core/change.ts';
+import { read } from '../core/fact.ts';
+import { defineModule, type Plan } from '../core/module.ts';
+import { raw, sh, type ShellFragment } from '../core/quote.ts';
+import type { FileState } from '../facts/files.ts';
+import { fileState } from '../facts/files.ts';
+import { downloadTool, type DownloadTool } from '../facts/get-url.ts';
+import { attrChanges, attrProblems, failed, normalizeMode, type FileAttrs, type FilePlan } from './files.ts';
+
+/** Arguments of the `getUrl` module (Ansible's get_url, checksum mandatory). */
+export interface GetUrlArgs extends FileAttrs {
+  /** http:// or https:// URL, fetched by the host itself (curl, else wget). */
+  readonly url: string;
+  /** Absolute path of the file on the host; its directory must exist. A symlink there is replaced by the file. */
+  readonly dest: string;
+  /** 'sha256:<64 hex digits>'. Required: a download that cannot be verified is neither idempotent nor safe. */
+  readonly checksum: string;
+  /** Seconds the whole download may take. @default 600 */
+  readonly timeoutSec?: number;
+}
+
+/** Probed state of getUrl. */
+export interface GetUrlState {
+  readonly dest: FileState;
+  readonly tool: DownloadTool;
+}
+
+const CHECKSUM = /^sha256:([0-9a-fA-F]{64})$/;
+
+/** The lower-case hex digest of a 'sha256:<hex>' checksum, or undefined when it is not one. */
+export function sha256Of(checksum: unknown): string | undefined {
+  const m = typeof checksum === 'string' ? CHECKSUM.exec(checksum) : null;
+  return m ? m[1]!.toLowerCase() : undefined;
+}
+
+function validate(a: GetUrlArgs): string[] {
+  const p = attrProblems(a.dest, a, 'dest');
+  if (typeof a.dest === 'string' && a.dest.endsWith('/')) p.push(`dest must be a file path, not a directory (${a.dest})`);
+  if (typeof a.url !== 'string' || !/^https?:\/\/[^\s/]+\S*$/.test(a.url)) p.push(`url must be an http:// or https:// URL without spaces, got ${JSON.stringify(a.url)}`);
+  if (a.checksum === undefined || a.checksum === '') {
+    p.push(`checksum is required ('sha256:<64 hex digits>'): a download that cannot be verified is neither idempotent nor safe`);
+  } else if (sha256Of(a.checksum) === undefined) {
+    p.push(`checksum must be 'sha256:<64 hex digits>', got ${JSON.stringify(a.checksum)}`);
+  }
+  if (a.timeoutSec !== undefined && !(Number.isInteger(a.timeoutSec) && a.timeoutSec > 0)) p.push('timeoutSec must be a whole number of seconds > 0');
+  return p;
+}
+
+/** Why an existing `dest` cannot be compared or replaced by a file (directory, special file, unreadable), if so. */
+export function destProblem(dest: string, s: FileState): string | undefined {
+  if (!s.exists) return undefined;
+  if (s.type === 'directory') return `${dest} is a directory; give the full path of the file`;
+  if (s.type === 'other') return `${dest} is a special file (device, fifo or socket); refusing to replace it`;
+  if (s.type === 'file' && s.sha256 === undefined) return `cannot read ${dest} to compare it (permission denied): run the task with become: true`;
+  return undefined;
+}
+
+/**
+ * A script that makes a temp file in dest's directory, lets `produce` fill "$tmp" (each line fails via `fail`), sets
+ * owner/mode (keeping the old file's when unset, like the write change), then renames it over dest. The temp file is
+ * removed on every way out, so a failure leaves dest as it was.
+ */
+export function replaceFileScript(dest: string, attrs: FileAttrs, produce: readonly ShellFragment[]): string {
+  const mode = normalizeMode(attrs.mode);
+  const { owner, group } = attrs;
+  const spec = owner !== undefined || group !== undefined ? `${owner ?? ''}${group !== undefined ? `:${group}` : ''}` : undefined;
+  return [
+    sh`p=${dest}; d=${posix.dirname(dest)}`.text,
+    `fail() { printf 'rig: %s\\n' "$*" >&2; exit 1; }`,
+    `[ -d "$d" ] || fail "cannot write $p: directory $d does not exist"`,
+    `tmp=$(mktemp "$d/.rig-XXXXXX") || fail "cannot create a temp file in $d"`,
+    `trap 'rm -f "$tmp"' EXIT`,
+    `trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM`,
+    ...produce.map((f) => f.text),
+    // owner before mode: chown clears setuid bits
+    spec !== undefined ? sh`chown ${spec} "$tmp" || fail ${`cannot set owner ${spec}`}`.text : `[ -e "$p" ] && { chown --reference="$p" "$tmp" 2>/dev/null || true; }`,
+    mode !== undefined
+      ? sh`chmod ${mode} "$tmp" || fail ${`cannot set mode ${mode}`}`.text
+      : `if [ -e "$p" ]; then chmod --reference="$p" "$tmp"; else chmod "$(printf '%o' $((0666 & ~$(umask))))" "$tmp"; fi || fail "cannot set mode"`,
+    `sync -- "$tmp" 2>/dev/null || sync`,
+    `mv -f -- "$tmp" "$p" || fail "cannot rename $tmp to $p"`,
+    `sync -- "$d" 2>/dev/null || sync`,
+  ].join('\n');
+}
+
+/** The shell lines that download `url` into "$tmp" with `tool` and refuse anything but sha256 `want`. */
+export function downloadLines(url: string, want: string, tool: 'curl' | 'wget', timeoutSec: number): ShellFragment[] {
+  const fetch =
+    tool === 'curl'
+      ? sh`curl -fsSL --retry 3 --connect-timeout 30 --max-time ${timeoutSec} -o "$tmp" -- "$url" || fail "download of $url failed (curl exit $?)"`
+      : // wget's -T bounds each read only: coreutils' timeout bounds the whole transfer like curl's --max-time
+        sh`timeout ${timeoutSec} wget -q -t 3 -T 30 -O "$tmp" -- "$url" || fail "download of $url failed (wget exit $?)"`;
+  return [
+    sh`url=${url}; want=${want}`,
+    fetch,
+    raw(`h=$(sha256sum < "$tmp") || fail "cannot hash $tmp"; h=\${h%% *}`),
+    raw(`[ "$h" = "$want" ] || fail "checksum mismatch for $url: expected sha256:$want, got sha256:$h ($p left untouched)"`),
+  ];
+}
+
+function plan(a: GetUrlArgs, s: GetUrlState, host: string): FilePlan {
+  const want = sha256Of(a.checksum) ?? '';
+  const problem = destProblem(a.dest, s.dest);
+  if (problem) return failed(problem);
+  // already there with that checksum: only owner/group/mode may still differ
+  if (s.dest.exists && s.dest.type === 'file' && s.dest.sha256 === want) {
+    const changes = attrChanges(a.dest, a, s.dest);
+    return changes.length ? { changes, msg: 'attributes changed' } : { changes: [], msg: `sha256 matches (${a.dest})` };
+  }
+  if (s.tool === 'none') return failed(`cannot download ${a.url}: neither curl nor wget is installed on ${host} (install curl)`);
+  const why = !s.dest.exists ? 'missing' : s.dest.type === 'link' ? 'a symlink' : `sha256:${s.dest.exists && s.dest.sha256}`;
+  const change: ExecChange = {
+    kind: 'exec',
+    command: replaceFileScript(a.dest, a, downloadLines(a.url, want, s.tool, a.timeoutSec ?? 600)),
+    description: `download ${a.url} to ${a.dest} (${s.tool}, sha256:${want.slice(0, 12)}…)`,
+  };
+  return { changes: [change], msg: `${a.dest} was ${why}, want sha256:${want}` };
+}
+
+/** `getUrl`: dest holds the bytes at `url` whose sha256 is `checksum`; downloaded only when dest differs. */
+export const getUrlModule = defineModule<GetUrlArgs, GetUrlState, undefined>({
+  name: 'get_url',
+  validate,
+  probe: (a) => ({ dest: read(fileState, { path: a.dest }), tool: read(downloadTool, undefined) }),
+  plan: (a, s, ctx): Plan<undefined> => plan(a, s, ctx.host.name),
+});

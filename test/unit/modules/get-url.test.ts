@@ -1,0 +1,140 @@
+/** getUrl: required sha256, plans from captured facts (downloader on PATH, dest state), the download script's shape. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readCommand } from '../../../src/core/fact.ts';
+import { downloadTool, type DownloadTool } from '../../../src/facts/get-url.ts';
+import { getUrlModule, sha256Of, type GetUrlArgs } from '../../../src/modules/get-url.ts';
+import { getUrl } from '../../../src/index.ts';
+import { absent, directory, planContext, regular, symlink } from '../../fixtures/facts/files/plan-context.ts';
+
+interface Capture {
+  readonly command: string;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly code: number;
+}
+const capture = (name: string): Capture => JSON.parse(readFileSync(new URL(`../../fixtures/facts/get-url/${name}.json`, import.meta.url), 'utf8')) as Capture;
+const tool = (name: 'curl' | 'wget' | 'none'): DownloadTool => downloadTool.parse(capture(`tool-${name}`), undefined);
+
+const ctx = planContext();
+const body = 'consul zip bytes\n';
+const hex = regular('/x', body).sha256!;
+const args: GetUrlArgs = { url: 'https://releases.example.org/consul_1.21.0_linux_amd64.zip', dest: '/var/cache/rig/consul.zip', checksum: `sha256:${hex}`, mode: '0644' };
+const execs = (p: { changes: readonly { kind: string }[] }) => p.changes.map((c) => ('command' in c ? (c as { command: string }).command : c.kind));
+
+describe('downloadTool fact (captured output)', () => {
+  it('the fixtures were captured with this command', () => {
+    for (const n of ['curl', 'wget', 'none']) expect(capture(`tool-${n}`).command, n).toBe(downloadTool.command(undefined));
+  });
+  it('curl preferred, wget when curl is missing, none when neither', () => {
+    expect([tool('curl'), tool('wget'), tool('none')]).toEqual(['curl', 'wget', 'none']);
+  });
+  it('anything else is an error, not a guess', () => {
+    expect(() => downloadTool.parse({ stdout: 'sh: 1: command: not found\n', stderr: '', code: 127 }, undefined)).toThrow(/unexpected output/);
+  });
+});
+
+describe('getUrl validate', () => {
+  const v = (a: Partial<GetUrlArgs>) => getUrlModule.validate!({ ...args, ...a } as GetUrlArgs);
+  it('refuses a download without a checksum', () => {
+    const { checksum: _, ...noSum } = args;
+    expect(getUrlModule.validate!(noSum as GetUrlArgs)).toEqual([
+      "checksum is required ('sha256:<64 hex digits>'): a download that cannot be verified is neither idempotent nor safe",
+    ]);
+    expect(v({ checksum: '' })[0]).toMatch(/checksum is required/);
+  });
+  it('only sha256 with 64 hex digits; upper case is normalized', () => {
+    expect(v({ checksum: `md5:${'a'.repeat(32)}` })).toEqual([`checksum must be 'sha256:<64 hex digits>', got "md5:${'a'.repeat(32)}"`]);
+    expect(v({ checksum: hex })[0]).toMatch(/checksum must be 'sha256:/);
+    expect(v({ checksum: `sha256:${hex.toUpperCase()}` })).toEqual([]);
+    expect(sha256Of(`sha256:${hex.toUpperCase()}`)).toBe(hex);
+  });
+  it('http(s) URL, absolute file dest, octal mode, timeout', () => {
+    expect(v({})).toEqual([]);
+    expect(v({ url: 'ftp://x/y' })[0]).toMatch(/url must be an http/);
+    expect(v({ url: 'https://x/a b' })[0]).toMatch(/url must be an http/);
+    expect(v({ dest: 'consul.zip' })).toEqual(['dest must be an absolute path, got "consul.zip"']);
+    expect(v({ dest: '/var/cache/' })[0]).toMatch(/not a directory/);
+    expect(v({ mode: 'u+x' })[0]).toMatch(/octal mode/);
+    expect(v({ timeoutSec: 0 })).toEqual(['timeoutSec must be a whole number of seconds > 0']);
+  });
+  it('the factory is exported from the package entry', () => {
+    expect(getUrl(args).module).toBe(getUrlModule);
+  });
+});
+
+describe('getUrl probe', () => {
+  it('dest stat + sha256 (no content, no follow) and the downloader, one read each', () => {
+    const r = getUrlModule.probe(args, ctx);
+    expect(r.dest.arg).toEqual({ path: args.dest });
+    expect(readCommand(r.tool)).toBe(capture('tool-curl').command);
+  });
+});
+
+describe('getUrl plan', () => {
+  it('converged: dest has that sha256 and mode → no change', () => {
+    const p = getUrlModule.plan(args, { dest: regular(args.dest, body), tool: tool('curl') }, ctx);
+    expect(p.changes).toEqual([]);
+    expect(p.msg).toBe('sha256 matches (/var/cache/rig/consul.zip)');
+  });
+
+  it('converged bytes, wrong mode/owner → chmod/chown only, no download (even without a downloader)', () => {
+    const p = getUrlModule.plan({ ...args, owner: 'root' }, { dest: regular(args.dest, body, { mode: '0600', owner: 'www', uid: 33 }), tool: tool('none') }, ctx);
+    expect(execs(p)).toEqual(['chmod 0644 -- /var/cache/rig/consul.zip', 'chown root -- /var/cache/rig/consul.zip']);
+  });
+
+  it('missing dest → one exec: curl into a temp file in dest dir, sha256 check, attributes, rename', () => {
+    const p = getUrlModule.plan(args, { dest: absent(args.dest), tool: tool('curl') }, ctx);
+    expect(p.changes).toHaveLength(1);
+    const cmd = execs(p)[0]!;
+    expect(cmd).toContain('p=/var/cache/rig/consul.zip; d=/var/cache/rig');
+    expect(cmd).toContain(`url=https://releases.example.org/consul_1.21.0_linux_amd64.zip; want=${hex}`);
+    expect(cmd).toContain('tmp=$(mktemp "$d/.rig-XXXXXX")');
+    expect(cmd).toContain(`trap 'rm -f "$tmp"' EXIT`);
+    expect(cmd).toMatch(/curl -fsSL --retry 3 --connect-timeout 30 --max-time 600 -o "\$tmp" -- "\$url"/);
+    expect(cmd).toContain('checksum mismatch for $url: expected sha256:$want, got sha256:$h ($p left untouched)');
+    // verified before the attributes and the rename, the only line touching dest
+    const order = ['sha256sum', 'chmod 0644 "$tmp"', 'mv -f -- "$tmp" "$p"'].map((s) => cmd.indexOf(s));
+    expect(order.every((i, k) => i > 0 && (k === 0 || i > order[k - 1]!))).toBe(true);
+    // dest is only ever the target of the rename (read for its owner/mode otherwise)
+    expect(cmd.match(/"\$p"/g)?.length).toBe(cmd.match(/--reference="\$p"|-e "\$p"|"\$tmp" "\$p"/g)?.length);
+    expect(p.msg).toBe(`/var/cache/rig/consul.zip was missing, want sha256:${hex}`);
+  });
+
+  it('different bytes → the same single download exec; the message names both hashes', () => {
+    const old = regular(args.dest, 'older release\n');
+    const p = getUrlModule.plan(args, { dest: old, tool: tool('curl') }, ctx);
+    expect(p.changes.map((c) => c.kind)).toEqual(['exec']);
+    expect(p.msg).toBe(`/var/cache/rig/consul.zip was sha256:${old.sha256}, want sha256:${hex}`);
+  });
+
+  it('a symlink at dest is replaced by the file', () => {
+    expect(getUrlModule.plan(args, { dest: symlink(args.dest, '/tmp/elsewhere'), tool: tool('curl') }, ctx).msg).toMatch(/was a symlink/);
+  });
+
+  it('wget when curl is missing, bounded by timeout(1); no mode given keeps the old mode', () => {
+    const { mode: _, ...noMode } = args;
+    const cmd = execs(getUrlModule.plan({ ...noMode, timeoutSec: 90 }, { dest: absent(args.dest), tool: tool('wget') }, ctx))[0]!;
+    expect(cmd).toContain('timeout 90 wget -q -t 3 -T 30 -O "$tmp" -- "$url"');
+    expect(cmd).not.toContain('curl');
+    expect(cmd).toContain('chmod --reference="$p" "$tmp"');
+  });
+
+  it('neither curl nor wget → plan-time failure naming the host, nothing applied', () => {
+    expect(getUrlModule.plan(args, { dest: absent(args.dest), tool: tool('none') }, ctx)).toEqual({
+      changes: [],
+      failed: `cannot download ${args.url}: neither curl nor wget is installed on web1 (install curl)`,
+    });
+  });
+
+  it('a directory or an unreadable file at dest is refused', () => {
+    expect(getUrlModule.plan(args, { dest: directory(args.dest), tool: tool('curl') }, ctx).failed).toMatch(/is a directory/);
+    const unreadable = { ...regular(args.dest, body), sha256: undefined, unreadable: true };
+    expect(getUrlModule.plan(args, { dest: unreadable, tool: tool('curl') }, ctx).failed).toMatch(/become: true/);
+  });
+
+  it('the URL is quoted as one shell word', () => {
+    const cmd = execs(getUrlModule.plan({ ...args, url: "https://x.example/a?b=1&c='2'" }, { dest: absent(args.dest), tool: tool('curl') }, ctx))[0]!;
+    expect(cmd).toContain(`url='https://x.example/a?b=1&c='\\''2'\\'''`);
+  });
+});
