@@ -1,10 +1,11 @@
 /** consul: the agent on every node (servers = managers), JSON config with a gossip key generated once and reused. */
 import { randomBytes } from 'node:crypto';
-import { copy, defineHandler, defineRole, directory, flushHandlers, group, shell, sh, systemd, user, waitFor, type TaskContext } from '../../src/index.ts';
+import { copy, defineHandler, defineRole, directory, flushHandlers, group, shell, sh, systemd, template, user, waitFor, type TaskContext } from '../../src/index.ts';
 import { consulExistingKey, consulGossipKey } from '../../src/dsl/cluster-modules.ts';
 import { canonicalJson } from '../../src/modules/docker.ts';
 import { consulAgentConfig, type ConsulAgentOptions } from '../../src/modules/consul.ts';
 import { clusterAddress, requireClusterAddressOf } from '../lib/cluster.ts';
+import { consulBin, consulInstallTasks } from './install.ts';
 
 const CONFIG = '/etc/consul.d/consul.json';
 
@@ -19,7 +20,7 @@ export const restartConsul = defineHandler(
   'restart consul',
   shell(
     (ctx) => ({
-      cmd: sh`n=${ctx.facts.hostname}; t=${ALIVE_TIMEOUT_SEC}; systemctl daemon-reload && systemctl restart consul && i=0 && until /usr/local/bin/consul members -status=alive 2>/dev/null | awk 'NR > 1 { print $1 }' | grep -qxF "$n"; do i=$((i + 1)); if [ "$i" -ge "$t" ]; then echo "consul: $n not alive in consul members $t s after the restart" >&2; exit 1; fi; sleep 1; done`.text,
+      cmd: sh`n=${ctx.facts.hostname}; t=${ALIVE_TIMEOUT_SEC}; systemctl daemon-reload && systemctl restart consul && i=0 && until ${consulBin(ctx)} members -status=alive 2>/dev/null | awk 'NR > 1 { print $1 }' | grep -qxF "$n"; do i=$((i + 1)); if [ "$i" -ge "$t" ]; then echo "consul: $n not alive in consul members $t s after the restart" >&2; exit 1; fi; sleep 1; done`.text,
     }),
     { serial: 1 },
   ),
@@ -78,6 +79,8 @@ export default defineRole({
     consul_data_dir: '/opt/consul',
     consul_servers_group: 'managers',
     consul_recursors: [] as readonly string[],
+    consul_version: '1.21.0' as string | null,
+    consul_archive_dir: '/var/cache/rig',
   },
   handlers: [restartConsul],
   tasks: ({ vars }) => [
@@ -85,11 +88,7 @@ export default defineRole({
     user({ name: 'consul', group: 'consul', system: true, shell: '/usr/sbin/nologin', home: '/opt/consul', createHome: false }, { name: 'consul user' }),
     directory((ctx) => ({ path: String(vars(ctx).consul_data_dir), owner: 'consul', group: 'consul', mode: '0750' }), { name: 'consul data dir' }),
     directory({ path: '/etc/consul.d', owner: 'root', group: 'consul', mode: '0750' }, { name: 'consul config dir' }),
-    copy((ctx) => ({ src: String(ctx.vars.consul_binary_src), dest: '/usr/local/bin/consul', mode: '0755' }), {
-      name: 'consul binary (from the controller)',
-      when: (ctx) => typeof ctx.vars.consul_binary_src === 'string',
-      notify: [restartConsul],
-    }),
+    ...consulInstallTasks(restartConsul),
     existing,
     keyTask,
     copy(
@@ -99,11 +98,15 @@ export default defineRole({
         owner: 'root',
         group: 'consul',
         mode: '0640',
-        validate: '/usr/local/bin/consul validate -config-format=json %s',
+        validate: `${consulBin(ctx)} validate -config-format=json %s`,
       }),
       { name: 'consul config', notify: [restartConsul], noLog: true },
     ),
-    copy({ src: 'consul.service', dest: '/etc/systemd/system/consul.service', mode: '0644' }, { name: 'consul unit', notify: [restartConsul] }),
+    // ExecStart names the binary where the install method put it
+    template((ctx) => ({ src: 'consul.service.hbs', dest: '/etc/systemd/system/consul.service', mode: '0644', vars: { consul_bin: consulBin(ctx) } }), {
+      name: 'consul unit',
+      notify: [restartConsul],
+    }),
     systemd({ name: 'consul', state: 'started', enabled: true, daemonReload: true }, { name: 'consul running' }),
     flushHandlers(),
     waitFor((ctx) => ({ host: clusterAddress(ctx).address, port: 8301, timeoutSec: 60 }), { name: 'consul serf port up' }),
