@@ -83,6 +83,7 @@ export default defineRole({
     consul_archive_dir: '/var/cache/rig',
   },
   handlers: [restartConsul],
+  when: (ctx) => ctx.vars.consul_manage !== false,
   tasks: ({ vars }) => [
     group({ name: 'consul', system: true }, { name: 'consul group' }),
     user({ name: 'consul', group: 'consul', system: true, shell: '/usr/sbin/nologin', home: '/opt/consul', createHome: false }, { name: 'consul user' }),

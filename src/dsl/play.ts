@@ -28,6 +28,16 @@ export interface RoleProps<D extends Vars> {
   readonly tasks: (scope: RoleScope<D>) => readonly TaskItem[];
   /** @default [] */
   readonly handlers?: readonly Handler[];
+  /** Hosts where this is false skip every task of the role (evaluated before each task's own `when`). @default true */
+  readonly when?: (ctx: TaskContext<unknown>) => boolean;
+}
+
+/** `task` that runs only where `gate` holds, then its own `when` (same id: registered results stay shared). */
+function gated(task: TaskItem, gate: ((ctx: TaskContext<unknown>) => boolean) | undefined): TaskItem {
+  if (!gate || task.kind === 'flush') return task;
+  const own = task.options.when;
+  const when = (ctx: TaskContext<unknown>): boolean => gate(ctx) && (own === undefined || (typeof own === 'function' ? own(ctx) : own));
+  return { ...task, options: { ...task.options, when } };
 }
 
 /** Declare a role; its templates/ and files/ live beside the file that calls this. */
@@ -38,7 +48,7 @@ export function defineRole<D extends Vars = Vars>(props: RoleProps<D>): Role<D> 
     kind: 'role',
     name: props.name,
     defaults: props.defaults ?? ({} as D),
-    tasks: props.tasks(scope),
+    tasks: props.tasks(scope).map((t) => gated(t, props.when)),
     handlers: props.handlers ?? [],
     dir: dirOf(definedAt),
     definedAt,

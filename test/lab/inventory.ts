@@ -48,6 +48,8 @@ export function writeInventory(input: InventoryInput): string {
     vars['consul_version'] = input.consul.version;
   } else {
     vars['lab_consul_unavailable'] = input.consul.reason;
+    // no binary to upload and no route to HashiCorp: the cluster converges without the Consul agent
+    vars['consul_manage'] = false;
   }
   writeFileSync(join(input.dir, 'group_vars', 'all.yml'), header + stringify(vars));
   return input.dir;

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  assert, command, copy, refreshFacts, defineHandler, definePlaybook, directory, file, flushHandlers, lineinfile, setFact, shell, ValidationError, waitFor,
+  assert, command, copy, refreshFacts, defineHandler, definePlaybook, defineRole, directory, file, flushHandlers, lineinfile, setFact, shell, ValidationError, waitFor,
 } from '../../../src/index.ts';
 import type { TaskContext } from '../../../src/core/index.ts';
 import { localWorld } from './local-run.ts';
@@ -151,6 +151,24 @@ describe('runner', () => {
       if (before === undefined) delete process.env.XDG_CACHE_HOME;
       else process.env.XDG_CACHE_HOME = before;
     }
+  });
+
+  it("a role's `when` skips all its tasks on hosts where it is false, before their own conditions", async () => {
+    const world = await localWorld(['a', 'b']);
+    const probe = command({ cmd: ['echo', 'hi'] }, { changedWhen: false });
+    const role = defineRole({
+      name: 'opt',
+      defaults: { opt_manage: true },
+      when: (ctx) => ctx.vars.opt_manage !== false,
+      tasks: () => [probe, copy((ctx) => ({ dest: w(ctx, 'opt'), content: `${ctx.result(probe).output?.stdout ?? ''}` }), { when: (ctx) => ctx.result(probe).status === 'ok' })],
+    });
+    const run = await world.run(definePlaybook({ hosts: 'all', roles: [role] }));
+    expect(run.rec.results().map((r) => `${r.host}:${r.status}`)).toEqual(['a:ok', 'b:ok', 'a:changed', 'b:changed']);
+    const off = await localWorld(['a', 'b']);
+    const pb = definePlaybook({ hosts: 'all', roles: [role] });
+    const skipped = await off.run(pb, { extraVars: { opt_manage: false } });
+    expect(skipped.rec.results().map((r) => `${r.host}:${r.status}`)).toEqual(['a:skipped', 'b:skipped', 'a:skipped', 'b:skipped']);
+    expect(existsSync(path.join(off.dir, 'a/opt'))).toBe(false);
   });
 
   it('loop items are prefetched: a no-op re-run of loops is one exec per host; a change re-reads the next items in its exec', async () => {
