@@ -55,7 +55,8 @@ export function planTask(task: Task<unknown>, input: PlanTaskInput = {}): Planne
     factsOf: () => undefined,
     groupHosts: () => [],
     result: <O>(t: Task<O>) => {
-      const r = input.results?.get(t as Task<unknown>);
+      // by id, as the runner does: a role's `when` hands out copies of its tasks that keep their id
+      const r = input.results?.get(t as Task<unknown>) ?? [...(input.results ?? [])].find(([k]) => k.id === t.id)?.[1];
       if (!r) throw new Error(`planTask: no result given for task ${t.definedAt}`);
       return r as TaskResult<O>;
     },
