@@ -41,8 +41,11 @@ export interface TaskRun {
   readonly task: Task;
   readonly scope: TaskScope;
   /** Reads of upcoming tasks on this host, for prefetch. */
-  readonly lookahead: (rt: HostRuntime) => readonly ReadSpec[];
+  readonly lookahead: (rt: HostRuntime, maxTasks?: number) => readonly ReadSpec[];
 }
+
+/** Upcoming tasks whose reads ride along in an apply exec (a miss later prefetches the rest in one exec). */
+const APPLY_LOOKAHEAD_TASKS = 4;
 
 type Partial = Omit<TaskResult, 'host' | 'task' | 'definedAt' | 'durationMs' | 'execs'>;
 
@@ -179,7 +182,8 @@ async function once(run: TaskRun, rt: HostRuntime, item: unknown): Promise<Parti
     const pending = [...new Set([...rt.persistedPending, ...notify])];
     const persist = notify.some((n) => !rt.persistedPending.includes(n));
     const asRoot = (scope.play.become ?? rt.host.become) || rt.host.ssh.user === 'root';
-    const next = target === rt && !plan.refreshFacts ? run.lookahead(rt).filter((x) => x.become === become && !x.volatile) : [];
+    // only the next few tasks: re-reading the whole rest of the play after every change made a first run O(tasks²)
+    const next = target === rt && !plan.refreshFacts ? run.lookahead(rt, APPLY_LOOKAHEAD_TASKS).filter((x) => x.become === become && !x.volatile) : [];
     const nextReads = [...new Map(next.map((x) => [cacheKey(x), x])).values()];
     const applied = await applyChanges(target.conn!, plan.changes, {
       reads: nextReads.map((x) => x.command),

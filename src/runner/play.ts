@@ -47,12 +47,14 @@ export interface LaterPlay {
  * task at `index` contributes its own items too: after item 1 changes something, items 2..n are re-read in its exec.
  */
 function lookahead(state: RunState, items: readonly PlanItem[], index: number, later: readonly LaterPlay[]) {
-  return (rt: HostRuntime): ReadSpec[] => {
+  return (rt: HostRuntime, maxTasks = Number.POSITIVE_INFINITY): ReadSpec[] => {
     const out: ReadSpec[] = [];
     const upcoming = [...items.slice(Math.max(index, 0)), ...later.filter((l) => l.hosts.has(rt.host.name)).flatMap((l) => l.items)];
+    let tasks = 0;
     for (const [k, it] of upcoming.entries()) {
       if ('flush' in it || it.task.options.delegateTo !== undefined) continue;
       if (k === 0 && index >= 0 && it.task.options.loop === undefined) continue;
+      if (tasks++ >= maxTasks) break;
       try {
         for (const { args, ctx } of resolveCalls(state, rt, it.task, it.scope)) {
           if (it.task.module.validate?.(args).length) continue;
