@@ -1,4 +1,4 @@
-/** get_url facts: which downloader the host has (curl preferred, else wget). */
+/** getUrl facts: which downloader the host has (curl preferred, else wget). */
 import type { Fact } from '../core/fact.ts';
 
 /** The program a download would use; 'none' when the host has neither. */

@@ -121,7 +121,7 @@ function plan(a: GetUrlArgs, s: GetUrlState, host: string): FilePlan {
 
 /** `getUrl`: dest holds the bytes at `url` whose sha256 is `checksum`; downloaded only when dest differs. */
 export const getUrlModule = defineModule<GetUrlArgs, GetUrlState, undefined>({
-  name: 'get_url',
+  name: 'getUrl',
   validate,
   probe: (a) => ({ dest: read(fileState, { path: a.dest }), tool: read(downloadTool, undefined) }),
   plan: (a, s, ctx): Plan<undefined> => plan(a, s, ctx.host.name),

@@ -1,4 +1,4 @@
-/** zip_member (unarchive-lite): one file extracted from a zip on the host, only when dest's sha256 differs from the member's. */
+/** zipMember (unarchive-lite): one file extracted from a zip on the host, only when dest's sha256 differs from the member's. */
 import { posix } from 'node:path';
 import type { ExecChange } from '../core/change.ts';
 import { read } from '../core/fact.ts';
@@ -83,7 +83,7 @@ function plan(a: ZipMemberArgs, s: ZipMemberModuleState, host: string, check: bo
 
 /** `zipMember`: dest holds exactly the bytes of `member` in the zip `archive` (sha256 compare), replaced atomically. */
 export const zipMemberModule = defineModule<ZipMemberArgs, ZipMemberModuleState, undefined>({
-  name: 'zip_member',
+  name: 'zipMember',
   validate,
   probe: (a) => ({ dest: read(fileState, { path: a.dest }), member: read(zipMember, { archive: a.archive, member: a.member }) }),
   plan: (a, s, ctx): Plan<undefined> => plan(a, s, ctx.host.name, ctx.check),
