@@ -68,26 +68,35 @@ export class FileStateError extends Error {
   }
 }
 
-// GNU coreutils (stat -c, sha256sum, base64 -w0, readlink -f) under LC_ALL=C so error texts are stable.
-// The script runs in a subshell so its variables never leak into the runner's batched exec, and always
-// exits 0: absence and errors are reported as lines, parse decides.
+// GNU coreutils (stat -c, sha256sum, base64 -w0, readlink -f) under LC_ALL=C so error texts are stable. Always exits 0:
+// absence and errors are reported as lines, parse decides. The runner runs every read in a subshell of its own, so the
+// variables set here never reach other reads. Process count matters (a no-op run is one such script per declared path
+// on every host): an existing path costs `stat` plus `sha256sum` for a regular file; the error text of `stat` is only
+// fetched when the path is not there.
 function command(arg: FileStateArg): string {
   const follow = arg.follow === true;
   const stat = follow ? 'stat -L' : 'stat';
+  const exists = follow ? '[ -e "$p" ]' : '{ [ -e "$p" ] || [ -L "$p" ]; }';
+  const isFile = follow ? '[ -f "$p" ]' : '[ ! -L "$p" ] && [ -f "$p" ]';
+  // only a plain absolute path can be compared with its directory's physical path (`cd -P` and `pwd -P` are builtins)
+  const plain = /^(\/[^/]+)+$/.test(arg.path) && !/\/\.\.?(\/|$)/.test(arg.path);
+  const real = plain
+    ? `  if [ -L "$p" ] || [ "$(cd -P -- "\${p%/*}/" 2>/dev/null && pwd -P)" != "\${p%/*}" ]; then printf 'real '; readlink -f -n -- "$p" | base64 -w0; echo; else echo real-same; fi`
+    : `  printf 'real '; readlink -f -n -- "$p" | base64 -w0; echo`;
+  // content needs the size first, so that stat is captured; the other forms let stat print straight to the output
+  const statLine = arg.content === true ? `  o=$(${stat} -c '%f %a %u %g %s %U %G' -- "$p") && echo "stat $o"` : `  ${stat} -c 'stat %f %a %u %g %s %U %G' -- "$p"`;
   const lines = [
-    sh`(p=${arg.path}; export LC_ALL=C`.text,
-    `if o=$(${stat} -c '%f %a %u %g %s %U %G' -- "$p" 2>&1); then`,
-    `  echo "stat $o"`,
-    follow
-      ? `  printf 'real '; readlink -f -n -- "$p" | base64 -w0; echo`
-      : `  if [ -L "$p" ]; then printf 'target '; readlink -n -- "$p" | base64 -w0; echo; fi`,
-    follow ? `  if [ -f "$p" ]; then` : `  if [ ! -L "$p" ] && [ -f "$p" ]; then`,
-    `    if h=$(sha256sum 2>/dev/null < "$p"); then echo "sha256 \${h%% *}"; else echo unreadable; fi`,
+    sh`p=${arg.path}; export LC_ALL=C`.text,
+    `if ${exists}; then`,
+    statLine,
+    follow ? real : `  if [ -L "$p" ]; then printf 'target '; readlink -n -- "$p" | base64 -w0; echo; fi`,
+    `  if ${isFile}; then`,
+    `    printf 'sha256 '; sha256sum 2>/dev/null < "$p" || echo unreadable`,
     arg.content === true
       ? `    s=\${o#* * * * }; s=\${s%% *}; if [ "$s" -le ${MAX_CONTENT_BYTES} ]; then if c=$(base64 -w0 2>/dev/null < "$p"); then echo "content $c"; fi; else echo 'content-omitted too-large'; fi`
       : '    :',
     `  fi`,
-    `else case $o in *': No such file or directory') echo absent;; *) echo "error \${o##*: }";; esac; fi)`,
+    `else o=$(${stat} -c . -- "$p" 2>&1); case $o in *': No such file or directory' | .) echo absent;; *) echo "error \${o##*: }";; esac; fi`,
   ];
   return lines.join('\n');
 }
@@ -123,7 +132,9 @@ function parse(out: ExecOutput, arg: FileStateArg): FileState {
     const sp = l.indexOf(' ');
     fields[sp < 0 ? l : l.slice(0, sp)] = sp < 0 ? '' : l.slice(sp + 1);
   }
-  const unreadable = 'unreadable' in fields;
+  // "sha256 <hex>  -" from sha256sum on stdin; "sha256 unreadable" when the file could not be opened or read
+  const sha256 = /^[0-9a-f]{64}(?=\s|$)/.exec(fields['sha256'] ?? '')?.[0];
+  const unreadable = 'unreadable' in fields || (fields['sha256'] !== undefined && sha256 === undefined);
   let content: Uint8Array | undefined;
   let contentOmitted: FilePresent['contentOmitted'];
   if (arg.content === true) {
@@ -142,10 +153,11 @@ function parse(out: ExecOutput, arg: FileStateArg): FileState {
     size: Number(m[5]),
     owner: m[6]!,
     group: m[7]!,
-    ...(fields['sha256'] ? { sha256: fields['sha256'] } : {}),
+    ...(sha256 ? { sha256 } : {}),
     ...(unreadable ? { unreadable: true } : {}),
     ...(fields['target'] !== undefined ? { linkTarget: Buffer.from(fields['target'], 'base64').toString('utf8') } : {}),
     ...(fields['real'] !== undefined ? { realPath: Buffer.from(fields['real'], 'base64').toString('utf8') } : {}),
+    ...('real-same' in fields ? { realPath: arg.path } : {}),
     ...(content ? { content } : {}),
     ...(contentOmitted ? { contentOmitted } : {}),
   };
