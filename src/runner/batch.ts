@@ -19,7 +19,8 @@ export function buildBatch(commands: readonly string[], opts: { stdinFor?: numbe
       `printf '%s\\n' '${mark(i, 'out')}'`,
       `( ${cmd}\n) ${i === opts.stdinFor ? '' : '</dev/null '}2>"$__rig_e"`,
       `printf '\\n${mark(i, 'rc')}%d\\n' "$?"`,
-      `cat "$__rig_e"`,
+      // most reads write nothing to stderr: `cat` (one process per read on every host) only when there is something
+      `if [ -s "$__rig_e" ]; then cat "$__rig_e"; fi`,
       `printf '\\n%s\\n' '${mark(i, 'end')}'`,
     );
   });
