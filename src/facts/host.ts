@@ -16,16 +16,18 @@ const MARK_RE = /^@@rig:([a-z0-9-]+)@@$/;
 
 // Each section runs with stderr silenced, `|| true` and no `exit`, so a missing tool leaves the section empty and the
 // script (possibly batched with other reads, possibly under `set -e`) goes on.
+// Every host runs this once per run, on no-op runs too: files are read with the shell's own `read` (rig_cat) and
+// values come from /proc where Linux has them, so the script starts ~8 processes instead of one per value.
 const SECTIONS: readonly (readonly [string, string])[] = [
-  ['os-release', 'cat /etc/os-release || cat /usr/lib/os-release'],
-  ['kernel-release', 'uname -r'],
-  ['kernel-version', 'uname -v'],
+  ['os-release', 'rig_cat /etc/os-release || rig_cat /usr/lib/os-release'],
+  ['kernel-release', 'rig_cat /proc/sys/kernel/osrelease || uname -r'],
+  ['kernel-version', 'rig_cat /proc/sys/kernel/version || uname -v'],
   ['arch', 'uname -m'],
-  ['hostname', 'hostname || uname -n'],
+  ['hostname', 'rig_cat /proc/sys/kernel/hostname || hostname || uname -n'],
   // a host with broken DNS must not hang the whole gather
   ['fqdn', 'if command -v timeout >/dev/null; then timeout 5 hostname -f; else hostname -f; fi'],
-  ['boot-id', 'cat /proc/sys/kernel/random/boot_id'],
-  ['cmdline', 'cat /proc/cmdline'],
+  ['boot-id', 'rig_cat /proc/sys/kernel/random/boot_id'],
+  ['cmdline', 'rig_cat /proc/cmdline'],
   [
     'net',
     // `ip -j` needs iproute2 >= 4.14; busybox ip and hosts without ip fall back to /sys and /proc
@@ -43,11 +45,14 @@ const SECTIONS: readonly (readonly [string, string])[] = [
       'fi',
     ].join('\n'),
   ],
-  ['meminfo', "grep -E '^(MemTotal|MemFree|MemAvailable|Buffers|Cached|SwapTotal):' /proc/meminfo"],
+  [
+    'meminfo',
+    'while IFS= read -r rig_l; do case $rig_l in MemTotal:* | MemFree:* | MemAvailable:* | Buffers:* | Cached:* | SwapTotal:*) printf \'%s\\n\' "$rig_l" ;; esac; done </proc/meminfo',
+  ],
   ['cpus', "nproc || grep -c '^processor' /proc/cpuinfo"],
   [
     'init',
-    'echo "comm=$(cat /proc/1/comm)"; [ -d /run/systemd/system ] && echo systemd-booted; [ -d /run/openrc ] && echo openrc-run; true',
+    "printf 'comm='; rig_cat /proc/1/comm || echo; [ -d /run/systemd/system ] && echo systemd-booted; [ -d /run/openrc ] && echo openrc-run; true",
   ],
   [
     'package-manager',
@@ -57,16 +62,28 @@ const SECTIONS: readonly (readonly [string, string])[] = [
     'virt',
     'rig_v=$(systemd-detect-virt); if [ -n "$rig_v" ]; then echo "$rig_v"; elif [ -f /.dockerenv ]; then echo docker; elif [ -f /run/.containerenv ]; then echo podman; fi',
   ],
-  // under sudo (the runner batches facts with a become play's reads) the login user is SUDO_USER, not root
+  // one `id` ("uid=0(root) gid=…"; no name in parentheses when the uid has no passwd entry). Under sudo (the runner
+  // batches facts with a become play's reads) the login user is SUDO_USER, not root: its passwd entry gives uid and home.
   [
     'user',
-    'if [ "$(id -u)" = 0 ] && [ -n "${SUDO_USER:-}" ]; then rig_u=$SUDO_USER; rig_i=$(id -u "$rig_u"); rig_h=$(getent passwd "$rig_u" | cut -d: -f6); else rig_u=$(id -un || echo "$USER"); rig_i=$(id -u); rig_h=$HOME; fi; echo "name=$rig_u"; echo "uid=$rig_i"; echo "home=$rig_h"',
+    [
+      'rig_id=$(id); rig_i=${rig_id#uid=}; rig_i=${rig_i%%[!0-9]*}',
+      'case $rig_id in "uid=$rig_i("*) rig_u=${rig_id#*\\(}; rig_u=${rig_u%%\\)*} ;; *) rig_u=${USER:-} ;; esac; rig_h=$HOME',
+      'if [ "$rig_i" = 0 ] && [ -n "${SUDO_USER:-}" ] && rig_pw=$(getent passwd "$SUDO_USER"); then',
+      '  rig_u=$SUDO_USER; rig_i=${rig_pw#*:*:}; rig_i=${rig_i%%:*}; rig_h=${rig_pw#*:*:*:*:*:}; rig_h=${rig_h%%:*}',
+      'fi',
+      'echo "name=$rig_u"; echo "uid=$rig_i"; echo "home=$rig_h"',
+    ].join('\n'),
   ],
-  ['pending-system', `cat ${quote(PENDING_HANDLERS_PATHS.system)}`],
-  ['pending-user', `cat "\${rig_h:-$HOME}"/${quote(PENDING_HANDLERS_PATHS.userRelative)}`],
+  ['pending-system', `rig_cat ${quote(PENDING_HANDLERS_PATHS.system)}`],
+  ['pending-user', `rig_cat "\${rig_h:-$HOME}"/${quote(PENDING_HANDLERS_PATHS.userRelative)}`],
 ];
 
+// `read` keeps a last line that has no newline; a missing file fails the redirection (the caller falls back)
+const RIG_CAT = `rig_cat() { while IFS= read -r rig_l || [ -n "$rig_l" ]; do printf '%s\\n' "$rig_l"; done <"$1"; }`;
+
 const SCRIPT = [
+  RIG_CAT,
   ...SECTIONS.map(([name, body]) => `printf '\\n${MARK(name)}\\n'\n{ ${body}\n} 2>/dev/null || true`),
   `printf '\\n${MARK('end')}\\n'`,
 ].join('\n');
