@@ -11,6 +11,8 @@ export interface ModuleContext {
   /** Effective variables for this host at this task. */
   readonly vars: Vars;
   readonly check: boolean;
+  /** `--diff` was asked: probe what a before/after diff needs (file content), not only what the comparison needs. */
+  readonly diff: boolean;
 }
 
 /** Extra, still side-effect free, helpers for planning. */

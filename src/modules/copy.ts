@@ -67,7 +67,9 @@ export function planWrite(dest: string, content: string | Uint8Array, state: Fil
   };
   const changes: Change[] = [write];
   const diff = contentDiff(dest, state, bytes);
-  const msg = !state.exists ? 'file created' : diff ? 'content changed' : 'content changed (no text diff: binary or over 1 MiB)';
+  // content is probed only under --diff; when it was asked for and is missing, say why there is no diff
+  const noDiff = state.exists && state.type === 'file' && state.contentOmitted !== undefined;
+  const msg = !state.exists ? 'file created' : !diff && noDiff ? 'content changed (no text diff: binary or over 1 MiB)' : 'content changed';
   return { changes, msg, ...(diff ? { diff: [diff] } : {}) };
 }
 
@@ -101,7 +103,7 @@ export function copyProblems(a: { readonly dest: unknown } & WriteOptions): stri
 
 /**
  * `copy`: dest holds exactly these bytes (sha256 compare), written atomically by the runner.
- * Content of existing files ≤ 1 MiB is always probed, so `--diff` works without a second round trip.
+ * The existing file's content (≤ 1 MiB) is probed only under `--diff`: the comparison itself needs its sha256 alone.
  */
 export const copyModule = defineModule<CopyArgs, CopyState, undefined>({
   name: 'copy',
@@ -110,7 +112,7 @@ export const copyModule = defineModule<CopyArgs, CopyState, undefined>({
     if ((a.content === undefined) === (a.src === undefined)) problems.push('give exactly one of content and src');
     return problems;
   },
-  probe: (a) => ({ dest: read(fileState, { path: a.dest, content: true }) }),
+  probe: (a, ctx) => ({ dest: read(fileState, { path: a.dest, content: ctx.diff }) }),
   plan: (a, s, ctx) => {
     let content: string | Uint8Array;
     if (a.content !== undefined) content = a.content;

@@ -46,7 +46,7 @@ export const templateModule = defineModule<TemplateArgs, CopyState, undefined>({
     const r = render(a, ctx);
     return 'error' in r ? [r.error] : [];
   },
-  probe: (a) => ({ dest: read(fileState, { path: a.dest, content: true }) }),
+  probe: (a, ctx) => ({ dest: read(fileState, { path: a.dest, content: ctx.diff }) }),
   plan: (a, s, ctx) => {
     const r = render(a, ctx);
     return 'error' in r ? failed(r.error) : planWrite(a.dest, r.text, s.dest, a);

@@ -1,5 +1,5 @@
 /** Build the TaskContext that args, `when` and `loop` functions see. */
-import { NotYetRun, ValidationError, type HostFacts, type Task, type TaskContext, type TaskResult } from '../core/index.ts';
+import { NotYetRun, ValidationError, type HostFacts, type ModuleContext, type Task, type TaskContext, type TaskResult } from '../core/index.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import type { RunState, TaskScope } from './run-state.ts';
 
@@ -10,6 +10,11 @@ const noFacts = new Proxy({} as HostFacts, {
     throw new ValidationError({ message: `facts.${String(prop)} read in a play with gatherFacts: false`, hint: 'enable gatherFacts or avoid facts in this play' });
   },
 });
+
+/** What a module's probe and plan see for one host (the same in prefetch, preflight and execution: reads are cache keys). */
+export function moduleContext(state: RunState, rt: HostRuntime, ctx: TaskContext<unknown>): ModuleContext {
+  return { host: rt.host, facts: ctx.facts, vars: ctx.vars, check: state.options.check ?? false, diff: state.options.diff ?? false };
+}
 
 /** Context for one host, task and loop item. */
 export function taskContext<I>(state: RunState, rt: HostRuntime, scope: TaskScope, item: I): TaskContext<I> {

@@ -15,7 +15,7 @@ import {
 } from '../core/index.ts';
 import { renderTemplate } from '../templates/index.ts';
 import { applyChanges } from './apply.ts';
-import { resolveDynamic, taskContext } from './context.ts';
+import { moduleContext, resolveDynamic, taskContext } from './context.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import { pendingScript } from './pending.ts';
 import { cacheKey, earlyOutput, fetchReads, specsOf, type ReadSpec } from './reads.ts';
@@ -137,7 +137,7 @@ async function once(run: TaskRun, rt: HostRuntime, item: unknown): Promise<Parti
   const target = await delegateTarget(run, rt, ctx);
   const become = becomeOf(task, scope, rt);
   const becomeUser = task.options.becomeUser ?? rt.host.becomeUser;
-  const mctx: ModuleContext = { host: rt.host, facts: ctx.facts, vars: ctx.vars, check: opts.check ?? false };
+  const mctx: ModuleContext = moduleContext(state, rt, ctx);
   const reads = Object.entries(task.module.probe(args, mctx) as Record<string, Read<unknown>>);
   // a wait already satisfied when this host's last change was applied needs no exec
   const early = reads.map(([, r]) => earlyOutput(target, r, become));

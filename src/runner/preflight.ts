@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { NotYetRun, ValidationError, type Problem } from '../core/index.ts';
 import { renderTemplate } from '../templates/index.ts';
+import { moduleContext } from './context.ts';
 import { resolveCalls } from './resolve-items.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import type { PlanItem } from './plan-item.ts';
@@ -17,7 +18,7 @@ export function preflight(state: RunState, items: readonly PlanItem[], rts: read
       try {
         for (const { args, ctx } of resolveCalls(state, rt, it.task, it.scope)) {
           for (const m of it.task.module.validate?.(args) ?? []) problems.push({ where, message: `${it.task.module.name}: ${m}` });
-          const pctx = { host: rt.host, facts: ctx.facts, vars: ctx.vars, check: ctx.check, render: renderTemplate, readLocalFile: (p: string) => readFileSync(p) };
+          const pctx = { ...moduleContext(state, rt, ctx), render: renderTemplate, readLocalFile: (p: string) => readFileSync(p) };
           for (const m of it.task.module.preflight?.(args, pctx) ?? []) problems.push({ where, message: `${it.task.module.name}: ${m}` });
         }
       } catch (e) {

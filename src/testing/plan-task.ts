@@ -28,6 +28,8 @@ export interface PlanTaskInput {
   readonly reads?: (command: string) => ExecOutput | undefined;
   /** Registered results of earlier tasks, by task. */
   readonly results?: ReadonlyMap<Task<unknown>, TaskResult<unknown>>;
+  /** Plan as under `--diff` (modules probe file content for before/after diffs). @default true */
+  readonly diff?: boolean;
 }
 
 /** What planTask returns: the plan plus the commands of the reads the module declared. */
@@ -62,7 +64,7 @@ export function planTask(task: Task<unknown>, input: PlanTaskInput = {}): Planne
     },
   };
   const args = typeof task.args === 'function' ? (task.args as (c: typeof ctx) => unknown)(ctx) : task.args;
-  const mctx = { host, facts, vars, check: true };
+  const mctx = { host, facts, vars, check: true, diff: input.diff ?? true };
   const declared = Object.entries(task.module.probe(args, mctx) as Record<string, Read<unknown>>);
   const state: Record<string, unknown> = {};
   for (const [key, r] of declared) {

@@ -20,10 +20,18 @@ describe('copy validate', () => {
 });
 
 describe('copy probe', () => {
-  it('always asks for content (for --diff) and never follows links', () => {
+  it('asks for content under --diff only, and never follows links', () => {
     const r = copyModule.probe({ dest: '/etc/a b', content: 'x' }, ctx);
     expect(r.dest.arg).toEqual({ path: '/etc/a b', content: true });
     expect(readCommand(r.dest)).toContain(`p='/etc/a b'`);
+    expect(copyModule.probe({ dest: '/etc/a b', content: 'x' }, { ...ctx, diff: false }).dest.arg).toEqual({ path: '/etc/a b', content: false });
+  });
+
+  it('without --diff: content changed is decided by sha256 and has no diff', () => {
+    const p = copyModule.plan({ dest: '/a', content: 'new' }, { dest: { ...regular('/a', 'old'), content: undefined } }, { ...ctx, diff: false });
+    expect(p.changes).toHaveLength(1);
+    expect(p.diff).toBeUndefined();
+    expect(p.msg).toBe('content changed');
   });
 });
 

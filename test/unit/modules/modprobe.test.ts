@@ -13,6 +13,7 @@ const ctx: PlanContext = {
   facts: hostFacts.parse({ stdout: text('host/ubuntu22.04-kvm.from-docs.txt'), stderr: '', code: 0 }),
   vars: {},
   check: false,
+  diff: false,
   render: () => {
     throw new Error('modprobe renders no templates');
   },

@@ -14,6 +14,7 @@ const ctx: PlanContext = {
   facts,
   vars: {},
   check: false,
+  diff: false,
   render: () => {
     throw new Error('sysctl renders no templates');
   },
