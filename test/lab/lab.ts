@@ -59,7 +59,7 @@ function allRunning(paths: LabPaths, state: LabState): boolean {
   return state.vms.every((v) => livePid(paths, v.name) !== null);
 }
 
-/** Bring the lab up: reuse a running one, else build the image if its recipe changed, boot the VMs, write the inventory. */
+/** Bring the lab up: reuse a running one, else build the image if its recipe changed, boot the VMs from fresh overlays, write the inventory. */
 export async function up(opts: UpOptions = {}): Promise<UpResult> {
   const log = opts.log ?? stderrLog;
   const count = opts.vms ?? DEFAULT_VM_COUNT;
@@ -98,6 +98,9 @@ export async function up(opts: UpOptions = {}): Promise<UpResult> {
       const { mcast } = portBase();
       const t0 = Date.now();
       for (const [i, vm] of specs.entries()) {
+        // a disk left by a lab that went down without `lab:down` (killed, crashed) is in whatever state its last run
+        // left it (the e2e once found a swarm and a GRUB edit on it): booting always starts from the base image
+        rmSync(overlayPath(paths, vm.name), { force: true });
         const overlay = await ensureOverlay(paths, vm.name, baseImage);
         const seed = await buildSeed(paths.run, vm, hostKeys[i]!, labKey);
         handles.push(await startVm(paths, vm, { accel, overlay, seed, mcastPort: mcast }));
