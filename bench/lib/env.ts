@@ -110,6 +110,9 @@ export function startSshd(outDir: string, port: number): SshdEnv {
       'LogLevel INFO',
       'Subsystem sftp internal-sftp',
       'AcceptEnv LANG LC_*',
+      // bash sources ~/.bashrc for sshd commands when SHLVL < 2; this controller's /root/.bashrc runs `pyenv init`
+      // (~100 ms of host CPU per exec, for every tool); real hosts' rc files return early when not interactive
+      'SetEnv SHLVL=1',
       '',
     ].join('\n'),
   );

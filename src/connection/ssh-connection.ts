@@ -27,6 +27,13 @@ export interface ConnectOptions {
 }
 
 const KEEPALIVE_MS = 15_000;
+/**
+ * Handshakes in flight at once, over all hosts. With -f 1000 every host would start its key exchange at the same
+ * moment; the controller's share of each (and a shared sshd's) then stretches past the timeout. Queued opens wait
+ * here, and their timeout starts only when their handshake does.
+ */
+const MAX_HANDSHAKES = 64;
+const handshakes = new Semaphore(MAX_HANDSHAKES);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function describe(t: { user: string; hostname: string; port: number }): string {
@@ -46,6 +53,7 @@ async function openHop(o: {
   const t = o.target;
   const policy = hostKeyPolicy({ address: t.hostname, alias: t.alias, port: t.port, files: o.files, acceptNew: o.acceptNew });
   const auth = authPlan({ identityFiles: t.identityFiles, ...(o.password !== undefined ? { password: o.password } : {}) });
+  const release = await handshakes.acquire();
   try {
     return await openSsh({
       host: t.hostname,
@@ -74,6 +82,8 @@ async function openHop(o: {
       closed: () => `${where}: ${err.message}`,
     }[err.kind]();
     throw new UnreachableError(o.name, msg);
+  } finally {
+    release();
   }
 }
 
