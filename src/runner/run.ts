@@ -4,6 +4,7 @@ import { selectHosts, type Inventory } from '../inventory/index.ts';
 import type { RunOptions } from './options.ts';
 import { playItems, runPlay } from './play.ts';
 import { RunState } from './run-state.ts';
+import { factsSaved } from './fact-cache.ts';
 
 /** Hosts of a play after --limit, in inventory order. */
 export function playHosts(inventory: Inventory, pattern: string, limit?: string): string[] {
@@ -36,6 +37,7 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
     }
   } finally {
     await Promise.all([...state.runtimes.values()].map((rt) => rt.conn?.close().catch(() => undefined)));
+    await factsSaved();
   }
   for (const [name, rt] of state.runtimes) if (state.recap.has(name)) state.recapOf(name).execs = rt.execs;
   const recap = Object.fromEntries(state.recap);
