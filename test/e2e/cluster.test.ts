@@ -1,13 +1,13 @@
 // The flagship on real VMs (issue 4): playbooks/cluster.ts against a pristine 3-VM lab (lab1 manager, lab2/lab3 workers).
 // The steps depend on each other (check → converge → no-op → reboot → check → drift), so they run in order in one suite.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sh } from '../../src/core/quote.ts';
 import { rig, type CliRun } from '../integration/engine/cli.ts';
 import { labSkipReason, useLab, type Lab } from './lab-harness.ts';
 import { watchSsh } from './ssh-watch.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const skip = labSkipReason();
 if (skip) console.warn(`SKIPPED cluster e2e: ${skip}`);
@@ -92,7 +92,7 @@ describe.skipIf(skip !== null)('cluster playbook on the VM lab', () => {
     // pristine disks: every step below assumes a fresh Debian with nothing of the cluster on it
     if (!converged && !lab.freshBoot) await lab.reset();
     // the lab's generated inventory plus what the issue asks to see: engine labels and swarm node labels
-    inv = mkdtempSync(path.join(tmpdir(), 'rig-cluster-inv-'));
+    inv = tempDir('rig-cluster-inv-');
     mkdirSync(path.join(inv, 'group_vars'));
     mkdirSync(path.join(inv, 'host_vars'));
     writeFileSync(path.join(inv, 'hosts.yml'), readFileSync(path.join(lab.inventoryDir, 'hosts.yml')));

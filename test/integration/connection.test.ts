@@ -1,21 +1,21 @@
 /** The SSH connection against real sshd test hosts: exec, stdin, become, host keys, ssh config, jump, limits, drops, writes. */
 import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection, Host } from '../../src/core/index.ts';
 import { UnreachableError } from '../../src/core/index.ts';
 import { connect, writeFileScript, type ConnectOptions } from '../../src/connection/index.ts';
 import { sshdAvailability, startTestHosts, type TestHost, type TestHosts } from './harness/index.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const avail = await sshdAvailability();
 if (!avail.ok) console.warn(`SKIPPED connection integration tests: ${avail.reason}`);
 
 let th: TestHosts;
 let thPw: TestHosts;
-const tmp = mkdtempSync(join(tmpdir(), 'rig-conn-test-'));
+const tmp = tempDir('rig-conn-test-');
 const open: Connection[] = [];
 
 function hostOf(t: TestHost, hs: TestHosts, ssh: Partial<Host['ssh']> = {}, vars: Record<string, unknown> = {}): Host {

@@ -4,12 +4,12 @@
  * failure isolation, unreachable hosts, host-key refusal, template preflight, secret redaction.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sshdAvailability, startTestHosts, type TestHosts } from './harness/index.ts';
 import { rig, tasksWithStatus, repoPath, type CliRun } from './engine/cli.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const avail = await sshdAvailability();
 if (!avail.ok) console.warn(`SKIPPED engine integration tests: ${avail.reason}`);
@@ -21,7 +21,7 @@ const base = ['-e', 'manage_modules=false'];
 
 /** A tiny real .deb, so the example's apt task installs something without a package mirror. */
 function buildDeb(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'rig-deb-'));
+  const dir = tempDir('rig-deb-');
   mkdirSync(path.join(dir, 'pkg/DEBIAN'), { recursive: true });
   mkdirSync(path.join(dir, 'pkg/usr/share/doc/rig-example'), { recursive: true });
   writeFileSync(path.join(dir, 'pkg/DEBIAN/control'), 'Package: rig-example\nVersion: 1.0\nArchitecture: all\nMaintainer: rig <rig@localhost>\nDescription: rig integration test package\n');
@@ -43,7 +43,7 @@ async function fingerprint(host: string): Promise<string> {
 describe.skipIf(!avail.ok)('engine over real SSH', () => {
   beforeAll(async () => {
     lab = await startTestHosts({ count: 5, prefix: 'eng' });
-    const dir = mkdtempSync(path.join(tmpdir(), 'rig-inv-'));
+    const dir = tempDir('rig-inv-');
     inv = await lab.writeInventory(dir);
     base.push('-e', `example_deb=${buildDeb()}`);
     // a secret var, as users write it: tagged in a vars file
@@ -147,7 +147,7 @@ describe.skipIf(!avail.ok)('engine over real SSH', () => {
   });
 
   it('an unreachable host is reported as such (exit 4) while the others converge', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'rig-inv-unreach-'));
+    const dir = tempDir('rig-inv-unreach-');
     const inv2 = await lab.writeInventory(dir);
     // a host nothing listens for
     const hostsFile = path.join(inv2, 'hosts.yml');
@@ -161,8 +161,8 @@ describe.skipIf(!avail.ok)('engine over real SSH', () => {
   });
 
   it('an unknown host key is refused', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'rig-inv-nokeys-'));
-    const empty = path.join(mkdtempSync(path.join(tmpdir(), 'rig-kh-')), 'empty_known_hosts');
+    const dir = tempDir('rig-inv-nokeys-');
+    const empty = path.join(tempDir('rig-kh-'), 'empty_known_hosts');
     writeFileSync(empty, '');
     const inv3 = await lab.writeInventory(dir, { hostVars: { [lab.hosts[0]!.name]: { rig_known_hosts_file: empty } } });
     const run = await rig(['run', 'test/fixtures/playbooks/interrupted.ts', '-i', inv3, '-l', lab.hosts[0]!.name], { HOME: dir });

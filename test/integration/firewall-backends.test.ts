@@ -5,12 +5,11 @@
  * No systemd in the harness: firewall_boot_unit=false; the boot unit runs the same script (test/unit/roles).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sshdAvailability, startTestHosts, type TestHosts } from './harness/index.ts';
 import { rig, tasksWithStatus } from './engine/cli.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const avail = await sshdAvailability();
 const has = (bin: string): boolean => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
@@ -54,7 +53,7 @@ describe.skipIf(reason !== undefined)('firewall backends iptables and ufw over r
     // the cluster is ipt + ufw; the client's address is outside cluster_cidr
     const cidr = `${addr(ipt)}/32`;
     const common = { cluster_cidr: cidr, firewall_boot_unit: false };
-    const dir = mkdtempSync(path.join(tmpdir(), 'rig-fw-inv-'));
+    const dir = tempDir('rig-fw-inv-');
     inv = await lab.writeInventory(dir, {
       hostVars: {
         [ipt]: { ...common, cluster_cidr: `${addr(ufw)}/32`, firewall_backend: 'iptables', firewall_docker_published_from: [`${addr(ufw)}/32`] },

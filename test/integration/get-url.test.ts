@@ -6,14 +6,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sshdAvailability, startTestHosts, type TestHosts } from './harness/index.ts';
 import { rig, tasksWithStatus } from './engine/cli.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const avail = await sshdAvailability();
 const hasPython = spawnSync('sh', ['-c', 'command -v /usr/bin/python3 && command -v curl']).status === 0;
@@ -29,7 +29,7 @@ const DEST = '/srv/dl/file.bin';
 
 /** A zip holding `consul` (mode 0755) and LICENSE.txt, built with python3's zipfile (no npm dependency). */
 function consulZip(): Buffer {
-  const dir = mkdtempSync(path.join(tmpdir(), 'rig-zip-'));
+  const dir = tempDir('rig-zip-');
   const out = path.join(dir, 'consul.zip');
   const py = `import sys, zipfile
 with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
@@ -63,7 +63,7 @@ describe.skipIf(reason !== undefined)('getUrl over real SSH from a local HTTP se
   beforeAll(async () => {
     lab = await startTestHosts({ count: 1, prefix: 'gu' });
     host = lab.hosts[0]!.name;
-    inv = await lab.writeInventory(mkdtempSync(path.join(tmpdir(), 'rig-gu-inv-')));
+    inv = await lab.writeInventory(tempDir('rig-gu-inv-'));
     // the harness uplink on this machine: the host's default gateway
     const gateway = lab.hosts[0]!.address.replace(/\.\d+$/, '.1');
     server = createServer((req, res) => {

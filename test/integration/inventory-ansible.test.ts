@@ -5,17 +5,18 @@
  * on PATH; when that fails (no network) the tests are skipped with the reason printed.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadInventory, selectHosts, toAnsibleGraph, toAnsibleList } from '../../src/inventory/index.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '../..');
 const venv = process.env.RIG_TEST_ANSIBLE_VENV ?? join(homedir(), '.cache/rig-test/ansible-venv');
-const ansibleHome = mkdtempSync(join(tmpdir(), 'rig-ansible-home-'));
+const ansibleHome = tempDir('rig-ansible-home-');
 writeFileSync(join(ansibleHome, 'ansible.cfg'), '[defaults]\n');
 // a clean Ansible: an empty ansible.cfg (not the user's), no colour, UTF-8 locale (ansible-core refuses others)
 const env = { ...process.env, ANSIBLE_CONFIG: join(ansibleHome, 'ansible.cfg'), ANSIBLE_HOME: ansibleHome, ANSIBLE_NOCOLOR: '1', LC_ALL: 'C.UTF-8', ANSIBLE_INVENTORY_UNPARSED_FAILED: 'true' };

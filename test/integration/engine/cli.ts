@@ -1,9 +1,9 @@
 /** Run the real `rig` CLI as a child process (no TTY, like CI) and read its --json report. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../../support/temp-dir.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -33,7 +33,7 @@ export interface CliRun {
 
 /** `rig <args> --json <tmp>`; env adds to process.env. */
 export function rig(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'rig-cli-'));
+  const dir = tempDir('rig-cli-');
   const json = path.join(dir, 'report.json');
   const full = args[0] === 'run' ? [...args, '--json', json] : [...args];
   return new Promise((resolve) => {

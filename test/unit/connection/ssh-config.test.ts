@@ -1,12 +1,13 @@
 /** ~/.ssh/config resolution merged under inventory settings. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir, userInfo } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { overridesFromHost, parseJumpSpec, resolveTarget } from '../../../src/connection/ssh-config.ts';
 import type { Host } from '../../../src/core/index.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'rig-sshcfg-'));
+const dir = tempDir('rig-sshcfg-');
 const cfg = join(dir, 'config');
 writeFileSync(
   cfg,

@@ -1,12 +1,12 @@
 /** Test helpers: write a throwaway inventory directory, catch ValidationErrors. */
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ValidationError } from '../../../src/core/errors.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 /** Write `files` (relative path → content) into a fresh temp dir and return its path. */
 export function writeTree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'rig-inv-'));
+  const root = tempDir('rig-inv-');
   for (const [rel, content] of Object.entries(files)) {
     const full = join(root, rel);
     mkdirSync(dirname(full), { recursive: true });

@@ -1,12 +1,12 @@
 /** Run playbooks on "hosts" that are local processes (LocalConnection), each with its own HOME and work dir. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LocalConnection } from '../../../src/connection/local.ts';
 import type { Playbook, RunSummary } from '../../../src/core/index.ts';
 import { loadInventory } from '../../../src/inventory/index.ts';
 import { RecordingReporter } from '../../../src/reporters/index.ts';
 import { runPlaybook, type RunOptions } from '../../../src/runner/index.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 /** A temp world: `dir/<host>/` is each host's work dir and HOME. */
 export interface LocalWorld {
@@ -17,7 +17,7 @@ export interface LocalWorld {
 
 /** Make a world with `hosts` (inventory groups: `groups` maps group → hosts). */
 export async function localWorld(hosts: readonly string[], groups: Record<string, readonly string[]> = {}): Promise<LocalWorld> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'rig-runner-'));
+  const dir = tempDir('rig-runner-');
   const inv = path.join(dir, 'inventory');
   mkdirSync(inv);
   const lines = ['all:', '  hosts:', ...hosts.map((h) => `    ${h}:\n      work: ${path.join(dir, h)}`)];

@@ -1,11 +1,11 @@
 /** planTask: what a role author uses to test a task's plan without SSH. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copy, lineinfile } from '../../../src/index.ts';
 import { debianFacts, planTask } from '../../../src/testing/index.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 /** Serve each declared read by running its command here: real output, as a host would print it. */
 const local = (cmd: string) => {
@@ -15,7 +15,7 @@ const local = (cmd: string) => {
 
 describe('planTask', () => {
   it('plans against given facts and read outputs, and is [] once converged', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'rig-plantask-'));
+    const dir = tempDir('rig-plantask-');
     const dest = path.join(dir, 'hostname.conf');
     const task = copy((ctx) => ({ dest, content: `name=${ctx.facts.hostname} ${String(ctx.vars.suffix)}\n` }));
     const facts = debianFacts({ hostname: 'web7' });
