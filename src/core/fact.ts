@@ -15,6 +15,18 @@ export interface Fact<T, A = void> {
   command(arg: A): string;
   /** Pure parser; throws only on output it cannot understand. */
   parse(out: ExecOutput, arg: A): T;
+  /** Optional: many args in one command, for hosts where each process costs (a no-op run reads dozens of paths). */
+  readonly many?: ManyReads<A>;
+}
+
+/** One command for several args of a fact; `split` must give each arg exactly what its own `command` would print. */
+export interface ManyReads<A> {
+  /** Whether `arg` may join a group (others run their own command). */
+  accepts(arg: A): boolean;
+  /** Shell command reading every arg at once; must not change the host and must exit 0 when it ran to the end. */
+  command(args: readonly A[]): string;
+  /** Each arg's output, in the format of `Fact.command(arg)`, from the group command's output. */
+  split(out: ExecOutput, args: readonly A[]): ExecOutput[];
 }
 
 /** A declared read: one fact with a resolved argument. Reads with the same key are served from one cache entry. */

@@ -73,33 +73,113 @@ export class FileStateError extends Error {
 // variables set here never reach other reads. Process count matters (a no-op run is one such script per declared path
 // on every host): an existing path costs `stat` plus `sha256sum` for a regular file; the error text of `stat` is only
 // fetched when the path is not there.
-function command(arg: FileStateArg): string {
+function tests(arg: FileStateArg) {
   const follow = arg.follow === true;
-  const stat = follow ? 'stat -L' : 'stat';
-  const exists = follow ? '[ -e "$p" ]' : '{ [ -e "$p" ] || [ -L "$p" ]; }';
-  const isFile = follow ? '[ -f "$p" ]' : '[ ! -L "$p" ] && [ -f "$p" ]';
   // only a plain absolute path can be compared with its directory's physical path (`cd -P` and `pwd -P` are builtins)
   const plain = /^(\/[^/]+)+$/.test(arg.path) && !/\/\.\.?(\/|$)/.test(arg.path);
-  const real = plain
-    ? `  if [ -L "$p" ] || [ "$(cd -P -- "\${p%/*}/" 2>/dev/null && pwd -P)" != "\${p%/*}" ]; then printf 'real '; readlink -f -n -- "$p" | base64 -w0; echo; else echo real-same; fi`
-    : `  printf 'real '; readlink -f -n -- "$p" | base64 -w0; echo`;
+  return {
+    stat: follow ? 'stat -L' : 'stat',
+    exists: follow ? '[ -e "$p" ]' : '{ [ -e "$p" ] || [ -L "$p" ]; }',
+    isFile: follow ? '[ -f "$p" ]' : '[ ! -L "$p" ] && [ -f "$p" ]',
+    // prints the lines after `stat`: `real …`/`real-same` with follow, `target …` for a symlink without
+    link: (tag: string) =>
+      !follow
+        ? `if [ -L "$p" ]; then printf '${tag}target '; readlink -n -- "$p" | base64 -w0; echo; fi`
+        : plain
+          ? `if [ -L "$p" ] || [ "$(cd -P -- "\${p%/*}/" 2>/dev/null && pwd -P)" != "\${p%/*}" ]; then printf '${tag}real '; readlink -f -n -- "$p" | base64 -w0; echo; else echo ${tag}real-same; fi`
+          : `printf '${tag}real '; readlink -f -n -- "$p" | base64 -w0; echo`,
+    // absent (ENOENT, or a dangling link with follow) or why the path cannot be inspected
+    missing: (tag: string) =>
+      `o=$(${follow ? 'stat -L' : 'stat'} -c . -- "$p" 2>&1); case $o in *': No such file or directory' | .) echo ${tag}absent;; *) echo "${tag}error \${o##*: }";; esac`,
+  };
+}
+
+function command(arg: FileStateArg): string {
+  const t = tests(arg);
+  const stat = t.stat;
   // content needs the size first, so that stat is captured; the other forms let stat print straight to the output
   const statLine = arg.content === true ? `  o=$(${stat} -c '%f %a %u %g %s %U %G' -- "$p") && echo "stat $o"` : `  ${stat} -c 'stat %f %a %u %g %s %U %G' -- "$p"`;
   const lines = [
     sh`p=${arg.path}; export LC_ALL=C`.text,
-    `if ${exists}; then`,
+    `if ${t.exists}; then`,
     statLine,
-    follow ? real : `  if [ -L "$p" ]; then printf 'target '; readlink -n -- "$p" | base64 -w0; echo; fi`,
-    `  if ${isFile}; then`,
+    `  ${t.link('')}`,
+    `  if ${t.isFile}; then`,
     `    printf 'sha256 '; sha256sum 2>/dev/null < "$p" || echo unreadable`,
     arg.content === true
       ? `    s=\${o#* * * * }; s=\${s%% *}; if [ "$s" -le ${MAX_CONTENT_BYTES} ]; then if c=$(base64 -w0 2>/dev/null < "$p"); then echo "content $c"; fi; else echo 'content-omitted too-large'; fi`
       : '    :',
     `  fi`,
-    `else o=$(${stat} -c . -- "$p" 2>&1); case $o in *': No such file or directory' | .) echo absent;; *) echo "error \${o##*: }";; esac; fi`,
+    `else ${t.missing('')}; fi`,
   ];
   return lines.join('\n');
 }
+
+// Many paths, one script: one `stat` per follow mode and one `sha256sum` for all regular files, instead of a `stat` and a
+// `sha256sum` per path (a no-op run reads dozens of paths on every host, and each process costs the host ~1 ms).
+// Per-path lines are tagged `X<i> `; stat lines end with the name and checksum lines are sha256sum's own, both
+// matched by path, so a path that vanished in between only loses its own lines. Content is capped with `head` (the
+// size check moves to `split`, which has the stat line).
+const STAT_FORMAT = '%f %a %u %g %s %U %G %n';
+
+function manyCommand(args: readonly FileStateArg[]): string {
+  const paths = (follow: boolean) => [...new Set(args.filter((a) => (a.follow === true) === follow).map((a) => a.path))];
+  const lines = ['export LC_ALL=C'];
+  for (const follow of [false, true]) {
+    const ps = paths(follow);
+    if (ps.length) lines.push(`${follow ? 'stat -L' : 'stat'} -c '${follow ? 'L' : 'S'} ${STAT_FORMAT}' -- ${sh`${ps}`.text} 2>/dev/null`);
+  }
+  lines.push('set --');
+  const summed = new Set<string>();
+  args.forEach((a, i) => {
+    const t = tests(a);
+    const key = `${a.follow === true}:${a.path}`;
+    const sum = summed.has(key) ? '' : ' set -- "$@" "$p";';
+    summed.add(key);
+    const content =
+      a.content === true ? ` if [ -r "$p" ]; then printf 'X${i} content '; head -c ${MAX_CONTENT_BYTES + 1} -- "$p" | base64 -w0; echo; fi;` : '';
+    lines.push(
+      sh`p=${a.path}`.text,
+      `if ${t.exists}; then ${t.link(`X${i} `)}; if ${t.isFile}; then echo X${i} file;${sum}${content} fi; else ${t.missing(`X${i} `)}; fi`,
+    );
+  });
+  lines.push('if [ $# -gt 0 ]; then sha256sum -- "$@" 2>/dev/null; fi', ':');
+  return lines.join('\n');
+}
+
+// stat and sha256sum escape nothing in these names (see `manyAccepts`), so a line ends with the path as given
+function splitMany(out: ExecOutput, args: readonly FileStateArg[]): ExecOutput[] {
+  const stats = new Map<string, string>();
+  const sums = new Map<string, string>();
+  const tagged = args.map((): string[] => []);
+  for (const line of out.stdout.split('\n')) {
+    const st = /^([SL]) (\S+ \S+ \S+ \S+ \S+ \S+ \S+) (.*)$/.exec(line);
+    const x = /^X(\d+) (.*)$/.exec(line);
+    const sum = /^([0-9a-f]{64}) {2}(.*)$/.exec(line);
+    if (st) stats.set(`${st[1]}${st[3]}`, `stat ${st[2]}`);
+    else if (x) tagged[Number(x[1])]?.push(x[2] as string);
+    else if (sum) sums.set(sum[2] as string, sum[1] as string);
+  }
+  return args.map((a, i) => {
+    const mine = tagged[i] ?? [];
+    const gone = mine.find((l) => l === 'absent' || l.startsWith('error '));
+    if (gone) return { stdout: `${gone}\n`, stderr: '', code: 0 };
+    const stat = stats.get(`${a.follow === true ? 'L' : 'S'}${a.path}`);
+    const lines = [...(stat ? [stat] : []), ...mine.filter((l) => l !== 'file' && !l.startsWith('content '))];
+    if (mine.includes('file')) {
+      const sha = sums.get(a.path);
+      lines.push(sha ? `sha256 ${sha}  -` : 'sha256 unreadable');
+      const size = Number(stat?.split(' ')[5]);
+      const content = mine.find((l) => l.startsWith('content '));
+      if (a.content === true && size > MAX_CONTENT_BYTES) lines.push('content-omitted too-large');
+      else if (a.content === true && sha && content !== undefined) lines.push(content);
+    }
+    return { stdout: `${lines.join('\n')}\n`, stderr: '', code: 0 };
+  });
+}
+
+// a newline would split a stat line; sha256sum escapes names with a backslash or newline
+const manyAccepts = (arg: FileStateArg) => !/[\n\\]/.test(arg.path);
 
 function decodeBase64(b64: string): Uint8Array {
   return new Uint8Array(Buffer.from(b64, 'base64'));
@@ -164,7 +244,12 @@ function parse(out: ExecOutput, arg: FileStateArg): FileState {
 }
 
 /** One path's state: `stat` (lstat unless `follow`), sha256 of regular files, link target, optional content. */
-export const fileState: Fact<FileState, FileStateArg> = { name: 'files.state', command, parse };
+export const fileState: Fact<FileState, FileStateArg> = {
+  name: 'files.state',
+  command,
+  parse,
+  many: { accepts: manyAccepts, command: manyCommand, split: splitMany },
+};
 
 /** Argument of `treeDrift`: the attributes every entry under `path` should have. */
 export interface TreeDriftArg {

@@ -18,6 +18,7 @@ import { applyChanges } from './apply.ts';
 import { moduleContext, resolveDynamic, taskContext } from './context.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import { pendingScript } from './pending.ts';
+import { coalesce } from './coalesce.ts';
 import { cacheKey, earlyOutput, fetchReads, specsOf, type ReadSpec } from './reads.ts';
 import type { RunState, TaskScope } from './run-state.ts';
 import { gatherFacts } from './facts.ts';
@@ -185,8 +186,9 @@ async function once(run: TaskRun, rt: HostRuntime, item: unknown): Promise<Parti
     // only the next few tasks: re-reading the whole rest of the play after every change made a first run O(tasks²)
     const next = target === rt && !plan.refreshFacts ? run.lookahead(rt, APPLY_LOOKAHEAD_TASKS).filter((x) => x.become === become && !x.volatile) : [];
     const nextReads = [...new Map(next.map((x) => [cacheKey(x), x])).values()];
+    const grouped = coalesce(nextReads);
     const applied = await applyChanges(target.conn!, plan.changes, {
-      reads: nextReads.map((x) => x.command),
+      reads: grouped.commands,
       become,
       becomeUser,
       prefix: persist ? pendingScript(pending, asRoot).text : undefined,
@@ -194,7 +196,7 @@ async function once(run: TaskRun, rt: HostRuntime, item: unknown): Promise<Parti
       rebootSettleSec: opts.rebootSettleSec ?? 5,
     });
     target.invalidate();
-    if (applied.reads && !applied.rebooted) applied.reads.forEach((o, i) => target.cache.set(cacheKey(nextReads[i] as ReadSpec), o));
+    if (applied.reads && !applied.rebooted) grouped.spread(applied.reads).forEach((o, i) => target.cache.set(cacheKey(nextReads[i] as ReadSpec), o));
     if (persist) rt.persistedPending = pending;
     const last = applied.last;
     const io = { stdout: last?.stdout, stderr: last?.stderr, rc: last?.code, commands: applied.commands, output: last ? { stdout: last.stdout, stderr: last.stderr, rc: last.code } : plan.output };

@@ -1,14 +1,10 @@
 /** Serve a task's reads from the host's cache, or fetch them together with upcoming tasks' reads in ONE exec. */
 import { earlyRead, parseRead, readCommand, type ExecOutput, type Read } from '../core/index.ts';
 import { buildBatch } from './batch.ts';
+import { coalesce, type ReadSpec } from './coalesce.ts';
 import type { HostRuntime } from './host-runtime.ts';
 
-/** A read as the batcher sees it. */
-export interface ReadSpec {
-  readonly command: string;
-  readonly become: boolean;
-  readonly volatile: boolean;
-}
+export type { ReadSpec } from './coalesce.ts';
 
 /** Cache key: the same command read as root and as the login user can differ. */
 export function cacheKey(spec: { command: string; become: boolean }): string {
@@ -17,7 +13,7 @@ export function cacheKey(spec: { command: string; become: boolean }): string {
 
 /** Turn declared reads into specs. */
 export function specsOf(reads: readonly Read<unknown>[], become: boolean): ReadSpec[] {
-  return reads.map((r) => ({ command: readCommand(r), become, volatile: r.volatile ?? false }));
+  return reads.map((r) => ({ command: readCommand(r), become, volatile: r.volatile ?? false, read: r }));
 }
 
 /** What an upcoming task's reads contribute to a prefetch: volatile reads only through their early form. */
@@ -41,9 +37,10 @@ export function earlyOutput(rt: HostRuntime, r: Read<unknown>, become: boolean):
 /** Run reads of one become flag in one exec (not cached here). */
 export async function runBatch(rt: HostRuntime, specs: readonly ReadSpec[], becomeUser?: string): Promise<ExecOutput[]> {
   if (!rt.conn) throw new Error(`no connection to ${rt.host.name}`);
-  const b = buildBatch(specs.map((s) => s.command));
+  const c = coalesce(specs);
+  const b = buildBatch(c.commands);
   const out = await rt.conn.exec(b.script, { become: specs[0]?.become ?? false, becomeUser });
-  return b.parse(out.stdout);
+  return c.spread(b.parse(out.stdout));
 }
 
 /** Fetch outputs for `wanted` (in order). `lookahead` yields reads of upcoming tasks to prefetch in the same exec. */

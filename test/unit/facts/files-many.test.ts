@@ -1,0 +1,124 @@
+// fileState.many must be invisible: for every path, split(group output) parses to what the path's own command gives.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ExecOutput } from '../../../src/core/fact.ts';
+import { fileState, MAX_CONTENT_BYTES, type FileStateArg } from '../../../src/facts/files.ts';
+import { tempDir } from '../../support/temp-dir.ts';
+
+const many = fileState.many!;
+const gnuStat = spawnSync('stat', ['--version'], { encoding: 'utf8' }).stdout?.includes('GNU coreutils') ?? false;
+if (!gnuStat) console.warn('skipping fileState.many round trips: GNU coreutils stat not found');
+const asNobody = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
+if (!asNobody) console.warn('skipping the fileState.many permission cases: they need root and setpriv to run as nobody');
+
+function sh(script: string, nobody: boolean): ExecOutput {
+  const argv = nobody ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', 'sh', '-c', script] : ['sh', '-c', script];
+  const r = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8', maxBuffer: 16 * MAX_CONTENT_BYTES });
+  return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
+}
+
+// a parse result or the error it throws, comparable with toEqual
+function outcome(out: ExecOutput, arg: FileStateArg): unknown {
+  try {
+    const s = fileState.parse(out, arg);
+    // a 1 MiB Uint8Array compared element by element takes seconds: compare its base64 instead
+    return s.exists && s.content ? { ...s, content: Buffer.from(s.content).toString('base64') } : s;
+  } catch (e) {
+    return { threw: (e as Error).message };
+  }
+}
+
+function tree(): string {
+  const root = tempDir('rig-many-');
+  chmodSync(root, 0o755);
+  mkdirSync(join(root, 'dir'));
+  writeFileSync(join(root, 'regular.conf'), 'listen 80;\n', { mode: 0o640 });
+  writeFileSync(join(root, 'public'), 'hello\n', { mode: 0o644 });
+  writeFileSync(join(root, 'empty'), '', { mode: 0o644 });
+  writeFileSync(join(root, 'big'), Buffer.alloc(MAX_CONTENT_BYTES + 1, 'a'), { mode: 0o644 });
+  writeFileSync(join(root, 'exact'), Buffer.alloc(MAX_CONTENT_BYTES, 'b'), { mode: 0o644 });
+  writeFileSync(join(root, "with space 'q' $x"), 'w\n', { mode: 0o644 });
+  writeFileSync(join(root, 'secret'), 's\n', { mode: 0o600 });
+  mkdirSync(join(root, 'locked', 'inner'), { recursive: true });
+  writeFileSync(join(root, 'locked', 'inner', 'f'), 'f\n');
+  chmodSync(join(root, 'locked'), 0o700);
+  symlinkSync('regular.conf', join(root, 'link'));
+  symlinkSync('/nonexistent/target', join(root, 'dangling'));
+  mkdirSync(join(root, 'real-dir'), { mode: 0o755 });
+  writeFileSync(join(root, 'real-dir', 'f'), 'rf\n', { mode: 0o644 });
+  symlinkSync(join(root, 'real-dir'), join(root, 'dir-link'));
+  return root;
+}
+
+function cases(root: string): FileStateArg[] {
+  const p = (name: string) => join(root, name);
+  return [
+    { path: p('regular.conf'), content: true },
+    { path: p('regular.conf') },
+    { path: p('regular.conf'), follow: true },
+    { path: p('public'), content: true },
+    { path: p('dir'), content: true },
+    { path: p('empty'), content: true },
+    { path: p('big'), content: true },
+    { path: p('exact'), content: true },
+    { path: p('missing/x'), content: true },
+    { path: p('regular.conf/x') },
+    { path: p("with space 'q' $x"), content: true },
+    { path: p('secret'), content: true },
+    { path: p('secret') },
+    { path: p('locked/inner/f'), content: true },
+    { path: p('link'), content: true },
+    { path: p('link'), content: true, follow: true },
+    { path: p('dangling') },
+    { path: p('dangling'), follow: true },
+    { path: p('dir-link/f'), follow: true, content: true },
+    { path: p('real-dir/./f'), follow: true },
+    { path: p('-dash') },
+  ];
+}
+
+describe('fileState.many', () => {
+  it('declines names a stat or sha256sum line could not carry', () => {
+    expect(many.accepts({ path: '/etc/hosts' })).toBe(true);
+    expect(many.accepts({ path: "/tmp/a 'b' $c" })).toBe(true);
+    expect(many.accepts({ path: '/tmp/a\nb' })).toBe(false);
+    expect(many.accepts({ path: '/tmp/a\\b' })).toBe(false);
+  });
+
+  it('uses one stat per follow mode and one sha256sum for all paths', () => {
+    const cmd = many.command(cases('/srv'));
+    expect(cmd.match(/^stat -c /gm)).toHaveLength(1);
+    expect(cmd.match(/^stat -L /gm)).toHaveLength(1);
+    expect(cmd.match(/sha256sum/g)).toHaveLength(1);
+  });
+
+  for (const nobody of [false, true]) {
+    it.skipIf(!gnuStat || (nobody && !asNobody))(`split output parses like each path's own command (${nobody ? 'as nobody' : 'as root'})`, () => {
+      const args = cases(tree());
+      const grouped = sh(many.command(args), nobody);
+      expect(grouped.code).toBe(0);
+      const split = many.split(grouped, args);
+      expect(split).toHaveLength(args.length);
+      const seen = new Set<string>();
+      args.forEach((arg, i) => {
+        const alone = outcome(sh(fileState.command(arg), nobody), arg);
+        expect(outcome(split[i] as ExecOutput, arg), JSON.stringify(arg)).toEqual(alone);
+        seen.add(JSON.stringify(alone).slice(0, 40));
+      });
+      // the cases cover absent, errors, files, links and directories, not one shape many times
+      expect(seen.size).toBeGreaterThan(8);
+    });
+  }
+
+  it.skipIf(!gnuStat)('a path that vanishes after the stat only loses its own result', () => {
+    const root = tree();
+    const args: FileStateArg[] = [{ path: join(root, 'public') }, { path: join(root, 'empty') }];
+    const out = sh(many.command(args), false);
+    const without = { ...out, stdout: out.stdout.split('\n').filter((l) => !l.endsWith(`${join(root, 'public')}`) || l.startsWith('X')).join('\n') };
+    const [a, b] = many.split(without, args);
+    expect(() => fileState.parse(a as ExecOutput, args[0] as FileStateArg)).toThrow(/unexpected output/);
+    expect(fileState.parse(b as ExecOutput, args[1] as FileStateArg)).toMatchObject({ exists: true, type: 'file', size: 0 });
+  });
+});
