@@ -22,6 +22,9 @@ export interface SwarmInfo {
 
 const NO_DOCKER = '__rig_no_docker__';
 
+/** How long `swarmInfo` waits for a node to leave the transient 'pending' state (reconnecting after a reboot). */
+export const SWARM_PENDING_WAIT_SEC = 120;
+
 interface RawSwarm {
   NodeID?: string;
   NodeAddr?: string;
@@ -35,7 +38,12 @@ interface RawSwarm {
 /** The Swarm section of `docker info`; a missing CLI or a stopped daemon are values, not errors. */
 export const swarmInfo: Fact<SwarmInfo, void> = {
   name: 'swarm.info',
-  command: () => `if command -v docker >/dev/null 2>&1; then docker info --format '{{json .Swarm}}' 2>/dev/null; else echo ${NO_DOCKER}; fi`,
+  // 'pending' is what a node reports while it reconnects to its managers, e.g. right after the nodes rebooted (the
+  // managers may come up after it): wait it out, so a re-run after a reboot sees the settled state, not a failure
+  command: () =>
+    'if command -v docker >/dev/null 2>&1; then rig_i=0; ' +
+    `while rig_o=$(docker info --format '{{json .Swarm}}' 2>/dev/null); case $rig_o in *'"LocalNodeState":"pending"'*) [ $rig_i -lt ${SWARM_PENDING_WAIT_SEC} ];; *) false;; esac; do rig_i=$((rig_i + 1)); sleep 1; done; ` +
+    `printf '%s\\n' "$rig_o"; else echo ${NO_DOCKER}; fi`,
   parse(out) {
     const text = out.stdout.trim();
     const empty = { daemonUp: false, state: '', nodeId: '', nodeAddr: '', controlAvailable: false, remoteManagers: [], error: '' };

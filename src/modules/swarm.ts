@@ -2,7 +2,7 @@
 import { read } from '../core/fact.ts';
 import { defineModule, type Plan, type Reads } from '../core/module.ts';
 import { sh } from '../core/quote.ts';
-import { swarmInfo, swarmJoinToken, swarmNodeLabels, type SwarmInfo } from '../facts/swarm.ts';
+import { SWARM_PENDING_WAIT_SEC, swarmInfo, swarmJoinToken, swarmNodeLabels, type SwarmInfo } from '../facts/swarm.ts';
 
 /** One inventory node as the swarm decision sees it. */
 export interface SwarmNode {
@@ -27,6 +27,10 @@ export interface SwarmDecision {
   /** Bad input or foreign membership: each names the host. */
   readonly errors: readonly string[];
 }
+
+const unsettled = (info: SwarmInfo): string =>
+  `swarm state is ${info.state}${info.error ? `: ${info.error}` : ''}` +
+  (info.state === 'pending' ? ` after waiting ${SWARM_PENDING_WAIT_SEC} s: check that the managers are up and reachable on 2377/tcp` : '; fix it by hand first');
 
 const hostOf = (addr: string): string => addr.replace(/:\d+$/, '');
 
@@ -79,7 +83,7 @@ export interface SwarmInitArgs {
 /** Plan of swarmInit (exported for tests). */
 export function planSwarmInit(a: SwarmInitArgs, info: SwarmInfo): Plan<undefined> {
   if (info.state === 'active') return { changes: [], msg: `already in swarm ${info.clusterId ?? ''}`.trim() };
-  if (info.dockerInstalled && info.daemonUp && info.state !== 'inactive') return { changes: [], failed: `swarm state is ${info.state}${info.error ? `: ${info.error}` : ''}; fix it by hand first` };
+  if (info.dockerInstalled && info.daemonUp && info.state !== 'inactive') return { changes: [], failed: unsettled(info) };
   const pool = (a.defaultAddrPool ?? []).flatMap((p) => ['--default-addr-pool', p]);
   const mask = a.defaultAddrPoolMaskLength !== undefined ? ['--default-addr-pool-mask-length', String(a.defaultAddrPoolMaskLength)] : [];
   const argv = ['docker', 'swarm', 'init', '--advertise-addr', a.advertiseAddr, '--listen-addr', `${a.advertiseAddr}:2377`, ...pool, ...mask];
@@ -127,7 +131,7 @@ export function planSwarmJoin(a: SwarmJoinArgs, info: SwarmInfo): Plan<undefined
     if (remotes.some((r) => ours.has(r)) || ours.has(hostOf(info.nodeAddr))) return { changes: [], msg: `member (${info.controlAvailable ? 'manager' : 'worker'})` };
     return { changes: [], failed: `in a different swarm (managers ${remotes.join(', ')}); leave it by hand ('docker swarm leave') if intended` };
   }
-  if (info.dockerInstalled && info.daemonUp && info.state !== 'inactive') return { changes: [], failed: `swarm state is ${info.state}${info.error ? `: ${info.error}` : ''}; fix it by hand first` };
+  if (info.dockerInstalled && info.daemonUp && info.state !== 'inactive') return { changes: [], failed: unsettled(info) };
   if (!a.token) return { changes: [], failed: 'no join token: no live manager answered' };
   // the token travels on stdin, never in a command line
   const argv = ['--advertise-addr', a.advertiseAddr, '--listen-addr', `${a.advertiseAddr}:2377`, ...a.joinAddrs.slice(0, 3)];

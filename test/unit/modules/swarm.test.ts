@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { swarmInfo, swarmNodeLabels } from '../../../src/facts/swarm.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 import { decideSwarm, planNodeLabels, planSwarmInit, planSwarmJoin } from '../../../src/modules/swarm.ts';
 
 const fx = (p: string) => readFileSync(new URL(`../../fixtures/facts/swarm/${p}`, import.meta.url), 'utf8');
@@ -14,6 +17,18 @@ describe('swarm facts (captured from dockerd 20.10 on this machine)', () => {
     expect(manager).toMatchObject({ state: 'active', controlAvailable: true, nodeAddr: '127.0.0.1', clusterId: '6srsss4e6sn2u8lzpb01nynmz' });
     expect(info('info-daemon-down.txt', 1)).toMatchObject({ dockerInstalled: true, daemonUp: false });
     expect(swarmInfo.parse({ stdout: '__rig_no_docker__\n', stderr: '', code: 0 }, undefined)).toMatchObject({ dockerInstalled: false });
+  });
+  it('waits out the pending state a node reports while it reconnects after a reboot (real sh, a docker on PATH)', () => {
+    const bin = tempDir('rig-swarm-');
+    const pending = fx('info-manager.txt').replace('"LocalNodeState":"active"', '"LocalNodeState":"pending"');
+    expect(pending).toContain('"pending"');
+    writeFileSync(join(bin, 'pending.json'), pending);
+    writeFileSync(join(bin, 'active.json'), fx('info-manager.txt'));
+    // pending on the first two calls, then active
+    writeFileSync(join(bin, 'docker'), `#!/bin/sh\nn=$(cat "${bin}/n" 2>/dev/null || echo 0); echo $((n + 1)) > "${bin}/n"\nif [ "$n" -lt 2 ]; then cat "${bin}/pending.json"; else cat "${bin}/active.json"; fi\n`, { mode: 0o755 });
+    const r = spawnSync('sh', ['-c', swarmInfo.command()], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}` } });
+    expect(readFileSync(join(bin, 'n'), 'utf8').trim()).toBe('3');
+    expect(swarmInfo.parse({ stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 }, undefined)).toMatchObject({ state: 'active', controlAvailable: true });
   });
   it('node labels', () => {
     expect(swarmNodeLabels.parse({ stdout: fx('node-labels-set.txt'), stderr: '', code: 0 }, 'vm')).toEqual({ instance: 'java', zone: 'a' });
@@ -56,6 +71,9 @@ describe('swarm init / join / labels plans', () => {
     expect(c.command).not.toContain('SWMTKN');
     expect(planSwarmJoin(a, manager).changes).toEqual([]);
     expect(planSwarmJoin({ ...a, joinAddrs: ['10.77.0.11:2377'] }, manager).failed).toMatch(/different swarm/);
+    // still pending after the fact's wait: say what to check, not "fix it by hand"
+    expect(planSwarmJoin(a, { ...inactive, state: 'pending' }).failed).toMatch(/pending after waiting 120 s: check that the managers are up and reachable on 2377\/tcp/);
+    expect(planSwarmJoin(a, { ...inactive, state: 'error', error: 'bad cert' }).failed).toBe('swarm state is error: bad cert; fix it by hand first');
   });
   it('labels: only the differing ones, sorted', () => {
     expect(planNodeLabels({ node: 'vm', labels: { instance: 'java', zone: 'b', gpu: true } }, { instance: 'java', zone: 'a' }).changes[0]).toMatchObject({ command: 'docker node update --label-add gpu=true --label-add zone=b vm' });
