@@ -6,4 +6,3 @@ export { RecordingReporter, type RecordedEvent } from './recording.ts';
 export { MultiReporter } from './multi.ts';
 export { printRecap, recapLines, formatDuration } from './recap.ts';
 export { NO_LOG_MSG, isNoLog } from './format.ts';
-export { redactValue } from './redact-value.ts';

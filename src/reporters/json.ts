@@ -4,7 +4,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Diff } from '../core/module.ts';
 import type { HostRecap, PlayInfo, Reporter, RunSummary, TaskInfo, TaskResult, TaskStatus } from '../core/result.ts';
-import { redactValue } from './redact-value.ts';
+import { redactDeep } from '../core/secret.ts';
 
 /** One host's result of one task in the JSON report. */
 export interface JsonResult {
@@ -97,7 +97,7 @@ export class JsonReporter implements Reporter {
       recap: summary.recap,
       exitCode: summary.exitCode,
     };
-    return redactValue(doc) as JsonReport;
+    return redactDeep(doc);
   }
 
   async onRunEnd(summary: RunSummary): Promise<void> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redactDeep, secret } from '../../../src/core/secret.ts';
-import { JsonReporter, NO_LOG_MSG, redactValue, type JsonReport } from '../../../src/reporters/index.ts';
+import { JsonReporter, NO_LOG_MSG, type JsonReport } from '../../../src/reporters/index.ts';
 import { checkRun, realRun, SECRET } from './fixture-run.ts';
 
 secret(SECRET);
@@ -78,11 +78,20 @@ describe('JsonReporter', () => {
   });
 });
 
-describe('redactValue', () => {
-  it('walks values and keys, catching secrets JSON.stringify escapes (as core redactDeep does)', () => {
-    const value = { [`k-${SECRET}`]: [`a ${SECRET} b`, 3, null, { nested: SECRET }] };
-    expect(redactValue(value)).toEqual({ 'k-********': ['a ******** b', 3, null, { nested: '********' }] });
-    // core redactDeep walks the value the same way (it used to stringify, missing escaped secrets)
+describe('redactDeep', () => {
+  it('walks values and keys, catching secrets JSON.stringify escapes', () => {
+    const value = { [`k-${SECRET}`]: [`a ${SECRET} b`, 3, null, { nested: SECRET }], plain: 'x' };
+    expect(redactDeep(value)).toEqual({ 'k-********': ['a ******** b', 3, null, { nested: '********' }], plain: 'x' });
     expect(JSON.stringify(redactDeep(value))).not.toContain('s3cr3t');
+    expect(Object.keys(redactDeep({ a: 1, [SECRET]: 2, z: 3 }))).toEqual(['a', '********', 'z']);
+  });
+
+  it('returns parts without a secret as they are and never modifies its input', () => {
+    const clean = { list: ['a', { b: 'c' }], n: 1 };
+    const mixed = { clean, dirty: [`x${SECRET}`] };
+    const out = redactDeep(mixed);
+    expect(out.clean).toBe(clean);
+    expect(out.dirty).toEqual(['x********']);
+    expect(mixed.dirty).toEqual([`x${SECRET}`]);
   });
 });
