@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureSystemPackages, ensureVenv, startSshd, VENV, versions } from './lib/env.ts';
+import { ensureSystemPackages, ensureVenv, rigCommit, startSshd, VENV, versions } from './lib/env.ts';
 import { resetState, seedFrom, STATE, writeInventory } from './lib/hosts.ts';
 import { timed } from './lib/measure.ts';
 import { renderResults, type Results, type SampleRow } from './lib/report.ts';
@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     results.config.big = [...new Set([...results.config.big, ...big])];
     results.mode = `${results.mode} + appended (${argv.join(' ')})`;
   }
+  const commit = rigCommit(repo);
   const save = (): void => writeFileSync(resultsFile, JSON.stringify(results, null, 1));
   // bin/rig.js builds rig's JS from src/ when src/ changed: do it now, not inside the first timed run
   execFileSync(process.execPath, ['bin/rig.js', '--help'], { cwd: repo, stdio: 'ignore' });
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
           for (const scenario of scenarios) {
             const tag = `${tool}-${n}-${scenario}-${run}`;
             const r = await runTool({ tool, n, inventory, sshd, repo, outDir: out, tag, rigForks });
-            const row: SampleRow = { tool, n, scenario, run, ...r, forks: tool === 'rig' ? Math.min(n, rigForks ?? n) : tool === 'ansible' ? n : undefined };
+            const row: SampleRow = { tool, n, scenario, run, rigCommit: commit, ...r, forks: tool === 'rig' ? Math.min(n, rigForks ?? n) : tool === 'ansible' ? n : undefined };
             results.samples.push(row);
             save();
             const extra = r.execsPerHost !== undefined ? ` execs/host=${r.execsPerHost} conns/host=${r.connsPerHost?.toFixed(2)}` : '';

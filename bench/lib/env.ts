@@ -43,6 +43,14 @@ export function ensureVenv(): void {
 }
 
 /** Versions of everything measured, for RESULTS.md. */
+/** The rig commit being measured (short hash, "+dirty" when src/ or bench/ has uncommitted changes), or "?" outside git. */
+export function rigCommit(repo: string): string {
+  const git = (args: string[]): string => spawnSync('git', args, { cwd: repo, encoding: 'utf8' }).stdout?.trim() ?? '';
+  const head = git(['rev-parse', '--short=7', 'HEAD']);
+  if (!head) return '?';
+  return git(['status', '--porcelain', '--', 'src', 'bin', 'bench/workload']) ? `${head}+dirty` : head;
+}
+
 export function versions(): Record<string, string> {
   const first = (cmd: string, args: string[]): string => {
     const r = spawnSync(cmd, args, { encoding: 'utf8' });
