@@ -94,7 +94,7 @@ export async function applyChanges(conn: Connection, changes: readonly Change[],
     if (withReads) {
       // the change and the next tasks' probes in one round trip; the probes see the changed host
       const b = buildBatch([step.script, ...withReads], { stdinFor: 0 });
-      const outs = b.parse((await conn.exec(b.script, { stdin: step.stdin, become: opts.become, becomeUser: opts.becomeUser })).stdout);
+      const outs = b.parse(await conn.exec(b.script, { stdin: step.stdin, become: opts.become, becomeUser: opts.becomeUser }));
       last = outs[0] as ExecOutput;
       if (last.code === 0) reads = outs.slice(1);
     } else last = await conn.exec(step.script, { stdin: step.stdin, become: opts.become, becomeUser: opts.becomeUser });

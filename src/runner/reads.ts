@@ -40,7 +40,7 @@ export async function runBatch(rt: HostRuntime, specs: readonly ReadSpec[], beco
   const c = coalesce(specs);
   const b = buildBatch(c.commands);
   const out = await rt.conn.exec(b.script, { become: specs[0]?.become ?? false, becomeUser });
-  return c.spread(b.parse(out.stdout));
+  return c.spread(b.parse(out));
 }
 
 /** Fetch outputs for `wanted` (in order). `lookahead` yields reads of upcoming tasks to prefetch in the same exec. */

@@ -5,7 +5,10 @@ import { buildBatch } from '../../../src/runner/batch.ts';
 import { serialBatches } from '../../../src/runner/serial.ts';
 import { selectedByTags } from '../../../src/runner/tags.ts';
 
-const runSh = (script: string) => spawnSync('sh', ['-c', script], { encoding: 'utf8' }).stdout;
+const runSh = (script: string, env?: NodeJS.ProcessEnv) => {
+  const r = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8', env });
+  return { stdout: r.stdout, stderr: r.stderr };
+};
 
 describe('buildBatch', () => {
   it('keeps each command’s stdout, stderr and exit code apart, byte-exact', () => {
@@ -33,9 +36,32 @@ describe('buildBatch', () => {
   it('reports reads cut off by a dropped connection instead of inventing output', () => {
     const b = buildBatch(['echo one', 'echo two']);
     const full = runSh(b.script);
-    const cut = full.slice(0, full.indexOf('two'));
+    const cut = { stdout: full.stdout.slice(0, full.stdout.indexOf('two')), stderr: full.stderr };
     expect(b.parse(cut)[0]).toEqual({ stdout: 'one\n', stderr: '', code: 0 });
     expect(b.parse(cut)[1]!.code).toBe(255);
+  });
+
+  it('frames stderr on the stream itself: no newline, many lines, fake marks, and output from outside any frame', () => {
+    const b = buildBatch(["printf 'x' >&2", "printf 'e1\\ne2\\n' >&2; echo o", "printf '@@rig-fake:2:eend@@\\n' >&2", 'true']);
+    const out = runSh(`echo 'login banner' >&2\n${b.script}`);
+    expect(b.parse(out)).toEqual([
+      { stdout: '', stderr: 'x', code: 0 },
+      { stdout: 'o\n', stderr: 'e1\ne2\n', code: 0 },
+      { stdout: '', stderr: '@@rig-fake:2:eend@@\n', code: 0 },
+      { stdout: '', stderr: '', code: 0 },
+    ]);
+    // a transport that lost stderr still yields stdout and exit codes
+    expect(b.parse({ stdout: out.stdout, stderr: '' })[1]).toEqual({ stdout: 'o\n', stderr: '', code: 0 });
+  });
+
+  it('starts no helper process: it runs with an empty PATH (no mktemp, cat or rm per exec)', () => {
+    const b = buildBatch(['echo hi', 'echo oops >&2; exit 4']);
+    const out = runSh(b.script, { PATH: '' });
+    expect(b.parse(out)).toEqual([
+      { stdout: 'hi\n', stderr: '', code: 0 },
+      { stdout: '', stderr: 'oops\n', code: 4 },
+    ]);
+    expect(out.stderr).not.toMatch(/not found/);
   });
 });
 
