@@ -25,7 +25,8 @@ export function writeFileScript(change: WriteChange): { script: string; stdin: U
     `[ -d "$p" ] && fail "cannot write $p: it is a directory"`,
     `tmp=$(mktemp "$d/${TEMP_PREFIX}XXXXXX") || fail "cannot create a temp file in $d"`,
     // the temp file goes on every way out, signals included
-    `trap 'rm -f "$tmp"' EXIT`,
+    // (after the rename `tmp` is emptied: an `rm` process for a file that is gone would cost every write)
+    `trap '[ -z "$tmp" ] || rm -f "$tmp"' EXIT`,
     `trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM`,
     `head -c "$n" > "$tmp" || fail "cannot write $tmp"`,
     `[ "$(wc -c < "$tmp")" -eq "$n" ] || fail "short write to $tmp (connection lost?)"`,
@@ -51,7 +52,7 @@ export function writeFileScript(change: WriteChange): { script: string; stdin: U
   if (change.backup) {
     lines.push(`if [ -e "$p" ]; then b="$p.$$.$(date +%Y-%m-%d@%H:%M:%S)~"; cp -p -- "$p" "$b" || fail "cannot back up $p"; printf 'backup: %s\\n' "$b"; fi`);
   }
-  lines.push(`mv -f -- "$tmp" "$p" || fail "cannot rename $tmp to $p"`);
+  lines.push(`mv -f -- "$tmp" "$p" || fail "cannot rename $tmp to $p"`, 'tmp=');
   lines.push(`sync -- "$d" 2>/dev/null || sync`);
   return { script: raw(lines.join('\n')).text, stdin };
 }
