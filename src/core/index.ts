@@ -10,3 +10,4 @@ export * from './connection.ts';
 export * from './errors.ts';
 export * from './secret.ts';
 export * from './task.ts';
+export * from './replace-file.ts';

@@ -1,9 +1,9 @@
 /** get_url: a file downloaded on the host, verified against a required sha256, replaced atomically. */
-import { posix } from 'node:path';
 import type { ExecChange } from '../core/change.ts';
 import { read } from '../core/fact.ts';
 import { defineModule, type Plan } from '../core/module.ts';
 import { raw, sh, type ShellFragment } from '../core/quote.ts';
+import { replaceFileScript } from '../core/replace-file.ts';
 import type { FileState } from '../facts/files.ts';
 import { fileState } from '../facts/files.ts';
 import { downloadTool, type DownloadTool } from '../facts/get-url.ts';
@@ -57,32 +57,10 @@ export function destProblem(dest: string, s: FileState): string | undefined {
   return undefined;
 }
 
-/**
- * A script that makes a temp file in dest's directory, lets `produce` fill "$tmp" (each line fails via `fail`), sets
- * owner/mode (keeping the old file's when unset, like the write change), then renames it over dest. The temp file is
- * removed on every way out, so a failure leaves dest as it was.
- */
-export function replaceFileScript(dest: string, attrs: FileAttrs, produce: readonly ShellFragment[]): string {
-  const mode = normalizeMode(attrs.mode);
+/** The atomic replace of dest (core/replace-file.ts) filled by `produce`, with dest's owner/mode. */
+export function replaceDestScript(dest: string, attrs: FileAttrs, produce: readonly ShellFragment[]): string {
   const { owner, group } = attrs;
-  const spec = owner !== undefined || group !== undefined ? `${owner ?? ''}${group !== undefined ? `:${group}` : ''}` : undefined;
-  return [
-    sh`p=${dest}; d=${posix.dirname(dest)}`.text,
-    `fail() { printf 'rig: %s\\n' "$*" >&2; exit 1; }`,
-    `[ -d "$d" ] || fail "cannot write $p: directory $d does not exist"`,
-    `tmp=$(mktemp "$d/.rig-XXXXXX") || fail "cannot create a temp file in $d"`,
-    `trap 'rm -f "$tmp"' EXIT`,
-    `trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM`,
-    ...produce.map((f) => f.text),
-    // owner before mode: chown clears setuid bits
-    spec !== undefined ? sh`chown ${spec} "$tmp" || fail ${`cannot set owner ${spec}`}`.text : `[ -e "$p" ] && { chown --reference="$p" "$tmp" 2>/dev/null || true; }`,
-    mode !== undefined
-      ? sh`chmod ${mode} "$tmp" || fail ${`cannot set mode ${mode}`}`.text
-      : `if [ -e "$p" ]; then chmod --reference="$p" "$tmp"; else chmod "$(printf '%o' $((0666 & ~$(umask))))" "$tmp"; fi || fail "cannot set mode"`,
-    `sync -- "$tmp" 2>/dev/null || sync`,
-    `mv -f -- "$tmp" "$p" || fail "cannot rename $tmp to $p"`,
-    `sync -- "$d" 2>/dev/null || sync`,
-  ].join('\n');
+  return replaceFileScript(dest, { mode: normalizeMode(attrs.mode), owner, group }, produce.map((f) => f.text));
 }
 
 /** The shell lines that download `url` into "$tmp" with `tool` and refuse anything but sha256 `want`. */
@@ -113,7 +91,7 @@ function plan(a: GetUrlArgs, s: GetUrlState, host: string): FilePlan {
   const why = !s.dest.exists ? 'missing' : s.dest.type === 'link' ? 'a symlink' : `sha256:${s.dest.exists && s.dest.sha256}`;
   const change: ExecChange = {
     kind: 'exec',
-    command: replaceFileScript(a.dest, a, downloadLines(a.url, want, s.tool, a.timeoutSec ?? 600)),
+    command: replaceDestScript(a.dest, a, downloadLines(a.url, want, s.tool, a.timeoutSec ?? 600)),
     description: `download ${a.url} to ${a.dest} (${s.tool}, sha256:${want.slice(0, 12)}…)`,
   };
   return { changes: [change], msg: `${a.dest} was ${why}, want sha256:${want}` };

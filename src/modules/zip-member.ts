@@ -7,7 +7,7 @@ import { sh } from '../core/quote.ts';
 import { fileState, type FileState } from '../facts/files.ts';
 import { zipMember, type ZipMemberState } from '../facts/zip-member.ts';
 import { attrChanges, attrProblems, failed, type FileAttrs, type FilePlan } from './files.ts';
-import { destProblem, replaceFileScript } from './get-url.ts';
+import { destProblem, replaceDestScript } from './get-url.ts';
 
 /** Arguments of the `zipMember` module. */
 export interface ZipMemberArgs extends FileAttrs {
@@ -74,7 +74,7 @@ function plan(a: ZipMemberArgs, s: ZipMemberModuleState, host: string, check: bo
   const extract = sh`python3 -c ${EXTRACT} ${a.archive} ${a.member} "$tmp" ${m.sha256} || fail ${`cannot extract ${a.member} from ${a.archive}`}`;
   const change: ExecChange = {
     kind: 'exec',
-    command: replaceFileScript(a.dest, a, [extract]),
+    command: replaceDestScript(a.dest, a, [extract]),
     description: `extract ${a.member} from ${a.archive} to ${a.dest} (${m.size} bytes)`,
   };
   const was = !s.dest.exists ? 'missing' : s.dest.type === 'link' ? 'a symlink' : `sha256:${s.dest.sha256}`;
