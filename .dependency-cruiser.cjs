@@ -1,4 +1,5 @@
-/** Layering guard (ARCHITECTURE.md): cli → runner → modules → facts → core; connection, inventory, templates, reporters → core. */
+/** Layering guard (ARCHITECTURE.md): cli → runner → modules → facts → core; connection, inventory, templates, reporters → core;
+ *  schema (zod) → core, used by modules, dsl, inventory and runner. */
 const layer = (from, allowed) => ({
   name: `${from}-imports-only-${allowed.join('-') || 'itself'}`,
   severity: 'error',
@@ -8,14 +9,15 @@ const layer = (from, allowed) => ({
 module.exports = {
   forbidden: [
     layer('core', []),
+    layer('schema', ['core']),
     layer('facts', ['core']),
-    layer('modules', ['facts', 'core']),
+    layer('modules', ['facts', 'schema', 'core']),
     layer('connection', ['core']),
-    layer('inventory', ['core']),
+    layer('inventory', ['schema', 'core']),
     layer('templates', ['core']),
     layer('reporters', ['core']),
-    layer('dsl', ['modules', 'facts', 'core']),
-    layer('runner', ['modules', 'facts', 'core', 'connection', 'inventory', 'templates', 'reporters']),
+    layer('dsl', ['modules', 'facts', 'schema', 'core']),
+    layer('runner', ['modules', 'facts', 'schema', 'core', 'connection', 'inventory', 'templates', 'reporters']),
     {
       name: 'core-has-no-third-party',
       severity: 'error',

@@ -11,3 +11,4 @@ export * from './errors.ts';
 export * from './secret.ts';
 export * from './task.ts';
 export * from './replace-file.ts';
+export * from './schema.ts';

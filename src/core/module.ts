@@ -3,6 +3,7 @@ import type { Change } from './change.ts';
 import type { Read } from './fact.ts';
 import type { Host, Vars } from './host.ts';
 import type { HostFacts } from './host-facts.ts';
+import { schemaProblems, type StandardSchemaV1 } from './schema.ts';
 
 /** What a module sees of the host while probing and planning. */
 export interface ModuleContext {
@@ -59,8 +60,14 @@ export interface CommandOutput {
 /** A module: probe → plan; the runner applies the returned changes. */
 export interface Module<A, S, O = CommandOutput | undefined> {
   readonly name: string;
-  /** Validate args before anything runs; return human-readable problems (empty = valid). */
+  /** The args schema (strict: unknown keys are errors). The factory's argument type is inferred from it; it is checked
+   *  on static args at load and on resolved args on every host at preflight. Its JSON Schema documents the module. */
+  readonly args: StandardSchemaV1<A, A>;
+  /** Checks across args the schema cannot express (exactly one of content/src); run only on args the schema accepts. */
   validate?(args: A): readonly string[];
+  /** Controller files the task reads (copy/template src): checked to be readable before connecting (static args) or
+   *  at preflight (args computed per host), so a missing file never fails a run half done. */
+  localFiles?(args: A): readonly string[];
   /**
    * Checks that need the host context but no reads (a template's variables): run for every host before the first
    * change of the play is applied, so bad input stops the run with nothing changed.
@@ -79,4 +86,10 @@ export interface Module<A, S, O = CommandOutput | undefined> {
 /** Helper so module definitions infer their generics. */
 export function defineModule<A, S, O = CommandOutput | undefined>(m: Module<A, S, O>): Module<A, S, O> {
   return m;
+}
+
+/** Every problem of `args` for `module`: the schema's, then (only when the shape is right) the module's own checks. */
+export function argProblems<A>(module: Module<A, unknown, unknown>, args: unknown): string[] {
+  const problems = schemaProblems(module.args, args);
+  return problems.length ? problems : [...(module.validate?.(args as A) ?? [])];
 }
