@@ -14,25 +14,61 @@ import {
   type DebFile,
   type DpkgPackages,
 } from '../facts/apt.ts';
+import { nonEmpty, seconds, strict, z } from '../schema/index.ts';
+import type { ReadonlyDeep } from '../schema/index.ts';
 
-/** Arguments of the apt module. */
-export interface AptArgs {
-  /** Package name(s); `name=version` pins a version (a trailing `*` matches a version prefix). */
-  readonly name?: string | readonly string[];
-  /** @default 'present' */
-  readonly state?: 'present' | 'absent' | 'latest' | 'purged';
-  /** Run `apt-get update` first: when the lists are older than `cacheValidTime`, or, without `cacheValidTime`, only
-   *  before something is installed (a task with no `name`/`deb` then updates on every run). @default false */
-  readonly updateCache?: boolean;
-  /** Seconds the package lists stay fresh enough to skip `apt-get update`. */
-  readonly cacheValidTime?: number;
-  /** Path on the host of a .deb to install (with its dependencies); installed unless that exact version is. */
-  readonly deb?: string;
-  /** Install recommended packages too. @default false */
-  readonly installRecommends?: boolean;
-  /** Target release (`-t`), e.g. 'bookworm-backports'. */
-  readonly defaultRelease?: string;
+const NAME = /^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?$/;
+const show = (v: unknown): string => (typeof v === 'function' ? 'a function' : typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v)));
+const pinAt = (spec: string): number => (spec.includes('=') ? spec.indexOf('=') : spec.length);
+
+/** Why `spec` is not a package (`name`, `name:arch`, `name=version`), if it is not. */
+function specProblem(spec: string): string | undefined {
+  if (spec === '') return "a package name must not be empty: write e.g. 'nginx'";
+  if (!NAME.test(spec.slice(0, pinAt(spec)))) return `${show(spec)} is not a Debian package name (lower-case letters, digits, + . -; optional :arch and =version)`;
+  if (spec.endsWith('=')) return `empty version in ${show(spec)}: write 'name=version' or just the name`;
+  return undefined;
 }
+
+// issues are added (not refine+abort) so that a union with a list still reports them instead of "expected a name or a list"
+const packageSpec = z
+  .string({ error: (iss) => `expected a package name as a string, e.g. 'nginx' or 'nginx=1.22*', got ${show(iss.input)}` })
+  .superRefine((spec, ctx) => {
+    const message = specProblem(spec);
+    if (message) ctx.addIssue({ code: 'custom', message, input: spec });
+  });
+
+/** Args schema of the apt module. */
+export const aptArgs = strict({
+  name: z
+    .union([packageSpec, z.array(packageSpec).min(1, { error: 'empty list: list at least one package' })], {
+      error: (iss) => `expected a package name or a list of them, got ${show(iss.input)}`,
+    })
+    .optional()
+    .describe("Package name(s); 'name=version' pins a version (a trailing * matches a version prefix), 'name:arch' an architecture."),
+  state: z
+    .enum(['present', 'absent', 'latest', 'purged'])
+    .optional()
+    .describe("'present' (default): installed; 'latest': at the candidate version; 'absent': removed; 'purged': removed with its configuration."),
+  updateCache: z
+    .boolean()
+    .optional()
+    .describe(
+      'Run apt-get update first: when the lists are older than cacheValidTime, or, without cacheValidTime, only before something ' +
+        'is installed (a task with no name/deb then updates on every run). Default false.',
+    ),
+  cacheValidTime: seconds.optional().describe('Seconds the package lists stay fresh enough to skip apt-get update (needs updateCache).'),
+  deb: nonEmpty
+    .optional()
+    .describe('Path on the host of a .deb to install (with its dependencies); installed unless that exact version is. Not with name.'),
+  installRecommends: z.boolean().optional().describe('Install recommended packages too. Default false.'),
+  defaultRelease: z
+    .string()
+    .min(1, { error: 'must not be empty: leave defaultRelease out to use the default release' })
+    .optional()
+    .describe("Target release (apt-get -t), e.g. 'bookworm-backports'."),
+}).describe("Debian packages present / absent / latest / purged, a local .deb, and the package lists' freshness (Ansible's apt).");
+/** Arguments of the apt module. */
+export type AptArgs = ReadonlyDeep<z.infer<typeof aptArgs>>;
 
 /** What the plan needs; only the reads the args call for are made. */
 export interface AptState {
@@ -48,8 +84,6 @@ interface Wanted {
   readonly name: string;
   readonly version?: string;
 }
-
-const NAME = /^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?$/;
 
 function wanted(args: AptArgs): Wanted[] {
   const names = args.name === undefined ? [] : typeof args.name === 'string' ? [args.name] : args.name;
@@ -68,27 +102,16 @@ function versionMatches(installed: string | undefined, pin: string | undefined):
   return pin.endsWith('*') ? installed.startsWith(pin.slice(0, -1)) : installed === pin;
 }
 
+// the schema checked each field; these are the checks across fields
 function validate(a: AptArgs): string[] {
   const p: string[] = [];
   const state = a.state ?? 'present';
-  if (!['present', 'absent', 'latest', 'purged'].includes(state)) p.push(`apt: unknown state ${JSON.stringify(state)}`);
   const names = wanted(a);
-  if (a.name !== undefined && names.length === 0) p.push('apt: name is an empty list');
-  if (names.length === 0 && a.deb === undefined && !a.updateCache) p.push('apt: give name, deb or updateCache');
-  if (a.deb !== undefined && names.length > 0) p.push('apt: give either name or deb, not both');
-  if (a.deb !== undefined && state !== 'present') p.push('apt: deb installs a file; only state present applies');
-  if (a.deb === '') p.push('apt: deb is empty');
-  for (const w of names) {
-    if (!NAME.test(w.spec.slice(0, w.version === undefined ? undefined : w.spec.indexOf('=')))) {
-      p.push(`apt: ${JSON.stringify(w.spec)} is not a Debian package name`);
-    }
-    if (w.version !== undefined && state !== 'present') p.push(`apt: a version pin (${w.spec}) needs state present`);
-    if (w.version === '') p.push(`apt: empty version in ${JSON.stringify(w.spec)}`);
-  }
-  if (a.cacheValidTime !== undefined && !(Number.isFinite(a.cacheValidTime) && a.cacheValidTime >= 0)) {
-    p.push('apt: cacheValidTime must be a number of seconds >= 0');
-  }
-  if (a.cacheValidTime !== undefined && !a.updateCache) p.push('apt: cacheValidTime needs updateCache: true');
+  if (names.length === 0 && a.deb === undefined && !a.updateCache) p.push('give name, deb or updateCache');
+  if (a.deb !== undefined && names.length > 0) p.push('give either name or deb, not both');
+  if (a.deb !== undefined && state !== 'present') p.push('deb installs a file; only state present applies');
+  for (const w of names) if (w.version !== undefined && state !== 'present') p.push(`a version pin (${w.spec}) needs state present`);
+  if (a.cacheValidTime !== undefined && !a.updateCache) p.push('cacheValidTime needs updateCache: true');
   return p;
 }
 
@@ -212,6 +235,7 @@ function okMessage(state: string, n: number, deb: string | undefined): string {
 /** Manage Debian packages with apt-get; only missing packages are installed, only installed ones removed. */
 export const aptModule = defineModule<AptArgs, AptState>({
   name: 'apt',
+  args: aptArgs,
   validate,
   probe,
   plan: (a, s) => plan(a, s),

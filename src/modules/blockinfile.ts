@@ -2,9 +2,9 @@
 import { read } from '../core/fact.ts';
 import { defineModule } from '../core/module.ts';
 import { fileState } from '../facts/files.ts';
-import { writeOptionProblems, type WriteOptions } from './copy.ts';
-import { attrProblems } from './files.ts';
-import { patternProblems, planTextEdit, pyRegex, type Pattern, type TextEdit, type TextFileState } from './lineinfile.ts';
+import { absPath, strict, z } from '../schema/index.ts';
+import { writeOptionsShape } from './copy.ts';
+import { patternSchema, planTextEdit, pyRegex, singleLine, type TextEdit, type TextFileState } from './lineinfile.ts';
 
 /** Default marker line; `{mark}` becomes markerBegin / markerEnd. */
 export const DEFAULT_MARKER = '# {mark} RIG MANAGED BLOCK';
@@ -78,31 +78,28 @@ export function editBlock(original: string | null, o: BlockEdit): TextEdit {
   return { text, changed: true, msg: original === null ? 'file created' : blockLines.length === 0 ? 'block removed' : 'block inserted' };
 }
 
-/** Arguments of the `blockinfile` module (Ansible names and semantics). */
-export interface BlockinfileArgs extends WriteOptions {
-  /** Absolute path; a symlink is followed and its target edited. */
-  readonly path: string;
-  /** The lines between the markers; empty removes the block. @default '' */
-  readonly block?: string;
-  /** Marker line template; must contain {mark}, and differ per block in one file. @default '# {mark} RIG MANAGED BLOCK' */
-  readonly marker?: string;
-  /** @default 'BEGIN' */
-  readonly markerBegin?: string;
-  /** @default 'END' */
-  readonly markerEnd?: string;
-  /** Without markers in the file: insert after the last line matching, or at 'EOF' (also when nothing matches). @default 'EOF' */
-  readonly insertafter?: 'EOF' | Pattern;
-  /** Without markers in the file: insert before the last line matching, or at 'BOF'. */
-  readonly insertbefore?: 'BOF' | Pattern;
-  /** @default 'present' */
-  readonly state?: 'present' | 'absent';
-  /** Create the file (and its parent directories) when missing. @default false */
-  readonly create?: boolean;
-  /** Blank line after the block unless one is there or the block ends the file. @default false */
-  readonly appendNewline?: boolean;
-  /** Blank line before the block unless one is there or the block starts the file. @default false */
-  readonly prependNewline?: boolean;
-}
+/** Args schema of `blockinfile` (Ansible names and semantics). */
+export const blockinfileArgs = strict({
+  ...writeOptionsShape,
+  path: absPath.describe('Absolute path of the file; a symlink is followed and its target edited.'),
+  block: z.string().optional().describe("The lines between the markers; empty removes the block. Default ''."),
+  marker: singleLine('the marker line')
+    .refine((m) => m.includes('{mark}'), { error: (iss) => `must contain {mark}, or the block is inserted again on every run: got ${JSON.stringify(iss.input)}` })
+    .optional()
+    .describe("Marker line template; {mark} becomes markerBegin / markerEnd. Must differ per block in one file. Default '# {mark} RIG MANAGED BLOCK'."),
+  markerBegin: singleLine('the begin marker').optional().describe("What {mark} is in the first marker line. Default 'BEGIN'."),
+  markerEnd: singleLine('the end marker').optional().describe("What {mark} is in the last marker line. Default 'END'."),
+  insertafter: patternSchema(['EOF'])
+    .optional()
+    .describe("Without markers in the file: insert after the last line matching this pattern, or at 'EOF' (default; also when nothing matches)."),
+  insertbefore: patternSchema(['BOF']).optional().describe("Without markers in the file: insert before the last line matching this pattern, or at 'BOF'."),
+  state: z.enum(['present', 'absent']).optional().describe("'present' (default): the block is in the file; 'absent': block and markers are removed."),
+  create: z.boolean().optional().describe('Create the file (and its parent directories) when missing. Default false.'),
+  appendNewline: z.boolean().optional().describe('Blank line after the block unless one is there or the block ends the file. Default false.'),
+  prependNewline: z.boolean().optional().describe('Blank line before the block unless one is there or the block starts the file. Default false.'),
+}).describe("A block of lines between marker lines present, updated or removed in a text file (Ansible's blockinfile).");
+/** Arguments of the `blockinfile` module. */
+export type BlockinfileArgs = z.infer<typeof blockinfileArgs>;
 
 function toEdit(a: BlockinfileArgs): BlockEdit {
   return {
@@ -121,15 +118,12 @@ function toEdit(a: BlockinfileArgs): BlockEdit {
 /** `blockinfile`: a block of lines between marker lines present, updated or removed, like Ansible's blockinfile. */
 export const blockinfileModule = defineModule<BlockinfileArgs, TextFileState, undefined>({
   name: 'blockinfile',
+  args: blockinfileArgs,
   validate: (a) => {
-    const problems = [...attrProblems(a.path, a), ...writeOptionProblems(a)];
-    problems.push(...patternProblems('insertafter', a.insertafter, ['EOF']), ...patternProblems('insertbefore', a.insertbefore, ['BOF']));
+    const problems: string[] = [];
     if (a.insertafter !== undefined && a.insertbefore !== undefined) problems.push('insertafter and insertbefore are mutually exclusive');
-    const e = toEditSafe(a);
-    // without {mark}, or with equal begin/end markers, the block cannot be found again: every run would insert it anew
-    if (!e.marker.includes('{mark}')) problems.push('marker must contain {mark}, or the block is inserted again on every run');
-    if (e.markerBegin === e.markerEnd) problems.push('markerBegin and markerEnd must differ');
-    if (e.marker.includes('\n') || e.markerBegin.includes('\n') || e.markerEnd.includes('\n')) problems.push('markers must be single lines');
+    // with equal begin/end markers the block cannot be found again: every run would insert it anew
+    if ((a.markerBegin ?? 'BEGIN') === (a.markerEnd ?? 'END')) problems.push('markerBegin and markerEnd must differ, or the block is inserted again on every run');
     return problems;
   },
   probe: (a) => ({ file: read(fileState, { path: a.path, content: true, follow: true }) }),
@@ -138,7 +132,3 @@ export const blockinfileModule = defineModule<BlockinfileArgs, TextFileState, un
     return planTextEdit(a.path, a, s.file, (text) => editBlock(text, edit));
   },
 });
-
-function toEditSafe(a: BlockinfileArgs): Pick<BlockEdit, 'marker' | 'markerBegin' | 'markerEnd'> {
-  return { marker: a.marker ?? DEFAULT_MARKER, markerBegin: a.markerBegin ?? 'BEGIN', markerEnd: a.markerEnd ?? 'END' };
-}

@@ -4,23 +4,8 @@ import { read } from '../core/fact.ts';
 import { defineModule, type CommandOutput, type Plan, type Reads } from '../core/module.ts';
 import { joinSh, quote, raw, sh, type ShellFragment } from '../core/quote.ts';
 import { pathExists } from '../facts/command.ts';
-
-/** Arguments shared by `command` and `shell`. */
-export interface CommandArgs {
-  /** `command`: an argv array (each word quoted), or a string split into words like a shell would, without expansions.
-   *  `shell`: a shell script string run by /bin/sh (an array is quoted word by word). */
-  readonly cmd: string | readonly string[];
-  /** Directory to run in (also the base of relative `creates` / `removes`). */
-  readonly chdir?: string;
-  /** Skip when this path exists. */
-  readonly creates?: string;
-  /** Skip when this path does not exist. */
-  readonly removes?: string;
-  /** Text fed to the command's stdin. */
-  readonly stdin?: string;
-  /** Extra environment variables (names must be shell identifiers). */
-  readonly env?: Readonly<Record<string, string>>;
-}
+import { absPath, strict, z } from '../schema/index.ts';
+import type { ReadonlyDeep } from '../schema/index.ts';
 
 /** What the plan needs to know: whether `creates` / `removes` exist (only the ones given are read). */
 export interface CommandState {
@@ -64,28 +49,88 @@ export function splitArgv(cmd: string): string[] {
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const show = (v: unknown): string => (typeof v === 'function' ? 'a function' : (JSON.stringify(v) ?? String(v)));
 
-function validateArgs(kind: 'command' | 'shell', a: CommandArgs): string[] {
-  const problems: string[] = [];
-  if (typeof a.cmd === 'string') {
-    if (a.cmd.trim() === '') problems.push(`${kind}: cmd is empty`);
-    if (kind === 'command') {
-      try {
-        splitArgv(a.cmd);
-      } catch (e) {
-        problems.push(`${kind}: ${(e as Error).message}`);
-      }
-    }
-  } else if (!Array.isArray(a.cmd) || a.cmd.length === 0) {
-    problems.push(`${kind}: cmd must be a non-empty string or argv array`);
+// what is wrong with a cmd that is neither a string nor an array of strings
+function cmdMessage(kind: 'command' | 'shell', input: unknown): string {
+  const bad = Array.isArray(input) ? input.findIndex((w) => typeof w !== 'string') : -1;
+  if (bad >= 0) {
+    const w: unknown = (input as unknown[])[bad];
+    const fix = typeof w === 'number' || typeof w === 'boolean' ? `: write '${String(w)}' (quoted)` : '';
+    return `argv word ${bad + 1} is ${show(w)}, not a string${fix}`;
   }
-  for (const name of Object.keys(a.env ?? {})) {
-    if (!ENV_NAME.test(name)) problems.push(`${kind}: env name ${JSON.stringify(name)} is not a shell identifier`);
-  }
-  for (const key of ['chdir', 'creates', 'removes'] as const) {
-    if (a[key] !== undefined && a[key] === '') problems.push(`${kind}: ${key} is empty`);
-  }
-  return problems;
+  return `expected a ${kind === 'command' ? 'command line' : 'shell script'} string or an argv array of strings, got ${show(input)}`;
+}
+
+/** creates / removes: a path, absolute or relative to chdir. */
+const skipPath = (what: string) =>
+  z
+    .string({ error: (iss) => `expected a path as a string, got ${show(iss.input)}` })
+    .refine((p) => p !== '' && !p.includes('\0'), { error: 'must be a non-empty path without NUL bytes (absolute, or relative to chdir)' })
+    .optional()
+    .describe(`${what} Absolute, or relative to chdir (then chdir is required).`);
+
+/** The args schema of `command` (a string cmd must split into words) or `shell` (a string cmd is a script). */
+function commandArgsSchema(kind: 'command' | 'shell') {
+  const cmdString = z.string().refine((c) => c.trim() !== '', { error: 'is empty: give the command to run' });
+  return strict({
+    cmd: z
+      .union(
+        [
+          kind === 'command'
+            ? cmdString.superRefine((c, ctx) => {
+                try {
+                  splitArgv(c);
+                } catch (e) {
+                  ctx.addIssue({ code: 'custom', input: c, message: `${(e as Error).message} (close the quote, or give an argv array)` });
+                }
+              })
+            : cmdString,
+          z.array(z.string()).min(1, { error: 'is an empty argv array: give the program and its arguments' }),
+        ],
+        { error: (iss) => cmdMessage(kind, iss.input) },
+      )
+      .describe(
+        kind === 'command'
+          ? 'An argv array (each word quoted), or a string split into words like a shell would, without any expansion.'
+          : 'A shell script run by /bin/sh (pipes, redirections, variables), or an argv array (quoted word by word).',
+      ),
+    chdir: absPath.optional().describe('Absolute directory to run in (also the base of relative creates / removes).'),
+    creates: skipPath('Skip the task when this path exists.'),
+    removes: skipPath('Skip the task when this path does not exist.'),
+    stdin: z.string().optional().describe("Text fed to the command's stdin."),
+    env: z
+      .record(
+        z.string().regex(ENV_NAME),
+        z.string({
+          error: (iss) => (typeof iss.input === 'number' || typeof iss.input === 'boolean' ? `env values are strings: write '${String(iss.input)}' (quoted)` : `expected a string, got ${show(iss.input)}`),
+        }),
+        {
+          error: (iss) =>
+            iss.code === 'invalid_key' ? `${show(iss.input)} is not a shell identifier (letters, digits, _; not starting with a digit)` : `expected a mapping of variable names to strings, got ${show(iss.input)}`,
+        },
+      )
+      .optional()
+      .describe('Extra environment variables, exported before the command: names are shell identifiers, values strings.'),
+  }).describe(
+    kind === 'command'
+      ? 'Run a program with arguments, no shell features; creates / removes make it idempotent.'
+      : 'Run a shell script with /bin/sh; creates / removes make it idempotent.',
+  );
+}
+
+/** Args schema of `command`. */
+export const commandArgs = commandArgsSchema('command');
+/** Args schema of `shell` (same keys; a string cmd is a script). */
+export const shellArgs = commandArgsSchema('shell');
+/** Arguments shared by `command` and `shell`. */
+export type CommandArgs = ReadonlyDeep<z.infer<typeof commandArgs>>;
+
+// a relative creates/removes is resolved under chdir: without chdir it would depend on the login directory
+function validateArgs(a: CommandArgs): string[] {
+  return (['creates', 'removes'] as const)
+    .filter((k) => a[k] !== undefined && !a[k].startsWith('/') && a.chdir === undefined)
+    .map((k) => `${k} ${JSON.stringify(a[k])} is relative: make it absolute, or give chdir (the directory it is relative to)`);
 }
 
 // relative creates/removes are relative to chdir, as in Ansible
@@ -142,7 +187,8 @@ function plan(kind: 'command' | 'shell', a: CommandArgs, s: CommandState): Plan<
 /** Run a program with arguments, no shell features (`cmd` words are quoted). */
 export const commandModule = defineModule<CommandArgs, CommandState, CommandOutput>({
   name: 'command',
-  validate: (a) => validateArgs('command', a),
+  args: commandArgs,
+  validate: validateArgs,
   probe,
   plan: (a, s) => plan('command', a, s),
   // the command is not run in check mode; its change is a prediction
@@ -152,7 +198,8 @@ export const commandModule = defineModule<CommandArgs, CommandState, CommandOutp
 /** Run a shell script with /bin/sh (pipes, redirections, variables). */
 export const shellModule = defineModule<CommandArgs, CommandState, CommandOutput>({
   name: 'shell',
-  validate: (a) => validateArgs('shell', a),
+  args: shellArgs,
+  validate: validateArgs,
   probe,
   plan: (a, s) => plan('shell', a, s),
   checkBehaviour: 'predict',

@@ -4,22 +4,22 @@ import type { Change, WriteChange } from '../core/change.ts';
 import { read } from '../core/fact.ts';
 import { defineModule, type Diff } from '../core/module.ts';
 import { fileState, type FileState } from '../facts/files.ts';
-import { attrChanges, attrProblems, failed, normalizeMode, type FileAttrs, type FilePlan } from './files.ts';
+import { absPath, strict, z } from '../schema/index.ts';
+import { attrChanges, failed, fileAttrsShape, normalizeMode, type FilePlan } from './files.ts';
+
+/** Options every content-writing module accepts besides the path: mode, owner, group, backup, validate. */
+export const writeOptionsShape = {
+  ...fileAttrsShape,
+  backup: z.boolean().optional().describe('Keep a timestamped copy of the previous file on the host. Default false.'),
+  validate: z
+    .string()
+    .refine((v) => v.includes('%s'), { error: (iss) => `must contain %s (the temp file to check), got ${JSON.stringify(iss.input)}` })
+    .optional()
+    .describe("Command run on the new content before it replaces the file; %s is the temp file, e.g. 'nginx -t -c %s'."),
+};
 
 /** Options every content-writing module accepts besides the path. */
-export interface WriteOptions extends FileAttrs {
-  /** Keep a timestamped copy of the previous file on the host. @default false */
-  readonly backup?: boolean;
-  /** Command run on the new content before it replaces the file; `%s` is the temp file, e.g. 'nginx -t -c %s'. */
-  readonly validate?: string;
-}
-
-/** Validation problems of WriteOptions. */
-export function writeOptionProblems(o: WriteOptions): string[] {
-  return o.validate !== undefined && (typeof o.validate !== 'string' || !o.validate.includes('%s'))
-    ? [`validate must contain %s (the temp file to check), got ${JSON.stringify(o.validate)}`]
-    : [];
-}
+export type WriteOptions = z.infer<z.ZodObject<typeof writeOptionsShape>>;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -81,24 +81,19 @@ function contentDiff(path: string, state: FileState, after: Uint8Array): Diff | 
   return before === undefined ? undefined : { path, before, after: afterText };
 }
 
+/** Args schema of `copy`: dest, content or src, and the write options. */
+export const copyArgs = strict({
+  ...writeOptionsShape,
+  dest: absPath.describe("Absolute path of the file on the host. A symlink there is replaced by the file (Ansible's follow=no)."),
+  content: z.string().optional().describe('Inline content (UTF-8). Exactly one of content and src.'),
+  src: z.string().min(1).optional().describe("Controller file to upload, relative to files/ beside the declaring file (or absolute)."),
+}).describe('A file with exactly this content (inline or a controller file), written atomically.');
 /** Arguments of the `copy` module. */
-export interface CopyArgs extends WriteOptions {
-  /** Absolute path of the file on the host. A symlink there is replaced by the file (Ansible's follow=no). */
-  readonly dest: string;
-  /** Inline content (UTF-8). Exactly one of `content` and `src`. */
-  readonly content?: string;
-  /** Controller path of the file to upload (resolved by the DSL; read with ctx.readLocalFile). */
-  readonly src?: string;
-}
+export type CopyArgs = z.infer<typeof copyArgs>;
 
 /** Probed state of copy/template. */
 export interface CopyState {
   readonly dest: FileState;
-}
-
-/** Validation problems shared by copy and template. */
-export function copyProblems(a: { readonly dest: unknown } & WriteOptions): string[] {
-  return [...attrProblems(a.dest, a, 'dest'), ...writeOptionProblems(a)];
 }
 
 /**
@@ -107,11 +102,9 @@ export function copyProblems(a: { readonly dest: unknown } & WriteOptions): stri
  */
 export const copyModule = defineModule<CopyArgs, CopyState, undefined>({
   name: 'copy',
-  validate: (a) => {
-    const problems = copyProblems(a);
-    if ((a.content === undefined) === (a.src === undefined)) problems.push('give exactly one of content and src');
-    return problems;
-  },
+  args: copyArgs,
+  validate: (a) => ((a.content === undefined) === (a.src === undefined) ? ['give exactly one of content and src'] : []),
+  localFiles: (a) => (a.src !== undefined ? [a.src] : []),
   probe: (a, ctx) => ({ dest: read(fileState, { path: a.dest, content: ctx.diff }) }),
   plan: (a, s, ctx) => {
     let content: string | Uint8Array;

@@ -2,39 +2,90 @@
 import type { WriteChange } from '../core/change.ts';
 import { read } from '../core/fact.ts';
 import { defineModule, type Plan, type Reads } from '../core/module.ts';
+import { issuePath } from '../core/schema.ts';
 import { dockerEngine, hasDaemonValidate, type DockerEngine } from '../facts/docker.ts';
 import { fileState, type FileState } from '../facts/files.ts';
+import { absPath, strict, z } from '../schema/index.ts';
+import type { ReadonlyDeep } from '../schema/index.ts';
 
-/** Typed daemon.json options (the subset the cluster needs, plus `extra` for anything else). */
-export interface DockerDaemonOptions {
-  /** DNS servers for containers, e.g. the node's Consul DNS address. */
-  readonly dns?: readonly string[];
-  readonly dnsSearch?: readonly string[];
-  /** @default unset (docker's json-file) */
-  readonly logDriver?: string;
-  /** log-opts; docker wants strings, numbers are converted. */
-  readonly logOpts?: Readonly<Record<string, string | number>>;
-  /** Engine labels, e.g. ['instance=java']. */
-  readonly labels?: readonly string[];
-  /** Must stay false on swarm nodes (docker refuses to start otherwise). */
-  readonly liveRestore?: boolean;
-  /** Legacy standalone swarm (engines < 23 only). */
-  readonly clusterStore?: string;
-  readonly clusterAdvertise?: string;
-  /** Further daemon.json keys, written as given. */
-  readonly extra?: Readonly<Record<string, unknown>>;
+const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
+
+// each value in `v` that JSON cannot hold, with its path below `v`
+function nonJson(v: unknown, path: (string | number)[] = []): { path: (string | number)[]; what: string }[] {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return [];
+  if (typeof v === 'number') return Number.isFinite(v) ? [] : [{ path, what: String(v) }];
+  if (Array.isArray(v)) return v.flatMap((x, i) => nonJson(x, [...path, i]));
+  if (typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v))) return Object.entries(v).flatMap(([k, x]) => nonJson(x, [...path, k]));
+  return [{ path, what: typeof v === 'object' ? `a ${v.constructor?.name ?? 'object'}` : typeof v }];
 }
+// a JSON value (what daemon.json can hold: no functions, undefined, NaN or Infinity); a check, not a recursive union,
+// so a problem is reported at the offending value however deep it is
+const jsonValue = z
+  .custom<unknown>(() => true)
+  .superRefine((v, ctx) => {
+    for (const p of nonJson(v)) ctx.addIssue({ code: 'custom', path: p.path, message: `expected a JSON value (string, finite number, boolean, null, list or mapping), got ${p.what}` });
+  })
+  .meta({ description: 'A JSON value.' });
 
+const ipAddress = z.union([z.ipv4(), z.ipv6()], { error: (iss) => `${show(iss.input)} is not an IPv4 or IPv6 address` });
+const DOMAIN = /^(\.|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?)$/;
+const word = (what: string, example: string) =>
+  z
+    .string({ error: (iss) => `expected ${what} as a string, got ${show(iss.input)}` })
+    .regex(/^[^\s"'$`\\]+$/, { error: (iss) => `${show(iss.input)} is not ${what} (no spaces or quotes), e.g. ${example}` });
+
+/** Shape of the typed daemon.json options (the subset the cluster needs, plus `extra` for anything else). */
+const optionsShape = {
+  dns: z
+    .array(ipAddress, { error: (iss) => `expected a list of IP addresses, got ${show(iss.input)}` })
+    .optional()
+    .describe("DNS servers for containers (daemon.json dns), IPv4 or IPv6, e.g. the node's Consul DNS address."),
+  dnsSearch: z
+    .array(z.string().max(255).regex(DOMAIN, { error: (iss) => `${show(iss.input)} is not a DNS search domain like service.consul` }))
+    .optional()
+    .describe('Search domains for containers (dns-search), e.g. service.consul.'),
+  logDriver: word('a log driver name', 'json-file or journald').optional().describe("Default logging driver (log-driver). Unset: docker's json-file."),
+  logOpts: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9][\w.-]*$/),
+      z.string({
+        error: (iss) =>
+          typeof iss.input === 'number' ? `docker wants strings in log-opts: write '${iss.input}' (quoted)` : `expected a string, got ${show(iss.input)}`,
+      }),
+      { error: (iss) => (iss.code === 'invalid_key' ? `${show(iss.input)} is not a log option name like max-size` : undefined) },
+    )
+    .optional()
+    .describe("Options of the log driver (log-opts); docker wants strings, e.g. { 'max-size': '10m', 'max-file': '3' }."),
+  labels: z
+    .array(z.string().regex(/^[^=\s]+=.*$/, { error: (iss) => `${show(iss.input)} is not a 'key=value' label` }))
+    .optional()
+    .describe("Engine labels (labels), each 'key=value', e.g. ['instance=java']."),
+  liveRestore: z.boolean().optional().describe('Keep containers running while dockerd is down (live-restore); must stay false on swarm nodes (docker refuses to start).'),
+  clusterStore: word('a cluster store URL', 'consul://10.0.0.1:8500').optional().describe('Legacy standalone swarm key-value store (cluster-store), engines < 23 only; with clusterAdvertise.'),
+  clusterAdvertise: word('an address:port or interface:port', 'eth1:2376').optional().describe('Legacy standalone swarm address (cluster-advertise), engines < 23 only; with clusterStore.'),
+  extra: z.record(z.string().min(1), jsonValue).optional().describe('Further daemon.json keys, written as given (JSON values).'),
+};
+type OptionKey = keyof typeof optionsShape;
+const OPTION_KEYS = Object.keys(optionsShape) as OptionKey[];
+
+/** Typed daemon.json options schema. */
+export const dockerDaemonOptions = strict(optionsShape).describe('daemon.json options; unset options are left out of the file.');
+/** Typed daemon.json options. */
+export type DockerDaemonOptions = ReadonlyDeep<z.infer<typeof dockerDaemonOptions>>;
+
+const variableName = z.string().min(1).optional();
+
+/** Args schema of dockerDaemonJson (and dockerEngineCheck). */
+export const dockerDaemonJsonArgs = strict({
+  options: dockerDaemonOptions,
+  swarmNode: z.boolean({ error: 'expected true or false (is the node a swarm member?)' }).describe('The node is (or will be) a swarm member: live-restore is refused.'),
+  variables: strict(Object.fromEntries(OPTION_KEYS.map((k) => [k, variableName])) as { [K in OptionKey]: typeof variableName })
+    .optional()
+    .describe('The inventory variable of each option, named in error messages. Default docker_<option in snake case>.'),
+  path: absPath.optional().describe("Default '/etc/docker/daemon.json'."),
+}).describe('/etc/docker/daemon.json holds exactly the canonical JSON of typed options (checked with dockerd --validate where the engine has it); notify a docker restart handler.');
 /** Arguments of dockerDaemonJson. */
-export interface DockerDaemonJsonArgs {
-  readonly options: DockerDaemonOptions;
-  /** The node is (or will be) a swarm member: live-restore is refused. */
-  readonly swarmNode: boolean;
-  /** Names the inventory variable of each option in error messages. @default docker_<option> */
-  readonly variables?: Partial<Record<keyof DockerDaemonOptions, string>>;
-  /** @default '/etc/docker/daemon.json' */
-  readonly path?: string;
-}
+export type DockerDaemonJsonArgs = ReadonlyDeep<z.infer<typeof dockerDaemonJsonArgs>>;
 
 /** What dockerDaemonJson reads. */
 export interface DockerDaemonJsonState {
@@ -48,7 +99,7 @@ export function daemonConfig(o: DockerDaemonOptions): Record<string, unknown> {
   if (o.dns?.length) c.dns = [...o.dns];
   if (o.dnsSearch?.length) c['dns-search'] = [...o.dnsSearch];
   if (o.logDriver !== undefined) c['log-driver'] = o.logDriver;
-  if (o.logOpts && Object.keys(o.logOpts).length) c['log-opts'] = Object.fromEntries(Object.entries(o.logOpts).map(([k, v]) => [k, String(v)]));
+  if (o.logOpts && Object.keys(o.logOpts).length) c['log-opts'] = { ...o.logOpts };
   if (o.labels?.length) c.labels = [...o.labels];
   if (o.liveRestore !== undefined) c['live-restore'] = o.liveRestore;
   if (o.clusterStore !== undefined) c['cluster-store'] = o.clusterStore;
@@ -69,27 +120,59 @@ export function canonicalJson(v: unknown): string {
   return `${JSON.stringify(sortDeep(v), null, 2)}\n`;
 }
 
-const varName = (a: DockerDaemonJsonArgs, k: keyof DockerDaemonOptions, fallback: string): string => a.variables?.[k] ?? fallback;
+// the inventory variable of an option: as given in `variables`, else docker_<snake_case>
+const varName = (a: DockerDaemonJsonArgs, k: OptionKey): string => {
+  const given: unknown = (a.variables as Record<string, unknown> | undefined)?.[k];
+  if (typeof given === 'string') return given;
+  return k === 'extra' ? 'options.extra' : `docker_${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
+};
 
-/** Problems of the options that need no host state (checked at preflight). */
-export function daemonOptionProblems(a: DockerDaemonJsonArgs): string[] {
+// daemon.json keys the typed options write (extra must not set them too)
+const JSON_KEYS: Partial<Record<OptionKey, string>> = {
+  dns: 'dns',
+  dnsSearch: 'dns-search',
+  logDriver: 'log-driver',
+  logOpts: 'log-opts',
+  labels: 'labels',
+  liveRestore: 'live-restore',
+  clusterStore: 'cluster-store',
+  clusterAdvertise: 'cluster-advertise',
+};
+
+/** Checks across options (args the schema accepted). */
+function crossProblems(a: DockerDaemonJsonArgs): string[] {
   const p: string[] = [];
   const o = a.options;
   if (a.swarmNode && o.liveRestore === true) {
-    p.push(`${varName(a, 'liveRestore', 'docker_live_restore')} is true but live-restore is incompatible with swarm mode: set it to false on swarm nodes`);
-  }
-  for (const [k, v] of Object.entries(o.logOpts ?? {})) {
-    if (typeof v !== 'string' && typeof v !== 'number') p.push(`log-opts ${k} must be a string or number`);
+    p.push(`${varName(a, 'liveRestore')} is true but live-restore is incompatible with swarm mode: set it to false on swarm nodes`);
   }
   if ((o.clusterStore === undefined) !== (o.clusterAdvertise === undefined)) p.push('cluster-store and cluster-advertise go together: set both or neither');
-  for (const ip of o.dns ?? []) if (!/^[0-9a-fA-F:.]+$/.test(ip)) p.push(`${varName(a, 'dns', 'docker_dns')}: ${JSON.stringify(ip)} is not an IP address`);
+  for (const [k, key] of Object.entries(JSON_KEYS) as [OptionKey, string][]) {
+    if (o[k] !== undefined && o.extra && key in o.extra) p.push(`extra sets ${key}, which ${varName(a, k)} sets too: set it in one place`);
+  }
   return p;
+}
+
+/**
+ * Problems of the args that need no host state: the schema's (an option's problem names its inventory variable, e.g.
+ * `docker_dns[0]: "x" is not an IPv4 or IPv6 address`), then the checks across options.
+ */
+export function daemonOptionProblems(a: DockerDaemonJsonArgs): string[] {
+  const r = dockerDaemonJsonArgs.safeParse(a);
+  if (r.success) return crossProblems(a);
+  return r.error.issues.map((i) => {
+    const [top, option, ...rest] = i.path;
+    const named = top === 'options' && typeof option === 'string' && (OPTION_KEYS as string[]).includes(option);
+    const tail = issuePath({ message: i.message, path: rest });
+    const path = named ? `${varName(a, option as OptionKey)}${tail === '' || tail.startsWith('[') ? tail : `.${tail}`}` : issuePath(i);
+    return path ? `${path}: ${i.message}` : i.message;
+  });
 }
 
 /** Problems that depend on the installed engine (cluster-store removed in 23.0). */
 export function daemonEngineProblems(a: DockerDaemonJsonArgs, e: DockerEngine): string[] {
   if (e.installed && (e.major ?? 0) >= 23 && (a.options.clusterStore !== undefined || a.options.clusterAdvertise !== undefined)) {
-    return [`${varName(a, 'clusterStore', 'docker_cluster_store')}/cluster-advertise are not supported by Docker ${e.version} (removed in 23.0): remove them, swarm mode replaces the legacy standalone swarm`];
+    return [`${varName(a, 'clusterStore')}/cluster-advertise are not supported by Docker ${e.version} (removed in 23.0): remove them, swarm mode replaces the legacy standalone swarm`];
   }
   return [];
 }
@@ -98,7 +181,7 @@ const td = new TextDecoder();
 
 function plan(a: DockerDaemonJsonArgs, s: DockerDaemonJsonState): Plan<undefined> {
   const path = a.path ?? '/etc/docker/daemon.json';
-  const problems = [...daemonOptionProblems(a), ...daemonEngineProblems(a, s.engine)];
+  const problems = [...crossProblems(a), ...daemonEngineProblems(a, s.engine)];
   if (problems.length) return { changes: [], failed: problems.join('; ') };
   const text = canonicalJson(daemonConfig(a.options));
   const before = s.file.exists && s.file.type === 'file' && s.file.content ? td.decode(s.file.content) : undefined;
@@ -118,8 +201,8 @@ function plan(a: DockerDaemonJsonArgs, s: DockerDaemonJsonState): Plan<undefined
 /** /etc/docker/daemon.json holds exactly the canonical JSON of the options; notify a docker restart handler. */
 export const dockerDaemonJsonModule = defineModule<DockerDaemonJsonArgs, DockerDaemonJsonState, undefined>({
   name: 'dockerDaemonJson',
-  validate: (a) => (a.options === null || typeof a.options !== 'object' ? ['dockerDaemonJson: options must be an object'] : []),
-  preflight: (a) => daemonOptionProblems(a),
+  args: dockerDaemonJsonArgs,
+  validate: crossProblems,
   probe: (a): Reads<DockerDaemonJsonState> => ({
     file: read(fileState, { path: a.path ?? '/etc/docker/daemon.json', content: true }),
     engine: read(dockerEngine, undefined),
@@ -130,6 +213,7 @@ export const dockerDaemonJsonModule = defineModule<DockerDaemonJsonArgs, DockerD
 /** Read-only: fail (before anything changes) when the installed engine cannot take these options. */
 export const dockerEngineCheckModule = defineModule<DockerDaemonJsonArgs, { engine: DockerEngine }, undefined>({
   name: 'dockerEngineCheck',
+  args: dockerDaemonJsonArgs,
   readOnly: true,
   probe: (): Reads<{ engine: DockerEngine }> => ({ engine: read(dockerEngine, undefined) }),
   plan: (a, s) => {

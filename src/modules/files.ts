@@ -4,35 +4,26 @@ import { read } from '../core/fact.ts';
 import { defineModule, type Plan } from '../core/module.ts';
 import { sh } from '../core/quote.ts';
 import { fileState, treeDrift, type FilePresent, type FileState } from '../facts/files.ts';
+import { absPath, fileMode, principal, strict, z } from '../schema/index.ts';
 
 /** Owner, group and mode a managed path should have; unset means "leave as is". */
-export interface FileAttrs {
-  /** Octal permission bits: '0644', '644', '2755', or a number such as 0o644 (a number is the value, so write 0o644, not 644). */
-  readonly mode?: string | number;
+export const fileAttrsShape = {
+  /** Octal permission bits as a string: '0644', '644', '2755' (a number is refused: 644 would be decimal). */
+  mode: fileMode.optional(),
   /** User name or numeric uid. */
-  readonly owner?: string;
+  owner: principal.optional().describe('User name or numeric uid.'),
   /** Group name or numeric gid. */
-  readonly group?: string;
-}
+  group: principal.optional().describe('Group name or numeric gid.'),
+};
+
+/** Owner, group and mode a managed path should have; unset means "leave as is". */
+export type FileAttrs = z.infer<z.ZodObject<typeof fileAttrsShape>>;
 
 /** Normalize a mode to 4 octal digits ('644' → '0644', 0o644 → '0644'); undefined when unset or invalid. */
 export function normalizeMode(mode: string | number | undefined): string | undefined {
   if (mode === undefined) return undefined;
   if (typeof mode === 'number') return Number.isInteger(mode) && mode >= 0 && mode <= 0o7777 ? mode.toString(8).padStart(4, '0') : undefined;
   return /^[0-7]{3,4}$/.test(mode) ? mode.padStart(4, '0') : undefined;
-}
-
-/** Validation problems of a path and its attributes. */
-export function attrProblems(path: unknown, attrs: FileAttrs, what = 'path'): string[] {
-  const problems: string[] = [];
-  if (typeof path !== 'string' || !path.startsWith('/')) problems.push(`${what} must be an absolute path, got ${JSON.stringify(path)}`);
-  if (attrs.mode !== undefined && normalizeMode(attrs.mode) === undefined)
-    problems.push(`mode ${JSON.stringify(attrs.mode)} is not an octal mode like '0644' (symbolic modes are not supported; a number must be written 0o644)`);
-  for (const k of ['owner', 'group'] as const) {
-    const v = attrs[k];
-    if (v !== undefined && (typeof v !== 'string' || v === '' || v.includes(':'))) problems.push(`${k} must be a non-empty name or id without ':'`);
-  }
-  return problems;
 }
 
 const sameId = (want: string, name: string, id: number): boolean => (/^\d+$/.test(want) ? Number(want) === id : want === name);
@@ -58,23 +49,25 @@ export function attrChanges(path: string, attrs: FileAttrs, current: FilePresent
   return changes;
 }
 
-/** Arguments of the `file` module (Ansible's file). */
-export interface FileArgs extends FileAttrs {
-  /** Absolute path on the host. */
-  readonly path: string;
-  /**
-   * 'file': must exist (only attributes are managed); 'directory': mkdir -p; 'link': symlink to `src`;
-   * 'absent': rm -rf; 'touch': create empty if missing (an existing file is left alone: no mtime bump, so re-runs report ok).
-   * @default 'file'
-   */
-  readonly state?: 'file' | 'directory' | 'link' | 'absent' | 'touch';
-  /** Link target for state 'link', stored verbatim (may be relative to the link's directory). */
-  readonly src?: string;
-  /** Directory: apply owner/group/mode to everything below it too (mode applies to files and directories alike). @default false */
-  readonly recurse?: boolean;
-  /** Link: replace an existing regular file or other link at `path`. @default false */
-  readonly force?: boolean;
-}
+const fileShape = {
+  ...fileAttrsShape,
+  path: absPath.describe('Absolute path on the host.'),
+  state: z
+    .enum(['file', 'directory', 'link', 'absent', 'touch'])
+    .optional()
+    .describe(
+      "'file' (default): must exist, only attributes are managed; 'directory': mkdir -p; 'link': symlink to src; 'absent': rm -rf; " +
+        "'touch': create empty if missing (an existing file is left alone).",
+    ),
+  src: z.string().min(1).optional().describe("Link target for state 'link', stored verbatim (may be relative to the link's directory)."),
+  recurse: z.boolean().optional().describe('Directory: apply owner/group/mode to everything below it too. Default false.'),
+  force: z.boolean().optional().describe('Link: replace an existing regular file or other link at path. Default false.'),
+};
+
+/** Args schema of `file` (Ansible's file): path, state ('file' | 'directory' | 'link' | 'absent' | 'touch'; default 'file'), src, recurse, force, mode, owner, group. */
+export const fileArgs = strict(fileShape).describe("State of one path: file attributes, directory, symlink, absent, touch (Ansible's file).");
+/** Arguments of the `file` module. */
+export type FileArgs = z.infer<typeof fileArgs>;
 
 /** Probed state of the file module. */
 export interface FileModuleState {
@@ -84,10 +77,9 @@ export interface FileModuleState {
 }
 
 function validateFile(a: FileArgs): string[] {
-  const problems = attrProblems(a.path, a);
+  const problems: string[] = [];
   const state = a.state ?? 'file';
-  if (!['file', 'directory', 'link', 'absent', 'touch'].includes(state)) problems.push(`state must be file, directory, link, absent or touch, got ${JSON.stringify(state)}`);
-  if (state === 'link' && (typeof a.src !== 'string' || a.src === '')) problems.push(`state 'link' needs src (the link target)`);
+  if (state === 'link' && a.src === undefined) problems.push(`state 'link' needs src (the link target)`);
   if (state !== 'link' && a.src !== undefined) problems.push(`src is only used with state 'link'`);
   if (a.recurse && state !== 'directory') problems.push(`recurse is only used with state 'directory'`);
   if (a.force && state !== 'link') problems.push(`force is only used with state 'link'`);
@@ -163,28 +155,37 @@ function recursiveChanges(a: FileArgs): ExecChange[] {
 /** `file`: state of one path (file attributes, directory, symlink, absent, touch), like Ansible's file module. */
 export const fileModule = defineModule<FileArgs, FileModuleState, undefined>({
   name: 'file',
+  args: fileArgs,
   validate: validateFile,
   probe: probeFile,
   plan: planFile,
 });
 
+const { state: _s, src: _src, force: _f, ...directoryShape } = fileShape;
+/** Args schema of `directory`: path, recurse, mode, owner, group. */
+export const directoryArgs = strict(directoryShape).describe('A directory exists (mkdir -p) with the given owner/group/mode.');
 /** Arguments of `directory` (file with state 'directory'). */
-export type DirectoryArgs = Omit<FileArgs, 'state' | 'src' | 'force'>;
+export type DirectoryArgs = z.infer<typeof directoryArgs>;
 
 /** `directory`: a directory exists (mkdir -p) with the given owner/group/mode, optionally recursively. */
 export const directoryModule = defineModule<DirectoryArgs, FileModuleState, undefined>({
   name: 'directory',
+  args: directoryArgs,
   validate: (a) => validateFile({ ...a, state: 'directory' }),
   probe: (a) => probeFile({ ...a, state: 'directory' }),
   plan: (a, s) => planFile({ ...a, state: 'directory' }, s),
 });
 
+const { state: _ls, mode: _lm, recurse: _lr, src: _lsrc, ...linkRest } = fileShape;
+/** Args schema of `link`: path, src (the target), force, owner, group. */
+export const linkArgs = strict({ ...linkRest, src: z.string().min(1).describe('Link target, stored verbatim (may be relative).') }).describe('path is a symlink to src.');
 /** Arguments of `link` (file with state 'link'). */
-export type LinkArgs = Omit<FileArgs, 'state' | 'mode' | 'recurse'> & { readonly src: string };
+export type LinkArgs = z.infer<typeof linkArgs>;
 
 /** `link`: `path` is a symlink to `src`. */
 export const linkModule = defineModule<LinkArgs, FileModuleState, undefined>({
   name: 'link',
+  args: linkArgs,
   validate: (a) => validateFile({ ...a, state: 'link' }),
   probe: (a) => probeFile({ ...a, state: 'link' }),
   plan: (a, s) => planFile({ ...a, state: 'link' }, s),

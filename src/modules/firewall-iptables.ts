@@ -9,26 +9,29 @@ import { defineModule, type Plan, type Reads } from '../core/module.ts';
 import { sh, type ShellFragment } from '../core/quote.ts';
 import { fileState, type FileState } from '../facts/files.ts';
 import { iptablesBin, iptablesFilter, normalizeRule, type IpFamily, type IptablesFilter } from '../facts/firewall-iptables.ts';
-import { backendArgProblems, type AllowRule, type PortSpec } from './firewall.ts';
+import { strict, z } from '../schema/index.ts';
+import { inputPolicy, ipv4OrCidr, plainAllowRules, type AllowRule, type PortSpec } from './firewall.ts';
+import type { ReadonlyDeep } from '../schema/index.ts';
 
-/** Arguments of iptablesFirewall (one address family per task). */
-export interface IptablesFirewallArgs {
-  /** @default 'ipv4'; for 'ipv6' only rules from 'any' apply (sources are IPv4 CIDRs). */
-  readonly family?: IpFamily;
-  /** Allow rules in order; put SSH first. */
-  readonly rules: readonly AllowRule[];
-  /** What happens to inbound traffic no rule accepts: a final DROP in rig's chain, or nothing. @default 'drop' */
-  readonly inputPolicy?: 'drop' | 'accept';
-  /**
-   * Sources (IPv4 CIDRs) allowed to reach published container ports, enforced in DOCKER-USER (created when missing).
-   * Unset: DOCKER-USER is not managed. IPv4 only.
-   */
-  readonly dockerPublishedFrom?: readonly string[];
-  /** @default '/etc/rig/iptables.rules' (ipv6: '/etc/rig/ip6tables.rules') */
-  readonly path?: string;
-  /** The load script the boot unit runs too. @default '/etc/rig/iptables-apply.sh' (ipv6: '/etc/rig/ip6tables-apply.sh') */
-  readonly script?: string;
-}
+const rigPath = (what: string) =>
+  z
+    .string({ error: `expected an absolute path for the ${what}` })
+    .regex(/^\/[A-Za-z0-9_./-]+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an absolute path of letters, digits and _./- (the ${what} is named in a script)` });
+
+/** Args schema of iptablesFirewall (one address family per task). */
+export const iptablesFirewallArgs = strict({
+  family: z.enum(['ipv4', 'ipv6']).optional().describe("'ipv4' (default) or 'ipv6': for ipv6 only rules from 'any' apply (sources are IPv4 CIDRs)."),
+  rules: plainAllowRules,
+  inputPolicy: inputPolicy.describe("Inbound traffic no rule accepts: 'drop' (default: a final DROP in rig's chain) or 'accept' (nothing)."),
+  dockerPublishedFrom: z
+    .array(ipv4OrCidr)
+    .optional()
+    .describe('Sources (IPv4 addresses/CIDRs) allowed to reach published container ports, enforced in DOCKER-USER (created when missing). Unset: DOCKER-USER is not managed. IPv4 only.'),
+  path: rigPath('rules file').optional().describe("The iptables-restore file. Default '/etc/rig/iptables.rules' (ipv6: '/etc/rig/ip6tables.rules')."),
+  script: rigPath('load script').optional().describe("The load script the boot unit runs too. Default '/etc/rig/iptables-apply.sh' (ipv6: '/etc/rig/ip6tables-apply.sh')."),
+}).describe("rig's iptables chains (RIG-INPUT, RIG-DOCKER-USER): rules file (checked with iptables-restore --test), load script and live chains; Docker's chains are never touched.");
+/** Arguments of iptablesFirewall. */
+export type IptablesFirewallArgs = ReadonlyDeep<z.infer<typeof iptablesFirewallArgs>>;
 
 /** What iptablesFirewall reads: the rules file, the load script and the live filter table. */
 export interface IptablesFirewallState {
@@ -50,7 +53,6 @@ export const RIG_INPUT = 'RIG-INPUT';
 export const RIG_DOCKER_USER = 'RIG-DOCKER-USER';
 
 const portText = (p: PortSpec): string => (typeof p === 'number' ? String(p) : `${p[0]}:${p[1]}`);
-const CIDR4 = /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/;
 
 /** The file and script paths of a family. */
 export function iptablesPaths(a: Pick<IptablesFirewallArgs, 'family' | 'path' | 'script'>): { path: string; script: string } {
@@ -154,17 +156,6 @@ export function iptablesDrift(chains: readonly RigChain[], live: IptablesFilter)
   return out;
 }
 
-function validate(a: IptablesFirewallArgs): string[] {
-  if (!Array.isArray(a.rules)) return ['iptablesFirewall: rules must be a list'];
-  const p = backendArgProblems('iptablesFirewall', a, { plainComments: true });
-  if (a.family !== undefined && a.family !== 'ipv4' && a.family !== 'ipv6') p.push(`iptablesFirewall: family must be ipv4 or ipv6, got ${JSON.stringify(a.family)}`);
-  if (a.dockerPublishedFrom !== undefined && (!Array.isArray(a.dockerPublishedFrom) || a.dockerPublishedFrom.some((c) => typeof c !== 'string' || !CIDR4.test(c)))) {
-    p.push(`iptablesFirewall: dockerPublishedFrom must be a list of IPv4 addresses/CIDRs, got ${JSON.stringify(a.dockerPublishedFrom)}`);
-  }
-  for (const k of ['path', 'script'] as const) if (a[k] !== undefined && !/^\/[A-Za-z0-9_./-]+$/.test(a[k])) p.push(`iptablesFirewall: ${k} must be an absolute path`);
-  return p;
-}
-
 const td = new TextDecoder();
 const content = (f: FileState): string | undefined => (f.exists && f.type === 'file' && f.content ? td.decode(f.content) : undefined);
 
@@ -190,7 +181,7 @@ function plan(a: IptablesFirewallArgs, s: IptablesFirewallState): Plan<undefined
 /** rig's iptables chains: file (checked with iptables-restore --test), load script and live chains match the wanted rules. */
 export const iptablesFirewallModule = defineModule<IptablesFirewallArgs, IptablesFirewallState, undefined>({
   name: 'iptablesFirewall',
-  validate,
+  args: iptablesFirewallArgs,
   probe: (a): Reads<IptablesFirewallState> => ({
     file: read(fileState, { path: iptablesPaths(a).path, content: true }),
     script: read(fileState, { path: iptablesPaths(a).script, content: true }),

@@ -4,15 +4,17 @@ import { read } from '../core/fact.ts';
 import { defineModule, type Plan, type Reads } from '../core/module.ts';
 import { sh } from '../core/quote.ts';
 import { ufwRuleKey, ufwState, type UfwRule, type UfwState } from '../facts/firewall-ufw.ts';
-import { backendArgProblems, type AllowRule, type PortSpec } from './firewall.ts';
+import { strict, z } from '../schema/index.ts';
+import { inputPolicy, plainAllowRules, type AllowRule, type PortSpec } from './firewall.ts';
+import type { ReadonlyDeep } from '../schema/index.ts';
 
+/** Args schema of ufwFirewall. */
+export const ufwFirewallArgs = strict({
+  rules: plainAllowRules.describe('Allow rules in order; put SSH first (it is added before ufw is enabled). Comments: letters, digits, spaces and _+.,:- only.'),
+  inputPolicy: inputPolicy.describe("ufw's default for incoming traffic: 'drop' (default, ufw's deny) or 'accept' (allow)."),
+}).describe('ufw holds the allow rules (rules others added are kept), the default inbound policy, and is enabled; ufw persists them itself.');
 /** Arguments of ufwFirewall. */
-export interface UfwFirewallArgs {
-  /** Allow rules in order; put SSH first (it is added before ufw is enabled). */
-  readonly rules: readonly AllowRule[];
-  /** ufw's default for incoming traffic. @default 'drop' */
-  readonly inputPolicy?: 'drop' | 'accept';
-}
+export type UfwFirewallArgs = ReadonlyDeep<z.infer<typeof ufwFirewallArgs>>;
 
 /** What ufwFirewall reads. */
 export interface UfwFirewallState {
@@ -61,12 +63,6 @@ export function ufwWanted(rules: readonly AllowRule[]): UfwWanted[] {
   return out;
 }
 
-function validate(a: UfwFirewallArgs): string[] {
-  if (!Array.isArray(a.rules)) return ['ufwFirewall: rules must be a list'];
-  const p = backendArgProblems('ufwFirewall', a, { plainComments: true });
-  return p;
-}
-
 function plan(a: UfwFirewallArgs, s: UfwFirewallState): Plan<undefined> {
   const u = s.ufw;
   const have = new Set(u.rules.map(ufwRuleKey));
@@ -91,7 +87,7 @@ function plan(a: UfwFirewallArgs, s: UfwFirewallState): Plan<undefined> {
 /** ufw holds the wanted allow rules (others' rules are kept), the default inbound policy, and is enabled; it persists itself. */
 export const ufwFirewallModule = defineModule<UfwFirewallArgs, UfwFirewallState, undefined>({
   name: 'ufwFirewall',
-  validate,
+  args: ufwFirewallArgs,
   probe: (): Reads<UfwFirewallState> => ({ ufw: read(ufwState, undefined) }),
   plan: (a, s) => plan(a, s),
 });

@@ -6,6 +6,7 @@ import { defineModule, type Plan, type Reads } from '../core/module.ts';
 import { sh } from '../core/quote.ts';
 import { fileState, type FileState } from '../facts/files.ts';
 import { firewallBackends, nftTableLive, type FirewallBackends, type NftTableLive } from '../facts/firewall.ts';
+import { absPath, port, strict, z, type ReadonlyDeep } from '../schema/index.ts';
 
 /** Backends the firewall role knows by name. */
 export const FIREWALL_BACKENDS = ['auto', 'nftables', 'ufw', 'firewalld', 'iptables'] as const;
@@ -29,35 +30,107 @@ export function chooseFirewallBackend(found: FirewallBackends, preferred: string
   return { backend: 'nftables' };
 }
 
+const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
+
+/**
+ * The type of an args schema with every list, tuple and object readonly, so callers may pass `as const` values and
+ * readonly lists (zod's `.readonly()` would freeze the caller's objects at validation).
+ */
+
+/** An IPv4 address or network: 10.0.0.1, 10.77.0.0/24 (octets 0-255, prefix 0-32). */
+export const ipv4OrCidr = z
+  .string({ error: (iss) => `expected an IPv4 address or CIDR like 10.0.0.0/8, got ${show(iss.input)}` })
+  .regex(/^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\/(3[0-2]|[12]?\d))?$/, {
+    error: (iss) => `${show(iss.input)} is not an IPv4 address or CIDR like 10.0.0.0/8`,
+  });
+
+const portRange = z
+  .tuple([port, port])
+  .refine(([a, b]) => a < b, { error: (iss) => `a port range is [from, to] with from below to, got ${show(iss.input)}` });
+/** A port or an inclusive range [from, to]. */
+export const portSpec = z.union([port, portRange], {
+  error: (iss) => (iss.code === 'invalid_union' ? `expected a port (1-65535) or a range [from, to], got ${show(iss.input)}` : undefined),
+});
 /** A port or an inclusive range. */
-export type PortSpec = number | readonly [number, number];
+export type PortSpec = ReadonlyDeep<z.infer<typeof portSpec>>;
 
+const ruleShape = {
+  from: z
+    .union([z.literal('any'), z.array(ipv4OrCidr).min(1, { error: "an empty list allows nobody: write 'any' or list the sources" })], {
+      error: (iss) => (iss.code === 'invalid_union' ? `expected 'any' or a list of IPv4 addresses/CIDRs, got ${show(iss.input)}` : undefined),
+    })
+    .describe("Source networks (IPv4 addresses or CIDRs), or 'any' for everywhere."),
+  iifnames: z
+    .array(z.string().regex(/^[A-Za-z0-9_.+-]{1,15}$/, { error: (iss) => `${show(iss.input)} is not an interface name (1-15 letters, digits, _.+-)` }))
+    .optional()
+    .describe('Input interfaces the rule is limited to (e.g. docker0 for container DNS). Default: any interface.'),
+};
+const protoError = (iss: { code: string; input: unknown }): string | undefined =>
+  iss.code === 'invalid_union' ? `proto must be tcp, udp or esp, got ${show((iss.input as { proto?: unknown } | undefined)?.proto)}` : undefined;
+
+/** Allow rules whose comments are checked by `comment` (nftables takes any line, iptables/ufw plain words). */
+function allowRuleSchema(comment: z.ZodType<string, string>) {
+  const shared = { ...ruleShape, comment: comment.optional().describe('Shown with the rule (nft comment, iptables/ufw comment "rig: ...").') };
+  return z.discriminatedUnion(
+    'proto',
+    [
+      strict({
+        proto: z.enum(['tcp', 'udp']).describe('tcp or udp: ports are required.'),
+        ports: z
+          .array(portSpec, { error: (iss) => (iss.input === undefined ? 'tcp/udp rules need ports: a list of ports or [from, to] ranges' : `expected a list of ports, got ${show(iss.input)}`) })
+          .min(1, { error: 'tcp/udp rules need at least one port' })
+          .describe('Ports and inclusive [from, to] ranges, 1-65535.'),
+        ...shared,
+      }),
+      strict({
+        proto: z.literal('esp').describe('IPsec ESP (the encrypted overlay network): no ports.'),
+        ports: z.never({ error: 'esp has no ports: remove ports' }).optional(),
+        ...shared,
+      }),
+    ],
+    { error: protoError },
+  );
+}
+
+const ruleDescription = 'Accept inbound traffic of one protocol (on ports) from sources, optionally only on some interfaces.';
+
+/** One allow rule (nftables comments: one line, at most 128 characters). */
+export const allowRule = allowRuleSchema(
+  z.string().regex(/^[^\x00-\x1f\x7f]*$/, { error: 'a comment is one line without control characters' }).max(128, { error: 'nft takes comments of at most 128 characters' }),
+).describe(ruleDescription);
+/** An allow rule for backends that put the comment on a command line (iptables, ufw): plain words only. */
+export const plainAllowRule = allowRuleSchema(
+  z.string().regex(/^[A-Za-z0-9 _+.,:-]{0,200}$/, { error: 'a comment may hold letters, digits, spaces and _+.,:- only (at most 200)' }),
+).describe(ruleDescription);
 /** One allow rule. */
-export interface AllowRule {
-  readonly proto: 'tcp' | 'udp' | 'esp';
-  /** Ports (not for esp). */
-  readonly ports?: readonly PortSpec[];
-  /** Source networks (IPv4 CIDRs); 'any' for everywhere. */
-  readonly from: readonly string[] | 'any';
-  /** Input interfaces (e.g. docker0 for container DNS); @default any */
-  readonly iifnames?: readonly string[];
-  /** Shown as a comment in the file. */
-  readonly comment?: string;
-}
+export type AllowRule = ReadonlyDeep<z.infer<typeof allowRule>>;
 
+/** Inbound policy for what no rule allows. */
+export const inputPolicy = z.enum(['drop', 'accept']).optional().describe("Inbound traffic no rule accepts: 'drop' (default) or 'accept'.");
+/** Allow rules in order (put SSH first), for nftables. */
+export const allowRules = z.array(allowRule).describe('Allow rules in order; put SSH first.');
+/** Allow rules in order (put SSH first), for backends with plain comments (iptables, ufw). */
+export const plainAllowRules = z.array(plainAllowRule).describe('Allow rules in order; put SSH first. Comments: letters, digits, spaces and _+.,:- only.');
+
+/** Args schema of nftRuleset. */
+export const nftRulesetArgs = strict({
+  rules: allowRules,
+  inputPolicy,
+  dnsRedirect: strict({
+    addresses: z.array(ipv4OrCidr).min(1, { error: 'list the local addresses DNS is sent to' }).describe('Local addresses whose port 53 is redirected.'),
+    toPort: port.describe('Port DNS is redirected to (Consul DNS: 8600).'),
+  })
+    .optional()
+    .describe("Redirect DNS (53/udp+tcp) sent to these local addresses to this port (Consul DNS on 8600) so Docker's `dns` works."),
+  path: absPath.optional().describe("The nft file. Default '/etc/rig/firewall.nft'."),
+  table: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]*$/, { error: (iss) => `${show(iss.input)} is not an nft table name (a letter, then letters, digits, _)` })
+    .optional()
+    .describe("rig's table (family inet). Default 'rig'."),
+}).describe("rig's nftables table (file checked with nft -c, and the live table) holds the allow rules; Docker's tables are never touched.");
 /** Arguments of nftRuleset. */
-export interface NftRulesetArgs {
-  /** Rules in order; put SSH first. */
-  readonly rules: readonly AllowRule[];
-  /** Inbound policy for everything not allowed. @default 'drop' */
-  readonly inputPolicy?: 'drop' | 'accept';
-  /** Redirect DNS (53/udp+tcp) sent to these local addresses to this port (Consul DNS on 8600) so Docker's `dns` works. */
-  readonly dnsRedirect?: { readonly addresses: readonly string[]; readonly toPort: number };
-  /** @default '/etc/rig/firewall.nft' */
-  readonly path?: string;
-  /** @default 'rig' (family inet) */
-  readonly table?: string;
-}
+export type NftRulesetArgs = ReadonlyDeep<z.infer<typeof nftRulesetArgs>>;
 
 /** What nftRuleset reads: the file and the live table. */
 export interface NftRulesetState {
@@ -67,9 +140,6 @@ export interface NftRulesetState {
 
 const portText = (p: PortSpec): string => (typeof p === 'number' ? String(p) : `${p[0]}-${p[1]}`);
 const set = (xs: readonly string[]): string => (xs.length === 1 ? xs[0]! : `{ ${xs.join(', ')} }`);
-const validPort = (n: number): boolean => Number.isInteger(n) && n >= 1 && n <= 65535;
-const CIDR4 = /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/;
-const IFNAME = /^[A-Za-z0-9_.+-]{1,15}$/;
 
 function ruleLine(r: AllowRule): string {
   const parts: string[] = [];
@@ -132,47 +202,6 @@ export function renderNftRuleset(a: NftRulesetArgs): { text: string; hash: strin
   return { text, hash };
 }
 
-/** Problems of a list of allow rules; `who` prefixes each. */
-function allowRuleProblems(who: string, rules: readonly AllowRule[]): string[] {
-  const p: string[] = [];
-  rules.forEach((r, i) => {
-    const at = `${who}: rule ${i + 1}`;
-    if (!['tcp', 'udp', 'esp'].includes(r.proto)) p.push(`${at}: proto must be tcp, udp or esp, got ${JSON.stringify(r.proto)}`);
-    if (r.proto !== 'esp') {
-      if (!r.ports?.length) p.push(`${at}: ports are required for ${r.proto}`);
-      for (const port of r.ports ?? []) {
-        const ok = typeof port === 'number' ? validPort(port) : validPort(port[0]) && validPort(port[1]) && port[0] < port[1];
-        if (!ok) p.push(`${at}: bad port ${JSON.stringify(port)}`);
-      }
-    }
-    if (r.from !== 'any' && (!Array.isArray(r.from) || r.from.length === 0 || r.from.some((c: string) => !CIDR4.test(c)))) {
-      p.push(`${at}: from must be 'any' or a non-empty list of IPv4 addresses/CIDRs, got ${JSON.stringify(r.from)}`);
-    }
-    for (const i2 of r.iifnames ?? []) if (!IFNAME.test(i2)) p.push(`${at}: bad interface name ${JSON.stringify(i2)}`);
-  });
-  return p;
-}
-
-/** Rule and inputPolicy problems of a backend's args; `plainComments` for backends that put comments on a command line. */
-export function backendArgProblems(who: string, a: { readonly rules: readonly AllowRule[]; readonly inputPolicy?: string }, opts: { plainComments?: boolean } = {}): string[] {
-  const p = allowRuleProblems(who, a.rules);
-  if (opts.plainComments) {
-    a.rules.forEach((r, i) => {
-      if (r.comment !== undefined && !/^[A-Za-z0-9 _+.,:-]{0,200}$/.test(r.comment)) p.push(`${who}: rule ${i + 1}: comment may hold letters, digits, spaces and _+.,:- only`);
-    });
-  }
-  if (a.inputPolicy !== undefined && a.inputPolicy !== 'drop' && a.inputPolicy !== 'accept') p.push(`${who}: inputPolicy must be drop or accept`);
-  return p;
-}
-
-function validate(a: NftRulesetArgs): string[] {
-  if (!Array.isArray(a.rules)) return ['nftRuleset: rules must be a list'];
-  const p = backendArgProblems('nftRuleset', a);
-  if (a.dnsRedirect && (!validPort(a.dnsRedirect.toPort) || a.dnsRedirect.addresses.some((x) => !CIDR4.test(x)))) p.push('nftRuleset: bad dnsRedirect');
-  if (a.table !== undefined && !/^[A-Za-z][A-Za-z0-9_]*$/.test(a.table)) p.push(`nftRuleset: bad table name ${JSON.stringify(a.table)}`);
-  return p;
-}
-
 const td = new TextDecoder();
 
 function plan(a: NftRulesetArgs, s: NftRulesetState): Plan<undefined> {
@@ -195,7 +224,7 @@ function plan(a: NftRulesetArgs, s: NftRulesetState): Plan<undefined> {
 /** rig's nftables table: the file (validated with `nft -c`) and the live table both match the wanted rules. */
 export const nftRulesetModule = defineModule<NftRulesetArgs, NftRulesetState, undefined>({
   name: 'nftRuleset',
-  validate,
+  args: nftRulesetArgs,
   probe: (a): Reads<NftRulesetState> => ({
     file: read(fileState, { path: a.path ?? '/etc/rig/firewall.nft', content: true }),
     live: read(nftTableLive, { family: 'inet', name: a.table ?? 'rig' }),
@@ -203,11 +232,24 @@ export const nftRulesetModule = defineModule<NftRulesetArgs, NftRulesetState, un
   plan: (a, s) => plan(a, s),
 });
 
+/** Args schema of firewallBackend. */
+export const firewallBackendArgs = strict({
+  preferred: z
+    .string({ error: (iss) => `expected a firewall backend name, got ${show(iss.input)}` })
+    .refine((b) => (FIREWALL_BACKENDS as readonly string[]).includes(b), {
+      error: (iss) => `unknown firewall backend ${show(iss.input)}: firewall_backend is one of ${FIREWALL_BACKENDS.join(', ')}`,
+    })
+    .meta({ enum: [...FIREWALL_BACKENDS] })
+    .describe("The inventory's firewall_backend: 'auto' follows what already guards the host (firewalld, ufw), else nftables, else iptables."),
+}).describe('Read-only: which firewall backend this host uses (registered for the firewall role).');
+/** Arguments of firewallBackend (a string, so `String(vars.firewall_backend)` is accepted; the schema checks the name). */
+export type FirewallBackendArgs = z.infer<typeof firewallBackendArgs>;
+
 /** Read-only: which backend this host uses (registered for the role's `when`s). */
-export const firewallBackendModule = defineModule<{ readonly preferred: string }, { found: FirewallBackends }, { backend: string }>({
+export const firewallBackendModule = defineModule<FirewallBackendArgs, { found: FirewallBackends }, { backend: string }>({
   name: 'firewallBackend',
+  args: firewallBackendArgs,
   readOnly: true,
-  validate: (a) => ((FIREWALL_BACKENDS as readonly string[]).includes(a.preferred) ? [] : [`firewall_backend: unknown backend ${JSON.stringify(a.preferred)} (one of ${FIREWALL_BACKENDS.join(', ')})`]),
   probe: (): Reads<{ found: FirewallBackends }> => ({ found: read(firewallBackends, undefined) }),
   plan: (a, s) => {
     const c = chooseFirewallBackend(s.found, a.preferred);

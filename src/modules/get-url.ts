@@ -7,19 +7,37 @@ import { replaceFileScript } from '../core/replace-file.ts';
 import type { FileState } from '../facts/files.ts';
 import { fileState } from '../facts/files.ts';
 import { downloadTool, type DownloadTool } from '../facts/get-url.ts';
-import { attrChanges, attrProblems, failed, normalizeMode, type FileAttrs, type FilePlan } from './files.ts';
+import { absPath, strict, z } from '../schema/index.ts';
+import { attrChanges, failed, fileAttrsShape, normalizeMode, type FileAttrs, type FilePlan } from './files.ts';
 
-/** Arguments of the `getUrl` module (Ansible's get_url, checksum mandatory). */
-export interface GetUrlArgs extends FileAttrs {
-  /** http:// or https:// URL, fetched by the host itself (curl, else wget). */
-  readonly url: string;
-  /** Absolute path of the file on the host; its directory must exist. A symlink there is replaced by the file. */
-  readonly dest: string;
-  /** 'sha256:<64 hex digits>'. Required: a download that cannot be verified is neither idempotent nor safe. */
-  readonly checksum: string;
-  /** Seconds the whole download may take. @default 600 */
-  readonly timeoutSec?: number;
-}
+const CHECKSUM = /^sha256:([0-9a-fA-F]{64})$/;
+const REQUIRED = "is required ('sha256:<64 hex digits>'): a download that cannot be verified is neither idempotent nor safe";
+const show = (v: unknown): string => (typeof v === 'function' ? 'a function' : (JSON.stringify(v) ?? String(v)));
+
+/** Args schema of `getUrl` (Ansible's get_url, checksum mandatory). */
+export const getUrlArgs = strict({
+  ...fileAttrsShape,
+  url: z
+    .string({ error: (iss) => `expected an http:// or https:// URL as a string, got ${show(iss.input)}` })
+    .regex(/^https?:\/\/[^\s/]+\S*$/, { error: (iss) => `must be an http:// or https:// URL without spaces, got ${show(iss.input)}` })
+    .describe('http:// or https:// URL, fetched by the host itself (curl, else wget).'),
+  dest: absPath
+    .refine((d) => !d.endsWith('/'), { error: (iss) => `must be a file path, not a directory (${String(iss.input)}): add the file name` })
+    .describe('Absolute path of the file on the host; its directory must exist. A symlink there is replaced by the file.'),
+  checksum: z
+    .string({ error: (iss) => (iss.input === undefined ? REQUIRED : `expected 'sha256:<64 hex digits>' as a string, got ${show(iss.input)}`) })
+    .min(1, { error: REQUIRED, abort: true })
+    .regex(CHECKSUM, { error: (iss) => `must be 'sha256:<64 hex digits>', got ${show(iss.input)}` })
+    .describe("'sha256:<64 hex digits>'. Required: a download that cannot be verified is neither idempotent nor safe."),
+  timeoutSec: z
+    .number({ error: (iss) => `expected a whole number of seconds > 0, got ${show(iss.input)}` })
+    .int({ error: (iss) => `must be a whole number of seconds > 0, got ${String(iss.input)}`, abort: true })
+    .positive({ error: (iss) => `must be a whole number of seconds > 0, got ${String(iss.input)}` })
+    .optional()
+    .describe('Seconds the whole download may take. Default 600.'),
+}).describe('A file downloaded on the host, verified against a required sha256, replaced atomically (get_url).');
+/** Arguments of the `getUrl` module. */
+export type GetUrlArgs = z.infer<typeof getUrlArgs>;
 
 /** Probed state of getUrl. */
 export interface GetUrlState {
@@ -27,25 +45,10 @@ export interface GetUrlState {
   readonly tool: DownloadTool;
 }
 
-const CHECKSUM = /^sha256:([0-9a-fA-F]{64})$/;
-
 /** The lower-case hex digest of a 'sha256:<hex>' checksum, or undefined when it is not one. */
 export function sha256Of(checksum: unknown): string | undefined {
   const m = typeof checksum === 'string' ? CHECKSUM.exec(checksum) : null;
   return m ? m[1]!.toLowerCase() : undefined;
-}
-
-function validate(a: GetUrlArgs): string[] {
-  const p = attrProblems(a.dest, a, 'dest');
-  if (typeof a.dest === 'string' && a.dest.endsWith('/')) p.push(`dest must be a file path, not a directory (${a.dest})`);
-  if (typeof a.url !== 'string' || !/^https?:\/\/[^\s/]+\S*$/.test(a.url)) p.push(`url must be an http:// or https:// URL without spaces, got ${JSON.stringify(a.url)}`);
-  if (a.checksum === undefined || a.checksum === '') {
-    p.push(`checksum is required ('sha256:<64 hex digits>'): a download that cannot be verified is neither idempotent nor safe`);
-  } else if (sha256Of(a.checksum) === undefined) {
-    p.push(`checksum must be 'sha256:<64 hex digits>', got ${JSON.stringify(a.checksum)}`);
-  }
-  if (a.timeoutSec !== undefined && !(Number.isInteger(a.timeoutSec) && a.timeoutSec > 0)) p.push('timeoutSec must be a whole number of seconds > 0');
-  return p;
 }
 
 /** Why an existing `dest` cannot be compared or replaced by a file (directory, special file, unreadable), if so. */
@@ -100,7 +103,7 @@ function plan(a: GetUrlArgs, s: GetUrlState, host: string): FilePlan {
 /** `getUrl`: dest holds the bytes at `url` whose sha256 is `checksum`; downloaded only when dest differs. */
 export const getUrlModule = defineModule<GetUrlArgs, GetUrlState, undefined>({
   name: 'getUrl',
-  validate,
+  args: getUrlArgs,
   probe: (a) => ({ dest: read(fileState, { path: a.dest }), tool: read(downloadTool, undefined) }),
   plan: (a, s, ctx): Plan<undefined> => plan(a, s, ctx.host.name),
 });

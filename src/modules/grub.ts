@@ -2,37 +2,37 @@
 import type { WriteChange } from '../core/change.ts';
 import { read } from '../core/fact.ts';
 import { defineModule, type Plan, type Reads } from '../core/module.ts';
+import { absPath, strict, z } from '../schema/index.ts';
+import type { ReadonlyDeep } from '../schema/index.ts';
 import { appendsTo, grubAssignment, grubDefaults, grubDropIns, tokenKey, type GrubDefaults, type GrubDropIn } from '../facts/grub.ts';
 
+const TOKEN = /^[A-Za-z0-9_.:,/+-]+(=[A-Za-z0-9_.:,/+=-]*)?$/;
+
+/** Args schema of grubCmdline. */
+export const grubCmdlineArgs = strict({
+  tokens: z
+    .array(
+      z.string({ error: (iss) => `expected a kernel command line token as a string, got ${JSON.stringify(iss.input)}` }).regex(TOKEN, {
+        error: (iss) => `${JSON.stringify(iss.input)} is not a kernel command line token (no spaces, quotes or $)`,
+      }),
+      { error: (iss) => `expected a list of kernel command line tokens, got ${JSON.stringify(iss.input)}` },
+    )
+    .min(1, { error: "list at least one token, e.g. ['cgroup_enable=memory', 'swapaccount=1']" })
+    .describe("Tokens the kernel command line must hold, e.g. ['cgroup_enable=memory', 'swapaccount=1']; a token with the same key (swapaccount=0) is replaced in place."),
+  path: absPath.optional().describe("The GRUB defaults file; <path>.d/*.cfg are checked for overrides. Default '/etc/default/grub'."),
+  variable: z
+    .enum(['GRUB_CMDLINE_LINUX', 'GRUB_CMDLINE_LINUX_DEFAULT'])
+    .optional()
+    .describe("Default 'GRUB_CMDLINE_LINUX' (used for every boot entry, recovery included); GRUB_CMDLINE_LINUX_DEFAULT only for normal boots."),
+}).describe('Wanted tokens in GRUB_CMDLINE_LINUX of /etc/default/grub, other tokens kept (token-wise edit); notify an update-grub handler.');
 /** Arguments of grubCmdline. */
-export interface GrubCmdlineArgs {
-  /** Tokens the kernel command line must hold, e.g. ['cgroup_enable=memory', 'swapaccount=1']. */
-  readonly tokens: readonly string[];
-  /** @default '/etc/default/grub' */
-  readonly path?: string;
-  /** @default 'GRUB_CMDLINE_LINUX' (used for every boot entry, recovery included) */
-  readonly variable?: 'GRUB_CMDLINE_LINUX' | 'GRUB_CMDLINE_LINUX_DEFAULT';
-}
+export type GrubCmdlineArgs = ReadonlyDeep<z.infer<typeof grubCmdlineArgs>>;
 
 /** What grubCmdline reads. */
 export interface GrubCmdlineState {
   readonly file: GrubDefaults;
   /** <path>.d/*.cfg, sourced after the file: one that sets the variable again wins over the file. */
   readonly dropIns: readonly GrubDropIn[];
-}
-
-const TOKEN = /^[A-Za-z0-9_.:,/+-]+(=[A-Za-z0-9_.:,/+=-]*)?$/;
-
-function validate(a: GrubCmdlineArgs): string[] {
-  const p: string[] = [];
-  if (!Array.isArray(a.tokens) || a.tokens.length === 0) p.push('grubCmdline: tokens must be a non-empty list');
-  for (const t of a.tokens ?? []) {
-    if (typeof t !== 'string' || !TOKEN.test(t)) p.push(`grubCmdline: ${JSON.stringify(t)} is not a kernel command line token (no spaces, quotes or $)`);
-  }
-  if (a.variable !== undefined && a.variable !== 'GRUB_CMDLINE_LINUX' && a.variable !== 'GRUB_CMDLINE_LINUX_DEFAULT') {
-    p.push(`grubCmdline: variable must be GRUB_CMDLINE_LINUX or GRUB_CMDLINE_LINUX_DEFAULT, got ${JSON.stringify(a.variable)}`);
-  }
-  return p;
 }
 
 /**
@@ -84,7 +84,7 @@ function plan(a: GrubCmdlineArgs, s: GrubCmdlineState): Plan<undefined> {
 /** Token-wise edit of GRUB_CMDLINE_LINUX; notify an update-grub handler, reboot on missing /proc/cmdline tokens. */
 export const grubCmdlineModule = defineModule<GrubCmdlineArgs, GrubCmdlineState, undefined>({
   name: 'grubCmdline',
-  validate,
+  args: grubCmdlineArgs,
   probe: (a): Reads<GrubCmdlineState> => ({ file: read(grubDefaults, a.path ?? '/etc/default/grub'), dropIns: read(grubDropIns, `${a.path ?? '/etc/default/grub'}.d`) }),
   plan: (a, s) => plan(a, s),
 });

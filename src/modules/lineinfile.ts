@@ -4,15 +4,42 @@ import { read } from '../core/fact.ts';
 import { defineModule } from '../core/module.ts';
 import { sh } from '../core/quote.ts';
 import { fileState, type FileState } from '../facts/files.ts';
-import { asText, planWrite, writeOptionProblems, type WriteOptions } from './copy.ts';
-import { attrProblems, failed, type FilePlan } from './files.ts';
+import { absPath, strict, z } from '../schema/index.ts';
+import { asText, planWrite, writeOptionsShape, type WriteOptions } from './copy.ts';
+import { failed, type FilePlan } from './files.ts';
 
 /** A regular expression given as a RegExp or as Ansible (Python `re`) source text. */
 export type Pattern = string | RegExp;
 
+const show = (v: unknown): string => (typeof v === 'function' ? 'a function' : v instanceof RegExp ? String(v) : (JSON.stringify(v) ?? String(v)));
+const regExp = z.custom<RegExp>((v) => v instanceof RegExp).meta({ type: 'object', description: 'a RegExp' });
+
+/**
+ * Schema of a pattern arg: Python `re` source text or a RegExp, refused when JS cannot compile it (see pyRegex).
+ * The `special` words ('EOF', 'BOF') are positions, not patterns.
+ */
+export function patternSchema(special: readonly string[] = []): z.ZodType<Pattern, Pattern> {
+  return z
+    .union([z.string(), regExp], { error: (iss) => `expected a regular expression (Python re syntax as a string, or a RegExp), got ${show(iss.input)}` })
+    .superRefine((p, ctx) => {
+      if (typeof p === 'string' && special.includes(p)) return;
+      try {
+        pyRegex(p);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', input: p, message: `not a valid regular expression: ${(e as Error).message}` });
+      }
+    });
+}
+
+/** Schema of a line or marker arg: a string of one line (`hint` says what to do instead of a newline). */
+export const singleLine = (what: string, hint = 'no \\n'): z.ZodString =>
+  z
+    .string({ error: (iss) => `expected ${what} as a string, got ${show(iss.input)}` })
+    .refine((s) => !s.includes('\n'), { error: `must be a single line (${hint})` });
+
 /**
  * Compile Python `re` source for JS: leading inline flags `(?i)(?m)(?s)`, `(?P<name>…)`, `(?P=name)`, `\A`, `\Z`.
- * Throws on syntax JS cannot compile (reported by validate).
+ * Throws on syntax JS cannot compile (refused by the args schema, see patternSchema).
  */
 export function pyRegex(p: Pattern): RegExp {
   if (p instanceof RegExp) return new RegExp(p.source, p.flags.replace(/[gy]/g, ''));
@@ -140,44 +167,37 @@ export function editLines(text: string, o: LineEdit): TextEdit {
   return done('line added');
 }
 
-/** Arguments of the `lineinfile` module (Ansible names and semantics; patterns are Python-style or RegExp). */
-export interface LineinfileArgs extends WriteOptions {
-  /** Absolute path; a symlink is followed and its target edited. */
-  readonly path: string;
-  /** The line to ensure (required with state 'present'); with `backrefs`, may use \1 / \g<name>. */
-  readonly line?: string;
-  /** Lines matching this are replaced (the last match unless `firstmatch`) or, with state 'absent', removed. */
-  readonly regexp?: Pattern;
-  /** Like regexp, but a plain substring. */
-  readonly searchString?: string;
-  /** Where to insert when nothing matched: 'EOF', 'BOF' or after the last line matching a pattern. @default 'EOF' */
-  readonly insertafter?: 'EOF' | 'BOF' | Pattern;
-  /** Insert before the last line matching a pattern, or 'BOF'. */
-  readonly insertbefore?: 'BOF' | Pattern;
-  /** @default 'present' */
-  readonly state?: 'present' | 'absent';
-  /** Create the file (and its parent directories) when missing. @default false */
-  readonly create?: boolean;
-  /** Expand regexp groups into `line`; when regexp does not match, the file is left alone. @default false */
-  readonly backrefs?: boolean;
-  /** Use the first match of regexp/insertafter/insertbefore instead of the last. @default false */
-  readonly firstmatch?: boolean;
-}
+/** Args schema of `lineinfile` (Ansible names and semantics; patterns are Python-style source text or RegExp). */
+export const lineinfileArgs = strict({
+  ...writeOptionsShape,
+  path: absPath.describe('Absolute path of the file; a symlink is followed and its target edited.'),
+  line: singleLine('the line', 'use blockinfile for several')
+    .optional()
+    .describe("The line to ensure (required with state 'present'); with backrefs it may use \\1 / \\g<name>."),
+  regexp: patternSchema()
+    .refine((p) => p !== '', { error: 'an empty regexp matches every line; write ^ if that is meant' })
+    .optional()
+    .describe("Lines matching this (Python re syntax or a RegExp) are replaced (the last match unless firstmatch) or, with state 'absent', removed."),
+  searchString: z
+    .string()
+    .min(1, { error: 'an empty searchString matches every line; write regexp: ^ if that is meant' })
+    .optional()
+    .describe('Like regexp, but a plain substring.'),
+  insertafter: patternSchema(['EOF', 'BOF'])
+    .optional()
+    .describe("Where to insert when nothing matched: 'EOF' (default), 'BOF', or after the last line matching this pattern."),
+  insertbefore: patternSchema(['BOF']).optional().describe("Insert before the last line matching this pattern, or at 'BOF'."),
+  state: z.enum(['present', 'absent']).optional().describe("'present' (default): the line is in the file; 'absent': matching lines are removed."),
+  create: z.boolean().optional().describe('Create the file (and its parent directories) when missing. Default false.'),
+  backrefs: z.boolean().optional().describe('Expand regexp groups into line; when regexp does not match, the file is left alone. Default false.'),
+  firstmatch: z.boolean().optional().describe('Use the first match of regexp/insertafter/insertbefore instead of the last. Default false.'),
+}).describe("One line present (replacing the last regexp match) or absent in a text file (Ansible's lineinfile).");
+/** Arguments of the `lineinfile` module. */
+export type LineinfileArgs = z.infer<typeof lineinfileArgs>;
 
 /** Probed state of a text-editing module: the followed file with its content. */
 export interface TextFileState {
   readonly file: FileState;
-}
-
-/** Problems of a pattern arg (invalid for JS). */
-export function patternProblems(name: string, p: Pattern | undefined, special: readonly string[] = []): string[] {
-  if (p === undefined || (typeof p === 'string' && special.includes(p))) return [];
-  try {
-    pyRegex(p);
-    return [];
-  } catch (e) {
-    return [`${name} is not a valid regular expression: ${(e as Error).message}`];
-  }
 }
 
 /**
@@ -228,19 +248,16 @@ function toEdit(a: LineinfileArgs): LineEdit {
 /** `lineinfile`: one line present (replacing the last regexp match) or absent, like Ansible's lineinfile. */
 export const lineinfileModule = defineModule<LineinfileArgs, TextFileState, undefined>({
   name: 'lineinfile',
+  args: lineinfileArgs,
   validate: (a) => {
-    const problems = [...attrProblems(a.path, a), ...writeOptionProblems(a)];
-    problems.push(...patternProblems('regexp', a.regexp), ...patternProblems('insertafter', a.insertafter, ['EOF', 'BOF']));
-    problems.push(...patternProblems('insertbefore', a.insertbefore, ['BOF']));
+    const problems: string[] = [];
     const state = a.state ?? 'present';
     if (a.insertafter !== undefined && a.insertbefore !== undefined) problems.push('insertafter and insertbefore are mutually exclusive');
     if (a.regexp !== undefined && a.searchString !== undefined) problems.push('regexp and searchString are mutually exclusive');
-    if (a.regexp === '' || a.searchString === '') problems.push('an empty regexp/searchString matches every line; use ^ if that is meant');
     if (state === 'present' && a.line === undefined) problems.push(`line is required with state 'present'`);
     if (a.backrefs && a.regexp === undefined) problems.push('backrefs needs regexp');
     if (state === 'absent' && a.line === undefined && a.regexp === undefined && a.searchString === undefined)
       problems.push(`state 'absent' needs line, regexp or searchString`);
-    if (a.line?.includes('\n')) problems.push('line must be a single line (use blockinfile for several)');
     return problems;
   },
   probe: (a) => ({ file: read(fileState, { path: a.path, content: true, follow: true }) }),

@@ -6,22 +6,36 @@ import type { Diff } from '../core/module.ts';
 import { sh } from '../core/quote.ts';
 import { canonicalModuleName, isValidModuleName, kernelModule, modprobeConfFile } from '../facts/modprobe.ts';
 import type { KernelModule } from '../facts/modprobe.ts';
+import { strict, z } from '../schema/index.ts';
 
+const show = (v: unknown): string => (typeof v === 'function' ? 'a function' : typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v)));
+
+/** Args schema of the modprobe module. */
+export const modprobeArgs = strict({
+  name: z
+    .string({ error: (iss) => `expected a module name as a string, e.g. "br_netfilter", got ${show(iss.input)}` })
+    .min(1, { error: 'must not be empty: give a module name like "br_netfilter"', abort: true })
+    .refine(isValidModuleName, { error: (iss) => `${show(iss.input)} is not a valid module name (letters, digits, _ and -, at most 64)` })
+    .describe("Module name, e.g. 'br_netfilter' ('-' and '_' are the same module to the kernel)."),
+  state: z
+    .enum(['present', 'absent'])
+    .optional()
+    .describe("Loaded in the running kernel ('present', default) or not ('absent'). A built-in module counts as loaded and cannot be made absent."),
+  persistent: z
+    .enum(['present', 'absent', 'disabled'])
+    .optional()
+    .describe(
+      "Loading at boot: 'present' lists the module in /etc/modules-load.d/<name>.conf (params go to /etc/modprobe.d/<name>.conf), " +
+        "'absent' takes it out of both, 'disabled' leaves those files alone (Ansible's meaning). Default: the same as state.",
+    ),
+  params: z
+    .string({ error: (iss) => `expected parameters as one string, e.g. "hashsize=4096 nf_conntrack_helper=0", got ${show(iss.input)}` })
+    .refine((v) => !/[\r\n#]/.test(v), { error: "must be one line without '#'" })
+    .optional()
+    .describe("Parameters like 'nf_conntrack_helper=0 hashsize=4096'; used when loading, never re-applied to a loaded module."),
+}).describe('A kernel module loaded or unloaded now and at boot (modules-load.d / modprobe.d).');
 /** Arguments of the modprobe module. */
-export interface ModprobeArgs {
-  /** Module name, e.g. 'br_netfilter' ('-' and '_' are the same module to the kernel). */
-  readonly name: string;
-  /** Loaded in the running kernel or not. A built-in module counts as loaded and cannot be made absent. @default 'present' */
-  readonly state?: 'present' | 'absent';
-  /**
-   * Loading at boot: 'present' lists the module in /etc/modules-load.d/<name>.conf (params go to
-   * /etc/modprobe.d/<name>.conf), 'absent' takes it out of both, 'disabled' leaves those files alone (Ansible's meaning).
-   * @default 'present' when state is 'present', 'absent' when state is 'absent'
-   */
-  readonly persistent?: 'present' | 'absent' | 'disabled';
-  /** Parameters like 'nf_conntrack_helper=0 hashsize=4096'; used when loading, never re-applied to a loaded module. */
-  readonly params?: string;
-}
+export type ModprobeArgs = z.infer<typeof modprobeArgs>;
 
 /** What the modprobe module reads. */
 export interface ModprobeState {
@@ -77,19 +91,10 @@ function fileChange(path: string, before: string | null, after: string | null, c
 /** Load or unload a kernel module, persisted in modules-load.d / modprobe.d. */
 export const modprobeModule = defineModule<ModprobeArgs, ModprobeState>({
   name: 'modprobe',
-  validate(args) {
-    const problems: string[] = [];
-    if (!args.name) problems.push('modprobe: name is required (e.g. "br_netfilter")');
-    else if (!isValidModuleName(args.name)) problems.push(`modprobe: "${args.name}" is not a valid module name (letters, digits, _ and -)`);
-    const state = args.state ?? 'present';
-    if (state !== 'present' && state !== 'absent') problems.push(`modprobe ${args.name}: state must be 'present' or 'absent', got "${String(state)}"`);
-    if (args.persistent !== undefined && !['present', 'absent', 'disabled'].includes(args.persistent))
-      problems.push(`modprobe ${args.name}: persistent must be 'present', 'absent' or 'disabled', got "${String(args.persistent)}"`);
-    if (state === 'absent' && args.persistent === 'present')
-      problems.push(`modprobe ${args.name}: state 'absent' with persistent 'present' would load it again at boot`);
-    if (args.params !== undefined && /[\r\n#]/.test(args.params)) problems.push(`modprobe ${args.name}: params must be one line without '#'`);
-    return problems;
-  },
+  args: modprobeArgs,
+  // the schema checked each field; this is the one check across them
+  validate: (args) =>
+    args.state === 'absent' && args.persistent === 'present' ? ["state 'absent' with persistent 'present' would load it again at boot: use persistent 'absent' or 'disabled'"] : [],
   probe(args) {
     const p = modprobePaths(args.name);
     return { module: read(kernelModule, args.name), loadFile: read(modprobeConfFile, p.loadFile), optionsFile: read(modprobeConfFile, p.optionsFile) };

@@ -2,18 +2,24 @@
 import { read } from '../core/fact.ts';
 import { defineModule, type Plan, type Reads } from '../core/module.ts';
 import { bootId } from '../facts/reboot.ts';
+import { seconds, strict, z } from '../schema/index.ts';
 
+/** Args schema of the reboot module. */
+export const rebootArgs = strict({
+  msg: z.string().optional().describe("Why the host reboots; shown as the change's description. Default 'reboot'."),
+  rebootTimeoutSec: seconds
+    .refine((n) => n > 0, { error: 'must be a positive number of seconds, e.g. 600', when: (p) => !p.issues.length })
+    .optional()
+    .describe('Seconds to wait for the host to come back, > 0. Default 600.'),
+  testCommand: z
+    .string()
+    .refine((c) => c.trim() !== '', { error: "is empty: leave it out (the default is 'true') or give a command, e.g. 'systemctl is-system-running --wait'" })
+    .optional()
+    .describe("Command that must succeed after the reboot before the task counts as done. Default 'true'."),
+  allowed: z.boolean().optional().describe('Consent: when false the task reports the needed reboot and changes nothing. Default true.'),
+}).describe('The host rebooted, reconnected, with a new boot_id and a passing test command; facts refreshed. Never in check mode.');
 /** Arguments of the reboot module. */
-export interface RebootArgs {
-  /** Why the host reboots; shown as the change's description. @default 'reboot' */
-  readonly msg?: string;
-  /** Seconds to wait for the host to come back. @default 600 */
-  readonly rebootTimeoutSec?: number;
-  /** Command that must succeed after the reboot before the task counts as done. @default 'true' */
-  readonly testCommand?: string;
-  /** Consent: when false the task reports the needed reboot and changes nothing. @default true */
-  readonly allowed?: boolean;
-}
+export type RebootArgs = z.infer<typeof rebootArgs>;
 
 /** The boot id before the reboot. */
 export interface RebootState {
@@ -24,15 +30,6 @@ export interface RebootState {
 export interface RebootOutput {
   /** boot_id seen before the reboot (the runner waits for a different one). */
   readonly bootIdBefore: string;
-}
-
-function validate(a: RebootArgs): string[] {
-  const p: string[] = [];
-  if (a.rebootTimeoutSec !== undefined && !(Number.isFinite(a.rebootTimeoutSec) && a.rebootTimeoutSec > 0)) {
-    p.push('reboot: rebootTimeoutSec must be a positive number of seconds');
-  }
-  if (a.testCommand !== undefined && a.testCommand.trim() === '') p.push('reboot: testCommand is empty');
-  return p;
 }
 
 function plan(a: RebootArgs, s: RebootState): Plan<RebootOutput> {
@@ -56,7 +53,7 @@ function plan(a: RebootArgs, s: RebootState): Plan<RebootOutput> {
 /** Reboot the host, reconnect, confirm a new boot_id, run the test command, refresh facts. */
 export const rebootModule = defineModule<RebootArgs, RebootState, RebootOutput>({
   name: 'reboot',
-  validate,
+  args: rebootArgs,
   probe: (): Reads<RebootState> => ({ bootId: read(bootId, undefined) }),
   plan: (a, s) => plan(a, s),
 });

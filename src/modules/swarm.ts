@@ -2,6 +2,8 @@
 import { read } from '../core/fact.ts';
 import { defineModule, type Plan, type Reads } from '../core/module.ts';
 import { sh } from '../core/quote.ts';
+import { strict, z } from '../schema/index.ts';
+import type { ReadonlyDeep } from '../schema/index.ts';
 import { SWARM_PENDING_WAIT_SEC, swarmInfo, swarmJoinToken, swarmNodeLabels, type SwarmInfo } from '../facts/swarm.ts';
 
 /** One inventory node as the swarm decision sees it. */
@@ -61,24 +63,47 @@ export function decideSwarm(nodes: readonly SwarmNode[]): SwarmDecision {
   return first ? { initOn: first.name, liveManager: first.name, joinAddrs, errors } : { joinAddrs, errors };
 }
 
+/** Args schema of swarmStatus and swarmTokens: none. */
+export const noArgs = strict({}).describe('No arguments.');
 /** Arguments of swarmStatus (read-only; registers the node's SwarmInfo). */
-export type SwarmStatusArgs = Record<string, never>;
+export type SwarmStatusArgs = z.infer<typeof noArgs>;
 
 /** Read the node's swarm state and register it for the cluster decision. */
 export const swarmStatusModule = defineModule<SwarmStatusArgs, { info: SwarmInfo }, SwarmInfo>({
   name: 'swarmStatus',
+  args: noArgs,
   readOnly: true,
   probe: (): Reads<{ info: SwarmInfo }> => ({ info: read(swarmInfo, undefined) }),
   plan: (_a, s) => ({ changes: [], output: s.info, msg: s.info.state || (s.info.dockerInstalled ? 'daemon down' : 'docker not installed') }),
 });
 
+const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
+
+/** The address other nodes reach this one on: an IPv4 address or an interface name (IPv6 would need [brackets]). */
+const advertiseAddr = z
+  .string({ error: (iss) => `expected the node's IPv4 address or an interface name, got ${show(iss.input)}` })
+  .refine((a) => z.ipv4().safeParse(a).success || /^[A-Za-z][A-Za-z0-9_.-]{0,14}$/.test(a), {
+    error: (iss) => `${show(iss.input)} is not an IPv4 address or an interface name like eth1`,
+  })
+  .describe("Address other nodes reach this one on (--advertise-addr; also --listen-addr <addr>:2377): an IPv4 address or an interface name.");
+
+/** Args schema of swarmInit. */
+export const swarmInitArgs = strict({
+  advertiseAddr,
+  defaultAddrPool: z
+    .array(z.cidrv4({ error: (iss) => `${show(iss.input)} is not an IPv4 network like 10.128.0.0/12` }))
+    .optional()
+    .describe("Networks overlay subnets are taken from (--default-addr-pool), e.g. ['10.128.0.0/12']. Default: docker's 10.0.0.0/8."),
+  defaultAddrPoolMaskLength: z
+    .number({ error: (iss) => `expected a mask length (a whole number 1-32), got ${show(iss.input)}` })
+    .int({ error: 'a mask length is a whole number' })
+    .min(1, { error: (iss) => `a mask length is 1-32, got ${String(iss.input)}` })
+    .max(32, { error: (iss) => `a mask length is 1-32, got ${String(iss.input)}` })
+    .optional()
+    .describe('Prefix length of each overlay subnet taken from the pool (--default-addr-pool-mask-length). Default: 24.'),
+}).describe('Create the swarm on this node (docker swarm init) unless it is in one.');
 /** Arguments of swarmInit. */
-export interface SwarmInitArgs {
-  readonly advertiseAddr: string;
-  /** e.g. ['10.128.0.0/12'] */
-  readonly defaultAddrPool?: readonly string[];
-  readonly defaultAddrPoolMaskLength?: number;
-}
+export type SwarmInitArgs = ReadonlyDeep<z.infer<typeof swarmInitArgs>>;
 
 /** Plan of swarmInit (exported for tests). */
 export function planSwarmInit(a: SwarmInitArgs, info: SwarmInfo): Plan<undefined> {
@@ -93,7 +118,7 @@ export function planSwarmInit(a: SwarmInitArgs, info: SwarmInfo): Plan<undefined
 /** Create the swarm on this node unless it is in one. */
 export const swarmInitModule = defineModule<SwarmInitArgs, { info: SwarmInfo }, undefined>({
   name: 'swarmInit',
-  validate: (a) => (typeof a.advertiseAddr === 'string' && a.advertiseAddr ? [] : ['swarmInit: advertiseAddr is required']),
+  args: swarmInitArgs,
   probe: (): Reads<{ info: SwarmInfo }> => ({ info: read(swarmInfo, undefined) }),
   plan: (a, s) => planSwarmInit(a, s.info),
 });
@@ -105,22 +130,33 @@ export interface SwarmTokens {
 }
 
 /** Read both join tokens (read-only; mark the task noLog). */
-export const swarmTokensModule = defineModule<Record<string, never>, SwarmTokens, SwarmTokens>({
+export const swarmTokensModule = defineModule<SwarmStatusArgs, SwarmTokens, SwarmTokens>({
   name: 'swarmTokens',
+  args: noArgs,
   readOnly: true,
   probe: (): Reads<SwarmTokens> => ({ worker: read(swarmJoinToken, 'worker', { volatile: true }), manager: read(swarmJoinToken, 'manager', { volatile: true }) }),
   plan: (_a, s) => ({ changes: [], output: s, msg: 'tokens read' }),
 });
 
+/** Args schema of swarmJoin. */
+export const swarmJoinArgs = strict({
+  role: z.enum(['manager', 'worker']).describe('Join as a manager or a worker.'),
+  // never echoed in a message: the token is a secret
+  token: z
+    .string({ error: 'expected the join token as a string' })
+    .regex(/^SWMTKN-1-[A-Za-z0-9-]+$/, { error: "not a swarm join token (SWMTKN-1-...): pass the token swarmTokens read for this role" })
+    .optional()
+    .describe("Join token for `role` (read with swarmTokens; sent on stdin, never on a command line). Unset only in check mode before the swarm exists."),
+  joinAddrs: z
+    .array(
+      z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9_.-]*)(:\d{1,5})?$/, { error: (iss) => `${show(iss.input)} is not a manager address like 10.0.0.11:2377` }),
+    )
+    .min(1, { error: 'no manager to join: list the managers as addr:2377' })
+    .describe('Managers to contact, addr:2377 (the first three are tried).'),
+  advertiseAddr,
+}).describe('Join the swarm as a manager or worker unless already a member; membership of another swarm is an error.');
 /** Arguments of swarmJoin. */
-export interface SwarmJoinArgs {
-  readonly role: 'manager' | 'worker';
-  /** Token for `role`; undefined only in check mode before the swarm exists. */
-  readonly token?: string;
-  /** Managers to contact, addr:2377. */
-  readonly joinAddrs: readonly string[];
-  readonly advertiseAddr: string;
-}
+export type SwarmJoinArgs = ReadonlyDeep<z.infer<typeof swarmJoinArgs>>;
 
 /** Plan of swarmJoin (exported for tests). */
 export function planSwarmJoin(a: SwarmJoinArgs, info: SwarmInfo): Plan<undefined> {
@@ -143,23 +179,29 @@ export function planSwarmJoin(a: SwarmJoinArgs, info: SwarmInfo): Plan<undefined
 /** Join the swarm as manager or worker unless already a member; a foreign swarm is an error. */
 export const swarmJoinModule = defineModule<SwarmJoinArgs, { info: SwarmInfo }, undefined>({
   name: 'swarmJoin',
-  validate: (a) => {
-    const p: string[] = [];
-    if (a.role !== 'manager' && a.role !== 'worker') p.push(`swarmJoin: role must be manager or worker, got ${JSON.stringify(a.role)}`);
-    if (!a.joinAddrs?.length) p.push('swarmJoin: joinAddrs is empty');
-    if (!a.advertiseAddr) p.push('swarmJoin: advertiseAddr is required');
-    return p;
-  },
+  args: swarmJoinArgs,
   probe: (): Reads<{ info: SwarmInfo }> => ({ info: read(swarmInfo, undefined) }),
   plan: (a, s) => planSwarmJoin(a, s.info),
 });
 
-/** Arguments of swarmNodeLabels (delegateTo a manager). */
-export interface SwarmNodeLabelsArgs {
-  /** Node hostname or ID as the manager knows it. */
-  readonly node: string;
-  readonly labels: Readonly<Record<string, string | number | boolean>>;
-}
+/** Args schema of swarmNodeLabels (delegateTo a manager). */
+export const swarmNodeLabelsArgs = strict({
+  node: z
+    .string({ error: (iss) => `expected a node hostname or ID, got ${show(iss.input)}` })
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: (iss) => `${show(iss.input)} is not a node hostname or ID` })
+    .describe('Node hostname or ID as the manager knows it.'),
+  labels: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9._/-]+$/),
+      z.union([z.string(), z.number().refine(Number.isFinite), z.boolean()], {
+        error: (iss) => `a label value is a string, number or boolean, got ${show(iss.input)}`,
+      }),
+      { error: (iss) => (iss.code === 'invalid_key' ? `${show(iss.input)} is not a label name (letters, digits and ._/-)` : `expected a mapping of label names to values, got ${show(iss.input)}`) },
+    )
+    .describe('Labels to add or replace (docker node update --label-add); labels not listed are kept.'),
+}).describe('Node labels from the inventory, set on a manager (docker node update --label-add); others are kept.');
+/** Arguments of swarmNodeLabels. */
+export type SwarmNodeLabelsArgs = ReadonlyDeep<z.infer<typeof swarmNodeLabelsArgs>>;
 
 /** Plan of swarmNodeLabels: add/replace differing labels, never remove others. */
 export function planNodeLabels(a: SwarmNodeLabelsArgs, have: Readonly<Record<string, string>> | undefined): Plan<undefined> {
@@ -173,7 +215,7 @@ export function planNodeLabels(a: SwarmNodeLabelsArgs, have: Readonly<Record<str
 /** Node labels from the inventory (`docker node update --label-add`), run on a manager. */
 export const swarmNodeLabelsModule = defineModule<SwarmNodeLabelsArgs, { labels: Readonly<Record<string, string>> | undefined }, undefined>({
   name: 'swarmNodeLabels',
-  validate: (a) => Object.keys(a.labels ?? {}).filter((k) => !/^[A-Za-z0-9._/-]+$/.test(k)).map((k) => `swarmNodeLabels: bad label key ${JSON.stringify(k)}`),
+  args: swarmNodeLabelsArgs,
   probe: (a): Reads<{ labels: Readonly<Record<string, string>> | undefined }> => ({ labels: read(swarmNodeLabels, a.node) }),
   plan: (a, s) => planNodeLabels(a, s.labels),
 });

@@ -13,25 +13,40 @@ import {
   sysctlLive,
 } from '../facts/sysctl.ts';
 import type { SysctlLive } from '../facts/sysctl.ts';
+import { absPath, strict, z } from '../schema/index.ts';
 
+const show = (v: unknown): string => (typeof v === 'function' ? 'a function' : typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v)));
+
+/** Args schema of the sysctl module. */
+export const sysctlArgs = strict({
+  name: z
+    .string({ error: (iss) => `expected a key as a string, e.g. "net.ipv4.ip_forward", got ${show(iss.input)}` })
+    .min(1, { error: 'must not be empty: give a key like "net.ipv4.ip_forward"', abort: true })
+    .refine(isValidSysctlKey, {
+      error: (iss) => `${show(iss.input)} is not a valid key (dot-separated segments of letters, digits, _ - and /), e.g. "net.ipv4.ip_forward"`,
+    })
+    .describe("Key in dot notation, e.g. 'net.ipv4.ip_forward'; '/' stands for a literal dot ('net.ipv4.conf.eth0/100.rp_filter')."),
+  value: z
+    .union([z.string(), z.number()], { error: (iss) => `expected a string or a finite number, e.g. 1 or "4096 87380 6291456", got ${show(iss.input)}` })
+    .refine((v) => normaliseSysctlValue(v) !== '', { error: 'empty: give the value to set (or state: absent to unpersist the key)', abort: true })
+    .refine((v) => !/[\r\n]/.test(String(v)), { error: 'must be a single line' })
+    .optional()
+    .describe('Desired value (a string or a finite number); compared whitespace-insensitively ("4096 87380 6291456"). Required when state is present.'),
+  file: absPath
+    .refine((f) => !/[\r\n]/.test(f), { error: 'must be a single line' })
+    .optional()
+    .describe(
+      "File holding the persisted setting. Default '/etc/sysctl.d/99-rig-<name>.conf': one file per key keeps tasks independent, and " +
+        "'99-rig-' sorts after distro defaults and before Debian's 99-sysctl.conf, so /etc/sysctl.conf keeps the final word.",
+    ),
+  state: z
+    .enum(['present', 'absent'])
+    .optional()
+    .describe("'present' (default); 'absent' removes the persisted line (the live value is left alone: the kernel has no \"unset\")."),
+  reload: z.boolean().optional().describe('Also apply the value to the running kernel with sysctl -w. Default true.'),
+}).describe('A kernel parameter set live (sysctl -w) and persisted in a sysctl.d file.');
 /** Arguments of the sysctl module. */
-export interface SysctlArgs {
-  /** Key in dot notation, e.g. 'net.ipv4.ip_forward'; '/' stands for a literal dot ('net.ipv4.conf.eth0/100.rp_filter'). */
-  readonly name: string;
-  /** Desired value; compared whitespace-insensitively ("4096 87380 6291456"). Required when state is 'present'. */
-  readonly value?: string | number;
-  /**
-   * File holding the persisted setting. One file per key keeps tasks independent (no read-modify-write race between
-   * two tasks' prefetched reads of a shared file). '99-rig-' sorts after distro defaults (/usr/lib/sysctl.d/50-*) and
-   * before Debian's 99-sysctl.conf, so /etc/sysctl.conf keeps the final word, as admins expect.
-   * @default `/etc/sysctl.d/99-rig-<name>.conf`
-   */
-  readonly file?: string;
-  /** 'absent' removes the persisted line (the live value is left alone: the kernel has no "unset"). @default 'present' */
-  readonly state?: 'present' | 'absent';
-  /** Also apply the value to the running kernel with `sysctl -w`. @default true */
-  readonly reload?: boolean;
-}
+export type SysctlArgs = z.infer<typeof sysctlArgs>;
 
 /** What the sysctl module reads. */
 export interface SysctlState {
@@ -76,21 +91,9 @@ const hasSettings = (content: string): boolean => content.split('\n').some((l) =
 /** Set (and persist) a kernel parameter. */
 export const sysctlModule = defineModule<SysctlArgs, SysctlState>({
   name: 'sysctl',
-  validate(args) {
-    const problems: string[] = [];
-    if (!args.name) problems.push('sysctl: name is required (e.g. "net.ipv4.ip_forward")');
-    else if (!isValidSysctlKey(args.name))
-      problems.push(`sysctl: "${args.name}" is not a valid key (dot-separated segments of letters, digits, _ - and /)`);
-    const state = args.state ?? 'present';
-    if (state !== 'present' && state !== 'absent') problems.push(`sysctl: state must be 'present' or 'absent', got "${String(state)}"`);
-    if (state === 'present') {
-      if (args.value === undefined || normaliseSysctlValue(args.value) === '') problems.push(`sysctl ${args.name}: value is required`);
-      else if (/[\r\n]/.test(String(args.value))) problems.push(`sysctl ${args.name}: value must be a single line`);
-    }
-    if (args.file !== undefined && (!args.file.startsWith('/') || /[\r\n]/.test(args.file)))
-      problems.push(`sysctl ${args.name}: file must be an absolute path, got "${args.file}"`);
-    return problems;
-  },
+  args: sysctlArgs,
+  // the schema checked each field; the value is needed only with state present
+  validate: (args) => ((args.state ?? 'present') === 'present' && args.value === undefined ? [`value is required with state present (e.g. value: 1)`] : []),
   probe(args) {
     return { live: read(sysctlLive, args.name), file: read(sysctlConfFile, args.file ?? sysctlDefaultFile(args.name)) };
   },

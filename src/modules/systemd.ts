@@ -4,22 +4,32 @@ import { read } from '../core/fact.ts';
 import { defineModule, type CommandOutput, type Plan, type Reads } from '../core/module.ts';
 import { sh } from '../core/quote.ts';
 import { systemdUnit, type SystemdUnitState } from '../facts/systemd.ts';
+import { strict, z } from '../schema/index.ts';
 
+const show = (v: unknown): string => (typeof v === 'function' ? 'a function' : typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v)));
+
+/** Args schema of the systemd (and service) module. */
+export const systemdArgs = strict({
+  name: z
+    .string({ error: (iss) => `expected a unit name as a string, e.g. 'nginx' or 'docker.socket', got ${show(iss.input)}` })
+    .regex(/^[^\s-]\S*$/, { error: (iss) => `${show(iss.input)} is not a unit name (not empty, no spaces, not starting with -)` })
+    .describe("Unit name; without a suffix systemd assumes '.service'."),
+  state: z
+    .enum(['started', 'stopped', 'restarted', 'reloaded'])
+    .optional()
+    .describe("'started' / 'stopped' act only when needed; 'restarted' and 'reloaded' always act (as in Ansible); 'reloaded' starts a stopped unit."),
+  enabled: z.boolean().optional().describe('Start at boot (systemctl enable / disable); static units cannot change and are left as they are.'),
+  masked: z.boolean().optional().describe('systemctl mask / unmask.'),
+  daemonReload: z
+    .boolean()
+    .optional()
+    .describe(
+      'Run systemctl daemon-reload if systemd reports the unit files changed (NeedDaemonReload=yes) or the unit is not loaded yet. ' +
+        'Without it a pending reload still runs: acting on a stale unit would use the old definition. Default false.',
+    ),
+}).describe('A systemd unit started/stopped (restarted/reloaded always act), enabled, masked; daemon-reload when due.');
 /** Arguments of the systemd module. */
-export interface SystemdArgs {
-  /** Unit name; without a suffix systemd assumes `.service`. */
-  readonly name: string;
-  /** 'restarted' and 'reloaded' always act (as in Ansible); 'reloaded' starts a stopped unit. */
-  readonly state?: 'started' | 'stopped' | 'restarted' | 'reloaded';
-  /** Start at boot (`systemctl enable` / `disable`); static units cannot change and are left as they are. */
-  readonly enabled?: boolean;
-  /** `systemctl mask` / `unmask`. */
-  readonly masked?: boolean;
-  /** Run `systemctl daemon-reload` if systemd reports the unit's files changed (NeedDaemonReload=yes) or the unit is
-   *  not loaded yet. Without it a pending reload still runs: acting on a stale unit would use the old definition.
-   *  @default false */
-  readonly daemonReload?: boolean;
-}
+export type SystemdArgs = z.infer<typeof systemdArgs>;
 
 /** The probed unit. */
 export interface SystemdState {
@@ -32,18 +42,14 @@ const ENABLED = new Set(['enabled', 'enabled-runtime', 'static', 'generated', 't
 // states enable/disable cannot change
 const FIXED = new Set(['static', 'generated', 'transient']);
 
+// the schema checked each field; these are the checks across fields
 function validate(a: SystemdArgs): string[] {
   const p: string[] = [];
-  if (typeof a.name !== 'string' || a.name.trim() === '') p.push('systemd: name is required');
-  else if (a.name.startsWith('-') || /\s/.test(a.name)) p.push(`systemd: ${JSON.stringify(a.name)} is not a unit name`);
-  if (a.state !== undefined && !['started', 'stopped', 'restarted', 'reloaded'].includes(a.state)) {
-    p.push(`systemd: unknown state ${JSON.stringify(a.state)}`);
-  }
   if (a.state === undefined && a.enabled === undefined && a.masked === undefined && !a.daemonReload) {
-    p.push('systemd: give at least one of state, enabled, masked or daemonReload');
+    p.push('give at least one of state, enabled, masked or daemonReload');
   }
   if (a.masked === true && (a.enabled === true || (a.state !== undefined && a.state !== 'stopped'))) {
-    p.push('systemd: a masked unit can be neither enabled nor started');
+    p.push('a masked unit can be neither enabled nor started');
   }
   return p;
 }
@@ -100,6 +106,7 @@ function plan(a: SystemdArgs, s: SystemdState): Plan<CommandOutput | undefined> 
 /** Manage a systemd unit: start/stop only when needed, enable/disable/mask only when different. */
 export const systemdModule = defineModule<SystemdArgs, SystemdState>({
   name: 'systemd',
+  args: systemdArgs,
   validate,
   probe: (a): Reads<SystemdState> => ({ unit: read(systemdUnit, a.name) }),
   plan: (a, s) => plan(a, s),

@@ -3,18 +3,19 @@ import { read } from '../core/fact.ts';
 import type { Vars } from '../core/host.ts';
 import { defineModule, type PlanContext } from '../core/module.ts';
 import { fileState } from '../facts/files.ts';
-import { copyProblems, planWrite, type CopyState, type WriteOptions } from './copy.ts';
+import { absPath, strict, z } from '../schema/index.ts';
+import { planWrite, writeOptionsShape, type CopyState } from './copy.ts';
 import { failed } from './files.ts';
 
+/** Args schema of `template`: src (.hbs), dest, vars, and the write options. */
+export const templateArgs = strict({
+  ...writeOptionsShape,
+  src: z.string().min(1).describe('The .hbs file, relative to templates/ beside the declaring file (or absolute).'),
+  dest: absPath.describe('Absolute path of the rendered file on the host.'),
+  vars: z.record(z.string(), z.unknown()).optional().describe('Extra variables for this template; they override host/play vars of the same name.'),
+}).describe('A file rendered from a strict Handlebars template on the controller, written like copy.');
 /** Arguments of the `template` module. */
-export interface TemplateArgs extends WriteOptions {
-  /** Controller path of the .hbs file (the DSL resolves role-relative paths before the module sees it). */
-  readonly src: string;
-  /** Absolute path of the rendered file on the host. */
-  readonly dest: string;
-  /** Extra variables for this template; they override host/play vars of the same name. */
-  readonly vars?: Vars;
-}
+export type TemplateArgs = z.infer<typeof templateArgs> & { readonly vars?: Vars };
 
 /**
  * What a template sees: the host's effective vars, then `vars`, then `facts` (core host facts) and
@@ -36,11 +37,8 @@ function render(a: TemplateArgs, ctx: PlanContext): { text: string } | { error: 
 /** `template`: dest holds the rendered template (same write/diff/attribute planning as copy). */
 export const templateModule = defineModule<TemplateArgs, CopyState, undefined>({
   name: 'template',
-  validate: (a) => {
-    const problems = copyProblems(a);
-    if (typeof a.src !== 'string' || a.src === '') problems.push('src (the template file) is required');
-    return problems;
-  },
+  args: templateArgs,
+  localFiles: (a) => [a.src],
   // render once per host before anything is applied, so a missing variable stops the run with nothing changed
   preflight: (a, ctx) => {
     const r = render(a, ctx);

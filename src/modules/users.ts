@@ -6,33 +6,81 @@ import type { Reads } from '../core/module.ts';
 import { sh } from '../core/quote.ts';
 import { groupEntry, isValidAccountName, passwdEntry, shadowHash, userGroups } from '../facts/users.ts';
 import type { GroupEntry, PasswdEntry } from '../facts/users.ts';
+import { absPath, strict, z } from '../schema/index.ts';
+import type { ReadonlyDeep } from '../schema/index.ts';
 
+const show = (v: unknown): string => (typeof v === 'function' ? 'a function' : typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v)));
+const NAME_RULE = 'letters, digits, _ . -, at most 32, not starting with a digit or -';
+// passwd(5) fields are ':'-separated lines
+const oneField = (s: string): boolean => !/[:\r\n]/.test(s);
+
+const accountName = (what: 'user' | 'group') =>
+  z
+    .string({ error: (iss) => `expected a ${what} name as a string, got ${show(iss.input)}` })
+    .min(1, { error: `must not be empty: give a ${what} name like 'deploy'`, abort: true })
+    .refine(isValidAccountName, { error: (iss) => `${show(iss.input)} is not a valid ${what} name (${NAME_RULE})` });
+
+/** A uid or gid: 0 to 2^32-2 (2^32-1 is (uid_t)-1, "no id"). */
+const id = (what: 'uid' | 'gid') =>
+  z
+    .number({ error: (iss) => `expected a ${what} as a number, got ${show(iss.input)}` })
+    .int({ error: (iss) => `must be a non-negative integer, got ${String(iss.input)}`, abort: true })
+    .min(0, { error: (iss) => `must be a non-negative integer, got ${String(iss.input)}` })
+    .max(2 ** 32 - 2, { error: (iss) => `must be at most ${2 ** 32 - 2}, got ${String(iss.input)}` });
+
+/** An absolute path that fits a passwd field. */
+const passwdPath = absPath.refine(oneField, { error: (iss) => `must be an absolute path without ':', got ${show(iss.input)}` });
+
+const stateShape = {
+  state: z.enum(['present', 'absent']).optional().describe("'present' (default) or 'absent'."),
+};
+
+/** Args schema of the user module. */
+export const userArgs = strict({
+  name: accountName('user').describe(`User name (${NAME_RULE}).`),
+  ...stateShape,
+  uid: id('uid').optional().describe('Numeric user id.'),
+  group: z
+    .union(
+      [
+        z.string().refine((g) => isValidAccountName(g) || /^\d+$/.test(g), { error: (iss) => `${show(iss.input)} is neither a group name nor a gid` }),
+        id('gid'),
+      ],
+      { error: (iss) => `expected a group name or a gid (a whole number >= 0), got ${show(iss.input)}` },
+    )
+    .optional()
+    .describe("Primary group, by name or gid. Default: useradd's choice (a group named like the user on Debian/RHEL)."),
+  groups: z
+    .array(
+      z.string({ error: (iss) => `expected a group name as a string, got ${show(iss.input)}` }).refine(isValidAccountName, {
+        error: (iss) => `${show(iss.input)} is not a valid group name (${NAME_RULE})`,
+      }),
+      { error: (iss) => `expected a list of group names, got ${show(iss.input)}` },
+    )
+    .optional()
+    .describe('Supplementary groups; they must exist.'),
+  append: z.boolean().optional().describe('Add to groups and keep other memberships; false makes groups the exact list. Default true.'),
+  shell: passwdPath.optional().describe("Login shell, an absolute path (e.g. '/usr/sbin/nologin')."),
+  home: passwdPath.optional().describe('Home directory path (an existing home is not moved).'),
+  createHome: z.boolean().optional().describe('Create the home directory when creating the user. Default true for regular users, false for system users.'),
+  system: z.boolean().optional().describe('Create a system account (uid below UID_MIN); ignored for an existing user. Default false.'),
+  comment: z
+    .string({ error: (iss) => `expected the GECOS comment as a string, got ${show(iss.input)}` })
+    .refine(oneField, { error: "must be one line without ':'" })
+    .optional()
+    .describe('GECOS field.'),
+  // the value is never echoed back: it may be a clear-text password given by mistake
+  password: z
+    .string({ error: 'expected a crypt(3) hash as a string' })
+    .refine((pw) => oneField(pw) && /^(\$[A-Za-z0-9]+\$\S+|![^\s]*|\*)$/.test(pw), {
+      error: "must be a crypt(3) hash such as the output of `openssl passwd -6` (or '!' / '*' to lock), not clear text",
+    })
+    .optional()
+    .describe("A crypt(3) hash (e.g. from `openssl passwd -6`), never clear text; it travels on stdin, never in a command line. '!' or '*' locks."),
+  removeHome: z.boolean().optional().describe("With state 'absent': also remove the home directory and mail spool (userdel -r). Default false."),
+}).describe('A local user created, updated or removed (useradd / usermod / userdel).');
 /** Arguments of the user module. */
-export interface UserArgs {
-  readonly name: string;
-  /** @default 'present' */
-  readonly state?: 'present' | 'absent';
-  readonly uid?: number;
-  /** Primary group, by name or gid. @default useradd's choice (a group named like the user on Debian/RHEL) */
-  readonly group?: string | number;
-  /** Supplementary groups; they must exist. */
-  readonly groups?: readonly string[];
-  /** Add to `groups` and keep other memberships; false makes `groups` the exact list. @default true */
-  readonly append?: boolean;
-  readonly shell?: string;
-  /** Home directory path (an existing home is not moved). */
-  readonly home?: string;
-  /** Create the home directory when creating the user. @default true for regular users, false for system users */
-  readonly createHome?: boolean;
-  /** Create a system account (uid below UID_MIN); ignored for an existing user. @default false */
-  readonly system?: boolean;
-  /** GECOS field. */
-  readonly comment?: string;
-  /** A crypt(3) hash (e.g. from `openssl passwd -6`), never clear text; it travels on stdin, never in a command line. */
-  readonly password?: string;
-  /** With state 'absent': also remove the home directory and mail spool (userdel -r). @default false */
-  readonly removeHome?: boolean;
-}
+export type UserArgs = ReadonlyDeep<z.infer<typeof userArgs>>;
 
 /** What the user module reads. */
 export interface UserState {
@@ -45,43 +93,19 @@ export interface UserState {
   readonly shadow?: string | null;
 }
 
+/** Args schema of the group module. */
+export const groupArgs = strict({
+  name: accountName('group').describe(`Group name (${NAME_RULE}).`),
+  ...stateShape,
+  gid: id('gid').optional().describe('Numeric group id.'),
+  system: z.boolean().optional().describe('Create a system group; ignored for an existing group. Default false.'),
+}).describe('A local group created, updated or removed (groupadd / groupmod / groupdel).');
 /** Arguments of the group module. */
-export interface GroupArgs {
-  readonly name: string;
-  /** @default 'present' */
-  readonly state?: 'present' | 'absent';
-  readonly gid?: number;
-  /** Create a system group; ignored for an existing group. @default false */
-  readonly system?: boolean;
-}
+export type GroupArgs = z.infer<typeof groupArgs>;
 
 /** What the group module reads. */
 export interface GroupState {
   readonly group: GroupEntry | null;
-}
-
-const STATES = ['present', 'absent'];
-const isId = (n: unknown): boolean => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n < 2 ** 32 - 1;
-// passwd(5) fields are ':'-separated lines
-const badField = (s: string): boolean => /[:\r\n]/.test(s);
-
-function validateUser(a: UserArgs): string[] {
-  const p: string[] = [];
-  const who = `user ${a.name}`;
-  if (!a.name) return ['user: name is required'];
-  if (!isValidAccountName(a.name)) p.push(`user: "${a.name}" is not a valid user name (letters, digits, _ . -, at most 32, not starting with a digit or -)`);
-  if (a.state !== undefined && !STATES.includes(a.state)) p.push(`${who}: state must be 'present' or 'absent', got "${String(a.state)}"`);
-  if (a.uid !== undefined && !isId(a.uid)) p.push(`${who}: uid must be a non-negative integer, got ${String(a.uid)}`);
-  if (a.group !== undefined && !(isId(a.group) || (typeof a.group === 'string' && (isValidAccountName(a.group) || /^\d+$/.test(a.group)))))
-    p.push(`${who}: group "${String(a.group)}" is neither a group name nor a gid`);
-  for (const g of a.groups ?? []) if (!isValidAccountName(g)) p.push(`${who}: "${g}" in groups is not a valid group name`);
-  for (const [k, v] of [['shell', a.shell], ['home', a.home]] as const)
-    if (v !== undefined && (!v.startsWith('/') || badField(v))) p.push(`${who}: ${k} must be an absolute path without ':', got "${v}"`);
-  if (a.comment !== undefined && badField(a.comment)) p.push(`${who}: comment must be one line without ':'`);
-  // the value is never echoed back: it may be a clear-text password given by mistake
-  if (a.password !== undefined && (badField(a.password) || !/^(\$[A-Za-z0-9]+\$\S+|![^\s]*|\*)$/.test(a.password)))
-    p.push(`${who}: password must be a crypt(3) hash such as the output of \`openssl passwd -6\` (or '!' / '*' to lock), not clear text`);
-  return p;
 }
 
 /** The useradd/usermod options still needed for an existing user. */
@@ -128,7 +152,7 @@ const exec = (command: string, description: string, stdin?: string): Change => (
 /** Create, update or remove a local user. */
 export const userModule = defineModule<UserArgs, UserState>({
   name: 'user',
-  validate: validateUser,
+  args: userArgs,
   probe(args) {
     const reads: { -readonly [K in keyof UserState]: Reads<UserState>[K] } = {
       user: read(passwdEntry, args.name),
@@ -166,14 +190,7 @@ export const userModule = defineModule<UserArgs, UserState>({
 /** Create, update or remove a local group. */
 export const groupModule = defineModule<GroupArgs, GroupState>({
   name: 'group',
-  validate(a) {
-    if (!a.name) return ['group: name is required'];
-    const p: string[] = [];
-    if (!isValidAccountName(a.name)) p.push(`group: "${a.name}" is not a valid group name (letters, digits, _ . -, at most 32, not starting with a digit or -)`);
-    if (a.state !== undefined && !STATES.includes(a.state)) p.push(`group ${a.name}: state must be 'present' or 'absent', got "${String(a.state)}"`);
-    if (a.gid !== undefined && !isId(a.gid)) p.push(`group ${a.name}: gid must be a non-negative integer, got ${String(a.gid)}`);
-    return p;
-  },
+  args: groupArgs,
   probe: (args) => ({ group: read(groupEntry, args.name) }),
   plan(args, state) {
     const cmd = (c: string): { changes: Change[] } => ({ changes: [exec(c, c)] });

@@ -2,25 +2,35 @@
 import { read } from '../core/fact.ts';
 import { defineModule, type ModuleContext, type Plan, type Reads } from '../core/module.ts';
 import { waitFor, type WaitArg, type WaitResult, type WaitTarget } from '../facts/wait.ts';
+import { nonEmpty, port, seconds, strict, z } from '../schema/index.ts';
 
+const show = (v: unknown): string => (typeof v === 'function' ? 'a function' : typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v)));
+
+/** Args schema of the waitFor module; exactly one of port, path, command. */
+export const waitForArgs = strict({
+  port: port.optional().describe("TCP port to connect to (checked with nc -z, or bash's /dev/tcp where nc is missing)."),
+  host: z
+    .string({ error: (iss) => `expected a host name or address as a string, got ${show(iss.input)}` })
+    .regex(/^[A-Za-z0-9.:_-]+$/, { error: (iss) => `${show(iss.input)} is not a host name or address` })
+    .optional()
+    .describe("Host the port is checked on, from the managed host (only with port). Default '127.0.0.1'."),
+  path: nonEmpty.optional().describe('Path that must appear (or disappear).'),
+  command: nonEmpty.optional().describe('Shell command that must exit 0.'),
+  state: z
+    .enum(['started', 'stopped', 'present', 'absent'])
+    .optional()
+    .describe(
+      "port: 'started' (accepts connections) | 'stopped'; path: 'present' | 'absent' ('started'/'stopped' are synonyms); " +
+        "command: only 'started'. Default 'started' for port and command, 'present' for path.",
+    ),
+  timeoutSec: seconds.optional().describe('Give up after this many seconds. Default 300.'),
+  sleepSec: seconds
+    .refine((n) => n > 0, { error: 'must be > 0 (seconds between checks, e.g. 1)', when: (p) => !p.issues.length })
+    .optional()
+    .describe('Seconds between checks, > 0. Default 1.'),
+}).describe('Wait on the host until a TCP port, a path or a command is in the wanted state; never changes anything.');
 /** Arguments of the waitFor module; exactly one of port, path, command. */
-export interface WaitForArgs {
-  /** TCP port to connect to (checked with `nc -z`, or bash's /dev/tcp where nc is missing). */
-  readonly port?: number;
-  /** Host the port is checked on, from the managed host. @default '127.0.0.1' */
-  readonly host?: string;
-  /** Path that must appear (or disappear). */
-  readonly path?: string;
-  /** Shell command that must exit 0. */
-  readonly command?: string;
-  /** port: 'started' (accepts connections) | 'stopped'; path: 'present' | 'absent' ('started'/'stopped' are
-   *  synonyms); command: only 'started'. @default 'started' for port and command, 'present' for path */
-  readonly state?: 'started' | 'stopped' | 'present' | 'absent';
-  /** Give up after this many seconds. @default 300 */
-  readonly timeoutSec?: number;
-  /** Seconds between checks. @default 1 */
-  readonly sleepSec?: number;
-}
+export type WaitForArgs = z.infer<typeof waitForArgs>;
 
 /** The wait's outcome. */
 export interface WaitForState {
@@ -32,26 +42,13 @@ export interface WaitForOutput {
   readonly elapsedSec: number;
 }
 
+// the schema checked each field; these are the checks across fields
 function validate(a: WaitForArgs): string[] {
   const p: string[] = [];
   const targets = (['port', 'path', 'command'] as const).filter((k) => a[k] !== undefined);
-  if (targets.length !== 1) {
-    p.push(`waitFor: give exactly one of port, path, command${targets.length ? ` (got ${targets.join(', ')})` : ''}`);
-  }
-  if (a.port !== undefined && !(Number.isInteger(a.port) && a.port > 0 && a.port < 65536)) {
-    p.push(`waitFor: port ${a.port} is not a TCP port (1-65535)`);
-  }
-  if (a.host !== undefined && a.port === undefined) p.push('waitFor: host only applies to port');
-  if (a.host !== undefined && !/^[A-Za-z0-9.:_-]+$/.test(a.host)) p.push(`waitFor: ${JSON.stringify(a.host)} is not a host name or address`);
-  if (a.path === '' || a.command === '') p.push('waitFor: path/command is empty');
-  if (a.state !== undefined && !['started', 'stopped', 'present', 'absent'].includes(a.state)) {
-    p.push(`waitFor: unknown state ${JSON.stringify(a.state)}`);
-  }
-  if (a.command !== undefined && a.state !== undefined && a.state !== 'started') {
-    p.push('waitFor: a command is waited for until it succeeds; state does not apply');
-  }
-  if (a.timeoutSec !== undefined && !(Number.isFinite(a.timeoutSec) && a.timeoutSec >= 0)) p.push('waitFor: timeoutSec must be >= 0');
-  if (a.sleepSec !== undefined && !(Number.isFinite(a.sleepSec) && a.sleepSec > 0)) p.push('waitFor: sleepSec must be > 0');
+  if (targets.length !== 1) p.push(`give exactly one of port, path, command${targets.length ? ` (got ${targets.join(', ')})` : ''}`);
+  if (a.host !== undefined && a.port === undefined) p.push('host only applies to port');
+  if (a.command !== undefined && a.state !== undefined && a.state !== 'started') p.push('a command is waited for until it succeeds; state does not apply');
   return p;
 }
 
@@ -96,6 +93,7 @@ function plan(a: WaitForArgs, s: WaitForState, check: boolean): Plan<WaitForOutp
 export const waitForModule = defineModule<WaitForArgs, WaitForState, WaitForOutput>({
   name: 'waitFor',
   readOnly: true,
+  args: waitForArgs,
   validate,
   probe: (a, ctx: ModuleContext): Reads<WaitForState> => {
     const arg = waitArg(a, ctx.check);

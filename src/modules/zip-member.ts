@@ -6,18 +6,22 @@ import { defineModule, type Plan } from '../core/module.ts';
 import { sh } from '../core/quote.ts';
 import { fileState, type FileState } from '../facts/files.ts';
 import { zipMember, type ZipMemberState } from '../facts/zip-member.ts';
-import { attrChanges, attrProblems, failed, type FileAttrs, type FilePlan } from './files.ts';
+import { absPath, strict, z } from '../schema/index.ts';
+import { attrChanges, failed, fileAttrsShape, type FilePlan } from './files.ts';
 import { destProblem, replaceDestScript } from './get-url.ts';
 
+/** Args schema of `zipMember` (unarchive for one member). */
+export const zipMemberArgs = strict({
+  ...fileAttrsShape,
+  archive: absPath.describe('Absolute path of the .zip on the host (e.g. downloaded by getUrl, which verified its sha256).'),
+  member: z
+    .string({ error: (iss) => `expected the name of a file inside the archive, got ${JSON.stringify(iss.input) ?? String(iss.input)}` })
+    .refine((m) => m !== '' && !m.endsWith('/'), { error: (iss) => `must name a file inside the archive, got ${JSON.stringify(iss.input)}` })
+    .describe("Name of the member inside the archive, e.g. 'consul'."),
+  dest: absPath.describe('Absolute path of the extracted file; its directory must exist.'),
+}).describe("One file extracted from a zip on the host, only when dest's sha256 differs from the member's; replaced atomically.");
 /** Arguments of the `zipMember` module. */
-export interface ZipMemberArgs extends FileAttrs {
-  /** Absolute path of the .zip on the host (e.g. downloaded by getUrl, which verified its sha256). */
-  readonly archive: string;
-  /** Name of the member inside the archive, e.g. 'consul'. */
-  readonly member: string;
-  /** Absolute path of the extracted file; its directory must exist. */
-  readonly dest: string;
-}
+export type ZipMemberArgs = z.infer<typeof zipMemberArgs>;
 
 /** Probed state of zipMember. */
 export interface ZipMemberModuleState {
@@ -36,12 +40,6 @@ with zipfile.ZipFile(a) as z, z.open(m) as src, open(out, 'wb') as dst:
 if h.hexdigest() != want:
     sys.exit('rig: %s in %s has sha256:%s, expected sha256:%s (archive replaced since it was read?)' % (m, a, h.hexdigest(), want))
 `;
-
-function validate(a: ZipMemberArgs): string[] {
-  const p = [...attrProblems(a.archive, {}, 'archive'), ...attrProblems(a.dest, a, 'dest')];
-  if (typeof a.member !== 'string' || a.member === '' || a.member.endsWith('/')) p.push(`member must name a file inside the archive, got ${JSON.stringify(a.member)}`);
-  return p;
-}
 
 function memberProblem(a: ZipMemberArgs, m: ZipMemberState, host: string): string | undefined {
   switch (m.kind) {
@@ -84,7 +82,7 @@ function plan(a: ZipMemberArgs, s: ZipMemberModuleState, host: string, check: bo
 /** `zipMember`: dest holds exactly the bytes of `member` in the zip `archive` (sha256 compare), replaced atomically. */
 export const zipMemberModule = defineModule<ZipMemberArgs, ZipMemberModuleState, undefined>({
   name: 'zipMember',
-  validate,
+  args: zipMemberArgs,
   probe: (a) => ({ dest: read(fileState, { path: a.dest }), member: read(zipMember, { archive: a.archive, member: a.member }) }),
   plan: (a, s, ctx): Plan<undefined> => plan(a, s, ctx.host.name, ctx.check),
 });

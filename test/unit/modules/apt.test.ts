@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { argProblems } from '../../../src/core/index.ts';
 import { aptCacheAge, aptPolicy, debFile, dpkgPackages } from '../../../src/facts/apt.ts';
 import { aptModule, type AptArgs, type AptState } from '../../../src/modules/apt.ts';
 import { captured, planContext } from '../../fixtures/facts/command/plan-context.ts';
@@ -19,17 +20,46 @@ const commands = (a: AptArgs, s: AptState) => plan(a, s).changes.map((c) => (c.k
 const INSTALL =
   'DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold';
 
-describe('validate', () => {
-  const v = (a: AptArgs) => aptModule.validate!(a);
-  it('neither name nor deb', () => expect(v({})).toEqual(['apt: give name, deb or updateCache']));
-  it('a cache-only task is valid', () => expect(v({ updateCache: true, cacheValidTime: 3600 })).toEqual([]));
-  it('name and deb together, deb with another state, bad names, pins with latest', () => {
-    expect(v({ name: 'x', deb: '/tmp/x.deb' })).toEqual(['apt: give either name or deb, not both']);
-    expect(v({ deb: '/tmp/x.deb', state: 'absent' })).toEqual(['apt: deb installs a file; only state present applies']);
-    expect(v({ name: ['ok', 'Bad Name'] })).toEqual(['apt: "Bad Name" is not a Debian package name']);
-    expect(v({ name: 'nginx=1.22*', state: 'latest' })).toEqual(['apt: a version pin (nginx=1.22*) needs state present']);
-    expect(v({ name: 'x', cacheValidTime: 60 })).toEqual(['apt: cacheValidTime needs updateCache: true']);
-    expect(v({ name: ['libc6:amd64', 'nginx=1.22.1-9'] })).toEqual([]);
+describe('args', () => {
+  const v = (a: unknown) => argProblems(aptModule, a);
+  it('valid args have no problems', () => {
+    expect(v({ updateCache: true, cacheValidTime: 3600 })).toEqual([]);
+    expect(v({ name: ['libc6:amd64', 'nginx=1.22.1-9', 'g++'], installRecommends: true, defaultRelease: 'bookworm-backports' })).toEqual([]);
+    expect(v({ name: 'nginx=1.22*', state: 'present', updateCache: true })).toEqual([]);
+    expect(v({ deb: '/tmp/x.deb' })).toEqual([]);
+  });
+  it.each([
+    // each field, checked by the schema
+    [{ name: '' }, `name: a package name must not be empty: write e.g. 'nginx'`],
+    [{ name: [] }, 'name: empty list: list at least one package'],
+    [{ name: ['ok', ''] }, `name[1]: a package name must not be empty`],
+    [{ name: ['ok', 'Bad Name'] }, 'name[1]: "Bad Name" is not a Debian package name (lower-case letters, digits, + . -; optional :arch and =version)'],
+    [{ name: 'Nginx' }, 'name: "Nginx" is not a Debian package name'],
+    [{ name: '=1.0' }, 'name: "=1.0" is not a Debian package name'],
+    [{ name: 'nginx=' }, `name: empty version in "nginx=": write 'name=version' or just the name`],
+    [{ name: 3 }, 'name: expected a package name or a list of them, got 3'],
+    [{ name: { nginx: true } }, 'name: expected a package name or a list of them, got {"nginx":true}'],
+    [{ name: ['ok', 7] }, 'name: expected a package name or a list of them, got ["ok",7]'],
+    [{ name: 'x', state: 'installed' }, 'state: Invalid option: expected one of "present"|"absent"|"latest"|"purged"'],
+    [{ name: 'x', updateCache: 'yes' }, 'updateCache: Invalid input: expected boolean, received string'],
+    [{ updateCache: true, cacheValidTime: -1 }, 'cacheValidTime: a number of seconds cannot be negative, got -'],
+    [{ updateCache: true, cacheValidTime: Number.NaN }, 'cacheValidTime: expected a number of seconds, got NaN'],
+    [{ updateCache: true, cacheValidTime: '3600' }, 'cacheValidTime: expected a number of seconds, got "'],
+    [{ deb: '' }, 'deb: must not be empty'],
+    [{ name: 'x', installRecommends: 1 }, 'installRecommends: Invalid input: expected boolean, received number'],
+    [{ name: 'x', defaultRelease: '' }, 'defaultRelease: must not be empty: leave defaultRelease out to use the default release'],
+    [{ name: 'x', updateCahce: true }, `unknown key 'updateCahce' (did you mean 'updateCache'?)`],
+    [{ names: ['x'] }, `unknown key 'names' (did you mean 'name'?)`],
+    // across fields, checked by validate
+    [{}, 'give name, deb or updateCache'],
+    [{ name: 'x', deb: '/tmp/x.deb' }, 'give either name or deb, not both'],
+    [{ deb: '/tmp/x.deb', state: 'absent' }, 'deb installs a file; only state present applies'],
+    [{ name: 'nginx=1.22*', state: 'latest' }, 'a version pin (nginx=1.22*) needs state present'],
+    [{ name: 'x', cacheValidTime: 60 }, 'cacheValidTime needs updateCache: true'],
+  ])('%j → %s', (args, message) => {
+    const problems = v(args);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(message);
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { argProblems } from '../../../src/core/index.ts';
 import type { FileState } from '../../../src/facts/files.ts';
 import { blockinfileModule, DEFAULT_MARKER, editBlock, type BlockEdit, type BlockinfileArgs } from '../../../src/modules/blockinfile.ts';
 import { pyRegex } from '../../../src/modules/lineinfile.ts';
@@ -95,11 +96,43 @@ describe('blockinfile module', () => {
     expect(plan(args, absent(args.path)).failed).toMatch(/does not exist \(set create: true/);
     expect(plan({ ...args, create: true }, absent(args.path)).changes.map((c) => c.kind)).toEqual(['exec', 'write']);
   });
-  it('validate: markers must let the block be found again', () => {
-    const v = (a: BlockinfileArgs) => blockinfileModule.validate!(a);
-    expect(v(args)).toEqual([]);
-    expect(v({ ...args, marker: '# managed' })).toEqual(['marker must contain {mark}, or the block is inserted again on every run']);
-    expect(v({ ...args, markerBegin: 'X', markerEnd: 'X' })).toEqual(['markerBegin and markerEnd must differ']);
-    expect(v({ ...args, insertafter: 'EOF', insertbefore: 'BOF' })).toEqual(['insertafter and insertbefore are mutually exclusive']);
+});
+
+describe('blockinfile args', () => {
+  const v = (a: unknown) => argProblems(blockinfileModule, a);
+  const ok = { path: '/etc/ssh/sshd_config', block: 'Match User deploy\n  PasswordAuthentication no' };
+  it('valid args', () => {
+    expect(v({ ...ok, backup: true, create: true, mode: '0600', state: 'present' })).toEqual([]);
+    expect(v({ ...ok, marker: '<!-- {mark} app -->', markerBegin: 'START', markerEnd: 'STOP', insertafter: /<body>/ })).toEqual([]);
+    expect(v({ ...ok, insertafter: 'EOF' })).toEqual([]);
+    expect(v({ ...ok, insertbefore: 'BOF', prependNewline: true, appendNewline: false })).toEqual([]);
+    expect(v({ path: '/x', state: 'absent' })).toEqual([]);
+  });
+  it.each([
+    // the schema: types, formats, enums, unknown keys; markers that cannot be found again
+    [{ block: 'a' }, 'path: expected an absolute path (a string starting with /)'],
+    [{ ...ok, path: 'sshd_config' }, 'path: must be an absolute path, got "sshd_config"'],
+    [{ ...ok, block: ['a', 'b'] }, 'block: Invalid input: expected string, received array'],
+    [{ ...ok, marker: 5 }, 'marker: expected the marker line as a string, got 5'],
+    [{ ...ok, marker: '# managed' }, 'marker: must contain {mark}, or the block is inserted again on every run: got "# managed"'],
+    [{ ...ok, marker: '# {mark}\nmore' }, 'marker: must be a single line (no \\n)'],
+    [{ ...ok, markerBegin: 'A\nB' }, 'markerBegin: must be a single line'],
+    [{ ...ok, markerEnd: true }, 'markerEnd: expected the end marker as a string, got true'],
+    [{ ...ok, insertafter: '(' }, 'insertafter: not a valid regular expression'],
+    [{ ...ok, insertbefore: 7 }, 'insertbefore: expected a regular expression (Python re syntax as a string, or a RegExp), got 7'],
+    [{ ...ok, state: 'removed' }, 'state: Invalid option: expected one of "present"|"absent"'],
+    [{ ...ok, appendNewline: 'yes' }, 'appendNewline: Invalid input: expected boolean, received string'],
+    [{ ...ok, mode: 0o600 }, "mode: mode must be an octal string, got the number 384: write '0600' (quoted)"],
+    [{ ...ok, validate: 'sshd -t -f' }, 'validate: must contain %s'],
+    [{ ...ok, marker_begin: 'X' }, "unknown key 'marker_begin' (did you mean 'markerBegin'?)"],
+    [{ ...ok, blok: 'a' }, "unknown key 'blok' (did you mean 'block'?)"],
+    // validate: across fields (markerBegin/markerEnd compare with their defaults)
+    [{ ...ok, markerBegin: 'X', markerEnd: 'X' }, 'markerBegin and markerEnd must differ, or the block is inserted again on every run'],
+    [{ ...ok, markerEnd: 'BEGIN' }, 'markerBegin and markerEnd must differ'],
+    [{ ...ok, insertafter: 'EOF', insertbefore: 'BOF' }, 'insertafter and insertbefore are mutually exclusive'],
+  ])('%j → %s', (args, message) => {
+    const problems = v(args);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(message);
   });
 });

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { argProblems } from '../../../src/core/index.ts';
 import { readCommand } from '../../../src/core/fact.ts';
 import { buildCommand, commandModule, shellModule, splitArgv, type CommandArgs, type CommandState } from '../../../src/modules/command.ts';
 import { planContext } from '../../fixtures/facts/command/plan-context.ts';
@@ -26,14 +27,47 @@ describe('splitArgv', () => {
   it('an unterminated quote is an error', () => expect(() => splitArgv(`echo "oops`)).toThrow(/unterminated " quote/));
 });
 
-describe('command/shell validate', () => {
-  it('empty cmd, bad env names, unterminated quotes', () => {
-    expect(commandModule.validate!({ cmd: '' })).toEqual(['command: cmd is empty']);
-    expect(commandModule.validate!({ cmd: [] })).toEqual(['command: cmd must be a non-empty string or argv array']);
-    expect(commandModule.validate!({ cmd: 'echo "x' })).toEqual(['command: unterminated " quote in command: echo "x']);
-    expect(shellModule.validate!({ cmd: 'echo "x' })).toEqual([]);
-    expect(shellModule.validate!({ cmd: 'env', env: { 'A-B': '1' } })).toEqual(['shell: env name "A-B" is not a shell identifier']);
-    expect(commandModule.validate!({ cmd: ['ls'], chdir: '/tmp', creates: '/x' })).toEqual([]);
+describe('command/shell args', () => {
+  it('valid args: argv array or string, absolute chdir, creates/removes absolute or under chdir, env', () => {
+    for (const m of [commandModule, shellModule]) {
+      expect(argProblems(m, { cmd: ['ls', '-l'], chdir: '/tmp', creates: '/x', removes: '/y', stdin: 'in', env: { LANG: 'C', _X1: '' } })).toEqual([]);
+      expect(argProblems(m, { cmd: 'make install', chdir: '/srv/app', creates: 'build/done' })).toEqual([]);
+      expect(argProblems(m, { cmd: [''] })).toEqual([]);
+    }
+    // a shell script is not split into words: an open quote is the shell's business
+    expect(argProblems(shellModule, { cmd: 'echo "x' })).toEqual([]);
+  });
+  it.each([
+    [commandModule, { cmd: 42 }, 'cmd: expected a command line string or an argv array of strings, got 42'],
+    [shellModule, { cmd: { run: 'ls' } }, 'cmd: expected a shell script string or an argv array of strings, got {"run":"ls"}'],
+    [commandModule, {}, 'cmd: expected a command line string or an argv array of strings, got undefined'],
+    [commandModule, { cmd: '' }, 'cmd: is empty: give the command to run'],
+    [shellModule, { cmd: '  \n' }, 'cmd: is empty: give the command to run'],
+    [commandModule, { cmd: [] }, 'cmd: is an empty argv array: give the program and its arguments'],
+    [commandModule, { cmd: ['sleep', 5] }, "cmd: argv word 2 is 5, not a string: write '5' (quoted)"],
+    [shellModule, { cmd: ['echo', null] }, 'cmd: argv word 2 is null, not a string'],
+    [commandModule, { cmd: 'echo "x' }, 'cmd: unterminated " quote in command: echo "x (close the quote, or give an argv array)'],
+    [commandModule, { cmd: ['true'], chdir: 'srv' }, 'chdir: must be an absolute path, got "srv"'],
+    [commandModule, { cmd: ['true'], chdir: '' }, 'chdir: must be an absolute path, got ""'],
+    [commandModule, { cmd: ['true'], creates: 5 }, 'creates: expected a path as a string, got 5'],
+    [shellModule, { cmd: 'true', removes: '' }, 'removes: must be a non-empty path without NUL bytes (absolute, or relative to chdir)'],
+    [commandModule, { cmd: ['true'], stdin: Buffer.from('x') }, 'stdin: Invalid input: expected string'],
+    [shellModule, { cmd: 'env', env: { 'A-B': '1' } }, 'env.A-B: "A-B" is not a shell identifier (letters, digits, _; not starting with a digit)'],
+    [shellModule, { cmd: 'env', env: { '1X': '1' } }, 'env.1X: "1X" is not a shell identifier'],
+    [commandModule, { cmd: ['env'], env: { PORT: 8080 } }, "env.PORT: env values are strings: write '8080' (quoted)"],
+    [commandModule, { cmd: ['env'], env: { DEBUG: true } }, "env.DEBUG: env values are strings: write 'true' (quoted)"],
+    [commandModule, { cmd: ['env'], env: { X: { a: 1 } } }, 'env.X: expected a string, got {"a":1}'],
+    [commandModule, { cmd: ['env'], env: 'A=1' }, 'env: expected a mapping of variable names to strings, got "A=1"'],
+    [shellModule, { cmd: 'true', cwd: '/tmp' }, "unknown key 'cwd'"],
+    [shellModule, { cmd: 'true', chdr: '/tmp' }, "unknown key 'chdr' (did you mean 'chdir'?)"],
+    [commandModule, { cmd: ['true'], environment: {} }, "unknown key 'environment'; known keys: cmd, chdir, creates, removes, stdin, env"],
+    // across fields: a relative creates/removes is relative to chdir, so it needs one
+    [commandModule, { cmd: ['true'], creates: 'done.flag' }, 'creates "done.flag" is relative: make it absolute, or give chdir (the directory it is relative to)'],
+    [shellModule, { cmd: 'true', removes: 'old' }, 'removes "old" is relative: make it absolute, or give chdir'],
+  ])('%#: %s %j → %s', (m, args, message) => {
+    const problems = argProblems(m, args);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(message);
   });
 });
 

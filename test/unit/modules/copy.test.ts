@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { argProblems } from '../../../src/core/index.ts';
 import { readCommand } from '../../../src/core/fact.ts';
 import { copyModule, planWrite, type CopyArgs } from '../../../src/modules/copy.ts';
 import { absent, directory, planContext, regular, symlink } from '../../fixtures/facts/files/plan-context.ts';
@@ -8,15 +9,24 @@ const ctx = planContext();
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/facts/files/${name}`, import.meta.url));
 const conf = 'listen 80;\n';
 
-describe('copy validate', () => {
-  const v = (a: CopyArgs) => copyModule.validate!(a);
+describe('copy args', () => {
+  const v = (a: unknown) => argProblems(copyModule, a);
   it('exactly one of content/src, absolute dest, validate with %s', () => {
     expect(v({ dest: '/etc/a', content: 'x' })).toEqual([]);
     expect(v({ dest: '/etc/a' })).toEqual(['give exactly one of content and src']);
     expect(v({ dest: '/etc/a', content: 'x', src: '/y' })).toEqual(['give exactly one of content and src']);
-    expect(v({ dest: 'a', content: 'x' })).toEqual(['dest must be an absolute path, got "a"']);
-    expect(v({ dest: '/a', content: 'x', validate: 'nginx -t' })[0]).toMatch(/validate must contain %s/);
+    expect(v({ dest: 'a', content: 'x' })).toEqual(['dest: must be an absolute path, got "a"']);
+    expect(v({ dest: '/a', content: 'x', validate: 'nginx -t' })[0]).toMatch(/validate: must contain %s/);
   });
+  it.each([
+    [{ content: 'k\n', dest: '/srv/key', mdoe: '0600' }, `unknown key 'mdoe' (did you mean 'mode'?)`],
+    [{ content: 'k', dest: '/srv/key', mode: 644 }, `write '0644' (quoted)`],
+    [{ content: 5, dest: '/srv/key' }, 'content: Invalid input: expected string, received number'],
+    [{ content: 'x', dest: '/a', backup: 'yes' }, 'backup: Invalid input: expected boolean'],
+    [{ content: 'x', dest: '/a', owner: '' }, 'owner: must be a non-empty name'],
+    [{ content: 'x' }, 'dest: expected an absolute path'],
+  ])('%j → %s', (args, message) => expect(v(args).join('\n')).toContain(message));
+  it('names the controller file it reads', () => expect(copyModule.localFiles?.({ dest: '/a', src: '/ctl/f' })).toEqual(['/ctl/f']));
 });
 
 describe('copy probe', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { argProblems } from '../../../src/core/index.ts';
 import { readCommand } from '../../../src/core/fact.ts';
 import { attrChanges, directoryModule, fileModule, linkModule, normalizeMode, type FileArgs, type FileModuleState } from '../../../src/modules/files.ts';
 import { absent, directory, planContext, regular, symlink } from '../../fixtures/facts/files/plan-context.ts';
@@ -18,15 +19,26 @@ describe('normalizeMode', () => {
   });
 });
 
-describe('file module validate', () => {
-  const v = (a: FileArgs) => fileModule.validate!(a);
+describe('file module args', () => {
+  const v = (a: unknown) => argProblems(fileModule, a);
   it('valid args have no problems', () => expect(v({ path: '/etc/x', state: 'directory', mode: '0755', owner: 'root' })).toEqual([]));
-  it('relative paths, bad modes, link without src, misplaced options', () => {
-    expect(v({ path: 'etc/x' })).toEqual([`path must be an absolute path, got "etc/x"`]);
-    expect(v({ path: '/x', mode: 'rwx' })[0]).toMatch(/mode "rwx" is not an octal mode/);
-    expect(v({ path: '/x', state: 'link' })).toEqual([`state 'link' needs src (the link target)`]);
-    expect(v({ path: '/x', recurse: true })).toEqual([`recurse is only used with state 'directory'`]);
-    expect(v({ path: '/x', owner: 'a:b' })).toEqual([`owner must be a non-empty name or id without ':'`]);
+  it.each([
+    [{ path: 'etc/x' }, `path: must be an absolute path, got "etc/x"`],
+    [{ path: '/x', mode: 'rwx' }, `mode: mode must be an octal string like '0644', got "rwx"`],
+    [{ path: '/x', mode: 644 }, `mode: mode must be an octal string, got the number 644: write '0644' (quoted)`],
+    [{ path: '/x', mode: 0o600 }, `mode: mode must be an octal string, got the number 384: write '0600' (quoted)`],
+    [{ path: '/x', state: 'link' }, `state 'link' needs src (the link target)`],
+    [{ path: '/x', recurse: true }, `recurse is only used with state 'directory'`],
+    [{ path: '/x', owner: 'a:b' }, `owner: must be a non-empty name or id without spaces or ":"`],
+    [{ path: '/x', owner: 0 }, `owner: expected a user/group name or numeric id as a string`],
+    [{ path: '/x', state: 'dir' }, `state: Invalid option: expected one of "file"|"directory"|"link"|"absent"|"touch"`],
+    [{ path: '/x', mdoe: '0600' }, `unknown key 'mdoe' (did you mean 'mode'?)`],
+    [{ path: '/x', recurse: 'yes' }, `recurse: Invalid input: expected boolean, received string`],
+  ])('%j → %s', (args, message) => expect(v(args).join('\n')).toContain(message));
+  it('directory and link refuse what they fix themselves', () => {
+    expect(argProblems(directoryModule, { path: '/d', state: 'absent' })[0]).toMatch(/unknown key 'state'/);
+    expect(argProblems(linkModule, { path: '/l' })[0]).toMatch(/^src: /);
+    expect(argProblems(linkModule, { path: '/l', src: '/t', mode: '0644' })[0]).toMatch(/unknown key 'mode'/);
   });
 });
 
@@ -79,7 +91,7 @@ describe('state: file / touch / absent', () => {
     expect(plan({ path: '/f' }, { file: absent('/f') }).failed).toMatch(/does not exist \(use state: 'touch'/);
   });
   it('file: attributes only', () => {
-    expect(commands({ path: '/f', mode: 0o600 }, { file: regular('/f', 'x') })).toEqual(['chmod 0600 -- /f']);
+    expect(commands({ path: '/f', mode: '0600' }, { file: regular('/f', 'x') })).toEqual(['chmod 0600 -- /f']);
     expect(commands({ path: '/f', mode: '600' }, { file: regular('/f', 'x', { mode: '0600' }) })).toEqual([]);
   });
   it('touch: creates when missing, leaves an existing file alone (idempotent)', () => {

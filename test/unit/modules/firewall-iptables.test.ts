@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { argProblems } from '../../../src/core/index.ts';
 import { iptablesFilter } from '../../../src/facts/firewall-iptables.ts';
 import type { FileState } from '../../../src/facts/files.ts';
 import { iptablesFirewallModule, renderIptablesRules, renderIptablesScript, rigChains, type IptablesFirewallArgs, type IptablesFirewallState } from '../../../src/modules/firewall-iptables.ts';
@@ -84,7 +85,29 @@ describe('iptablesFirewall plan', () => {
     expect(r).toContain('-p tcp -m tcp --dport 22 -m comment --comment "rig: ssh" -j ACCEPT');
     expect(renderIptablesScript(captured6)).toContain('ip6tables-restore -w --noflush /etc/rig/ip6tables.rules');
   });
-  it('validate: bad sources, comments with quotes, bad policy', () => {
-    expect(iptablesFirewallModule.validate!({ rules: [{ proto: 'tcp', ports: [22], from: 'any', comment: 'a"b' }], dockerPublishedFrom: ['nope'], inputPolicy: 'reject' as never })).toHaveLength(3);
+});
+
+describe('iptablesFirewall args', () => {
+  const v = (a: unknown) => argProblems(iptablesFirewallModule, a).join('\n');
+  const ssh = { proto: 'tcp', ports: [22], from: 'any', comment: 'ssh' };
+  it('valid args (the captured ones, both families, custom paths) have no problems', () => {
+    expect(v(captured)).toBe('');
+    expect(v(captured6)).toBe('');
+    expect(v({ rules: [ssh], dockerPublishedFrom: [], path: '/etc/rig/v4.rules', script: '/usr/local/sbin/rig-fw.sh' })).toBe('');
   });
+  it.each([
+    [{ rules: [{ ...ssh, comment: 'a"b' }] }, 'rules[0].comment: a comment may hold letters, digits, spaces and _+.,:- only'],
+    [{ rules: [{ ...ssh, comment: "it's" }] }, 'rules[0].comment: a comment may hold letters'],
+    [{ rules: [{ ...ssh, ports: [0] }] }, 'rules[0].ports[0]: a port is 1-65535, got 0'],
+    [{ rules: [{ ...ssh, from: ['10.0.0.300'] }] }, 'rules[0].from[0]: "10.0.0.300" is not an IPv4 address or CIDR'],
+    [{ rules: [{ ...ssh, proto: 'sctp' }] }, 'rules[0].proto: proto must be tcp, udp or esp, got "sctp"'],
+    [{ rules: [], dockerPublishedFrom: ['nope'] }, 'dockerPublishedFrom[0]: "nope" is not an IPv4 address or CIDR'],
+    [{ rules: [], dockerPublishedFrom: '10.0.0.0/8' }, 'dockerPublishedFrom: Invalid input: expected array, received string'],
+    [{ rules: [], inputPolicy: 'reject' }, 'inputPolicy: Invalid option: expected one of "drop"|"accept"'],
+    [{ rules: [], family: 'inet6' }, 'family: Invalid option: expected one of "ipv4"|"ipv6"'],
+    [{ rules: [], path: 'iptables.rules' }, 'path: "iptables.rules" is not an absolute path of letters, digits and _./- (the rules file is named in a script)'],
+    [{ rules: [], script: '/etc/rig/apply $(id).sh' }, 'script: "/etc/rig/apply $(id).sh" is not an absolute path'],
+    [{ rules: [], script: 7 }, 'script: expected an absolute path for the load script'],
+    [{ rules: [], dockerPublishedForm: ['10.0.0.0/8'] }, "unknown key 'dockerPublishedForm' (did you mean 'dockerPublishedFrom'?)"],
+  ])('%j → %s', (args, message) => expect(v(args)).toContain(message));
 });

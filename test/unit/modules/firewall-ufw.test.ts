@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { argProblems } from '../../../src/core/index.ts';
 import { ufwState, type UfwState } from '../../../src/facts/firewall-ufw.ts';
 import { ufwFirewallModule, ufwWanted, type UfwFirewallArgs } from '../../../src/modules/firewall-ufw.ts';
 import { clusterRules } from '../../../roles/firewall/index.ts';
@@ -43,7 +44,23 @@ describe('ufwFirewall plan', () => {
     const w = ufwWanted([{ proto: 'tcp', ports: [...Array.from({ length: 14 }, (_, i) => 1000 + i), [2000, 2001]], from: 'any' }]);
     expect(w.map((x) => x.rule.port)).toEqual([Array.from({ length: 14 }, (_, i) => 1000 + i).join(','), '2000:2001']);
   });
-  it('validate: comments are plain text', () => {
-    expect(ufwFirewallModule.validate!({ rules: [{ proto: 'tcp', ports: [22], from: 'any', comment: "it's" }] })).toHaveLength(1);
+});
+
+describe('ufwFirewall args', () => {
+  const v = (a: unknown) => argProblems(ufwFirewallModule, a).join('\n');
+  const ssh = { proto: 'tcp', ports: [22], from: 'any', comment: 'ssh' };
+  it('valid args have no problems', () => {
+    expect(v(captured)).toBe('');
+    expect(v({ rules: [ssh, { proto: 'esp', from: ['10.77.0.0/24'] }], inputPolicy: 'accept' })).toBe('');
   });
+  it.each([
+    [{ rules: [{ ...ssh, comment: "it's" }] }, 'rules[0].comment: a comment may hold letters, digits, spaces and _+.,:- only'],
+    [{ rules: [{ ...ssh, comment: 'x'.repeat(201) }] }, 'rules[0].comment: a comment may hold'],
+    [{ rules: [{ ...ssh, ports: [[8301, 8301]] }] }, 'rules[0].ports[0]: a port range is [from, to] with from below to, got [8301,8301]'],
+    [{ rules: [{ ...ssh, iifnames: ['eth 0'] }] }, 'rules[0].iifnames[0]: "eth 0" is not an interface name'],
+    [{ rules: [{ proto: 'esp', from: 'any', ports: [1] }] }, 'rules[0].ports: esp has no ports: remove ports'],
+    [{ rules: [], inputPolicy: 'deny' }, 'inputPolicy: Invalid option: expected one of "drop"|"accept"'],
+    [{ rules: [], policy: 'drop' }, "unknown key 'policy'"],
+    [{ rule: [] }, "unknown key 'rule' (did you mean 'rules'?)"],
+  ])('%j → %s', (args, message) => expect(v(args)).toContain(message));
 });

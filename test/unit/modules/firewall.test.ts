@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { firewallBackends, nftTableLive } from '../../../src/facts/firewall.ts';
-import { chooseFirewallBackend, nftRulesetModule, renderNftRuleset, type NftRulesetArgs } from '../../../src/modules/firewall.ts';
+import { argProblems } from '../../../src/core/index.ts';
+import { chooseFirewallBackend, firewallBackendModule, nftRulesetModule, renderNftRuleset, type NftRulesetArgs } from '../../../src/modules/firewall.ts';
 import { clusterRules } from '../../../roles/firewall/index.ts';
 
 const fx = (p: string) => readFileSync(new URL(`../../fixtures/facts/firewall/${p}`, import.meta.url), 'utf8');
@@ -67,7 +68,62 @@ describe('nftRuleset plan', () => {
     expect(m.filter((r) => r.from !== 'any' && !r.iifnames).every((r) => r.from !== 'any' && r.from[0] === '10.77.0.0/24')).toBe(true);
     expect(m.some((r) => r.proto === 'esp')).toBe(true);
   });
-  it('validate catches bad ports and sources', () => {
-    expect(nftRulesetModule.validate!({ rules: [{ proto: 'tcp', ports: [0], from: ['nope'] }] })).toHaveLength(2);
+});
+
+describe('nftRuleset args', () => {
+  const v = (a: unknown) => argProblems(nftRulesetModule, a).join('\n');
+  const rule = { proto: 'tcp', ports: [22], from: 'any' };
+  it('valid args (the captured ruleset, an esp rule, ranges, policy, table, path) have no problems', () => {
+    expect(v(captured)).toBe('');
+    expect(v({ rules: [rule, { proto: 'esp', from: ['10.0.0.0/8'] }], inputPolicy: 'accept', table: 'rig_2', path: '/etc/rig/x.nft' })).toBe('');
+  });
+  it.each([
+    [{ rules: [{ ...rule, ports: [0] }] }, 'rules[0].ports[0]: a port is 1-65535, got 0'],
+    [{ rules: [{ ...rule, ports: [70000] }] }, 'rules[0].ports[0]: a port is 1-65535, got 70000'],
+    [{ rules: [{ ...rule, ports: ['22'] }] }, 'rules[0].ports[0]: expected a port (1-65535) or a range [from, to], got "22"'],
+    [{ rules: [{ ...rule, ports: [22.5] }] }, 'rules[0].ports[0]: expected a port (1-65535) or a range [from, to], got 22.5'],
+    [{ rules: [{ ...rule, ports: [[9000, 8000]] }] }, 'rules[0].ports[0]: a port range is [from, to] with from below to, got [9000,8000]'],
+    [{ rules: [{ ...rule, ports: [[1, 2, 3]] }] }, 'rules[0].ports[0]: expected a port (1-65535) or a range [from, to], got [1,2,3]'],
+    [{ rules: [{ ...rule, ports: [[1, 70000]] }] }, 'rules[0].ports[0][1]: a port is 1-65535, got 70000'],
+    [{ rules: [{ ...rule, ports: [] }] }, 'rules[0].ports: tcp/udp rules need at least one port'],
+    [{ rules: [{ proto: 'udp', from: 'any' }] }, 'rules[0].ports: tcp/udp rules need ports: a list of ports or [from, to] ranges'],
+    [{ rules: [{ ...rule, ports: 22 }] }, 'rules[0].ports: expected a list of ports, got 22'],
+    [{ rules: [{ proto: 'esp', ports: [50], from: 'any' }] }, 'rules[0].ports: esp has no ports: remove ports'],
+    [{ rules: [{ ...rule, proto: 'icmp' }] }, 'rules[0].proto: proto must be tcp, udp or esp, got "icmp"'],
+    [{ rules: [{ ports: [22], from: 'any' }] }, 'rules[0].proto: proto must be tcp, udp or esp, got undefined'],
+    [{ rules: [{ ...rule, from: ['nope'] }] }, 'rules[0].from[0]: "nope" is not an IPv4 address or CIDR like 10.0.0.0/8'],
+    [{ rules: [{ ...rule, from: ['10.0.0.0/33'] }] }, 'rules[0].from[0]: "10.0.0.0/33" is not an IPv4 address or CIDR'],
+    [{ rules: [{ ...rule, from: ['256.1.1.1'] }] }, 'rules[0].from[0]: "256.1.1.1" is not an IPv4 address or CIDR'],
+    [{ rules: [{ ...rule, from: [] }] }, "rules[0].from: an empty list allows nobody: write 'any' or list the sources"],
+    [{ rules: [{ ...rule, from: 'anywhere' }] }, `rules[0].from: expected 'any' or a list of IPv4 addresses/CIDRs, got "anywhere"`],
+    [{ rules: [{ ...rule, from: '10.0.0.0/8' }] }, `rules[0].from: expected 'any' or a list of IPv4 addresses/CIDRs, got "10.0.0.0/8"`],
+    [{ rules: [{ ...rule, iifnames: ['docker0', 'a very long interface'] }] }, 'rules[0].iifnames[1]: "a very long interface" is not an interface name'],
+    [{ rules: [{ ...rule, comment: 'two\nlines' }] }, 'rules[0].comment: a comment is one line without control characters'],
+    [{ rules: [{ ...rule, comment: 'x'.repeat(129) }] }, 'rules[0].comment: nft takes comments of at most 128 characters'],
+    [{ rules: [{ ...rule, commnet: 'ssh' }] }, "rules[0]: unknown key 'commnet' (did you mean 'comment'?)"],
+    [{ rules: [{ ...rule, comment: { text: 'ssh' } }] }, 'rules[0].comment: Invalid input: expected string, received object'],
+    [{ rules: ['tcp/22'] }, 'rules[0]: Invalid input: expected object, received string'],
+    [{ rules: { proto: 'tcp' } }, 'rules: Invalid input: expected array, received object'],
+    [{}, 'rules: Invalid input: expected array, received undefined'],
+    [{ rules: [], inputPolicy: 'reject' }, 'inputPolicy: Invalid option: expected one of "drop"|"accept"'],
+    [{ rules: [], dnsRedirect: { addresses: ['10.0.0.1'], toPort: 0 } }, 'dnsRedirect.toPort: a port is 1-65535, got 0'],
+    [{ rules: [], dnsRedirect: { addresses: [], toPort: 8600 } }, 'dnsRedirect.addresses: list the local addresses DNS is sent to'],
+    [{ rules: [], dnsRedirect: { address: ['10.0.0.1'], toPort: 8600 } }, "dnsRedirect: unknown key 'address' (did you mean 'addresses'?)"],
+    [{ rules: [], table: 'rig-fw' }, 'table: "rig-fw" is not an nft table name'],
+    [{ rules: [], path: 'firewall.nft' }, 'path: must be an absolute path, got "firewall.nft"'],
+    [{ rules: [], tabel: 'rig' }, "unknown key 'tabel' (did you mean 'table'?)"],
+  ])('%j → %s', (args, message) => expect(v(args)).toContain(message));
+  it('ranges and esp rules render as nft syntax', () => {
+    expect(renderNftRuleset(captured).text).toContain('tcp dport { 2377, 7946, 8300, 8301-8302, 8500, 8600 }');
+    expect(renderNftRuleset(captured).text).toContain('ip saddr 10.77.0.0/24 meta l4proto esp accept');
+  });
+});
+
+describe('firewallBackend args', () => {
+  it('a known backend name, else the list to pick from', () => {
+    expect(argProblems(firewallBackendModule, { preferred: 'iptables' })).toEqual([]);
+    expect(argProblems(firewallBackendModule, { preferred: 'pf' })).toEqual(['preferred: unknown firewall backend "pf": firewall_backend is one of auto, nftables, ufw, firewalld, iptables']);
+    expect(argProblems(firewallBackendModule, { preferred: 3 })).toEqual(['preferred: expected a firewall backend name, got 3']);
+    expect(argProblems(firewallBackendModule, { prefered: 'auto' }).join('\n')).toMatch(/unknown key 'prefered' \(did you mean 'preferred'\?\)/);
   });
 });

@@ -1,6 +1,7 @@
 /** zipMember (unarchive-lite used after getUrl): python3 zipfile facts on captured output, sha256-compare plans. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { argProblems } from '../../../src/core/index.ts';
 import { zipMember, type ZipMemberArg, type ZipMemberState } from '../../../src/facts/zip-member.ts';
 import { zipMemberModule, type ZipMemberArgs } from '../../../src/modules/zip-member.ts';
 import { absent, planContext, regular } from '../../fixtures/facts/files/plan-context.ts';
@@ -46,9 +47,22 @@ describe('zipMember plan', () => {
   const args: ZipMemberArgs = { archive: '/var/cache/rig/consul_1.21.0_linux_amd64.zip', member: 'consul', dest: '/usr/local/bin/consul', mode: '0755' };
   const member = state('member');
 
-  it('validate: absolute paths, a file member', () => {
-    expect(zipMemberModule.validate!(args)).toEqual([]);
-    expect(zipMemberModule.validate!({ ...args, archive: 'c.zip', member: 'dir/' })).toEqual(['archive must be an absolute path, got "c.zip"', 'member must name a file inside the archive, got "dir/"']);
+  it('args: absolute paths, a file member, octal mode', () => {
+    expect(argProblems(zipMemberModule, args)).toEqual([]);
+    expect(argProblems(zipMemberModule, { ...args, archive: 'c.zip', member: 'dir/' })).toEqual(['archive: must be an absolute path, got "c.zip"', 'member: must name a file inside the archive, got "dir/"']);
+  });
+  it.each([
+    [{ archive: undefined }, 'archive: expected an absolute path (a string starting with /)'],
+    [{ member: '' }, 'member: must name a file inside the archive, got ""'],
+    [{ member: 5 }, 'member: expected the name of a file inside the archive, got 5'],
+    [{ dest: 'bin/consul' }, 'dest: must be an absolute path, got "bin/consul"'],
+    [{ mode: 755 }, "mode: mode must be an octal string, got the number 755: write '0755' (quoted)"],
+    [{ group: 'a b' }, 'group: must be a non-empty name or id without spaces or ":"'],
+    [{ memebr: 'consul' }, "unknown key 'memebr' (did you mean 'member'?)"],
+  ])('%j → %s', (a, message) => {
+    const problems = argProblems(zipMemberModule, { ...args, ...a });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(message);
   });
 
   it('installed binary is that member (sha256) with its mode → no change', () => {

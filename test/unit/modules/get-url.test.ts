@@ -1,6 +1,7 @@
 /** getUrl: required sha256, plans from captured facts (downloader on PATH, dest state), the download script's shape. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { argProblems } from '../../../src/core/index.ts';
 import { readCommand } from '../../../src/core/fact.ts';
 import { downloadTool, type DownloadTool } from '../../../src/facts/get-url.ts';
 import { getUrlModule, sha256Of, type GetUrlArgs } from '../../../src/modules/get-url.ts';
@@ -34,29 +35,48 @@ describe('downloadTool fact (captured output)', () => {
   });
 });
 
-describe('getUrl validate', () => {
-  const v = (a: Partial<GetUrlArgs>) => getUrlModule.validate!({ ...args, ...a } as GetUrlArgs);
+describe('getUrl args', () => {
+  const v = (a: Record<string, unknown>) => argProblems(getUrlModule, { ...args, ...a });
   it('refuses a download without a checksum', () => {
     const { checksum: _, ...noSum } = args;
-    expect(getUrlModule.validate!(noSum as GetUrlArgs)).toEqual([
-      "checksum is required ('sha256:<64 hex digits>'): a download that cannot be verified is neither idempotent nor safe",
-    ]);
-    expect(v({ checksum: '' })[0]).toMatch(/checksum is required/);
+    const required = "checksum: is required ('sha256:<64 hex digits>'): a download that cannot be verified is neither idempotent nor safe";
+    expect(argProblems(getUrlModule, noSum)).toEqual([required]);
+    expect(v({ checksum: '' })).toEqual([required]);
   });
   it('only sha256 with 64 hex digits; upper case is normalized', () => {
-    expect(v({ checksum: `md5:${'a'.repeat(32)}` })).toEqual([`checksum must be 'sha256:<64 hex digits>', got "md5:${'a'.repeat(32)}"`]);
-    expect(v({ checksum: hex })[0]).toMatch(/checksum must be 'sha256:/);
+    expect(v({ checksum: `md5:${'a'.repeat(32)}` })).toEqual([`checksum: must be 'sha256:<64 hex digits>', got "md5:${'a'.repeat(32)}"`]);
+    expect(v({ checksum: hex })[0]).toMatch(/^checksum: must be 'sha256:/);
     expect(v({ checksum: `sha256:${hex.toUpperCase()}` })).toEqual([]);
     expect(sha256Of(`sha256:${hex.toUpperCase()}`)).toBe(hex);
   });
-  it('http(s) URL, absolute file dest, octal mode, timeout', () => {
+  it('valid: http(s) URL, absolute file dest, octal mode, owner, timeout', () => {
     expect(v({})).toEqual([]);
-    expect(v({ url: 'ftp://x/y' })[0]).toMatch(/url must be an http/);
-    expect(v({ url: 'https://x/a b' })[0]).toMatch(/url must be an http/);
-    expect(v({ dest: 'consul.zip' })).toEqual(['dest must be an absolute path, got "consul.zip"']);
-    expect(v({ dest: '/var/cache/' })[0]).toMatch(/not a directory/);
-    expect(v({ mode: 'u+x' })[0]).toMatch(/octal mode/);
-    expect(v({ timeoutSec: 0 })).toEqual(['timeoutSec must be a whole number of seconds > 0']);
+    expect(v({ url: 'http://10.0.0.1:8080/a.zip?x=1', owner: 'root', group: '0', timeoutSec: 90 })).toEqual([]);
+  });
+  it.each([
+    [{ url: 'ftp://x/y' }, 'url: must be an http:// or https:// URL without spaces, got "ftp://x/y"'],
+    [{ url: 'https://x/a b' }, 'url: must be an http:// or https:// URL without spaces'],
+    [{ url: 'https:///path' }, 'url: must be an http:// or https:// URL'],
+    [{ url: new URL('https://x/y') }, 'url: expected an http:// or https:// URL as a string, got "https://x/y"'],
+    [{ dest: 'consul.zip' }, 'dest: must be an absolute path, got "consul.zip"'],
+    [{ dest: '/var/cache/' }, 'dest: must be a file path, not a directory (/var/cache/): add the file name'],
+    [{ dest: undefined }, 'dest: expected an absolute path (a string starting with /)'],
+    [{ checksum: 42 }, "checksum: expected 'sha256:<64 hex digits>' as a string, got 42"],
+    [{ checksum: `sha256:${hex}0` }, "checksum: must be 'sha256:<64 hex digits>'"],
+    [{ mode: 'u+x' }, `mode: mode must be an octal string like '0644', got "u+x"`],
+    [{ mode: 755 }, "mode: mode must be an octal string, got the number 755: write '0755' (quoted)"],
+    [{ owner: '' }, 'owner: must be a non-empty name or id without spaces or ":"'],
+    [{ timeoutSec: 0 }, 'timeoutSec: must be a whole number of seconds > 0, got 0'],
+    [{ timeoutSec: -5 }, 'timeoutSec: must be a whole number of seconds > 0, got -5'],
+    [{ timeoutSec: 1.5 }, 'timeoutSec: must be a whole number of seconds > 0, got 1.5'],
+    [{ timeoutSec: '60' }, 'timeoutSec: expected a whole number of seconds > 0, got "60"'],
+    [{ sha256: hex }, "unknown key 'sha256'"],
+    [{ timeoutSecs: 60 }, "unknown key 'timeoutSecs' (did you mean 'timeoutSec'?)"],
+    [{ timeout: 60 }, "unknown key 'timeout'; known keys: mode, owner, group, url, dest, checksum, timeoutSec"],
+  ])('%j → %s', (a, message) => {
+    const problems = v(a);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(message);
   });
   it('the factory is exported from the package entry', () => {
     expect(getUrl(args).module).toBe(getUrlModule);

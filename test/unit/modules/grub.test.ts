@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { argProblems } from '../../../src/core/index.ts';
 import { grubAssignment, grubDefaults, grubDropIns, missingTokens, type GrubDropIn } from '../../../src/facts/grub.ts';
 import { editGrubDefaults, grubCmdlineModule, mergeTokens } from '../../../src/modules/grub.ts';
 
@@ -43,7 +44,6 @@ describe('grubCmdline plan', () => {
   it('no GRUB: a failure naming the way out', () => expect(plan(parse('absent.txt')).failed).toMatch(/grub_manage: false/));
   it('appends the variable when missing', () => expect(editGrubDefaults('GRUB_TIMEOUT=0\n', ['a=1'])).toBe('GRUB_TIMEOUT=0\nGRUB_CMDLINE_LINUX="a=1"\n'));
   it('mergeTokens keeps bare duplicates out', () => expect(mergeTokens(['quiet', 'a=0'], ['quiet', 'a=1', 'b'])).toEqual(['quiet', 'a=1', 'b']));
-  it('validate refuses quotes and spaces', () => expect(grubCmdlineModule.validate!({ tokens: ['a b', 'x"'] })).toHaveLength(2));
 
   it('a grub.d file that sets the command line again (Debian cloud images) fails naming it, before any change', () => {
     expect(cloudDropIns.map((d) => d.path)).toEqual(['/etc/default/grub.d/10_cloud.cfg', '/etc/default/grub.d/20_append.cfg']);
@@ -60,4 +60,29 @@ describe('grubCmdline plan', () => {
     expect(plan(parse('debian12-default-grub.txt'), undefined, holding).failed).toBeUndefined();
     expect(grubDropIns.parse({ stdout: '', stderr: '', code: 0 }, '/etc/default/grub.d')).toEqual([]);
   });
+});
+
+describe('grubCmdline args', () => {
+  const v = (a: unknown) => argProblems(grubCmdlineModule, a);
+  it('valid args have no problems', () => {
+    expect(v({ tokens: ['cgroup_enable=memory', 'swapaccount=1', 'console=ttyS0,115200', 'quiet'] })).toEqual([]);
+    expect(v({ tokens: ['a=1'], path: '/etc/default/grub', variable: 'GRUB_CMDLINE_LINUX_DEFAULT' })).toEqual([]);
+  });
+  it('each bad token is named', () => {
+    expect(v({ tokens: ['a b', 'x"', 'ok=1', '$X'] })).toEqual([
+      'tokens[0]: "a b" is not a kernel command line token (no spaces, quotes or $)',
+      'tokens[1]: "x\\"" is not a kernel command line token (no spaces, quotes or $)',
+      'tokens[3]: "$X" is not a kernel command line token (no spaces, quotes or $)',
+    ]);
+  });
+  it.each([
+    [{ tokens: [] }, "tokens: list at least one token, e.g. ['cgroup_enable=memory', 'swapaccount=1']"],
+    [{ tokens: 'cgroup_enable=memory swapaccount=1' }, 'tokens: expected a list of kernel command line tokens, got "cgroup_enable=memory swapaccount=1"'],
+    [{}, 'tokens: expected a list of kernel command line tokens, got undefined'],
+    [{ tokens: [1] }, 'tokens[0]: expected a kernel command line token as a string, got 1'],
+    [{ tokens: [{ a: 1 }] }, 'tokens[0]: expected a kernel command line token as a string, got {"a":1}'],
+    [{ tokens: ['a=1'], variable: 'GRUB_CMDLINE' }, 'variable: Invalid option: expected one of "GRUB_CMDLINE_LINUX"|"GRUB_CMDLINE_LINUX_DEFAULT"'],
+    [{ tokens: ['a=1'], path: 'etc/default/grub' }, 'path: must be an absolute path, got "etc/default/grub"'],
+    [{ tokens: ['a=1'], token: ['b'] }, "unknown key 'token' (did you mean 'tokens'?)"],
+  ])('%j → %s', (args, message) => expect(v(args).join('\n')).toContain(message));
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { argProblems } from '../../../src/core/index.ts';
 import type { FileState } from '../../../src/facts/files.ts';
 import { editLines, expandBackrefs, lineinfileModule, pyRegex, type LineEdit, type LineinfileArgs } from '../../../src/modules/lineinfile.ts';
 import { absent, directory, planContext, regular } from '../../fixtures/facts/files/plan-context.ts';
@@ -144,14 +145,54 @@ describe('lineinfile module', () => {
     expect(plan(args, regular(args.path, new Uint8Array([0, 1, 2]))).failed).toMatch(/not UTF-8 text/);
     expect(plan(args, { ...regular(args.path, 'x'), content: undefined, contentOmitted: 'too-large' }).failed).toMatch(/over 1 MiB/);
   });
-  it('validate: Ansible rules', () => {
-    const v = (a: LineinfileArgs) => lineinfileModule.validate!(a);
-    expect(v(args)).toEqual([]);
-    expect(v({ path: '/x' })).toEqual([`line is required with state 'present'`]);
-    expect(v({ path: '/x', line: 'a', insertafter: 'x', insertbefore: 'y' })).toEqual(['insertafter and insertbefore are mutually exclusive']);
-    expect(v({ path: '/x', line: 'a', backrefs: true })).toEqual(['backrefs needs regexp']);
-    expect(v({ path: '/x', state: 'absent' })).toEqual([`state 'absent' needs line, regexp or searchString`]);
-    expect(v({ path: '/x', line: 'a', regexp: '(' })[0]).toMatch(/regexp is not a valid regular expression/);
-    expect(v({ path: '/x', line: 'a\nb' })).toEqual(['line must be a single line (use blockinfile for several)']);
+});
+
+describe('lineinfile args', () => {
+  const v = (a: unknown) => argProblems(lineinfileModule, a);
+  const ok = { path: '/etc/ssh/sshd_config', line: 'PermitRootLogin no' };
+  it('valid args: patterns as Python re text or RegExp, EOF/BOF positions', () => {
+    expect(v({ ...ok, regexp: '(?i)^#?PermitRootLogin', validate: '/usr/sbin/sshd -t -f %s', mode: '0600', backup: true })).toEqual([]);
+    expect(v({ ...ok, regexp: /^#?PermitRootLogin/i, firstmatch: true })).toEqual([]);
+    expect(v({ ...ok, insertafter: 'EOF' })).toEqual([]);
+    expect(v({ ...ok, insertafter: 'BOF' })).toEqual([]);
+    expect(v({ ...ok, insertbefore: /^Match/ })).toEqual([]);
+    expect(v({ path: '/x', state: 'absent', searchString: 'foo' })).toEqual([]);
+  });
+  it.each([
+    // the schema: types, formats, enums, unknown keys
+    [{ line: 'a' }, 'path: expected an absolute path (a string starting with /)'],
+    [{ ...ok, path: 'etc/x' }, 'path: must be an absolute path, got "etc/x"'],
+    [{ ...ok, line: 5 }, 'line: expected the line as a string, got 5'],
+    [{ ...ok, line: 'a\nb' }, 'line: must be a single line (use blockinfile for several)'],
+    [{ ...ok, regexp: '(' }, 'regexp: not a valid regular expression: Invalid regular expression: /(/: Unterminated group'],
+    [{ ...ok, regexp: '(?x)a b' }, 'regexp: not a valid regular expression: verbose flag (?x) is not supported'],
+    [{ ...ok, regexp: '^(?i)a' }, 'regexp: not a valid regular expression: Invalid regular expression: /^(?i)a/: Invalid group'],
+    [{ ...ok, regexp: 5 }, 'regexp: expected a regular expression (Python re syntax as a string, or a RegExp), got 5'],
+    [{ ...ok, regexp: '' }, 'regexp: an empty regexp matches every line; write ^ if that is meant'],
+    [{ ...ok, searchString: '' }, 'searchString: an empty searchString matches every line'],
+    [{ ...ok, insertafter: '[' }, 'insertafter: not a valid regular expression'],
+    [{ ...ok, insertbefore: '[' }, 'insertbefore: not a valid regular expression'],
+    [{ ...ok, insertbefore: () => 'BOF' }, 'insertbefore: expected a regular expression (Python re syntax as a string, or a RegExp), got a function'],
+    [{ ...ok, state: 'gone' }, 'state: Invalid option: expected one of "present"|"absent"'],
+    [{ ...ok, create: 'yes' }, 'create: Invalid input: expected boolean, received string'],
+    [{ ...ok, backrefs: 1 }, 'backrefs: Invalid input: expected boolean, received number'],
+    [{ ...ok, mode: 644 }, "mode: mode must be an octal string, got the number 644: write '0644' (quoted)"],
+    [{ ...ok, owner: 'a:b' }, 'owner: must be a non-empty name or id without spaces or ":"'],
+    [{ ...ok, validate: 'sshd -t' }, 'validate: must contain %s (the temp file to check), got "sshd -t"'],
+    [{ ...ok, regex: '^a=' }, "unknown key 'regex' (did you mean 'regexp'?)"],
+    [{ ...ok, insertAfter: 'EOF' }, "unknown key 'insertAfter' (did you mean 'insertafter'?)"],
+    // validate: Ansible's rules across fields
+    [{ path: '/x' }, "line is required with state 'present'"],
+    [{ ...ok, insertafter: 'x', insertbefore: 'y' }, 'insertafter and insertbefore are mutually exclusive'],
+    [{ ...ok, regexp: 'a', searchString: 'a' }, 'regexp and searchString are mutually exclusive'],
+    [{ ...ok, backrefs: true }, 'backrefs needs regexp'],
+    [{ path: '/x', state: 'absent' }, "state 'absent' needs line, regexp or searchString"],
+  ])('%j → %s', (args, message) => {
+    const problems = v(args);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(message);
+  });
+  it('cross-field checks run only on args the schema accepts', () => {
+    expect(v({ path: 'x', insertafter: 'a', insertbefore: 'b' })).toEqual(['path: must be an absolute path, got "x"']);
   });
 });

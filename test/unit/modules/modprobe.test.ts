@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readCommand } from '../../../src/core/fact.ts';
+import { argProblems } from '../../../src/core/index.ts';
 import type { PlanContext } from '../../../src/core/module.ts';
 import { hostFacts } from '../../../src/facts/host.ts';
 import { kernelModule, modprobeConfFile } from '../../../src/facts/modprobe.ts';
@@ -90,21 +91,41 @@ describe('modprobe plan', () => {
   });
 });
 
-describe('modprobe probe and validate', () => {
+describe('modprobe probe', () => {
   it('probes the module and both boot files under the canonical name', () => {
     const r = modprobeModule.probe({ name: 'nf-conntrack' }, ctx);
     expect(readCommand(r.loadFile)).toContain('/etc/modules-load.d/nf_conntrack.conf');
     expect(readCommand(r.optionsFile)).toContain('/etc/modprobe.d/nf_conntrack.conf');
     expect(readCommand(r.module)).toBe(kernelModule.command('nf-conntrack'));
   });
+});
 
-  it('reports bad args', () => {
-    const v = (a: Partial<ModprobeArgs>) => modprobeModule.validate?.(a as ModprobeArgs) ?? [];
+describe('modprobe args', () => {
+  const v = (a: unknown) => argProblems(modprobeModule, a);
+  it('valid args have no problems', () => {
     expect(v({ name: 'br_netfilter' })).toEqual([]);
-    expect(v({ name: '' })).toEqual(['modprobe: name is required (e.g. "br_netfilter")']);
-    expect(v({ name: 'x;reboot' })[0]).toMatch(/not a valid module name/);
-    expect(v({ name: 'x', state: 'absent', persistent: 'present' })).toEqual(["modprobe x: state 'absent' with persistent 'present' would load it again at boot"]);
-    expect(v({ name: 'x', persistent: 'blacklisted' as 'disabled' })[0]).toMatch(/persistent must be/);
-    expect(v({ name: 'x', params: 'a=1\ninstall x /bin/sh' })[0]).toMatch(/params must be one line/);
+    expect(v({ name: 'nf-conntrack', state: 'present', persistent: 'disabled', params: 'hashsize=4096 nf_conntrack_helper=0' })).toEqual([]);
+    expect(v({ name: 'floppy', state: 'absent', persistent: 'absent' })).toEqual([]);
+  });
+  it.each([
+    // each field, checked by the schema
+    [{}, 'name: expected a module name as a string, e.g. "br_netfilter", got undefined'],
+    [{ name: '' }, 'name: must not be empty: give a module name like "br_netfilter"'],
+    [{ name: 'x;reboot' }, 'name: "x;reboot" is not a valid module name (letters, digits, _ and -, at most 64)'],
+    [{ name: '-r' }, 'name: "-r" is not a valid module name'],
+    [{ name: 'x'.repeat(65) }, 'is not a valid module name'],
+    [{ name: 'x', state: 'loaded' }, 'state: Invalid option: expected one of "present"|"absent"'],
+    [{ name: 'x', persistent: 'blacklisted' }, 'persistent: Invalid option: expected one of "present"|"absent"|"disabled"'],
+    [{ name: 'x', persistent: true }, 'persistent: Invalid option'],
+    [{ name: 'x', params: 'a=1\ninstall x /bin/sh' }, "params: must be one line without '#'"],
+    [{ name: 'x', params: 'a=1 # b' }, "params: must be one line without '#'"],
+    [{ name: 'x', params: ['a=1'] }, 'params: expected parameters as one string, e.g. "hashsize=4096 nf_conntrack_helper=0", got ["a=1"]'],
+    [{ name: 'x', param: 'a=1' }, `unknown key 'param' (did you mean 'params'?)`],
+    // across fields, checked by validate
+    [{ name: 'x', state: 'absent', persistent: 'present' }, "state 'absent' with persistent 'present' would load it again at boot: use persistent 'absent' or 'disabled'"],
+  ])('%j → %s', (args, message) => {
+    const problems = v(args);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(message);
   });
 });

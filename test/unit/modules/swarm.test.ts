@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { swarmInfo, swarmNodeLabels } from '../../../src/facts/swarm.ts';
 import { tempDir } from '../../support/temp-dir.ts';
-import { decideSwarm, planNodeLabels, planSwarmInit, planSwarmJoin } from '../../../src/modules/swarm.ts';
+import { argProblems, type Module } from '../../../src/core/index.ts';
+import { decideSwarm, planNodeLabels, planSwarmInit, planSwarmJoin, swarmInitModule, swarmJoinModule, swarmNodeLabelsModule, swarmStatusModule, swarmTokensModule } from '../../../src/modules/swarm.ts';
 
 const fx = (p: string) => readFileSync(new URL(`../../fixtures/facts/swarm/${p}`, import.meta.url), 'utf8');
 const info = (p: string, code = 0) => swarmInfo.parse({ stdout: fx(p), stderr: '', code }, undefined);
@@ -78,5 +79,49 @@ describe('swarm init / join / labels plans', () => {
   it('labels: only the differing ones, sorted', () => {
     expect(planNodeLabels({ node: 'vm', labels: { instance: 'java', zone: 'b', gpu: true } }, { instance: 'java', zone: 'a' }).changes[0]).toMatchObject({ command: 'docker node update --label-add gpu=true --label-add zone=b vm' });
     expect(planNodeLabels({ node: 'vm', labels: { instance: 'java' } }, { instance: 'java', zone: 'a' }).changes).toEqual([]);
+  });
+});
+
+describe('swarm module args', () => {
+  const TOKEN = 'SWMTKN-1-3pu6hszjas19xyp7ghgosyx9k8atbfcr8p2is99znpy26u2lkl-1awxwuwd3z9j1z3puu7rcgdbx';
+  const join = { role: 'worker', token: TOKEN, joinAddrs: ['10.77.0.11:2377'], advertiseAddr: '10.77.0.12' };
+  it('valid args have no problems', () => {
+    expect(argProblems(swarmStatusModule, {})).toEqual([]);
+    expect(argProblems(swarmTokensModule, {})).toEqual([]);
+    expect(argProblems(swarmInitModule, { advertiseAddr: '10.77.0.11', defaultAddrPool: ['10.128.0.0/12'], defaultAddrPoolMaskLength: 24 })).toEqual([]);
+    expect(argProblems(swarmInitModule, { advertiseAddr: 'eth1' })).toEqual([]);
+    expect(argProblems(swarmJoinModule, join)).toEqual([]);
+    // check mode before the swarm exists: no token yet; a manager outside the run is named by host
+    expect(argProblems(swarmJoinModule, { ...join, token: undefined, joinAddrs: ['lab1:2377', '[fd00::11]:2377', '10.77.0.13'] })).toEqual([]);
+    expect(argProblems(swarmNodeLabelsModule, { node: 'lab2.example.org', labels: { instance: 'java', 'com.example/gpu': true, slots: 4 } })).toEqual([]);
+  });
+  it.each([
+    [swarmStatusModule, { verbose: true }, "unknown key 'verbose'"],
+    [swarmTokensModule, { role: 'worker' }, "unknown key 'role'"],
+    [swarmInitModule, {}, "advertiseAddr: expected the node's IPv4 address or an interface name, got undefined"],
+    [swarmInitModule, { advertiseAddr: '' }, 'advertiseAddr: "" is not an IPv4 address or an interface name like eth1'],
+    [swarmInitModule, { advertiseAddr: 'fd00::11' }, 'advertiseAddr: "fd00::11" is not an IPv4 address or an interface name like eth1'],
+    [swarmInitModule, { advertiseAddr: '10.77.0.11', defaultAddrPool: ['10.128.0.0'] }, 'defaultAddrPool[0]: "10.128.0.0" is not an IPv4 network like 10.128.0.0/12'],
+    [swarmInitModule, { advertiseAddr: '10.77.0.11', defaultAddrPool: '10.128.0.0/12' }, 'defaultAddrPool: Invalid input: expected array, received string'],
+    [swarmInitModule, { advertiseAddr: '10.77.0.11', defaultAddrPoolMaskLength: 33 }, 'defaultAddrPoolMaskLength: a mask length is 1-32, got 33'],
+    [swarmInitModule, { advertiseAddr: '10.77.0.11', defaultAddrPoolMaskLength: '24' }, 'defaultAddrPoolMaskLength: expected a mask length (a whole number 1-32), got "24"'],
+    [swarmInitModule, { advertiseAddr: '10.77.0.11', defaultAddrPoolMaskLength: 24.5 }, 'defaultAddrPoolMaskLength: a mask length is a whole number'],
+    [swarmInitModule, { advertiseAdr: '10.77.0.11' }, "unknown key 'advertiseAdr' (did you mean 'advertiseAddr'?)"],
+    [swarmJoinModule, { ...join, role: 'leader' }, 'role: Invalid option: expected one of "manager"|"worker"'],
+    [swarmJoinModule, { ...join, joinAddrs: [] }, 'joinAddrs: no manager to join: list the managers as addr:2377'],
+    [swarmJoinModule, { ...join, joinAddrs: ['10.77.0.11 2377'] }, 'joinAddrs[0]: "10.77.0.11 2377" is not a manager address like 10.0.0.11:2377'],
+    [swarmJoinModule, { ...join, joinAddrs: ['--force'] }, 'joinAddrs[0]: "--force" is not a manager address'],
+    [swarmJoinModule, { ...join, token: 'abc' }, "token: not a swarm join token (SWMTKN-1-...): pass the token swarmTokens read for this role"],
+    [swarmJoinModule, { ...join, advertiseAddr: 10 }, "advertiseAddr: expected the node's IPv4 address or an interface name, got 10"],
+    [swarmNodeLabelsModule, { node: 'lab2', labels: { 'bad key': 'x' } }, 'labels.bad key: "bad key" is not a label name (letters, digits and ._/-)'],
+    [swarmNodeLabelsModule, { node: 'lab2', labels: { zone: { name: 'a' } } }, 'labels.zone: a label value is a string, number or boolean, got {"name":"a"}'],
+    [swarmNodeLabelsModule, { node: 'lab2', labels: { zone: null } }, 'labels.zone: a label value is a string, number or boolean, got null'],
+    [swarmNodeLabelsModule, { node: 'lab2', labels: ['zone=a'] }, 'labels: expected a mapping of label names to values, got ["zone=a"]'],
+    [swarmNodeLabelsModule, { node: '-lab2', labels: {} }, 'node: "-lab2" is not a node hostname or ID'],
+    [swarmNodeLabelsModule, { node: 'lab2', label: {} }, "unknown key 'label' (did you mean 'labels'?)"],
+  ] as [Module<never, unknown, unknown>, unknown, string][])('%# %j → %s', (module, args, message) => expect(argProblems(module, args).join('\n')).toContain(message));
+  it('a bad token is never echoed (the task is noLog)', () => {
+    const secret = 'SWMTKN-1-abc def';
+    expect(argProblems(swarmJoinModule, { ...join, token: secret }).join('\n')).not.toContain('abc def');
   });
 });

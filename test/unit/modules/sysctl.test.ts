@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readCommand } from '../../../src/core/fact.ts';
+import { argProblems } from '../../../src/core/index.ts';
 import type { PlanContext } from '../../../src/core/module.ts';
 import { hostFacts } from '../../../src/facts/host.ts';
 import { sysctlConfFile, sysctlLive } from '../../../src/facts/sysctl.ts';
@@ -114,22 +115,47 @@ describe('sysctl plan', () => {
   });
 });
 
-describe('sysctl probe and validate', () => {
+describe('sysctl probe', () => {
   it('probes the live value and the default file', () => {
     const r = sysctlModule.probe({ name: 'vm.swappiness', value: 10 }, ctx);
     expect(readCommand(r.live)).toContain('/proc/sys/vm/swappiness');
     expect(readCommand(r.file)).toBe("if [ -f /etc/sysctl.d/99-rig-vm.swappiness.conf ]; then echo present; cat /etc/sysctl.d/99-rig-vm.swappiness.conf; else echo absent; fi");
   });
+});
 
-  it('reports bad args', () => {
-    const v = (a: Partial<SysctlArgs>) => sysctlModule.validate?.(a as SysctlArgs) ?? [];
+describe('sysctl args', () => {
+  const v = (a: unknown) => argProblems(sysctlModule, a);
+  it('valid args have no problems', () => {
     expect(v({ name: 'vm.swappiness', value: 10 })).toEqual([]);
+    expect(v({ name: 'net.ipv4.tcp_rmem', value: '4096 87380 6291456', file: '/etc/sysctl.d/60-net.conf', reload: false })).toEqual([]);
+    expect(v({ name: 'kernel.perf_event_paranoid', value: -1 })).toEqual([]);
+    expect(v({ name: 'net/ipv4/conf/eth0.100/rp_filter', value: 2 })).toEqual([]);
     expect(v({ name: 'vm.swappiness', state: 'absent' })).toEqual([]);
-    expect(v({ name: '', value: 1 })).toEqual(['sysctl: name is required (e.g. "net.ipv4.ip_forward")']);
-    expect(v({ name: 'vm..x', value: 1 })[0]).toMatch(/not a valid key/);
-    expect(v({ name: 'vm.swappiness' })).toEqual(['sysctl vm.swappiness: value is required']);
-    expect(v({ name: 'vm.swappiness', value: '1\nkernel.x=1' })).toEqual(['sysctl vm.swappiness: value must be a single line']);
-    expect(v({ name: 'vm.swappiness', value: 1, file: 'sysctl.conf' })[0]).toMatch(/absolute path/);
-    expect(v({ name: 'vm.swappiness', value: 1, state: 'gone' as 'absent' })[0]).toMatch(/state must be/);
+  });
+  it.each([
+    // each field, checked by the schema
+    [{ value: 1 }, 'name: expected a key as a string, e.g. "net.ipv4.ip_forward", got undefined'],
+    [{ name: '', value: 1 }, 'name: must not be empty: give a key like "net.ipv4.ip_forward"'],
+    [{ name: 'vm..x', value: 1 }, 'name: "vm..x" is not a valid key (dot-separated segments of letters, digits, _ - and /)'],
+    [{ name: 'vm.swappiness;reboot', value: 1 }, 'name: "vm.swappiness;reboot" is not a valid key'],
+    // an object, a list, NaN or Infinity would reach the host as "[object Object]", "1,2", "NaN"
+    [{ name: 'vm.swappiness', value: { a: 1 } }, 'value: expected a string or a finite number, e.g. 1 or "4096 87380 6291456", got {"a":1}'],
+    [{ name: 'vm.swappiness', value: [1, 2] }, 'value: expected a string or a finite number, e.g. 1 or "4096 87380 6291456", got [1,2]'],
+    [{ name: 'vm.swappiness', value: Number.NaN }, 'value: expected a string or a finite number, e.g. 1 or "4096 87380 6291456", got NaN'],
+    [{ name: 'vm.swappiness', value: Number.POSITIVE_INFINITY }, 'value: expected a string or a finite number, e.g. 1 or "4096 87380 6291456", got Infinity'],
+    [{ name: 'vm.swappiness', value: true }, 'value: expected a string or a finite number, e.g. 1 or "4096 87380 6291456", got true'],
+    [{ name: 'vm.swappiness', value: '  ' }, 'value: empty: give the value to set (or state: absent to unpersist the key)'],
+    [{ name: 'vm.swappiness', value: '1\nkernel.x=1' }, 'value: must be a single line'],
+    [{ name: 'vm.swappiness', value: 1, file: 'sysctl.conf' }, 'file: must be an absolute path, got "sysctl.conf"'],
+    [{ name: 'vm.swappiness', value: 1, file: '/etc/x.conf\nkernel.x=1' }, 'file: must be a single line'],
+    [{ name: 'vm.swappiness', value: 1, state: 'gone' }, 'state: Invalid option: expected one of "present"|"absent"'],
+    [{ name: 'vm.swappiness', value: 1, reload: 'no' }, 'reload: Invalid input: expected boolean, received string'],
+    [{ name: 'vm.swappiness', valeu: 1 }, `unknown key 'valeu' (did you mean 'value'?)`],
+    // across fields, checked by validate
+    [{ name: 'vm.swappiness' }, 'value is required with state present (e.g. value: 1)'],
+  ])('%j → %s', (args, message) => {
+    const problems = v(args);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(message);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { argProblems } from '../../../src/core/index.ts';
 import { systemdUnit } from '../../../src/facts/systemd.ts';
 import { serviceModule, systemdModule, type SystemdArgs, type SystemdState } from '../../../src/modules/systemd.ts';
 import { captured, fixture, planContext } from '../../fixtures/facts/command/plan-context.ts';
@@ -8,13 +9,35 @@ const unit = (name: string): SystemdState => ({ unit: systemdUnit.parse(captured
 const plan = (a: SystemdArgs, s: SystemdState) => systemdModule.plan(a, s, ctx);
 const commands = (a: SystemdArgs, s: SystemdState) => plan(a, s).changes.map((c) => (c.kind === 'exec' ? c.command : c.kind));
 
-describe('validate', () => {
-  const v = (a: SystemdArgs) => systemdModule.validate!(a);
-  it('needs something to do; refuses masked + started/enabled; odd names', () => {
-    expect(v({ name: 'nginx' })).toEqual(['systemd: give at least one of state, enabled, masked or daemonReload']);
-    expect(v({ name: 'nginx', masked: true, enabled: true })).toEqual(['systemd: a masked unit can be neither enabled nor started']);
-    expect(v({ name: '--now', state: 'started' })).toEqual(['systemd: "--now" is not a unit name']);
+describe('args', () => {
+  const v = (a: unknown) => argProblems(systemdModule, a);
+  it('valid args have no problems', () => {
     expect(v({ name: 'docker', state: 'started', enabled: true })).toEqual([]);
+    expect(v({ name: 'rig-iptables@ip6tables.service', enabled: true, daemonReload: true })).toEqual([]);
+    expect(v({ name: 'nginx', masked: true, state: 'stopped' })).toEqual([]);
+  });
+  it.each([
+    // each field, checked by the schema
+    [{ state: 'started' }, "name: expected a unit name as a string, e.g. 'nginx' or 'docker.socket', got undefined"],
+    [{ name: 7, state: 'started' }, 'name: expected a unit name as a string'],
+    [{ name: '', state: 'started' }, 'name: "" is not a unit name (not empty, no spaces, not starting with -)'],
+    [{ name: '--now', state: 'started' }, 'name: "--now" is not a unit name'],
+    [{ name: 'my unit', state: 'started' }, 'name: "my unit" is not a unit name'],
+    [{ name: 'nginx', state: 'running' }, 'state: Invalid option: expected one of "started"|"stopped"|"restarted"|"reloaded"'],
+    [{ name: 'nginx', state: 'enabled' }, 'state: Invalid option'],
+    [{ name: 'nginx', enabled: 'yes' }, 'enabled: Invalid input: expected boolean, received string'],
+    [{ name: 'nginx', masked: 1 }, 'masked: Invalid input: expected boolean, received number'],
+    [{ name: 'nginx', daemonReload: 'true' }, 'daemonReload: Invalid input: expected boolean, received string'],
+    [{ name: 'nginx', enable: true }, `unknown key 'enable' (did you mean 'enabled'?)`],
+    [{ name: 'nginx', daemon_reload: true }, `unknown key 'daemon_reload' (did you mean 'daemonReload'?)`],
+    // across fields, checked by validate
+    [{ name: 'nginx' }, 'give at least one of state, enabled, masked or daemonReload'],
+    [{ name: 'nginx', masked: true, enabled: true }, 'a masked unit can be neither enabled nor started'],
+    [{ name: 'nginx', masked: true, state: 'restarted' }, 'a masked unit can be neither enabled nor started'],
+  ])('%j → %s', (args, message) => {
+    const problems = v(args);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(message);
   });
   it('service is the same module', () => expect(serviceModule).toBe(systemdModule));
 });

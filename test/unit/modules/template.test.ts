@@ -1,3 +1,4 @@
+import { argProblems } from '../../../src/core/index.ts';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { templateModule, type TemplateArgs } from '../../../src/modules/template.ts';
@@ -44,6 +45,7 @@ describe('template module', () => {
   });
 
   it('validate needs src and an absolute dest', () => {
-    expect(templateModule.validate!({ src: '', dest: 'x' })).toEqual(['dest must be an absolute path, got "x"', 'src (the template file) is required']);
+    expect(argProblems(templateModule, { src: '', dest: 'x' })).toEqual(['src: Too small: expected string to have >=1 characters', 'dest: must be an absolute path, got "x"']);
+    expect(argProblems(templateModule, { src: 'a.hbs', dest: '/x', var: {} })[0]).toMatch(/unknown key 'var' \(did you mean 'vars'\?\)/);
   });
 });

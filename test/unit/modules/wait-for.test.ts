@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { parseRead, readCommand } from '../../../src/core/fact.ts';
+import { argProblems } from '../../../src/core/index.ts';
 import { waitForModule, type WaitForArgs } from '../../../src/modules/wait-for.ts';
 import { planContext } from '../../fixtures/facts/command/plan-context.ts';
 
@@ -24,19 +25,41 @@ function listen(): Promise<Server> {
 }
 const portOf = (s: Server) => (s.address() as { port: number }).port;
 
-describe('validate', () => {
-  const v = (a: WaitForArgs) => waitForModule.validate!(a);
-  it('exactly one target', () => {
-    expect(v({ port: 80, path: '/x' })).toEqual(['waitFor: give exactly one of port, path, command (got port, path)']);
-    expect(v({})).toEqual(['waitFor: give exactly one of port, path, command']);
-  });
-  it('ports, hosts, states, times', () => {
-    expect(v({ port: 70000 })).toEqual(['waitFor: port 70000 is not a TCP port (1-65535)']);
-    expect(v({ path: '/x', host: 'db' })).toEqual(['waitFor: host only applies to port']);
-    expect(v({ command: 'true', state: 'absent' })).toEqual(['waitFor: a command is waited for until it succeeds; state does not apply']);
-    expect(v({ port: 5432, host: 'db; rm -rf /' })).toEqual(['waitFor: "db; rm -rf /" is not a host name or address']);
-    expect(v({ port: 8500, timeoutSec: -1, sleepSec: 0 })).toEqual(['waitFor: timeoutSec must be >= 0', 'waitFor: sleepSec must be > 0']);
+describe('args', () => {
+  const v = (a: unknown) => argProblems(waitForModule, a);
+  it('valid args have no problems', () => {
     expect(v({ port: 8500, host: '10.0.0.1', state: 'started', timeoutSec: 60 })).toEqual([]);
+    expect(v({ port: 65535, host: 'db-1.example.org', state: 'stopped', timeoutSec: 0, sleepSec: 0.25 })).toEqual([]);
+    expect(v({ path: '/run/app.pid', state: 'absent' })).toEqual([]);
+    expect(v({ command: 'pg_isready', state: 'started' })).toEqual([]);
+  });
+  it.each([
+    // each field, checked by the schema
+    [{ port: 70000 }, 'port: a port is 1-65535, got 70000'],
+    [{ port: 0 }, 'port: a port is 1-65535, got 0'],
+    [{ port: -22 }, 'port: a port is 1-65535, got -22'],
+    [{ port: 80.5 }, 'port: a port is a whole number'],
+    [{ port: '8500' }, 'port: expected a port number (1-65535), got "8500"'],
+    [{ port: 5432, host: 'db; rm -rf /' }, 'host: "db; rm -rf /" is not a host name or address'],
+    [{ port: 5432, host: 5 }, 'host: expected a host name or address as a string, got 5'],
+    [{ path: '' }, 'path: must not be empty'],
+    [{ command: '' }, 'command: must not be empty'],
+    [{ port: 80, state: 'up' }, 'state: Invalid option: expected one of "started"|"stopped"|"present"|"absent"'],
+    [{ port: 80, timeoutSec: -1 }, 'timeoutSec: a number of seconds cannot be negative, got -'],
+    [{ port: 80, timeoutSec: '60' }, 'timeoutSec: expected a number of seconds, got "'],
+    [{ port: 80, sleepSec: 0 }, 'sleepSec: must be > 0 (seconds between checks, e.g. 1)'],
+    [{ port: 80, sleepSec: -1 }, 'sleepSec: a number of seconds cannot be negative, got -'],
+    [{ prot: 80 }, `unknown key 'prot' (did you mean 'port'?)`],
+    [{ port: 80, timeout: 60 }, `unknown key 'timeout'`],
+    // across fields, checked by validate
+    [{ port: 80, path: '/x' }, 'give exactly one of port, path, command (got port, path)'],
+    [{}, 'give exactly one of port, path, command'],
+    [{ path: '/x', host: 'db' }, 'host only applies to port'],
+    [{ command: 'true', state: 'absent' }, 'a command is waited for until it succeeds; state does not apply'],
+  ])('%j → %s', (args, message) => {
+    const problems = v(args);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(message);
   });
 });
 
