@@ -74,4 +74,4 @@ export const setFact = taskFactory(setFactModule);
 
 const refreshFactsTask = taskFactory(refreshFactsModule);
 /** Gather the core facts again now (one exec), e.g. after a task added an interface or changed the hostname. */
-export const refreshFacts = (options?: Parameters<typeof refreshFactsTask>[1]) => refreshFactsTask({}, options);
+export const refreshFacts = Object.assign((options?: Parameters<typeof refreshFactsTask>[1]) => refreshFactsTask({}, options), { module: refreshFactsModule });

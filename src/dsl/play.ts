@@ -1,16 +1,26 @@
 /** Roles, plays, playbooks and flushHandlers(). */
+import { checkVar, ValidationError } from '../core/index.ts';
 import type {
   FlushHandlers,
   Handler,
   Play,
   Playbook,
   Role,
+  SchemaOutput,
   Serial,
+  StandardSchemaV1,
   TaskContext,
   TaskItem,
   Vars,
 } from '../core/index.ts';
+import { inferVarSchema } from '../schema/index.ts';
 import { callSite, dirOf } from './defined-at.ts';
+
+/** Schemas of a role's variables, by name. */
+export type VarSchemas = Readonly<Record<string, StandardSchemaV1>>;
+
+/** The typed variables of a role: the defaults' types, replaced by the explicit schemas' output types. */
+export type RoleVars<D, S extends VarSchemas> = Omit<D, keyof S> & { -readonly [K in keyof S]: SchemaOutput<S[K]> };
 
 /** What a role's task builder receives: typed access to its variables. */
 export interface RoleScope<D extends Vars> {
@@ -21,11 +31,15 @@ export interface RoleScope<D extends Vars> {
 }
 
 /** Props of defineRole. */
-export interface RoleProps<D extends Vars> {
+export interface RoleProps<D extends Vars, S extends VarSchemas = Record<never, never>> {
   readonly name: string;
-  /** Lowest-precedence variables; their types type `vars(ctx)`. @default {} */
+  /** Lowest-precedence variables; their types type `vars(ctx)` and are checked at run time (a default of 8080 makes
+   *  `-e port=9090` the number 9090 and `-e port=abc` an error). @default {} */
   readonly defaults?: D;
-  readonly tasks: (scope: RoleScope<D>) => readonly TaskItem[];
+  /** Schemas for variables whose default's type says too little (ports, enums, lists of strings, nullable values):
+   *  e.g. `{ firewall_ssh_port: port }`. Checked for every targeted host before any host is contacted. @default {} */
+  readonly vars?: S;
+  readonly tasks: (scope: RoleScope<RoleVars<D, S> & Vars>) => readonly TaskItem[];
   /** @default [] */
   readonly handlers?: readonly Handler[];
   /** Hosts where this is false skip every task of the role (evaluated before each task's own `when`). @default true */
@@ -41,13 +55,26 @@ function gated(task: TaskItem, gate: ((ctx: TaskContext<unknown>) => boolean) | 
 }
 
 /** Declare a role; its templates/ and files/ live beside the file that calls this. */
-export function defineRole<D extends Vars = Vars>(props: RoleProps<D>): Role<D> {
+export function defineRole<D extends Vars = Vars, S extends VarSchemas = Record<never, never>>(props: RoleProps<D, S>): Role<D> {
   const definedAt = callSite();
-  const scope: RoleScope<D> = { name: props.name, vars: (ctx) => ctx.vars as D & Vars };
+  type V = RoleVars<D, S> & Vars;
+  const scope: RoleScope<V> = { name: props.name, vars: (ctx) => ctx.vars as V };
+  const defaults = props.defaults ?? ({} as D);
+  const varSchemas: Record<string, StandardSchemaV1> = {};
+  for (const [k, v] of Object.entries(defaults)) varSchemas[k] = inferVarSchema(v);
+  Object.assign(varSchemas, props.vars);
+  // a default its own schema refuses is the role author's mistake: say so where the role is declared
+  const bad = Object.entries(props.vars ?? {}).flatMap(([k, schema]) => {
+    if (!(k in defaults)) return [];
+    const r = checkVar(schema, defaults[k]);
+    return 'problem' in r ? [{ where: definedAt, message: `role ${props.name}: the default of ${k} does not fit its schema: ${r.problem}` }] : [];
+  });
+  if (bad.length) throw new ValidationError(bad);
   return {
     kind: 'role',
     name: props.name,
-    defaults: props.defaults ?? ({} as D),
+    defaults,
+    varSchemas,
     tasks: props.tasks(scope).map((t) => gated(t, props.when)),
     handlers: props.handlers ?? [],
     dir: dirOf(definedAt),

@@ -1,23 +1,37 @@
-/** Turn a module into a typed task factory: args checked at compile time, options kept apart, call site recorded. */
-import type { Dynamic, Handler, Module, Task, TaskOptions } from '../core/index.ts';
+/** Turn a module into a typed task factory: args checked at compile time (both forms), options kept apart, call site recorded. */
+import type { Dynamic, Handler, Module, Task, TaskContext, TaskOptions } from '../core/index.ts';
 import { callSite, newId } from './defined-at.ts';
 
-/** A typed factory for one module's tasks: `file({ path: '/x', state: 'directory' }, { name: 'data dir' })`. */
-export type TaskFactory<A, O> = <I = undefined>(args: Dynamic<A, I>, options?: TaskOptions<I, O>) => Task<O>;
+type KeysOfUnion<T> = T extends unknown ? keyof T : never;
+
+/** `R` with every key that no member of `A` has typed `never`: a misspelled key in a returned object does not compile. */
+export type NoExtraKeys<R, A> = R & { readonly [K in Exclude<keyof R, KeysOfUnion<A>>]: never };
+
+/**
+ * A typed factory for one module's tasks: `file({ path: '/x', state: 'directory' }, { name: 'data dir' })`.
+ * The function form `file((ctx) => ({ … }))` is as strict as the object form: TypeScript does not check excess keys of
+ * a returned object literal, so the returned type `R` is inferred and every key outside the module's args is `never`.
+ */
+export type TaskFactory<A, O> = (<I = undefined, R extends A = A>(
+  args: A | ((ctx: TaskContext<I>) => NoExtraKeys<R, A>),
+  options?: TaskOptions<I, O>,
+) => Task<O>) & {
+  /** The module the factory declares tasks of (its `args` schema documents it). */
+  readonly module: Module<A, unknown, O>;
+};
 
 /** Optional hook resolving args relative to the declaring file (template/copy src). */
 export type ArgsResolver<A> = (args: A, definedAt: string) => A;
 
 /** Build a task factory for `module`. */
 export function taskFactory<A, S, O>(module: Module<A, S, O>, resolve?: ArgsResolver<A>): TaskFactory<A, O> {
-  return <I>(args: Dynamic<A, I>, options: TaskOptions<I, O> = {}): Task<O> => {
+  const factory = <I>(args: Dynamic<A, I>, options: TaskOptions<I, O> = {}): Task<O> => {
     const definedAt = callSite();
     let resolved: Dynamic<A, I> = args;
+    // only well-shaped args are resolved (a src that is not a string is reported by the schema, not by path.join)
     if (resolve) {
-      resolved =
-        typeof args === 'function'
-          ? (ctx) => resolve((args as (c: typeof ctx) => A)(ctx), definedAt)
-          : resolve(args as A, definedAt);
+      const fix = (a: A): A => (a !== null && typeof a === 'object' && typeof (a as { src?: unknown }).src === 'string' ? resolve(a, definedAt) : a);
+      resolved = typeof args === 'function' ? (ctx) => fix((args as (c: typeof ctx) => A)(ctx)) : fix(args as A);
     }
     // Types are checked above; the runner stores tasks of all modules in one list (see core/task.ts).
     return {
@@ -29,6 +43,7 @@ export function taskFactory<A, S, O>(module: Module<A, S, O>, resolve?: ArgsReso
       definedAt,
     };
   };
+  return Object.assign(factory, { module: module as Module<A, unknown, O> }) as TaskFactory<A, O>;
 }
 
 /** Declare a handler: a named task run once per host at flush points when notified. */

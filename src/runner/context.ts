@@ -39,7 +39,7 @@ export function taskContext<I>(state: RunState, rt: HostRuntime, scope: TaskScop
       const other = state.inventory.host(name);
       if (!other) throw new ValidationError({ where: rt.host.name, message: `hostvars: no host '${name}' in the inventory` });
       const ort = state.runtimes.get(name);
-      return ort ? state.varsFor(ort, scope) : { ...other.vars, ...scope.play.vars, ...state.extraVars };
+      return ort ? state.varsFor(ort, scope) : state.typed(name, { ...other.vars, ...scope.play.vars, ...state.extraVars });
     },
     factsOf(name: string) {
       return state.factsOf(name);
@@ -59,4 +59,18 @@ export function taskContext<I>(state: RunState, rt: HostRuntime, scope: TaskScop
 /** Resolve a Dynamic value. */
 export function resolveDynamic<T, I>(value: T | ((ctx: TaskContext<I>) => T), ctx: TaskContext<I>): T {
   return typeof value === 'function' ? (value as (c: TaskContext<I>) => T)(ctx) : value;
+}
+
+/** A task's `when` on a host: a boolean, or a ValidationError (a string "false" is truthy: refusing it is the point). */
+export function resolveWhen(when: unknown, ctx: TaskContext<unknown>): boolean {
+  const v = resolveDynamic(when, ctx);
+  if (typeof v === 'boolean') return v;
+  throw new ValidationError({ where: ctx.host.name, message: `when gave ${JSON.stringify(v) ?? String(v)}, not a boolean`, hint: 'return true or false (compare the variable: ctx.vars.x === true)' });
+}
+
+/** A task's `loop` on a host: an array, or a ValidationError (a string would loop over its characters). */
+export function resolveLoop(loop: unknown, ctx: TaskContext<unknown>): readonly unknown[] {
+  const v = resolveDynamic(loop, ctx);
+  if (Array.isArray(v)) return v;
+  throw new ValidationError({ where: ctx.host.name, message: `loop gave ${JSON.stringify(v) ?? String(v)}, not an array`, hint: 'give loop an array (or a function returning one): loop: [\'a\', \'b\']' });
 }

@@ -1,6 +1,7 @@
 /** One task on one host: when → probe (batched) → pure plan → check? predict : apply → changedWhen/failedWhen → notify. */
 import { readFileSync } from 'node:fs';
 import {
+  argProblems,
   parseRead,
   UnreachableError,
   type Diff,
@@ -15,7 +16,7 @@ import {
 } from '../core/index.ts';
 import { renderTemplate } from '../templates/index.ts';
 import { applyChanges } from './apply.ts';
-import { moduleContext, resolveDynamic, taskContext } from './context.ts';
+import { moduleContext, resolveDynamic, resolveLoop, resolveWhen, taskContext } from './context.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import { pendingScript } from './pending.ts';
 import { coalesce } from './coalesce.ts';
@@ -73,11 +74,11 @@ export async function executeTask(run: TaskRun, rt: HostRuntime): Promise<TaskRe
   try {
     const ctx0 = taskContext(run.state, rt, run.scope, undefined);
     const { when, checkMode, loop } = run.task.options;
-    if (when !== undefined && !resolveDynamic(when, ctx0)) return finish({ status: 'skipped', msg: 'conditional result was false' });
+    if (when !== undefined && !resolveWhen(when, ctx0)) return finish({ status: 'skipped', msg: 'conditional result was false' });
     if (run.state.options.check && checkMode === 'skip') return finish({ status: 'skipped', msg: 'skipped in check mode' });
     if (loop === undefined) return finish(await withRetries(run, rt, undefined));
     const items: Partial[] = [];
-    for (const item of resolveDynamic(loop, ctx0)) {
+    for (const item of resolveLoop(loop, ctx0)) {
       const r = await withRetries(run, rt, item);
       items.push(r);
       if (r.status === 'unreachable') return finish(r);
@@ -132,7 +133,7 @@ async function once(run: TaskRun, rt: HostRuntime, item: unknown): Promise<Parti
   const ctx = taskContext(state, rt, scope, item);
   const log = opts.verbose ? (l: string) => opts.reporter.onLog?.(rt.host.name, l) : undefined;
   const args = resolveDynamic(task.args as (c: TaskContext<unknown>) => unknown, ctx);
-  const problems = task.module.validate?.(args) ?? [];
+  const problems = argProblems(task.module, args);
   if (problems.length) return { status: 'failed', msg: `invalid ${task.module.name} args: ${problems.join('; ')}` };
 
   const target = await delegateTarget(run, rt, ctx);

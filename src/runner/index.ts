@@ -6,3 +6,5 @@ export { serialBatches } from './serial.ts';
 export { selectedByTags } from './tags.ts';
 export { playItems, playHandlers } from './play.ts';
 export { taskName } from './execute-task.ts';
+export { roleVarProblems, coerceVars, playbookVarSchemas } from './role-vars.ts';
+export { localFileProblems } from './preflight.ts';

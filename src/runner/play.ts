@@ -1,5 +1,5 @@
 /** Run one play: serial batches, linear task order, hosts in parallel, handler flushes. */
-import { UnreachableError, ValidationError, type ExecOutput, type Handler, type Play, type Task, type TaskInfo, type TaskResult } from '../core/index.ts';
+import { argProblems, UnreachableError, ValidationError, type ExecOutput, type Handler, type Play, type Task, type TaskInfo, type TaskResult } from '../core/index.ts';
 import { moduleContext } from './context.ts';
 import { resolveCalls } from './resolve-items.ts';
 import { executeTask, taskName, becomeOf, type TaskRun } from './execute-task.ts';
@@ -58,7 +58,7 @@ function lookahead(state: RunState, items: readonly PlanItem[], index: number, l
       if (tasks++ >= maxTasks) break;
       try {
         for (const { args, ctx } of resolveCalls(state, rt, it.task, it.scope)) {
-          if (it.task.module.validate?.(args).length) continue;
+          if (argProblems(it.task.module, args).length) continue;
           const reads = Object.values(it.task.module.probe(args, moduleContext(state, rt, ctx)) as object);
           out.push(...prefetchSpecsOf(reads, becomeOf(it.task, it.scope, rt)));
         }

@@ -1,6 +1,6 @@
 /** A task's resolved args on one host: one entry, or one per loop item; what prefetch and preflight look at. */
 import type { Task, TaskContext } from '../core/index.ts';
-import { resolveDynamic, taskContext } from './context.ts';
+import { resolveDynamic, resolveLoop, resolveWhen, taskContext } from './context.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import type { RunState, TaskScope } from './run-state.ts';
 
@@ -17,9 +17,9 @@ export interface ResolvedCall {
 export function resolveCalls(state: RunState, rt: HostRuntime, task: Task, scope: TaskScope): ResolvedCall[] {
   const ctx0 = taskContext(state, rt, scope, undefined);
   const { when, loop } = task.options;
-  if (when !== undefined && !resolveDynamic(when, ctx0)) return [];
+  if (when !== undefined && !resolveWhen(when, ctx0)) return [];
   if (loop === undefined) return [{ args: resolveDynamic(task.args, ctx0), ctx: ctx0 }];
-  return [...resolveDynamic(loop, ctx0)].map((item) => {
+  return resolveLoop(loop, ctx0).map((item) => {
     const ctx = taskContext(state, rt, scope, item);
     return { args: resolveDynamic(task.args as (c: TaskContext<unknown>) => unknown, ctx), ctx };
   });

@@ -1,9 +1,10 @@
 /** Run-wide state shared by the play loop and task execution. */
-import type { Host, HostFacts, HostRecap, Play, Role, TaskResult, Vars } from '../core/index.ts';
+import { ValidationError, type Host, type HostFacts, type HostRecap, type Play, type Role, type StandardSchemaV1, type TaskResult, type Vars } from '../core/index.ts';
 import type { Inventory } from '../inventory/index.ts';
 import { HostRuntime } from './host-runtime.ts';
 import { cachedFacts } from './fact-cache.ts';
 import type { RunOptions } from './options.ts';
+import { coerceVars, varProblemsOf } from './role-vars.ts';
 
 /** Where a task comes from: its play and, for role tasks, its role. */
 export interface TaskScope {
@@ -21,6 +22,8 @@ export class RunState {
   constructor(
     readonly inventory: Inventory,
     readonly options: RunOptions,
+    /** Role variable schemas of the whole playbook (see playbookVarSchemas). @default {} */
+    readonly varSchemas: Readonly<Record<string, StandardSchemaV1>> = {},
   ) {
     this.extraVars = options.extraVars ?? {};
   }
@@ -57,10 +60,32 @@ export class RunState {
     return r;
   }
 
-  /** Effective vars of a host for a task in `scope`. */
+  /**
+   * Effective vars of a host for a task in `scope`, typed by the playbook's role variable schemas (`-e port=9090` is the
+   * number 9090 in every scope; inside a role its own variables must all be valid).
+   * @throws ValidationError naming host and variable when a value (e.g. set by setFact) does not fit its schema.
+   */
   varsFor(rt: HostRuntime, scope: TaskScope): Vars {
-    return rt.vars({ roleDefaults: scope.role?.defaults, playVars: scope.play.vars, extraVars: this.extraVars });
+    return this.typed(rt.host.name, rt.vars({ roleDefaults: scope.role?.defaults, playVars: scope.play.vars, extraVars: this.extraVars }), scope.role);
   }
+
+  /** `vars` of `host` coerced by the schemas (cached: contexts are built for every task and loop item). */
+  typed(host: string, vars: Vars, role?: Role): Vars {
+    const names = Object.keys(this.varSchemas);
+    if (!names.length && !role) return vars;
+    const key = `${host}\0${role?.definedAt ?? ''}`;
+    const hit = this.typedCache.get(key);
+    if (hit && names.every((n, i) => hit.raw[i] === vars[n])) return Object.keys(hit.fixed).length ? { ...vars, ...hit.fixed } : vars;
+    let r = coerceVars(this.varSchemas, vars);
+    if (role && !r.problems.length) r = coerceVars(role.varSchemas, r.vars, true);
+    if (r.problems.length) throw new ValidationError(varProblemsOf(role, host, r.problems));
+    const fixed: Record<string, unknown> = {};
+    for (const n of names) if (r.vars[n] !== vars[n]) fixed[n] = r.vars[n];
+    this.typedCache.set(key, { raw: names.map((n) => vars[n]), fixed });
+    return r.vars;
+  }
+
+  private readonly typedCache = new Map<string, { readonly raw: readonly unknown[]; readonly fixed: Readonly<Record<string, unknown>> }>();
 
   /** Record a result in the recap and the result list. */
   record(result: TaskResult): void {

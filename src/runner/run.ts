@@ -3,6 +3,7 @@ import { ExitCode, type Playbook, type RunSummary } from '../core/index.ts';
 import { selectHosts, type Inventory } from '../inventory/index.ts';
 import type { RunOptions } from './options.ts';
 import { playItems, runPlay } from './play.ts';
+import { playbookVarSchemas } from './role-vars.ts';
 import { RunState } from './run-state.ts';
 import { factsSaved } from './fact-cache.ts';
 
@@ -23,7 +24,7 @@ export function exitCodeOf(recap: RunSummary['recap']): number {
 /** Run every play. Throws ValidationError for bad input found before anything was applied. */
 export async function runPlaybook(playbook: Playbook, inventory: Inventory, options: RunOptions): Promise<RunSummary> {
   const started = Date.now();
-  const state = new RunState(inventory, options);
+  const state = new RunState(inventory, options, playbookVarSchemas(playbook));
   // every play's hosts are resolved first so a bad pattern fails before any connection
   const plays = playbook.plays.map((play) => ({ play, hosts: playHosts(inventory, play.hosts, options.limit) }));
   const all = [...new Set(plays.flatMap((p) => p.hosts))];

@@ -1,7 +1,9 @@
 /** Plan one task against given facts and read outputs, without SSH: what would this task change on such a host? */
 import { readFileSync } from 'node:fs';
 import {
+  argProblems,
   parseRead,
+  ValidationError,
   readCommand,
   type ExecOutput,
   type Host,
@@ -38,7 +40,8 @@ export interface PlannedTask {
   readonly reads: readonly string[];
 }
 
-/** Resolve the task's args for a host with `facts` and `vars`, serve its reads from `reads`, and return the plan. */
+/** Resolve the task's args for a host with `facts` and `vars`, check them against the module's schema (ValidationError
+ *  naming the task's file:line), serve its reads from `reads`, and return the plan. */
 export function planTask(task: Task<unknown>, input: PlanTaskInput = {}): PlannedTask {
   const facts = input.facts ?? debianFacts();
   const vars = input.vars ?? {};
@@ -64,6 +67,9 @@ export function planTask(task: Task<unknown>, input: PlanTaskInput = {}): Planne
     },
   };
   const args = typeof task.args === 'function' ? (task.args as (c: typeof ctx) => unknown)(ctx) : task.args;
+  // the runner's contract: args its schema refuses never reach probe/plan
+  const problems = argProblems(task.module, args);
+  if (problems.length) throw new ValidationError(problems.map((m) => ({ where: task.definedAt, message: `${task.module.name}: ${m}` })));
   const mctx = { host, facts, vars, check: true, diff: input.diff ?? true };
   const declared = Object.entries(task.module.probe(args, mctx) as Record<string, Read<unknown>>);
   const state: Record<string, unknown> = {};

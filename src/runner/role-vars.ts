@@ -1,0 +1,61 @@
+/** Role variables checked and coerced against their schemas: at load for every targeted host, and for every task context. */
+import { checkVar, redact, type Play, type Playbook, type Problem, type Role, type StandardSchemaV1, type Vars } from '../core/index.ts';
+import type { Inventory } from '../inventory/index.ts';
+
+/** One variable a host gives a role that its schema refuses. */
+export interface VarProblem {
+  readonly name: string;
+  readonly message: string;
+}
+
+type Schemas = Readonly<Record<string, StandardSchemaV1>>;
+
+/**
+ * `vars` with the variables named in `schemas` coerced to their types (`"9090"` → 9090), and the problems of those the
+ * schemas refuse. `required`: check undefined values too (a role's own scope); else variables not set are skipped.
+ */
+export function coerceVars(schemas: Schemas, vars: Vars, required = false): { readonly vars: Vars; readonly problems: readonly VarProblem[] } {
+  let out: Record<string, unknown> | undefined;
+  const problems: VarProblem[] = [];
+  for (const [name, schema] of Object.entries(schemas)) {
+    const value = vars[name];
+    if (value === undefined && !required) continue;
+    const r = checkVar(schema, value);
+    if ('problem' in r) {
+      const shown = value === undefined ? 'undefined' : redact(JSON.stringify(value) ?? String(value));
+      problems.push({ name, message: `${name} = ${shown}: ${r.problem}` });
+    } else if (r.value !== value) (out ??= { ...vars })[name] = r.value;
+  }
+  return { vars: out ?? vars, problems };
+}
+
+/** The variable schemas of every role of the playbook (the first role declaring a name wins): what every scope is coerced by,
+ *  so play tasks and hostvars() see `-e enabled=false` as false too. */
+export function playbookVarSchemas(playbook: Playbook): Schemas {
+  const out: Record<string, StandardSchemaV1> = {};
+  for (const play of playbook.plays) for (const role of play.roles) for (const [k, s] of Object.entries(role.varSchemas)) out[k] ??= s;
+  return out;
+}
+
+/** Problem values for a role's variable on a host, as load-time Problems. */
+export function varProblemsOf(role: Role | undefined, host: string, problems: readonly VarProblem[]): Problem[] {
+  return problems.map((p) => ({
+    where: `host ${host}, variable ${p.name}`,
+    message: `${role ? `role ${role.name}: ` : ''}${p.message}`,
+    hint: `fix it in the inventory (host_vars/group_vars), the play's vars or -e${role ? `; the role declares its variables at ${role.definedAt}` : ''}`,
+  }));
+}
+
+/** Every role variable of `play` on every host in `hosts` (defaults < inventory < play vars < -e), before connecting. */
+export function roleVarProblems(play: Play, inventory: Inventory, hosts: readonly string[], extraVars: Vars): Problem[] {
+  const problems: Problem[] = [];
+  for (const role of play.roles) {
+    for (const name of hosts) {
+      const host = inventory.host(name);
+      if (!host) continue;
+      const vars = { ...role.defaults, ...host.vars, ...play.vars, ...extraVars };
+      problems.push(...varProblemsOf(role, name, coerceVars(role.varSchemas, vars, true).problems));
+    }
+  }
+  return problems;
+}
