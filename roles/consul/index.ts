@@ -1,11 +1,12 @@
 /** consul: the agent on every node (servers = managers), JSON config with a gossip key generated once and reused. */
 import { randomBytes } from 'node:crypto';
-import { copy, defineHandler, defineRole, directory, flushHandlers, group, shell, sh, systemd, template, user, waitFor, type TaskContext } from '../../src/index.ts';
+import { absPath, copy, defineHandler, defineRole, directory, flushHandlers, group, nonEmpty, shell, sh, systemd, template, user, waitFor, z, type TaskContext } from '../../src/index.ts';
 import { consulExistingKey, consulGossipKey } from '../../src/dsl/cluster-modules.ts';
 import { canonicalJson } from '../../src/modules/docker.ts';
 import { consulAgentConfig, type ConsulAgentOptions } from '../../src/modules/consul.ts';
 import { clusterAddress, requireClusterAddressOf } from '../lib/cluster.ts';
 import { consulBin, consulInstallTasks } from './install.ts';
+import { stringList } from '../lib/vars.ts';
 
 const CONFIG = '/etc/consul.d/consul.json';
 
@@ -81,6 +82,25 @@ export default defineRole({
     consul_recursors: [] as readonly string[],
     consul_version: '1.21.0' as string | null,
     consul_archive_dir: '/var/cache/rig',
+  },
+  vars: {
+    consul_datacenter: z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'a datacenter name has letters, digits, - and _ only' }),
+    consul_data_dir: absPath,
+    consul_servers_group: nonEmpty,
+    consul_recursors: stringList,
+    consul_version: z.string().regex(/^\d+\.\d+\.\d+([-+][\w.]+)?$/, { error: "expected a Consul version like '1.21.0'" }).nullable(),
+    consul_archive_dir: absPath,
+    consul_install: z.enum(['archive', 'apt', 'upload']).optional(),
+    consul_binary_src: nonEmpty.optional(),
+    consul_archive_url: z.url().optional(),
+    consul_archive_sha256: z.string().regex(/^[0-9a-f]{64}$/i, { error: 'expected the 64 hex digits of a sha256' }).optional(),
+    consul_apt_key_src: nonEmpty.optional(),
+    consul_apt_repo_url: z.url().optional(),
+    consul_apt_codename: nonEmpty.optional(),
+    // `consul keygen`: 32 random bytes in base64
+    consul_encrypt_key: z.string().refine((k) => /^[A-Za-z0-9+/]{43}=$/.test(k), { error: 'expected a gossip key from `consul keygen` (32 bytes, base64)' }).optional(),
+    consul_bootstrap_expect: z.number().int().min(1).optional(),
+    consul_retry_join: stringList.optional(),
   },
   handlers: [restartConsul],
   when: (ctx) => ctx.vars.consul_manage !== false,

@@ -1,8 +1,9 @@
 /** docker: the engine (Debian's docker.io) and /etc/docker/daemon.json from typed options; restart only on change. */
-import { apt, defineHandler, defineRole, flushHandlers, systemd, type TaskContext } from '../../src/index.ts';
+import { apt, defineHandler, defineRole, flushHandlers, nonEmpty, systemd, z, type TaskContext } from '../../src/index.ts';
 import { dockerDaemonJson } from '../../src/dsl/cluster-modules.ts';
 import type { DockerDaemonJsonArgs } from '../../src/modules/docker.ts';
 import { clusterAddress } from '../lib/cluster.ts';
+import { ipAddress, stringList } from '../lib/vars.ts';
 
 /** Restart dockerd (only notified when daemon.json changed). */
 export const restartDocker = defineHandler('restart docker', systemd({ name: 'docker', state: 'restarted' }));
@@ -45,6 +46,20 @@ export default defineRole({
     docker_labels: [] as readonly string[],
     docker_dns_search: ['service.consul'] as readonly string[],
     docker_live_restore: false,
+  },
+  vars: {
+    docker_package: nonEmpty,
+    docker_apt_cache_valid_time: z.number().int().min(0),
+    docker_log_driver: z.string().regex(/^[a-z0-9_.-]+$/i, { error: 'expected a log driver name like json-file or journald' }),
+    // Docker's size units: a number and an optional k, m or g
+    docker_log_max_size: z.union([z.string().regex(/^\d+[kmg]?$/i), z.number().int().positive()], { error: "expected a size like '10m' (number and k, m or g)" }),
+    docker_log_max_file: z.number().int().min(1),
+    docker_labels: z.array(z.string().regex(/^[^=\s]+=.*$/, { error: "a label is 'key=value'" }), { error: (iss) => `expected a list of 'key=value' labels, got ${JSON.stringify(iss.input)}` }),
+    docker_dns_search: stringList,
+    docker_dns_consul: z.boolean().optional(),
+    docker_dns: z.array(ipAddress).optional(),
+    docker_cluster_store: nonEmpty.optional(),
+    docker_cluster_advertise: nonEmpty.optional(),
   },
   handlers: [restartDocker],
   tasks: ({ vars }) => [

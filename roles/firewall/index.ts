@@ -1,8 +1,10 @@
 /** firewall: SSH first, swarm and Consul ports from the cluster CIDR only, default-deny inbound, persisted across reboots. */
-import { apt, assert, copy, defineRole, directory, systemd, ValidationError, type TaskContext } from '../../src/index.ts';
+import { apt, assert, copy, defineRole, directory, port, systemd, ValidationError, z, type TaskContext } from '../../src/index.ts';
 import { firewallBackend, iptablesFirewall, nftRuleset, ufwFirewall } from '../../src/dsl/cluster-modules.ts';
 import type { AllowRule } from '../../src/modules/firewall.ts';
 import { clusterAddress } from '../lib/cluster.ts';
+import { ipv4Cidr } from '../lib/vars.ts';
+import { FIREWALL_BACKENDS } from '../../src/modules/firewall.ts';
 
 /** Firewall variables and their defaults. */
 export interface FirewallVars {
@@ -65,6 +67,13 @@ export default defineRole({
     firewall_ipv6: true,
     firewall_docker_published_from: null as string[] | null,
     firewall_boot_unit: true,
+  },
+  vars: {
+    firewall_backend: z.enum(FIREWALL_BACKENDS),
+    firewall_input_policy: z.enum(['drop', 'accept']),
+    firewall_ssh_port: port,
+    firewall_docker_published_from: z.array(ipv4Cidr).nullable(),
+    cluster_cidr: ipv4Cidr,
   },
   tasks: ({ vars }) => {
     const on = (b: string) => (ctx: TaskContext<unknown>) => vars(ctx).firewall_manage && chosen(ctx) === b;

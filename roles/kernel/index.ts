@@ -1,5 +1,5 @@
 /** kernel: kernel ≥ 3.16, overlay/br_netfilter/vxlan loaded and persisted, swarm sysctls, GRUB tokens + rolling reboot. */
-import { assert, command, defineHandler, defineRole, flushHandlers, modprobe, reboot, sysctl, type TaskContext } from '../../src/index.ts';
+import { assert, command, defineHandler, defineRole, flushHandlers, modprobe, reboot, sysctl, z, type TaskContext } from '../../src/index.ts';
 import { grubCmdline } from '../../src/dsl/cluster-modules.ts';
 import { missingTokens } from '../../src/facts/grub.ts';
 
@@ -37,6 +37,16 @@ export default defineRole({
     rebootAllowed: false,
     kernel_modules: ['overlay', 'br_netfilter', 'vxlan'] as readonly string[],
     kernel_sysctls: { 'net.ipv4.ip_forward': 1, 'net.bridge.bridge-nf-call-iptables': 1 } as Readonly<Record<string, string | number>>,
+  },
+  vars: {
+    grub_cmdline_extra: z.union([z.string(), z.array(z.string().regex(/^\S+$/, { error: 'a kernel parameter has no spaces' }))], {
+      error: 'expected a space-separated string or a list of kernel parameters',
+    }),
+    kernel_modules: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'expected a kernel module name like br_netfilter' })),
+    kernel_sysctls: z.record(
+      z.string().regex(/^[a-z0-9_.\/-]+$/, { error: 'expected a sysctl name like net.ipv4.ip_forward' }),
+      z.union([z.string(), z.number().refine(Number.isFinite)], { error: 'a sysctl value is a string or a number' }),
+    ),
   },
   handlers: [updateGrub],
   tasks: ({ vars }) => [

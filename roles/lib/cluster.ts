@@ -39,6 +39,8 @@ export function checkClusterInput(ctx: TaskContext<unknown>): true {
     }
   }
   const managers = managersOf(ctx);
+  const both = ctx.groupHosts('workers').filter((w) => managers.includes(w));
+  if (both.length) problems.push({ where: h, message: `${both.join(', ')} ${both.length === 1 ? 'is' : 'are'} in both 'managers' and 'workers'`, hint: 'a swarm node is a manager or a worker: list each host in one of the two groups' });
   if (managers.length === 0) problems.push({ where: h, message: "group 'managers' is empty: the swarm needs at least one manager" });
   else if (managers.length % 2 === 0) problems.push({ where: h, message: `group 'managers' has ${managers.length} hosts (${managers.join(', ')}): use an odd number so Raft keeps a quorum` });
   if (problems.length) throw new ValidationError(problems);

@@ -1,9 +1,10 @@
 /** swarm: init on the first manager when no manager is in a swarm, managers join one at a time, then workers; labels. */
-import { assert, defineRole, type Task, type TaskContext } from '../../src/index.ts';
+import { assert, defineRole, z, type Task, type TaskContext } from '../../src/index.ts';
 import { swarmInit, swarmJoin, swarmNodeLabels, swarmStatus, swarmTokens } from '../../src/dsl/cluster-modules.ts';
 import { decideSwarm, type SwarmDecision, type SwarmNode } from '../../src/modules/swarm.ts';
 import type { SwarmInfo } from '../../src/facts/swarm.ts';
 import { clusterAddress, clusterAddressOf } from '../lib/cluster.ts';
+import { ipv4Cidr } from '../lib/vars.ts';
 
 const status = swarmStatus({}, { name: 'swarm state' });
 
@@ -65,6 +66,11 @@ export const swarmPreflight: readonly Task[] = [
 export default defineRole({
   name: 'swarm',
   defaults: { swarm_manage: true, swarm_node_labels: {} as Readonly<Record<string, string>> },
+  vars: {
+    swarm_node_labels: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()]), { error: 'expected a mapping of label names to values' }),
+    swarm_default_addr_pool: ipv4Cidr.optional(),
+    swarm_default_addr_pool_mask_length: z.number().int().min(8).max(30).optional(),
+  },
   tasks: () => [
     status,
     swarmInit(

@@ -1,6 +1,7 @@
 /** roles/firewall's iptables/ufw wiring: the boot unit runs what a rig run runs, firewalld is refused before any change. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { argProblems } from '../../../src/core/index.ts';
 import type { Task } from '../../../src/core/task.ts';
 import { renderIptablesScript } from '../../../src/modules/firewall-iptables.ts';
 import { iptablesFirewallModule } from '../../../src/modules/firewall-iptables.ts';
@@ -41,9 +42,9 @@ describe('firewall role: unsupported backend', () => {
     );
     expect(unsupportedBackend('h', 'firewalld')).toMatch(/firewall_backend/);
   });
-  it('unknown backend: refused by validate (run at preflight, before any change)', () => {
+  it('unknown backend: refused by the args schema (run at preflight, before any change)', () => {
     const t = byName('firewall backend');
-    expect(t.module.validate!({ preferred: 'pf' })).toEqual(['firewall_backend: unknown backend "pf" (one of auto, nftables, ufw, firewalld, iptables)']);
-    expect(t.module.validate!({ preferred: 'iptables' })).toEqual([]);
+    expect(argProblems(t.module, { preferred: 'pf' })).toEqual(['preferred: unknown firewall backend "pf": firewall_backend is one of auto, nftables, ufw, firewalld, iptables']);
+    expect(argProblems(t.module, { preferred: 'iptables' })).toEqual([]);
   });
 });
