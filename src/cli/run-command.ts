@@ -7,6 +7,7 @@ import { JsonReporter } from '../reporters/json.ts';
 import { MultiReporter } from '../reporters/multi.ts';
 import { PlainReporter } from '../reporters/plain.ts';
 import { loadPlaybook } from './load-playbook.ts';
+import { controllerProblems } from './controller-checks.ts';
 import type { RunFlags } from './flags.ts';
 import { askSecret } from './prompt.ts';
 import { validatePlaybook } from './validate.ts';
@@ -22,9 +23,18 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
     const [inventory, extraVars] = await Promise.all([loadInventory(flags.inventory), parseExtraVars(flags.extraVars, process.cwd())]);
     printWarnings(inventory.warnings);
     const playbook = await loadPlaybook(playbookFile);
-    validatePlaybook(playbook, inventory, flags.limit);
+    // list modes need only the playbook; a run needs the controller files too — all problems reported together
+    const listing = Boolean(flags.listHosts || flags.listTasks);
+    const controller = listing ? [] : await controllerProblems(playbook, inventory, { limit: flags.limit, json: flags.json });
+    try {
+      validatePlaybook(playbook, inventory, flags.limit, extraVars);
+    } catch (e) {
+      if (e instanceof ValidationError) throw new ValidationError([...e.problems, ...controller]);
+      throw e;
+    }
+    if (controller.length) throw new ValidationError(controller);
 
-    if (flags.listHosts || flags.listTasks) {
+    if (listing) {
       for (const play of playbook.plays) {
         const hosts = playHosts(inventory, play.hosts, flags.limit);
         process.stdout.write(`play: ${play.name} (${hosts.length} host${hosts.length === 1 ? '' : 's'})\n`);

@@ -2,3 +2,4 @@
 export { connect, type ConnectOptions } from './ssh-connection.ts';
 export { writeFileScript, BACKUP_LINE, TEMP_PREFIX } from './write-file.ts';
 export { parseKnownHosts, checkHostKey, hashHostName, hostLookupName, fingerprint, type KnownHostEntry, type HostKeyVerdict } from './known-hosts.ts';
+export { privateKeyFileProblem } from './key-file.ts';

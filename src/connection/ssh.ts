@@ -70,10 +70,24 @@ export interface SshTransport {
   close(): void;
 }
 
+/** What a key file holds: a private key usable as is, one locked by a passphrase, a public key, or nothing ssh2 reads. */
+export type KeyKind = { readonly kind: 'private' | 'encrypted' | 'public' } | { readonly kind: 'invalid'; readonly reason: string };
+
+/** Classify key file contents (ssh2's parser: OpenSSH, PEM PKCS#1/SEC1, PuTTY; public keys too). */
+export function keyKind(data: Buffer): KeyKind {
+  const parsed = ssh().parseKey(data);
+  if (parsed instanceof Error) return /no passphrase given/i.test(parsed.message) ? { kind: 'encrypted' } : { kind: 'invalid', reason: parsed.message };
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  return key?.isPrivateKey() ? { kind: 'private' } : { kind: 'public' };
+}
+
 /** Check that a private key parses without a passphrase; the reason if not. */
 export function checkPrivateKey(data: Buffer): string | undefined {
   const parsed = ssh().parseKey(data);
   if (parsed instanceof Error) return parsed.message;
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  // a .pub file given as the identity: it parses, but cannot sign
+  if (!key?.isPrivateKey()) return 'a public key, not a private key';
   return undefined;
 }
 

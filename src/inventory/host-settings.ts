@@ -2,7 +2,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import type { Problem } from '../core/errors.ts';
-import type { SshSettings } from '../core/host.ts';
+import type { SshSettings, Vars } from '../core/host.ts';
 import { secret } from '../core/secret.ts';
 import type { Sourced, SourcedVars } from './inventory-data.ts';
 
@@ -25,10 +25,30 @@ const NAMES = {
   become: ['rig_become', 'ansible_become'],
   becomeUser: ['rig_become_user', 'ansible_become_user'],
   becomePassword: ['rig_become_password', 'ansible_become_password', 'ansible_become_pass'],
+  becomeMethod: ['ansible_become_method'],
+  connection: ['ansible_connection'],
+  timeout: ['rig_timeout', 'ansible_timeout'],
 } as const;
 
-const TRUE = new Set(['yes', 'true', 'on', '1', 'y']);
-const FALSE = new Set(['no', 'false', 'off', '0', 'n', '']);
+/** A connection setting read from host vars. */
+export type HostSetting = keyof typeof NAMES;
+
+/** Every variable name rig reads connection settings from. */
+export const SETTING_VARS: readonly string[] = Object.values(NAMES).flat();
+
+/** Become methods rig implements (Ansible's default, sudo), with their FQCN spelling. */
+export const BECOME_METHODS = ['sudo', 'ansible.builtin.sudo'];
+/** Connection plugins that mean "over SSH" (rig's only transport). */
+export const SSH_CONNECTIONS = ['ssh', 'smart', 'paramiko', 'paramiko_ssh', 'ansible.builtin.ssh', 'ansible.builtin.paramiko_ssh'];
+
+// Ansible's boolean(): y/yes/on/1/true/t and n/no/off/0/false/f (an empty string is false for become too)
+const TRUE = new Set(['yes', 'true', 'on', '1', 'y', 't']);
+const FALSE = new Set(['no', 'false', 'off', '0', 'n', 'f', '']);
+
+/** The variable that sets `setting` for a host with these effective vars (rig's name before Ansible's), if any. */
+export function settingVar(vars: Vars, setting: HostSetting): string | undefined {
+  return NAMES[setting].find((n) => vars[n] !== undefined && vars[n] !== null);
+}
 
 function pick(vars: SourcedVars, names: readonly string[]): (Sourced & { name: string }) | undefined {
   for (const name of names) {
@@ -91,6 +111,29 @@ export function hostSettings(host: string, vars: SourcedVars, baseDir: string, p
     } else bad(b, 'a boolean (yes/no/true/false/1/0)');
   }
   const becomeUser = str(NAMES.becomeUser);
+  // rig only becomes with sudo: another method must not silently turn into sudo
+  const bm = pick(vars, NAMES.becomeMethod);
+  if (bm && !(typeof bm.value === 'string' && BECOME_METHODS.includes(bm.value))) {
+    problems.push({
+      where: bm.where,
+      message: `host "${host}": ansible_become_method is ${JSON.stringify(bm.value)}, but rig becomes another user only with sudo`,
+      hint: `set it to one of: ${BECOME_METHODS.join(', ')} (or remove it: sudo is the default)`,
+    });
+  }
+  // rig only connects over SSH: `local`, `docker`, `winrm`… would silently be SSH to the host's address
+  const conn = pick(vars, NAMES.connection);
+  if (conn && !(typeof conn.value === 'string' && SSH_CONNECTIONS.includes(conn.value))) {
+    problems.push({
+      where: conn.where,
+      message: `host "${host}": ansible_connection is ${JSON.stringify(conn.value)}, but rig connects only over SSH`,
+      hint: `set it to one of: ${SSH_CONNECTIONS.join(', ')} (or remove it)`,
+    });
+  }
+  const t = pick(vars, NAMES.timeout);
+  if (t) {
+    const n = typeof t.value === 'string' && t.value.trim() !== '' ? Number(t.value) : t.value;
+    if (!(typeof n === 'number' && Number.isFinite(n) && n > 0)) bad(t, 'a positive number of seconds');
+  }
 
   const ssh: SshSettings = {
     address,

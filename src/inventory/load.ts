@@ -3,10 +3,12 @@ import { readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ValidationError, type Problem } from '../core/errors.ts';
 import type { Host } from '../core/host.ts';
-import { hostSettings } from './host-settings.ts';
+import { unknownAnsibleVarWarnings } from './connection-vars.ts';
+import { hostSettings, SETTING_VARS } from './host-settings.ts';
 import { InventoryData, type SourcedVars } from './inventory-data.ts';
-import { effectiveVars, plain } from './precedence.ts';
+import { mergeLayers, plain, varLayers } from './precedence.ts';
 import type { Group, Inventory } from './types.ts';
+import { groupVarConflicts } from './var-conflicts.ts';
 import { findVarsFiles, listDir, loadVarsFiles, varsFileNames } from './vars-files.ts';
 import { readYamlInventory } from './yaml-inventory.ts';
 import { readYaml } from './yaml-source.ts';
@@ -91,13 +93,23 @@ export async function loadInventory(path: string): Promise<Inventory> {
   const groupFiles = await filesVars('group_vars', inv.groups.keys());
   const hostFiles = await filesVars('host_vars', inv.hosts.keys());
 
+  // ansible_prot: 2222 is ignored by Ansible and rig alike
+  for (const g of inv.groups.values()) {
+    warnings.push(...unknownAnsibleVarWarnings(`group "${g.name}"`, g.vars), ...unknownAnsibleVarWarnings(`group "${g.name}"`, groupFiles.get(g.name) ?? new Map()));
+  }
+  for (const h of inv.hosts.values()) {
+    warnings.push(...unknownAnsibleVarWarnings(`host "${h.name}"`, h.vars), ...unknownAnsibleVarWarnings(`host "${h.name}"`, hostFiles.get(h.name) ?? new Map()));
+  }
+
   const depth = inv.depths();
   const groupNames = [...inv.groups.keys()];
   const hosts: Host[] = [];
+  const origins = new Map<string, Map<string, string>>();
   const memberships = inv.memberships();
+  const related = (a: string, b: string): boolean => a === b || inv.ancestors(a).has(b) || inv.ancestors(b).has(a);
   for (const h of inv.hosts.values()) {
     const mine = memberships.get(h.name)!;
-    const vars = effectiveVars({
+    const layers = varLayers({
       all: inv.groups.get('all')!,
       groups: [...mine].filter((g) => g !== 'all').map((g) => inv.groups.get(g)!),
       depth,
@@ -105,8 +117,17 @@ export async function loadInventory(path: string): Promise<Inventory> {
       hostInline: h.vars,
       hostFiles: hostFiles.get(h.name) ?? new Map(),
     });
+    const vars = mergeLayers(layers);
+    warnings.push(...groupVarConflicts(h.name, h.definedAt, layers, related));
     const settings = hostSettings(h.name, vars, baseDir, problems);
     hosts.push({ name: h.name, groups: groupNames.filter((g) => g === 'all' || mine.has(g)), vars: plain(vars), ...settings });
+    // where each connection var came from, for messages about them after loading (a missing key file)
+    const from = new Map<string, string>();
+    for (const n of SETTING_VARS) {
+      const v = vars.get(n);
+      if (v !== undefined) from.set(n, v.where);
+    }
+    if (from.size > 0) origins.set(h.name, from);
   }
   if (problems.length > 0) throw new ValidationError(problems);
 
@@ -115,10 +136,10 @@ export async function loadInventory(path: string): Promise<Inventory> {
     const own: SourcedVars = new Map([...g.vars, ...(groupFiles.get(g.name) ?? [])]);
     groups.set(g.name, { name: g.name, hosts: [...g.hosts], children: [...g.children], vars: plain(own), definedAt: g.definedAt });
   }
-  return makeInventory(source, hosts, groups, warnings);
+  return makeInventory(source, hosts, groups, warnings, origins);
 }
 
-function makeInventory(source: string, hosts: Host[], groups: Map<string, Group>, warnings: Problem[]): Inventory {
+function makeInventory(source: string, hosts: Host[], groups: Map<string, Group>, warnings: Problem[], origins: Map<string, Map<string, string>>): Inventory {
   const byName = new Map(hosts.map((h) => [h.name, h]));
   const order = new Map(hosts.map((h, i) => [h.name, i]));
   const cache = new Map<string, readonly string[]>();
@@ -140,5 +161,5 @@ function makeInventory(source: string, hosts: Host[], groups: Map<string, Group>
     cache.set(group, list);
     return list;
   };
-  return { source, hosts, groups, warnings, host: (name) => byName.get(name), groupHosts };
+  return { source, hosts, groups, warnings, host: (name) => byName.get(name), groupHosts, varOrigin: (host, name) => origins.get(host)?.get(name) };
 }

@@ -33,19 +33,34 @@ export interface HostLayers {
   readonly hostFiles: SourcedVars;
 }
 
+/** One source of a host's vars, in precedence order; `group` is unset for the host's own vars. */
+export interface VarLayer {
+  readonly group?: string;
+  readonly vars: SourcedVars;
+}
+
+/** The layers of one host's vars, lowest precedence first (see the order above). */
+export function varLayers(l: HostLayers): VarLayer[] {
+  const sorted = sortGroups(l.groups, l.depth);
+  return [
+    { group: 'all', vars: l.all.vars },
+    ...sorted.map((g) => ({ group: g.name, vars: g.vars })),
+    { group: 'all', vars: l.groupFiles('all') },
+    ...sorted.map((g) => ({ group: g.name, vars: l.groupFiles(g.name) })),
+    { vars: l.hostInline },
+    { vars: l.hostFiles },
+  ];
+}
+
 /** Effective inventory vars of one host, each with the file:line that set the winning value. */
 export function effectiveVars(l: HostLayers): SourcedVars {
-  const sorted = sortGroups(l.groups, l.depth);
+  return mergeLayers(varLayers(l));
+}
+
+/** Merge layers, later ones replacing earlier values. */
+export function mergeLayers(layers: readonly VarLayer[]): SourcedVars {
   const out: SourcedVars = new Map();
-  const apply = (layer: SourcedVars): void => {
-    for (const [k, v] of layer) out.set(k, v);
-  };
-  apply(l.all.vars);
-  for (const g of sorted) apply(g.vars);
-  apply(l.groupFiles('all'));
-  for (const g of sorted) apply(l.groupFiles(g.name));
-  apply(l.hostInline);
-  apply(l.hostFiles);
+  for (const layer of layers) for (const [k, v] of layer.vars) out.set(k, v);
   return out;
 }
 

@@ -23,10 +23,13 @@ export interface Inventory {
   readonly hosts: readonly Host[];
   /** Every group, `all` and `ungrouped` included, in creation order. */
   readonly groups: ReadonlyMap<string, Group>;
-  /** Things Ansible accepts silently but that are probably mistakes (vars files for unknown hosts/groups). */
+  /** Things Ansible accepts silently but that are probably mistakes: vars files for unknown hosts/groups, unknown
+   *  `ansible_*` names, a host given different addresses by two unrelated groups. */
   readonly warnings: readonly Problem[];
   /** The host named `name`, if any. */
   host(name: string): Host | undefined;
   /** All hosts of a group and its descendants, in inventory order ([] for an unknown group). */
   groupHosts(group: string): readonly string[];
+  /** file:line that set a host's connection variable (`ansible_ssh_private_key_file`, …), if known. */
+  varOrigin?(host: string, name: string): string | undefined;
 }

@@ -1,0 +1,112 @@
+/** Controller-side files checked before any host is contacted: every targeted host's private key files, and the
+ *  `--json` report path (written only at the end of the run, so a bad path must fail before, not after, the run). */
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ValidationError, type Playbook, type Problem } from '../core/index.ts';
+import { privateKeyFileProblem } from '../connection/index.ts';
+import { settingVar, type Inventory } from '../inventory/index.ts';
+import { playHosts } from '../runner/index.ts';
+
+/** What to check besides the inventory. */
+export interface ControllerCheckOptions {
+  /** --limit pattern: only hosts a play targets under it are checked. */
+  readonly limit?: string;
+  /** --json FILE. */
+  readonly json?: string;
+}
+
+/** Every controller-side problem, collected; [] when the run may start. */
+export async function controllerProblems(playbook: Playbook, inventory: Inventory, o: ControllerCheckOptions = {}): Promise<Problem[]> {
+  const problems = await keyFileProblems(targetedHosts(playbook, inventory, o.limit), inventory);
+  if (o.json !== undefined) {
+    const p = await jsonReportProblem(o.json);
+    if (p) problems.push(p);
+  }
+  return problems;
+}
+
+/** Throw one ValidationError with every controller-side problem (see controllerProblems). */
+export async function checkController(playbook: Playbook, inventory: Inventory, o: ControllerCheckOptions = {}): Promise<void> {
+  const problems = await controllerProblems(playbook, inventory, o);
+  if (problems.length > 0) throw new ValidationError(problems);
+}
+
+function targetedHosts(playbook: Playbook, inventory: Inventory, limit: string | undefined): string[] {
+  const hosts = new Set<string>();
+  for (const play of playbook.plays) {
+    try {
+      for (const h of playHosts(inventory, play.hosts, limit)) hosts.add(h);
+    } catch (e) {
+      // a bad pattern is validatePlaybook's to report
+      if (!(e instanceof ValidationError)) throw e;
+    }
+  }
+  return [...hosts];
+}
+
+function hostList(hosts: readonly string[]): string {
+  const shown = hosts.slice(0, 5).map((h) => `"${h}"`).join(', ');
+  return `${hosts.length === 1 ? 'host' : 'hosts'} ${shown}${hosts.length > 5 ? ` and ${hosts.length - 5} more` : ''}`;
+}
+
+/** Identity files of the hosts; one problem per (variable origin, file, reason), naming every host it affects. */
+async function keyFileProblems(hostNames: readonly string[], inventory: Inventory): Promise<Problem[]> {
+  const checked = new Map<string, Promise<string | undefined>>();
+  const found = new Map<string, { where?: string; variable: string; file: string; shown: string; reason: string; hosts: string[] }>();
+  for (const name of hostNames) {
+    const host = inventory.host(name);
+    const files = host?.ssh.identityFiles ?? [];
+    const variable = host && settingVar(host.vars, 'identityFiles');
+    if (!host || !variable || files.length === 0) continue;
+    const raw = host.vars[variable];
+    const rawList = Array.isArray(raw) ? raw : [raw];
+    for (const [i, file] of files.entries()) {
+      let pending = checked.get(file);
+      if (!pending) checked.set(file, (pending = privateKeyFileProblem(file)));
+      const reason = await pending;
+      if (reason === undefined) continue;
+      const where = inventory.varOrigin?.(name, variable);
+      const given = typeof rawList[i] === 'string' ? (rawList[i] as string) : file;
+      const key = [where, variable, file, reason].join('\0');
+      const entry = found.get(key) ?? { ...(where !== undefined && { where }), variable, file, shown: given === file ? file : `${given} (${file})`, reason, hosts: [] };
+      entry.hosts.push(name);
+      found.set(key, entry);
+    }
+  }
+  return [...found.values()].map((f) => ({
+    ...(f.where !== undefined && { where: f.where }),
+    message: `${hostList(f.hosts)}: ${f.variable} ${f.shown}: ${f.reason}`,
+    hint: /no such file|permission/.test(f.reason)
+      ? `fix the path (or the file's permissions), or remove ${f.variable} to use ssh-agent and ~/.ssh/id_*`
+      : `point ${f.variable} at the private key file (it starts with -----BEGIN OPENSSH PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)`,
+  }));
+}
+
+const errCode = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).code;
+
+/** The JSON report is written at the end of the run to a temp file beside FILE, then renamed over it. */
+async function jsonReportProblem(file: string): Promise<Problem | undefined> {
+  const abs = path.resolve(file);
+  const dir = path.dirname(abs);
+  const problem = (why: string): Problem => ({ where: '--json', message: `cannot write the report to ${file}: ${why}`, hint: 'pass a path in an existing, writable directory' });
+  try {
+    if (!(await stat(dir)).isDirectory()) return problem(`${dir} is not a directory`);
+  } catch (e) {
+    return problem(errCode(e) === 'ENOENT' || errCode(e) === 'ENOTDIR' ? `directory ${dir} does not exist` : `cannot look at ${dir}: ${(e as Error).message}`);
+  }
+  try {
+    await access(dir, constants.W_OK | constants.X_OK);
+  } catch {
+    return problem(`directory ${dir} is not writable (the report is written to a temporary file there, then renamed)`);
+  }
+  try {
+    const st = await stat(abs);
+    if (st.isDirectory()) return problem(`${abs} is a directory`);
+    await access(abs, constants.W_OK);
+  } catch (e) {
+    if (errCode(e) === 'ENOENT') return undefined;
+    return problem(`${abs} exists and is not writable`);
+  }
+  return undefined;
+}
