@@ -3,6 +3,7 @@ import type { Host, Vars } from './host.ts';
 import type { HostFacts } from './host-facts.ts';
 import type { Module } from './module.ts';
 import type { TaskResult } from './result.ts';
+import type { StandardSchemaV1 } from './schema.ts';
 
 /** What task args, `when` and `loop` functions can read for one host. */
 export interface TaskContext<I = unknown> {
@@ -104,6 +105,9 @@ export interface Role<D extends Vars = Vars> {
   readonly kind: 'role';
   readonly name: string;
   readonly defaults: D;
+  /** Schema of each role variable (from the defaults' types and the role's explicit `vars`): inventory, play vars and
+   *  -e values are checked and coerced (`"false"` → false) against it before anything runs. */
+  readonly varSchemas: Readonly<Record<string, StandardSchemaV1>>;
   readonly tasks: readonly TaskItem[];
   readonly handlers: readonly Handler[];
   /** Directory of the role's index.ts; templates/ and files/ are resolved against it. */
