@@ -1,12 +1,11 @@
 /** The flagship: plain Debian/Ubuntu hosts → Docker Swarm with Consul. Safe to re-run, above all after reboots. */
-import { assert, definePlaybook } from '../src/index.ts';
+import { assert, definePlaybook, ValidationError } from '../src/index.ts';
 import consul from '../roles/consul/index.ts';
 import docker from '../roles/docker/index.ts';
 import firewall from '../roles/firewall/index.ts';
 import kernel from '../roles/kernel/index.ts';
 import { checkClusterInput } from '../roles/lib/cluster.ts';
 import swarm, { swarmPreflight } from '../roles/swarm/index.ts';
-import { FIREWALL_BACKENDS } from '../src/modules/firewall.ts';
 import { daemonOptionProblems } from '../src/modules/docker.ts';
 import { dockerEngineCheck } from '../src/dsl/cluster-modules.ts';
 import { dockerArgs } from '../roles/docker/index.ts';
@@ -21,16 +20,11 @@ export default definePlaybook(
     anyErrorsFatal: true,
     tasks: [
       assert((ctx) => ({ that: checkClusterInput(ctx), msg: 'cluster input' }), { name: 'cluster CIDR, addresses, odd managers' }),
-      assert(
-        (ctx) => ({
-          that: (FIREWALL_BACKENDS as readonly string[]).includes(String(ctx.vars.firewall_backend ?? 'auto')),
-          msg: `firewall_backend ${JSON.stringify(ctx.vars.firewall_backend)} on ${ctx.host.name}: one of ${FIREWALL_BACKENDS.join(', ')}`,
-        }),
-        { name: 'firewall backend name' },
-      ),
+      // docker options are input: a problem (live-restore on a swarm node…) is an input error found at preflight (exit 5)
       assert((ctx) => {
         const p = daemonOptionProblems(dockerArgs(ctx));
-        return { that: p.length === 0, msg: `${ctx.host.name}: ${p.join('; ')}` };
+        if (p.length) throw new ValidationError(p.map((message) => ({ where: ctx.host.name, message: `docker options: ${message}` })));
+        return { that: true };
       }, { name: 'docker options' }),
       dockerEngineCheck((ctx) => dockerArgs(ctx), { name: 'docker engine takes the options' }),
       ...swarmPreflight,

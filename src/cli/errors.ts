@@ -6,7 +6,8 @@ import { ExitCode, formatProblem, redact, ValidationError, type Problem } from '
 export function reportError(e: unknown): number {
   if (e instanceof ValidationError) {
     const n = e.problems.length;
-    process.stderr.write(`${pc.red(`ERROR: ${n} problem${n === 1 ? '' : 's'} found; nothing was changed on any host`)}\n`);
+    const changed = e.changedHosts.length ? `earlier plays had already changed ${e.changedHosts.join(', ')}; nothing more was changed` : 'nothing was changed on any host';
+    process.stderr.write(`${pc.red(`ERROR: ${n} problem${n === 1 ? '' : 's'} found; ${changed}`)}\n`);
     for (const p of e.problems) process.stderr.write(`  ${redact(formatProblem(p)).replace(/\n/g, '\n  ')}\n`);
     return ExitCode.badInput;
   }

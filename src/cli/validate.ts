@@ -38,7 +38,8 @@ export function validatePlaybook(pb: Playbook, inventory: Inventory, limit?: str
     for (const it of playItems(play)) {
       if ('flush' in it) continue;
       for (const h of it.task.options.notify ?? []) {
-        if (!known.has(h)) problems.push({ where: it.task.definedAt, message: `notifies handler '${h.name}' which is not part of play '${play.name}'`, hint: `add it to the play's or role's handlers (declared at ${h.definedAt})` });
+        // a name instead of a handler object is the options schema's to report
+        if (typeof h === 'object' && h !== null && !known.has(h)) problems.push({ where: it.task.definedAt, message: `notifies handler '${h.name}' which is not part of play '${play.name}'`, hint: `add it to the play's or role's handlers (declared at ${h.definedAt})` });
       }
       problems.push(...staticTaskProblems(it.task));
     }

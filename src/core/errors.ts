@@ -11,11 +11,14 @@ export interface Problem {
 /** Thrown for bad input; carries every problem found so they can be printed together. */
 export class ValidationError extends Error {
   readonly problems: readonly Problem[];
-  constructor(problems: readonly Problem[] | Problem) {
+  /** Hosts that earlier tasks of the run had already changed when the problems were found (later plays). @default [] */
+  readonly changedHosts: readonly string[];
+  constructor(problems: readonly Problem[] | Problem, o: { readonly changedHosts?: readonly string[] } = {}) {
     const list = Array.isArray(problems) ? problems : [problems as Problem];
     super(list.map(formatProblem).join('\n'));
     this.name = 'ValidationError';
     this.problems = list;
+    this.changedHosts = o.changedHosts ?? [];
   }
 }
 

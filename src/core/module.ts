@@ -68,6 +68,8 @@ export interface Module<A, S, O = CommandOutput | undefined> {
   /** Controller files the task reads (copy/template src): checked to be readable before connecting (static args) or
    *  at preflight (args computed per host), so a missing file never fails a run half done. */
   localFiles?(args: A): readonly string[];
+  /** Host variables the task will set (setFact): checked at preflight against the playbook's role variable schemas. */
+  setsVars?(args: A): Readonly<Record<string, unknown>>;
   /**
    * Checks that need the host context but no reads (a template's variables): run for every host before the first
    * change of the play is applied, so bad input stops the run with nothing changed.

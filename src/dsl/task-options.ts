@@ -4,7 +4,7 @@ import type { TaskOptions } from '../core/index.ts';
 import { fn, nonEmpty, strict, z } from '../schema/index.ts';
 
 const bool = z.boolean();
-const boolOrFn = z.union([bool, fn('a boolean or a function of the host context returning one')]);
+const boolOrFn = z.union([bool, fn()], { error: (iss) => `expected a boolean or a function of the host context returning one, got ${JSON.stringify(iss.input) ?? typeof iss.input}` });
 
 /** Task options: name, when, notify, become, becomeUser, tags, changedWhen, failedWhen, retries, until, delay, runOnce,
  *  delegateTo, ignoreErrors, checkMode, serial, loop, noLog (see TaskOptions for each). */
@@ -23,11 +23,11 @@ export const taskOptionsSchema = strict({
   until: fn('a predicate (result, ctx) => boolean').optional(),
   delay: z.number().nonnegative().optional(),
   runOnce: bool.optional(),
-  delegateTo: z.union([nonEmpty, fn('a host name or a function returning one')]).optional(),
+  delegateTo: z.union([nonEmpty, fn()], { error: (iss) => `expected an inventory host name or a function returning one, got ${JSON.stringify(iss.input) ?? typeof iss.input}` }).optional(),
   ignoreErrors: bool.optional(),
   checkMode: z.enum(['skip', 'always']).optional(),
   serial: z.number().int().min(1).optional(),
-  loop: z.union([z.array(z.unknown()), fn('an array or a function returning one')], { error: 'loop must be an array (or a function returning one)' }).optional(),
+  loop: z.union([z.array(z.unknown()), fn()], { error: (iss) => `expected an array or a function returning one, got ${JSON.stringify(iss.input) ?? typeof iss.input}` }).optional(),
   noLog: bool.optional(),
 });
 

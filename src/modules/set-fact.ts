@@ -29,5 +29,6 @@ export const setFactModule = defineModule<SetFactArgs, SetFactState, undefined>(
   readOnly: true,
   args: setFactArgs,
   probe: (): Reads<SetFactState> => ({}),
+  setsVars: (a) => a.vars,
   plan: (a) => ({ changes: [], setVars: a.vars, msg: `set ${Object.keys(a.vars).join(', ')}` }),
 });

@@ -40,7 +40,14 @@ export function infoOf(task: Task, scope: TaskScope, handler = false): TaskInfo 
 /** A later play of the run: its tasks' reads are prefetched too, for the hosts it runs on. */
 export interface LaterPlay {
   readonly items: readonly PlanItem[];
+  /** Its tasks and handlers: what the first play's preflight checks for it. */
+  readonly checked: readonly PlanItem[];
   readonly hosts: ReadonlySet<string>;
+}
+
+/** A play's tasks and handlers, as preflight checks them. */
+export function checkedItems(play: Play): PlanItem[] {
+  return [...playItems(play), ...playHandlers(play).map(({ handler, scope }) => ({ task: handler, scope }))];
 }
 
 /**
@@ -206,8 +213,11 @@ export async function runPlay(state: RunState, play: Play, hosts: readonly strin
   for (const batch of serialBatches(hosts, play.serial)) {
     const rts = batch.map((name) => state.runtime(state.inventory.host(name)!));
     await prepareHosts(state, play, items, rts.filter((r) => r.active), later);
-    // bad input on any host stops the run before anything is applied anywhere
-    const problems = preflight(state, items, rts.filter((r) => r.active));
+    // bad input on any host stops the run before anything is applied anywhere: this play's tasks and handlers fully,
+    // later plays' args as far as they resolve now
+    const active = rts.filter((r) => r.active);
+    const problems = preflight(state, checkedItems(play), active);
+    for (const l of later) problems.push(...preflight(state, l.checked, active.filter((r) => l.hosts.has(r.host.name)), { soft: true }));
     if (problems.length) throw new ValidationError(problems);
     let aborted = false;
     for (const [i, item] of items.entries()) {

@@ -46,7 +46,8 @@ export function varProblemsOf(role: Role | undefined, host: string, problems: re
   }));
 }
 
-/** Every role variable of `play` on every host in `hosts` (defaults < inventory < play vars < -e), before connecting. */
+/** Every role variable of `play` on every host in `hosts` (defaults < inventory < play vars < -e), before connecting;
+ *  each problem says where the value came from (-e, the play, the inventory file:line, the role's defaults). */
 export function roleVarProblems(play: Play, inventory: Inventory, hosts: readonly string[], extraVars: Vars): Problem[] {
   const problems: Problem[] = [];
   for (const role of play.roles) {
@@ -54,7 +55,10 @@ export function roleVarProblems(play: Play, inventory: Inventory, hosts: readonl
       const host = inventory.host(name);
       if (!host) continue;
       const vars = { ...role.defaults, ...host.vars, ...play.vars, ...extraVars };
-      problems.push(...varProblemsOf(role, name, coerceVars(role.varSchemas, vars, true).problems));
+      const origin = (v: string): string =>
+        v in extraVars ? 'set by -e' : v in play.vars ? `set by the play at ${play.definedAt}` : v in host.vars ? `set at ${inventory.varOrigin?.(name, v) ?? 'the inventory'}` : v in role.defaults ? "the role's default" : 'not set';
+      const found = coerceVars(role.varSchemas, vars, true).problems.map((p) => ({ ...p, message: `${p.message} (${origin(p.name)})` }));
+      problems.push(...varProblemsOf(role, name, found));
     }
   }
   return problems;

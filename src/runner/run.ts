@@ -1,8 +1,8 @@
 /** Run a playbook against an inventory and return the summary (recap, results, exit code). */
-import { ExitCode, type Playbook, type RunSummary } from '../core/index.ts';
+import { ExitCode, ValidationError, type Playbook, type RunSummary } from '../core/index.ts';
 import { selectHosts, type Inventory } from '../inventory/index.ts';
 import type { RunOptions } from './options.ts';
-import { playItems, runPlay } from './play.ts';
+import { checkedItems, playItems, runPlay } from './play.ts';
 import { playbookVarSchemas } from './role-vars.ts';
 import { RunState } from './run-state.ts';
 import { factsSaved } from './fact-cache.ts';
@@ -31,11 +31,16 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
   options.reporter.onRunStart?.({ check: options.check ?? false, hosts: all });
   for (const h of all) state.recapOf(h);
   try {
-    const later = plays.map(({ play, hosts }) => ({ items: playItems(play), hosts: new Set(hosts) }));
+    const later = plays.map(({ play, hosts }) => ({ items: playItems(play), checked: checkedItems(play), hosts: new Set(hosts) }));
     for (const [i, { play, hosts }] of plays.entries()) {
       const live = hosts.filter((h) => state.runtimes.get(h)?.active ?? true);
       await runPlay(state, play, live, later.slice(i + 1));
     }
+  } catch (e) {
+    // problems a later play's own preflight found after earlier plays applied changes: say so, not "nothing changed"
+    const changed = [...new Set(state.results.filter((r) => r.status === 'changed' && !options.check).map((r) => r.host))];
+    if (e instanceof ValidationError && changed.length) throw new ValidationError(e.problems, { changedHosts: changed });
+    throw e;
   } finally {
     await Promise.all([...state.runtimes.values()].map((rt) => rt.conn?.close().catch(() => undefined)));
     await factsSaved();
