@@ -4,16 +4,24 @@ import { callSite, newId } from './defined-at.ts';
 
 type KeysOfUnion<T> = T extends unknown ? keyof T : never;
 
-/** `R` with every key that no member of `A` has typed `never`: a misspelled key in a returned object does not compile. */
-export type NoExtraKeys<R, A> = R & { readonly [K in Exclude<keyof R, KeysOfUnion<A>>]: never };
+/**
+ * What an args function's returned object `R` must also be: `A`, with every key no member of `A` has typed `never` (a
+ * misspelled key does not compile). `R` is not constrained by `A`: a failed constraint would fall back to `A` and skip
+ * the check (an object sharing no key with an all-optional `A`, such as `reboot(() => ({ mgs: 'x' }))`, fails it).
+ */
+export type NoExtraKeys<R, A> = R & A & { readonly [K in Exclude<keyof R, KeysOfUnion<A>>]: never };
+
+/** Args given as a value. A function must not pass as one: it has `name` and `length`, so `() => ({ …, typo: 1 })`
+ *  would match args whose only required key is `name` (user, group, systemd, sysctl) and skip the function-form check. */
+export type StaticArgs<A> = A & { readonly call?: never; readonly apply?: never };
 
 /**
  * A typed factory for one module's tasks: `file({ path: '/x', state: 'directory' }, { name: 'data dir' })`.
  * The function form `file((ctx) => ({ … }))` is as strict as the object form: TypeScript does not check excess keys of
  * a returned object literal, so the returned type `R` is inferred and every key outside the module's args is `never`.
  */
-export type TaskFactory<A, O> = (<I = undefined, R extends A = A>(
-  args: A | ((ctx: TaskContext<I>) => NoExtraKeys<R, A>),
+export type TaskFactory<A, O> = (<I = undefined, R extends object = A & object>(
+  args: StaticArgs<A> | ((ctx: TaskContext<I>) => NoExtraKeys<R, A>),
   options?: TaskOptions<I, O>,
 ) => Task<O>) & {
   /** The module the factory declares tasks of (its `args` schema documents it). */
