@@ -31,11 +31,11 @@ export interface CliRun {
   readonly reportText: string;
 }
 
-/** `rig <args> --json <tmp>`; env adds to process.env. */
-export function rig(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
+/** `rig <args> --json <tmp>`; env adds to process.env; `json: false` leaves --json to the caller's args. */
+export function rig(args: readonly string[], env: Record<string, string> = {}, opts: { readonly json?: boolean } = {}): Promise<CliRun> {
   const dir = tempDir('rig-cli-');
   const json = path.join(dir, 'report.json');
-  const full = args[0] === 'run' ? [...args, '--json', json] : [...args];
+  const full = args[0] === 'run' && opts.json !== false ? [...args, '--json', json] : [...args];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(repo, 'bin/rig.js'), ...full], { cwd: repo, env: { ...process.env, CI: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
