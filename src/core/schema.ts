@@ -39,12 +39,54 @@ export function issuePath(issue: StandardIssue): string {
 }
 
 /**
+ * Values no schema of rig takes, wherever they are: BigInt, Symbol, NUL bytes in strings (no path, name or command
+ * can hold one; only file content may), cycles. Found before the schema runs, so messages never stringify them.
+ */
+export function unsupportedValues(value: unknown, path = '', seen = new Set<object>()): string[] {
+  const at = (m: string) => (path ? `${path}: ${m}` : m);
+  if (typeof value === 'bigint') return [at(`${value}n is a BigInt: write a number or a string`)];
+  if (typeof value === 'symbol') return [at('a Symbol is not a value rig can use: write a string')];
+  if (typeof value === 'string') return value.includes('\0') && !/(^|\.)content$/.test(path) ? [at('contains a NUL byte, which no path, name or command can hold')] : [];
+  if (value === null || typeof value !== 'object') return [];
+  // plain data only: class instances (a schema, a Date) are the schema's to judge
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return [];
+  if (seen.has(value)) return [at('refers to itself (a cycle)')];
+  seen.add(value);
+  const out: string[] = [];
+  const entries = Array.isArray(value) ? value.map((v, i) => [`[${i}]`, v] as const) : Object.entries(value).map(([k, v]) => [`${path ? '.' : ''}${k}`, v] as const);
+  for (const [k, v] of entries) out.push(...unsupportedValues(v, `${path}${k}`, seen));
+  seen.delete(value);
+  return out;
+}
+
+/** A value as it appears in a message: JSON where it has a JSON form (NaN, Infinity, BigInt and undefined as themselves). */
+export function showValue(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'bigint' || v === undefined) return String(v) + (typeof v === 'bigint' ? 'n' : '');
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}
+
+/**
  * Problems of `value` against `schema`, each `key: message` (synchronous schemas only: rig validates before any I/O).
- * @throws TypeError when the schema is asynchronous (a programmer error).
+ * Values no schema takes (BigInt, Symbol, NUL bytes, cycles) and getters that throw are problems too, never crashes.
  */
 export function schemaProblems(schema: StandardSchemaV1, value: unknown): string[] {
-  const r = schema['~standard'].validate(value);
-  if (r instanceof Promise) throw new TypeError('rig schemas must be synchronous');
+  let r: ReturnType<StandardSchemaV1['~standard']['validate']>;
+  try {
+    const odd = unsupportedValues(value);
+    if (odd.length) return odd;
+    r = schema['~standard'].validate(value);
+  } catch (e) {
+    return [`cannot be checked: ${e instanceof Error ? e.message : String(e)}`];
+  }
+  if (r instanceof Promise) {
+    r.catch(() => undefined); // an error message callback that threw makes zod go async: report it, never leave it unhandled
+    return ['cannot be checked synchronously (a value in it could not be read or shown)'];
+  }
   return (r.issues ?? []).map((i) => {
     const p = issuePath(i);
     return p ? `${p}: ${i.message}` : i.message;
@@ -64,7 +106,10 @@ const FALSE = new Set(['false', 'no', 'off', 'n', 'f', '0']);
 export function scalarFromString(s: string, want: 'boolean' | 'number'): unknown {
   const t = s.trim().toLowerCase();
   if (want === 'boolean') return TRUE.has(t) ? true : FALSE.has(t) ? false : undefined;
-  return /^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/.test(t) ? Number(t) : undefined;
+  if (!/^-?(\d+\.?\d*|\.\d+)$/.test(t)) return undefined;
+  // a number that is not exactly the digits given (over 2^53) stays a string: the schema then says what is wrong
+  const n = Number(t);
+  return /^-?\d+$/.test(t) && !Number.isSafeInteger(n) ? undefined : n;
 }
 
 /**

@@ -6,10 +6,14 @@ let ordered: readonly string[] = [];
 /** Replacement text for secrets. */
 export const REDACTED = '********';
 
-/** Mark a value as secret and return it unchanged, so it can still be used in args and templates. */
+/**
+ * Mark a value as secret and return it unchanged, so it can still be used in args and templates. Its escaped forms are
+ * registered too — as JSON writes it (a message showing a value, the --json report) and as a shell single-quotes it (a
+ * command shown with -v) — so a secret with a quote, backslash or newline is hidden wherever it is printed.
+ */
 export function secret<T extends string>(value: T): T {
   if (value.length > 0 && !secrets.has(value)) {
-    secrets.add(value);
+    for (const form of [value, JSON.stringify(value).slice(1, -1), value.replace(/'/g, `'\\''`), JSON.stringify(value.replace(/'/g, `'\\''`)).slice(1, -1)]) secrets.add(form);
     ordered = [...secrets].sort((a, b) => b.length - a.length);
   }
   return value;

@@ -23,7 +23,8 @@ export type FileAttrs = z.infer<z.ZodObject<typeof fileAttrsShape>>;
 export function normalizeMode(mode: string | number | undefined): string | undefined {
   if (mode === undefined) return undefined;
   if (typeof mode === 'number') return Number.isInteger(mode) && mode >= 0 && mode <= 0o7777 ? mode.toString(8).padStart(4, '0') : undefined;
-  return /^[0-7]{3,4}$/.test(mode) ? mode.padStart(4, '0') : undefined;
+  if (!/^[0-7]{1,5}$/.test(mode) || Number.parseInt(mode, 8) > 0o7777) return undefined;
+  return Number.parseInt(mode, 8).toString(8).padStart(4, '0');
 }
 
 const sameId = (want: string, name: string, id: number): boolean => (/^\d+$/.test(want) ? Number(want) === id : want === name);

@@ -30,6 +30,10 @@ export const sysctlArgs = strict({
     .union([z.string(), z.number()], { error: (iss) => `expected a string or a finite number, e.g. 1 or "4096 87380 6291456", got ${show(iss.input)}` })
     .refine((v) => normaliseSysctlValue(v) !== '', { error: 'empty: give the value to set (or state: absent to unpersist the key)', abort: true })
     .refine((v) => !/[\r\n]/.test(String(v)), { error: 'must be a single line' })
+    // 18446744073692774399 as a JS number is 18446744073692774000, and 1e21 prints as 1e+21: neither is what was meant
+    .refine((v) => typeof v === 'string' || Number.isSafeInteger(v) || (Number.isFinite(v) && !Number.isInteger(v) && !/e/i.test(String(v))), {
+      error: (iss) => `${show(iss.input)} cannot be written exactly as a number: give it as a string, e.g. "18446744073692774399"`,
+    })
     .optional()
     .describe('Desired value (a string or a finite number); compared whitespace-insensitively ("4096 87380 6291456"). Required when state is present.'),
   file: absPath

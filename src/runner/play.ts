@@ -216,8 +216,10 @@ export async function runPlay(state: RunState, play: Play, hosts: readonly strin
     // bad input on any host stops the run before anything is applied anywhere: this play's tasks and handlers fully,
     // later plays' args as far as they resolve now
     const active = rts.filter((r) => r.active);
-    const problems = preflight(state, checkedItems(play), active);
-    for (const l of later) problems.push(...preflight(state, l.checked, active.filter((r) => l.hosts.has(r.host.name)), { soft: true }));
+    const problems = preflight(state, [
+      { items: checkedItems(play), rts: active },
+      ...later.map((l) => ({ items: l.checked, rts: active.filter((r) => l.hosts.has(r.host.name)), soft: true })),
+    ]);
     if (problems.length) throw new ValidationError(problems);
     let aborted = false;
     for (const [i, item] of items.entries()) {

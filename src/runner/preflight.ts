@@ -4,52 +4,70 @@ import { argProblems, NotYetRun, ValidationError, type Problem } from '../core/i
 import { renderTemplate } from '../templates/index.ts';
 import { moduleContext } from './context.ts';
 import { resolveCalls } from './resolve-items.ts';
-import { coerceVars } from './role-vars.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import type { PlanItem } from './plan-item.ts';
 import type { RunState } from './run-state.ts';
 
-/** How much to check. */
-export interface PreflightOptions {
+/** Tasks to check on hosts. */
+export interface PreflightGroup {
+  readonly items: readonly PlanItem[];
+  readonly rts: readonly HostRuntime[];
   /**
-   * Later plays, checked from the first play on: only what the args themselves get wrong (schema, controller files) is
-   * reported; errors of user functions are left to that play's own preflight, whose facts and results may differ.
-   * @default false
+   * A later play, checked from the first play on: errors of user functions (an interface that does not exist yet) are
+   * left to that play's own preflight, whose facts and registered results may differ. @default false
    */
   readonly soft?: boolean;
 }
 
-/** Problems found, each naming the task's file:line and the host. */
-export function preflight(state: RunState, items: readonly PlanItem[], rts: readonly HostRuntime[], o: PreflightOptions = {}): Problem[] {
+/**
+ * Problems found, each naming the task's file:line and the host. Groups are checked in order, as they will run: the
+ * variables a setFact will set are set while checking (and restored after), so later tasks are checked with them.
+ */
+export function preflight(state: RunState, groups: readonly PreflightGroup[]): Problem[] {
   const problems: Problem[] = [];
-  for (const rt of rts) {
-    for (const it of items) {
-      if ('flush' in it) continue;
-      const where = `${it.task.definedAt} (host ${rt.host.name})`;
-      const add = (m: string) => problems.push({ where, message: `${it.task.module.name}: ${m}` });
-      try {
-        for (const { args, ctx } of resolveCalls(state, rt, it.task, it.scope)) {
-          const bad = argProblems(it.task.module, args);
-          bad.forEach(add);
-          if (bad.length) continue;
-          const missing = localFileProblems(it.task.module.localFiles?.(args) ?? []);
-          missing.forEach(add);
-          // variables a task sets (setFact) must fit the playbook's role variable schemas, before they are set
-          const sets = it.task.module.setsVars?.(args);
-          if (sets) for (const p of coerceVars(state.varSchemas, sets).problems) add(`sets ${p.message}`);
-          if (missing.length || o.soft) continue;
-          const pctx = { ...moduleContext(state, rt, ctx), render: renderTemplate, readLocalFile: (p: string) => readFileSync(p) };
-          (it.task.module.preflight?.(args, pctx) ?? []).forEach(add);
-        }
-      } catch (e) {
-        if (e instanceof NotYetRun || o.soft) continue; // depends on an earlier task's result: checked when it runs
-        if (e instanceof ValidationError) {
-          // a problem that already names this host needs no second mention of it
-          problems.push(...e.problems.map((p) => ({ ...p, where: p.where && p.where !== rt.host.name ? `${where}: ${p.where}` : where })));
-        }
-        // other errors in user functions surface as task failures when the task runs
+  const saved = new Map<HostRuntime, Record<string, unknown>>();
+  try {
+    for (const g of groups) {
+      for (const rt of g.rts) {
+        if (!saved.has(rt)) saved.set(rt, { ...rt.setVars });
+        for (const it of g.items) if (!('flush' in it)) problems.push(...checkTask(state, rt, it, g.soft ?? false));
       }
     }
+  } finally {
+    for (const [rt, vars] of saved) {
+      for (const k of Object.keys(rt.setVars)) delete rt.setVars[k];
+      Object.assign(rt.setVars, vars);
+    }
+  }
+  return problems;
+}
+
+function checkTask(state: RunState, rt: HostRuntime, it: Extract<PlanItem, { task: unknown }>, soft: boolean): Problem[] {
+  const problems: Problem[] = [];
+  const where = `${it.task.definedAt} (host ${rt.host.name})`;
+  const add = (m: string) => problems.push({ where, message: `${it.task.module.name}: ${m}` });
+  try {
+    for (const { args, ctx } of resolveCalls(state, rt, it.task, it.scope)) {
+      const bad = argProblems(it.task.module, args);
+      bad.forEach(add);
+      if (bad.length) continue;
+      const missing = localFileProblems(it.task.module.localFiles?.(args) ?? []);
+      missing.forEach(add);
+      // later tasks are checked with what a setFact will set (a role task then checks it against the role's schemas)
+      const sets = it.task.module.setsVars?.(args);
+      if (sets) Object.assign(rt.setVars, sets);
+      if (missing.length) continue;
+      const pctx = { ...moduleContext(state, rt, ctx), render: renderTemplate, readLocalFile: (p: string) => readFileSync(p) };
+      (it.task.module.preflight?.(args, pctx) ?? []).forEach(add);
+    }
+  } catch (e) {
+    if (e instanceof NotYetRun || soft) return problems; // depends on an earlier task's result: checked when it runs
+    if (e instanceof ValidationError) {
+      // a problem that already names this host needs no second mention of it
+      const named = (w: string | undefined) => w === rt.host.name || w?.startsWith(`host ${rt.host.name},`);
+      problems.push(...e.problems.map((p) => ({ ...p, where: p.where && !named(p.where) ? `${where}: ${p.where}` : p.where && named(p.where) && p.where !== rt.host.name ? `${it.task.definedAt}: ${p.where}` : where })));
+    }
+    // other errors in user functions surface as task failures when the task runs
   }
   return problems;
 }

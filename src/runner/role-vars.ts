@@ -1,5 +1,5 @@
 /** Role variables checked and coerced against their schemas: at load for every targeted host, and for every task context. */
-import { checkVar, redact, type Play, type Playbook, type Problem, type Role, type StandardSchemaV1, type Vars } from '../core/index.ts';
+import { checkVar, redact, showValue, type Play, type Playbook, type Problem, type Role, type StandardSchemaV1, type Vars } from '../core/index.ts';
 import type { Inventory } from '../inventory/index.ts';
 
 /** One variable a host gives a role that its schema refuses. */
@@ -15,6 +15,7 @@ type Schemas = Readonly<Record<string, StandardSchemaV1>>;
  * schemas refuse. `required`: check undefined values too (a role's own scope); else variables not set are skipped.
  */
 export function coerceVars(schemas: Schemas, vars: Vars, required = false): { readonly vars: Vars; readonly problems: readonly VarProblem[] } {
+  // required = false: the playbook-wide pass, where a refused value is left as it is (its role reports it at load)
   let out: Record<string, unknown> | undefined;
   const problems: VarProblem[] = [];
   for (const [name, schema] of Object.entries(schemas)) {
@@ -22,7 +23,8 @@ export function coerceVars(schemas: Schemas, vars: Vars, required = false): { re
     if (value === undefined && !required) continue;
     const r = checkVar(schema, value);
     if ('problem' in r) {
-      const shown = value === undefined ? 'undefined' : redact(JSON.stringify(value) ?? String(value));
+      if (!required) continue;
+      const shown = redact(showValue(value));
       problems.push({ name, message: `${name} = ${shown}: ${r.problem}` });
     } else if (r.value !== value) (out ??= { ...vars })[name] = r.value;
   }

@@ -76,8 +76,9 @@ export class RunState {
     const key = `${host}\0${role?.definedAt ?? ''}`;
     const hit = this.typedCache.get(key);
     if (hit && names.every((n, i) => hit.raw[i] === vars[n])) return Object.keys(hit.fixed).length ? { ...vars, ...hit.fixed } : vars;
+    // other roles' schemas only coerce what fits them (two roles may type one name differently); a role's own are the law
     let r = coerceVars(this.varSchemas, vars);
-    if (role && !r.problems.length) r = coerceVars(role.varSchemas, r.vars, true);
+    if (role) r = coerceVars(role.varSchemas, r.vars, true);
     if (r.problems.length) throw new ValidationError(varProblemsOf(role, host, r.problems));
     const fixed: Record<string, unknown> = {};
     for (const n of names) if (r.vars[n] !== vars[n]) fixed[n] = r.vars[n];

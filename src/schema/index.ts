@@ -23,14 +23,14 @@ export const absPath = z
 
 /** Octal permission bits as a string: '0644', '644', '2755'. A number is refused: YAML/JS 644 is decimal (mode 1204). */
 export const fileMode = z.custom<string>(
-  (v) => typeof v === 'string' && /^[0-7]{3,4}$/.test(v),
+  (v) => typeof v === 'string' && /^[0-7]{1,5}$/.test(v) && Number.parseInt(v, 8) <= 0o7777,
   {
     error: (iss) =>
       typeof iss.input === 'number'
         ? `mode must be an octal string, got the number ${iss.input}: write '${numberAsMode(iss.input)}' (quoted)`
         : `mode must be an octal string like '0644', got ${JSON.stringify(iss.input)}`,
   },
-).meta({ type: 'string', pattern: '^[0-7]{3,4}$', description: "Octal permission bits as a string: '0644'." });
+).meta({ type: 'string', pattern: '^[0-7]{1,5}$', description: "Octal permission bits as a string: '0644'." });
 
 // 644 (what the user meant) and 0o644 (=420, what they wrote in JS) both give '0644'
 function numberAsMode(n: number): string {

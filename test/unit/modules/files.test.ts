@@ -35,6 +35,20 @@ describe('file module args', () => {
     [{ path: '/x', mdoe: '0600' }, `unknown key 'mdoe' (did you mean 'mode'?)`],
     [{ path: '/x', recurse: 'yes' }, `recurse: Invalid input: expected boolean, received string`],
   ])('%j → %s', (args, message) => expect(v(args).join('\n')).toContain(message));
+  it("modes Ansible takes: '0', '01777', '644'; not over 07777", () => {
+    expect(['0', '01777', '644', '4755'].map((m) => v({ path: '/x', mode: m }))).toEqual([[], [], [], []]);
+    expect(['0', '01777', '644'].map((m) => normalizeMode(m))).toEqual(['0000', '1777', '0644']);
+    expect(v({ path: '/x', mode: '17777' })[0]).toMatch(/octal string/);
+  });
+  it('values no path can hold: NUL bytes, BigInt, Symbol, cycles — problems, never crashes', () => {
+    const cyc: Record<string, unknown> = { path: '/x' };
+    cyc.self = cyc;
+    expect(v({ path: '/x\0y' })).toEqual(['path: contains a NUL byte, which no path, name or command can hold']);
+    expect(v({ path: '/x', mode: 644n })).toEqual(['mode: 644n is a BigInt: write a number or a string']);
+    expect(v({ path: '/x', mode: Symbol('m') })).toEqual(['mode: a Symbol is not a value rig can use: write a string']);
+    expect(v(cyc)).toEqual(['self: refers to itself (a cycle)']);
+    expect(v({ path: '/x', get mode(): string { throw new Error('boom'); } })).toEqual(['cannot be checked: boom']);
+  });
   it('directory and link refuse what they fix themselves', () => {
     expect(argProblems(directoryModule, { path: '/d', state: 'absent' })[0]).toMatch(/unknown key 'state'/);
     expect(argProblems(linkModule, { path: '/l' })[0]).toMatch(/^src: /);

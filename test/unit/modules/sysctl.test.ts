@@ -132,6 +132,12 @@ describe('sysctl args', () => {
     expect(v({ name: 'net/ipv4/conf/eth0.100/rp_filter', value: 2 })).toEqual([]);
     expect(v({ name: 'vm.swappiness', state: 'absent' })).toEqual([]);
   });
+  it('numbers that cannot be written exactly are refused: give them as strings', () => {
+    expect(v({ name: 'kernel.shmmax', value: 18446744073692774399 })[0]).toMatch(/cannot be written exactly as a number: give it as a string/);
+    expect(v({ name: 'vm.dirty_ratio', value: 1e21 })[0]).toMatch(/1e\+21 cannot be written exactly/);
+    expect(v({ name: 'kernel.shmmax', value: '18446744073692774399' })).toEqual([]);
+    expect(v({ name: 'vm.x', value: 0.5 })).toEqual([]);
+  });
   it.each([
     // each field, checked by the schema
     [{ value: 1 }, 'name: expected a key as a string, e.g. "net.ipv4.ip_forward", got undefined'],

@@ -30,7 +30,7 @@ describe('schemas inferred from defaults, strings from -e coerced', () => {
     ['enabled', 'maybe', 'enabled = "maybe": Invalid input: expected boolean, received string'],
     ['name', 5, 'name = 5: expected a string, got number 5 (quote it)'],
     ['tags', 'a=b', 'tags = "a=b": expected a list, got string "a=b"'],
-    ['port', Number.NaN, 'port = null: Invalid input: expected number, received NaN'],
+    ['port', Number.NaN, 'port = NaN: Invalid input: expected number, received NaN'],
   ])('%s = %j is refused: %s', (name, given, message) => {
     const r = coerceVars(role.varSchemas, { ...role.defaults, [name]: given }, true);
     expect(r.problems.map((p) => p.message).join('\n')).toContain(message);
