@@ -1,5 +1,6 @@
 /** Roles, plays, playbooks and flushHandlers(). */
-import { checkVar, ValidationError } from '../core/index.ts';
+import { checkVar, schemaProblems, toProblems, ValidationError } from '../core/index.ts';
+import { playPropsSchema, rolePropsSchema } from './play-props.ts';
 import type {
   FlushHandlers,
   Handler,
@@ -23,11 +24,12 @@ export type VarSchemas = Readonly<Record<string, StandardSchemaV1>>;
 export type RoleVars<D, S extends VarSchemas> = Omit<D, keyof S> & { -readonly [K in keyof S]: SchemaOutput<S[K]> };
 
 /** What a role's task builder receives: typed access to its variables. */
-export interface RoleScope<D extends Vars> {
+export interface RoleScope<D> {
   /** The role's name. */
   readonly name: string;
-  /** This host's vars, typed by the role's defaults (inventory, play vars and -e override the defaults). */
-  vars(ctx: TaskContext<unknown>): D & Vars;
+  /** This host's values of the role's variables, typed by its defaults and schemas (inventory, play vars and -e override
+   *  the defaults); a misspelled name does not compile. Other variables: ctx.vars / ctx.var(name). */
+  vars(ctx: TaskContext<unknown>): Readonly<D>;
 }
 
 /** Props of defineRole. */
@@ -39,7 +41,7 @@ export interface RoleProps<D extends Vars, S extends VarSchemas = Record<never, 
   /** Schemas for variables whose default's type says too little (ports, enums, lists of strings, nullable values):
    *  e.g. `{ firewall_ssh_port: port }`. Checked for every targeted host before any host is contacted. @default {} */
   readonly vars?: S;
-  readonly tasks: (scope: RoleScope<RoleVars<D, S> & Vars>) => readonly TaskItem[];
+  readonly tasks: (scope: RoleScope<RoleVars<D, S>>) => readonly TaskItem[];
   /** @default [] */
   readonly handlers?: readonly Handler[];
   /** Hosts where this is false skip every task of the role (evaluated before each task's own `when`). @default true */
@@ -57,7 +59,9 @@ function gated(task: TaskItem, gate: ((ctx: TaskContext<unknown>) => boolean) | 
 /** Declare a role; its templates/ and files/ live beside the file that calls this. */
 export function defineRole<D extends Vars = Vars, S extends VarSchemas = Record<never, never>>(props: RoleProps<D, S>): Role<D> {
   const definedAt = callSite();
-  type V = RoleVars<D, S> & Vars;
+  const wrong = schemaProblems(rolePropsSchema, props);
+  if (wrong.length) throw new ValidationError(toProblems(wrong, definedAt, `role ${typeof props?.name === 'string' ? props.name : ''}`.trim()));
+  type V = RoleVars<D, S>;
   const scope: RoleScope<V> = { name: props.name, vars: (ctx) => ctx.vars as V };
   const defaults = props.defaults ?? ({} as D);
   const varSchemas: Record<string, StandardSchemaV1> = {};
@@ -115,6 +119,9 @@ export interface PlayProps {
 
 /** Declare a play. */
 export function definePlay(props: PlayProps): Play {
+  const definedAt = callSite();
+  const wrong = schemaProblems(playPropsSchema, props);
+  if (wrong.length) throw new ValidationError(toProblems(wrong, definedAt, 'play'));
   return {
     kind: 'play',
     name: props.name ?? props.hosts,
@@ -128,7 +135,7 @@ export function definePlay(props: PlayProps): Play {
     roles: props.roles ?? [],
     tasks: props.tasks ?? [],
     handlers: props.handlers ?? [],
-    definedAt: callSite(),
+    definedAt,
   };
 }
 
@@ -137,7 +144,7 @@ export function definePlaybook(...plays: readonly (Play | PlayProps)[]): Playboo
   const definedAt = callSite();
   return {
     kind: 'playbook',
-    plays: plays.map((p) => ('kind' in p && p.kind === 'play' ? p : definePlay(p as PlayProps))),
+    plays: plays.map((p) => (typeof p === 'object' && p !== null && 'kind' in p && p.kind === 'play' ? p : definePlay(p as PlayProps))),
     definedAt,
   };
 }

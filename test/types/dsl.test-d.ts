@@ -42,6 +42,8 @@ test('role defaults type the role vars', () => {
       copy((ctx) => ({ dest: '/p', content: String(vars(ctx).port + 1) })),
       // @ts-expect-error port is a number
       copy((ctx) => ({ dest: '/p', content: vars(ctx).port.toUpperCase() })),
+      // @ts-expect-error a misspelled role variable does not compile
+      copy((ctx) => ({ dest: `/srv/${String(vars(ctx).prot)}`, content: '' })),
     ],
   });
 });
