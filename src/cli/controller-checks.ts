@@ -1,11 +1,11 @@
 /** Controller-side files checked before any host is contacted: every targeted host's private key files, and the
  *  `--json` report path (written only at the end of the run, so a bad path must fail before, not after, the run). */
-import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { access, lstat, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ValidationError, type Playbook, type Problem } from '../core/index.ts';
 import { privateKeyFileProblem } from '../connection/index.ts';
-import { settingVar, type Inventory } from '../inventory/index.ts';
+import { selectHosts, settingVar, type Inventory } from '../inventory/index.ts';
 import { playHosts } from '../runner/index.ts';
 
 /** What to check besides the inventory. */
@@ -34,6 +34,15 @@ export async function checkController(playbook: Playbook, inventory: Inventory, 
 
 function targetedHosts(playbook: Playbook, inventory: Inventory, limit: string | undefined): string[] {
   const hosts = new Set<string>();
+  // an empty or bad --limit is validatePlaybook's to report; it must not widen the checks to every host
+  if (limit !== undefined) {
+    try {
+      selectHosts(inventory, limit);
+    } catch (e) {
+      if (e instanceof ValidationError) return [];
+      throw e;
+    }
+  }
   for (const play of playbook.plays) {
     try {
       for (const h of playHosts(inventory, play.hosts, limit)) hosts.add(h);
@@ -85,27 +94,72 @@ async function keyFileProblems(hostNames: readonly string[], inventory: Inventor
 
 const errCode = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).code;
 
-/** The JSON report is written at the end of the run to a temp file beside FILE, then renamed over it. */
+// kernel interfaces: nothing there is a place for a report, and writing into them can change the running system
+const KERNEL_FS = ['/proc', '/sys'];
+const underKernelFs = (p: string): string | undefined => KERNEL_FS.find((root) => p === root || p.startsWith(`${root}/`));
+
+/** What a non-regular file is, for messages. */
+function fileKind(st: Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * The JSON report is written at the end of the run to a temp file beside FILE, then renamed over it: FILE must be a new
+ * or a regular file in a writable directory. A device (/dev/null), FIFO, socket or directory is refused: the rename would
+ * replace it with a regular file (as root, `--json /dev/null` would replace the machine's /dev/null); so is a symlink
+ * (the rename replaces the link, not its target: `--json /dev/stdout`) and anything under /proc or /sys.
+ */
 async function jsonReportProblem(file: string): Promise<Problem | undefined> {
   const abs = path.resolve(file);
   const dir = path.dirname(abs);
-  const problem = (why: string): Problem => ({ where: '--json', message: `cannot write the report to ${file}: ${why}`, hint: 'pass a path in an existing, writable directory' });
+  const problem = (why: string, hint = 'pass a path in an existing, writable directory'): Problem => ({ where: '--json', message: `cannot write the report to ${file}: ${why}`, hint });
+  const regularHint = 'pass the path of a new or existing regular file, e.g. --json report.json';
+  const kernel = underKernelFs(abs);
+  if (kernel) return problem(`${abs} is under ${kernel}, a kernel interface, not a place for files`, regularHint);
   try {
     if (!(await stat(dir)).isDirectory()) return problem(`${dir} is not a directory`);
   } catch (e) {
     return problem(errCode(e) === 'ENOENT' || errCode(e) === 'ENOTDIR' ? `directory ${dir} does not exist` : `cannot look at ${dir}: ${(e as Error).message}`);
   }
+  // a symlink (/dev/fd → /proc/self/fd, a link planted in a directory) may lead there too
+  const realDir = await realpath(dir).catch(() => dir);
+  const realKernel = underKernelFs(realDir);
+  if (realKernel) return problem(`${dir} is ${realDir}, under ${realKernel}, a kernel interface, not a place for files`, regularHint);
   try {
     await access(dir, constants.W_OK | constants.X_OK);
   } catch {
     return problem(`directory ${dir} is not writable (the report is written to a temporary file there, then renamed)`);
   }
+  let st: Stats;
   try {
-    const st = await stat(abs);
-    if (st.isDirectory()) return problem(`${abs} is a directory`);
-    await access(abs, constants.W_OK);
+    st = await lstat(abs);
   } catch (e) {
     if (errCode(e) === 'ENOENT') return undefined;
+    return problem(`cannot look at ${abs}: ${(e as Error).message}`);
+  }
+  // the rename replaces the link itself, never what it points to: /dev/stdout (→ /proc/self/fd/1) would be replaced by
+  // a regular file, a link to a report would go stale
+  if (st.isSymbolicLink()) {
+    const target = await readlink(abs).catch(() => '?');
+    const to = await stat(abs).catch(() => undefined);
+    const what = !to ? `a dangling symlink (→ ${target})` : `a symlink (→ ${target})${to.isFile() ? '' : ` to ${fileKind(to)}`}`;
+    return problem(
+      `${abs} is ${what}: the report would replace the link with a regular file`,
+      to?.isFile() && !underKernelFs(target) ? `pass the file it points to (${await realpath(abs).catch(() => target)}), or another path` : regularHint,
+    );
+  }
+  if (!st.isFile()) {
+    const kind = fileKind(st);
+    return problem(`${abs} is ${kind}, not a regular file${kind === 'a directory' ? '' : ': the report would replace it with a regular file'}`, regularHint);
+  }
+  try {
+    await access(abs, constants.W_OK);
+  } catch {
     return problem(`${abs} exists and is not writable`);
   }
   return undefined;

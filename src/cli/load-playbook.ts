@@ -1,5 +1,5 @@
 /** Import a playbook .ts file and check its default export. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ValidationError, type Playbook } from '../core/index.ts';
@@ -40,6 +40,39 @@ function syntaxError(message: string): { at: string; message: string } | undefin
   return undefined;
 }
 
+// Node loads a .ts file outside an ESM package (no "type": "module" in the nearest package.json) as CommonJS, which
+// cannot import rig's ES modules: "Cannot require() ES Module /x/pb.ts in a cycle", or esbuild's top-level await error.
+const NOT_ESM = [/Cannot require\(\) ES Module (\/.+?) in a cycle/, /(\/[^\n]*?):\d+:\d+: ERROR: Top-level await is currently not supported with the "cjs" output format/];
+
+/** The package.json Node reads for `file`'s module type: the nearest one in its directory or above, if any. */
+export function nearestPackageJson(file: string): string | undefined {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'package.json');
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/** What to do when `message` says a playbook file was loaded as CommonJS; undefined for any other error. */
+export function esmHint(message: string, playbook: string): string | undefined {
+  const m = NOT_ESM.map((re) => re.exec(message)).find((x) => x !== null);
+  if (!m) return undefined;
+  const file = m[1] ?? playbook;
+  const pkg = nearestPackageJson(file);
+  if (!pkg) {
+    return `${file} is loaded as CommonJS, which cannot import rig: there is no package.json in ${path.dirname(file)} or any directory above it; create ${path.join(path.dirname(file), 'package.json')} containing {"type": "module"}`;
+  }
+  let type: unknown;
+  try {
+    type = (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: unknown }).type;
+  } catch {
+    return `${file} is loaded as CommonJS, which cannot import rig: ${pkg} (the package.json nearest to it) is not valid JSON; fix it and add "type": "module"`;
+  }
+  if (type === 'module') return undefined;
+  const says = type === undefined ? 'has no "type"' : `has "type": ${JSON.stringify(type)}`;
+  return `${file} is loaded as CommonJS, which cannot import rig: ${pkg} (the package.json nearest to it) ${says}; add "type": "module" to it`;
+}
+
 /** Load `file`; errors name the file (and the line of the user code that threw while loading) and say what to do. */
 export async function loadPlaybook(file: string): Promise<Playbook> {
   const abs = path.resolve(file);
@@ -56,7 +89,8 @@ export async function loadPlaybook(file: string): Promise<Playbook> {
     const at = syntax?.at ?? userFrame(e.stack);
     // the message names the playbook when the line is in another file (a role, a helper)
     const elsewhere = at !== undefined && at.replace(/:\d+$/, '') !== shownPath(abs);
-    throw new ValidationError({ where: at ?? file, message: `cannot load playbook${elsewhere ? ` ${file}` : ''}: ${msg}` });
+    const hint = esmHint(e.message, abs);
+    throw new ValidationError({ where: at ?? file, message: `cannot load playbook${elsewhere ? ` ${file}` : ''}: ${msg}`, ...(hint !== undefined && { hint }) });
   }
   const pb = mod.default as Playbook | undefined;
   if (!pb || pb.kind !== 'playbook') {

@@ -1,9 +1,11 @@
 /** Static checks of a playbook before connecting: task options and static args against their schemas, controller files,
- *  handler names and notifications, host patterns, role variables of every targeted host. */
+ *  handler names and notifications, host patterns and --limit, static delegateTo hosts, role variables of every targeted
+ *  host. */
 import { argProblems, schemaProblems, toProblems, ValidationError, type Playbook, type Problem, type Task, type Vars } from '../core/index.ts';
 import { taskOptionsSchema } from '../dsl/task-options.ts';
-import type { Inventory } from '../inventory/index.ts';
+import { selectHosts, type Inventory } from '../inventory/index.ts';
 import { localFileProblems, playHandlers, playHosts, playItems, roleVarProblems } from '../runner/index.ts';
+import { suggest } from '../schema/index.ts';
 
 /** Problems of one task known without any host: its options, its static args, the controller files they name. */
 export function staticTaskProblems(task: Task): Problem[] {
@@ -17,17 +19,49 @@ export function staticTaskProblems(task: Task): Problem[] {
   return problems;
 }
 
+/** Problems of a host pattern (empty, malformed, matching nothing) at `where`, messages prefixed with `what`. */
+export function patternProblems(inventory: Inventory, pattern: string, where: string, what?: string): Problem[] {
+  try {
+    selectHosts(inventory, pattern);
+    return [];
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    return e.problems.map((p) => ({ ...p, where, message: what ? `${what}: ${p.message}` : p.message }));
+  }
+}
+
+/** A static `delegateTo: 'name'` must name an inventory host: known at load, not after earlier tasks changed hosts. */
+export function delegateToProblems(task: Task, inventory: Inventory): Problem[] {
+  const d = task.options.delegateTo;
+  // a function is resolved per host at run time; a non-string is the options schema's to report
+  if (typeof d !== 'string' || d === '' || inventory.host(d)) return [];
+  const members = inventory.groups.has(d) ? inventory.groupHosts(d) : undefined;
+  if (members) {
+    return [{
+      where: task.definedAt,
+      message: `delegateTo: '${d}' is a group of the inventory ${inventory.source}, not a host`,
+      hint: `delegateTo takes one host${members.length ? `, e.g. '${members[0]}'` : ''} (to run on every host of a group, target it with the play's hosts)`,
+    }];
+  }
+  const close = suggest(d, inventory.hosts.map((h) => h.name));
+  return [{
+    where: task.definedAt,
+    message: `delegateTo: no host '${d}' in the inventory ${inventory.source}${close ? ` (did you mean '${close}'?)` : ''}`,
+    hint: close ? `write delegateTo: '${close}'` : 'delegate to a host of the inventory (rig inventory -i INVENTORY --list shows them), or add the host to it',
+  }];
+}
+
 /** Throw one ValidationError with every problem found. */
 export function validatePlaybook(pb: Playbook, inventory: Inventory, limit?: string, extraVars: Vars = {}): void {
   const problems: Problem[] = [];
+  // -l '' must not mean "no limit": an empty or malformed --limit is an error, reported once (not once per play)
+  const limitProblems = limit === undefined ? [] : patternProblems(inventory, limit, `--limit ${JSON.stringify(limit)}`);
+  problems.push(...limitProblems);
   for (const play of pb.plays) {
     let hosts: readonly string[] = [];
-    try {
-      hosts = playHosts(inventory, play.hosts, limit);
-    } catch (e) {
-      if (e instanceof ValidationError) problems.push(...e.problems.map((p) => ({ ...p, where: p.where ?? play.definedAt })));
-      else throw e;
-    }
+    const playProblems = patternProblems(inventory, play.hosts, play.definedAt, `hosts ${JSON.stringify(play.hosts)}`);
+    problems.push(...playProblems);
+    if (playProblems.length === 0 && limitProblems.length === 0) hosts = playHosts(inventory, play.hosts, limit);
     const names = new Map<string, string>();
     for (const { handler } of playHandlers(play)) {
       const prev = names.get(handler.name);
@@ -41,9 +75,9 @@ export function validatePlaybook(pb: Playbook, inventory: Inventory, limit?: str
         // a name instead of a handler object is the options schema's to report
         if (typeof h === 'object' && h !== null && !known.has(h)) problems.push({ where: it.task.definedAt, message: `notifies handler '${h.name}' which is not part of play '${play.name}'`, hint: `add it to the play's or role's handlers (declared at ${h.definedAt})` });
       }
-      problems.push(...staticTaskProblems(it.task));
+      problems.push(...staticTaskProblems(it.task), ...delegateToProblems(it.task, inventory));
     }
-    for (const { handler } of playHandlers(play)) problems.push(...staticTaskProblems(handler));
+    for (const { handler } of playHandlers(play)) problems.push(...staticTaskProblems(handler), ...delegateToProblems(handler, inventory));
     problems.push(...roleVarProblems(play, inventory, hosts, extraVars));
   }
   if (problems.length) throw new ValidationError(problems);

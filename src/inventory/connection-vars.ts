@@ -83,3 +83,156 @@ export function unknownAnsibleVarWarnings(owner: string, vars: SourcedVars): Pro
   }
   return out;
 }
+
+// What rig's SSH client reads of ~/.ssh/config (src/connection/ssh-config.ts resolveTarget).
+const SSH_CONFIG_KEYS = 'HostName, Port, User, IdentityFile, ProxyJump and UserKnownHostsFile';
+const SSH_ARGS = `rig connects with its own SSH client (ssh2) and passes no ssh/scp/sftp command-line options; of ~/.ssh/config it reads ${SSH_CONFIG_KEYS} only (no ProxyCommand, no other options)`;
+const NO_PROGRAMS = 'rig runs no ssh, scp or sftp program: it connects with its own SSH client (ssh2) and sends files over the SSH exec channel';
+const HOST_KEYS = 'rig always checks host keys against known_hosts (~/.ssh/known_hosts, UserKnownHostsFile, rig_known_hosts_file): an unknown key is refused unless --accept-new-host-keys is given, a changed key always';
+const SUDO_ONLY = 'rig becomes another user only with sudo (ansible_become_method other than sudo is an error)';
+const SUDO_CMD = 'rig runs `sudo -H -n -u USER -- sh -c …` (-S and its own prompt instead of -n when a become password is set), the sudo in the PATH of the SSH session';
+const rename = (to: string): Unimplemented => ({ instead: `rig reads ${to} instead`, hint: `rename it to ${to.split(/,| or /)[0]!.trim()} (Ansible reads that name too)` });
+
+/** An Ansible variable rig does not implement: what rig does instead, and what to do. */
+interface Unimplemented {
+  readonly instead: string;
+  readonly hint: string;
+}
+
+/**
+ * Connection and become variables Ansible reads that rig does not implement: set in an inventory they change nothing
+ * in rig, which must be said (a `-o ProxyJump=bastion` in ansible_ssh_common_args that rig ignores connects directly,
+ * bypassing the bastion). Variables rig has no use for at all (interpreters, remote_tmp, module execution, magic
+ * variables) are not listed: rig runs no Python and copies no modules, so they have nothing to do.
+ */
+const UNIMPLEMENTED: Readonly<Record<string, Unimplemented>> = {
+  ...Object.fromEntries(
+    ['ansible_ssh_args', 'ansible_ssh_common_args', 'ansible_ssh_extra_args', 'ansible_scp_extra_args', 'ansible_sftp_extra_args'].map((n) => [
+      n,
+      { instead: SSH_ARGS, hint: 'set what rig supports as variables (rig_proxy_jump, ansible_ssh_private_key_file, rig_known_hosts_file, ansible_port, ansible_user) or in ~/.ssh/config' },
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['ansible_ssh_executable', 'ansible_scp_executable', 'ansible_sftp_executable', 'ansible_ssh_transfer_method', 'ansible_sftp_batch_mode'].map((n) => [
+      n,
+      { instead: NO_PROGRAMS, hint: 'remove it for rig, or keep it for Ansible only' },
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['ansible_pipelining', 'ansible_ssh_pipelining'].map((n) => [
+      n,
+      { instead: 'rig sends its commands as sh scripts over SSH exec and copies no module files to the host, so there is nothing to pipeline', hint: 'remove it for rig, or keep it for Ansible only' },
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['ansible_private_key_passphrase', 'ansible_ssh_private_key_passphrase'].map((n) => [
+      n,
+      { instead: 'rig does not decrypt key files: an encrypted key is skipped unless ssh-agent holds it', hint: 'load the key into ssh-agent (ssh-add KEYFILE) before running rig' },
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['ansible_private_key', 'ansible_ssh_private_key'].map((n) => [
+      n,
+      { instead: 'rig reads private keys from files (and ssh-agent) only, not from a variable', hint: 'write the key to a file (mode 0600) and set ansible_ssh_private_key_file to its path' },
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['ansible_host_key_checking', 'ansible_ssh_host_key_checking', 'ansible_paramiko_host_key_checking'].map((n) => [
+      n,
+      { instead: HOST_KEYS, hint: 'accept a new host once with --accept-new-host-keys, or add its key to known_hosts (ssh-keyscan)' },
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['ansible_control_path', 'ansible_control_path_dir'].map((n) => [
+      n,
+      { instead: 'rig keeps one SSH connection per host for the whole run; it opens no ControlMaster socket', hint: 'remove it for rig, or keep it for Ansible only' },
+    ]),
+  ),
+  ansible_ssh_retries: { instead: 'rig does not retry a failed connection: the host is reported unreachable', hint: 'rerun rig (a run converges from where it stopped), or raise -T / ansible_timeout for slow hosts' },
+  ansible_ssh_use_tty: { instead: 'rig runs commands without a TTY (sudo with requiretty in sudoers fails)', hint: 'remove it for rig; if sudo needs a TTY, allow it without (Defaults !requiretty)' },
+  ansible_ssh_verbosity: { instead: 'rig has no SSH debug output', hint: 'use rig run -v to see the commands run and their output' },
+  ansible_ssh_pkcs11_provider: { instead: 'rig cannot use a PKCS#11 token directly', hint: 'add the token\'s keys to ssh-agent (ssh-add -s PROVIDER): rig uses the agent' },
+  ansible_ssh_password_mechanism: { instead: 'rig sends a password by SSH password authentication itself (no sshpass)', hint: 'remove it for rig, or keep it for Ansible only' },
+  ansible_sshpass_prompt: { instead: 'rig sends a password by SSH password authentication itself (no sshpass)', hint: 'remove it for rig, or keep it for Ansible only' },
+  ansible_paramiko_proxy_command: { instead: `rig runs no proxy command: it connects directly unless rig_proxy_jump or a ProxyJump in ~/.ssh/config names a jump host`, hint: 'set rig_proxy_jump: JUMPHOST (user@host:port, a comma-separated chain) or ProxyJump in ~/.ssh/config' },
+  ansible_ssh_password: rename('ansible_password, ansible_ssh_pass or rig_password'),
+  ansible_ssh_timeout: rename('ansible_timeout or rig_timeout'),
+  ansible_paramiko_host: rename('ansible_host or rig_host'),
+  ansible_paramiko_port: rename('ansible_port or rig_port'),
+  ansible_paramiko_user: rename('ansible_user or rig_user'),
+  ansible_paramiko_pass: rename('ansible_password or rig_password'),
+  ansible_paramiko_password: rename('ansible_password or rig_password'),
+  ansible_paramiko_private_key_file: rename('ansible_ssh_private_key_file or rig_identity_file'),
+  ansible_paramiko_timeout: rename('ansible_timeout or rig_timeout'),
+  ansible_sudo_user: rename('ansible_become_user or rig_become_user'),
+  ansible_sudo_pass: rename('ansible_become_password or rig_become_password'),
+  ...Object.fromEntries(
+    ['ansible_become_exe', 'ansible_sudo_exe'].map((n) => [n, { instead: SUDO_CMD, hint: 'make sure sudo is in the PATH on the host; remove it for rig, or keep it for Ansible only' }]),
+  ),
+  ...Object.fromEntries(
+    ['ansible_become_flags', 'ansible_sudo_flags'].map((n) => [n, { instead: `${SUDO_CMD}: other flags (-i, -E, …) are not passed`, hint: 'remove it for rig, or keep it for Ansible only; set what the command needs in sudoers (Defaults env_keep…)' }]),
+  ),
+  ...Object.fromEntries(
+    ['ansible_su_user', 'ansible_su_exe', 'ansible_su_flags', 'ansible_su_pass', 'ansible_su_prompt_l10n', 'ansible_runas_user', 'ansible_runas_flags', 'ansible_runas_pass'].map((n) => [
+      n,
+      { instead: SUDO_ONLY, hint: 'use sudo: ansible_become_user, ansible_become_password' },
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['ansible_shell_type', 'ansible_shell_executable'].map((n) => [n, { instead: 'rig runs every command as `sh -c …` with the sh in the PATH of the SSH session (a POSIX shell)', hint: 'remove it for rig, or keep it for Ansible only' }]),
+  ),
+};
+
+/** Ansible variables rig does not implement (see UNIMPLEMENTED). */
+export const UNIMPLEMENTED_VARS: readonly string[] = Object.keys(UNIMPLEMENTED);
+
+const fileOf = (where: string): string => where.replace(/:\d+$/, '');
+
+// `-o ProxyJump=bastion`, `-oProxyJump bastion`, `-o 'ProxyJump bastion'`, `-J bastion`: the jump host a user counted on
+const PROXY_JUMP = /(?:^|\s)(?:-o\s*["']?ProxyJump(?:\s*=\s*|\s+)|-J\s*)["']?([^\s"']+)/i;
+const PROXY_COMMAND = /(?:^|\s)-o\s*["']?ProxyCommand/i;
+
+function hostList(hosts: readonly string[]): string {
+  const shown = hosts.slice(0, 3).map((h) => `"${h}"`).join(', ');
+  return `${hosts.length === 1 ? 'host' : 'hosts'} ${shown}${hosts.length > 3 ? ` and ${hosts.length - 3} more` : ''}`;
+}
+
+/**
+ * One warning per unimplemented variable per file (a group var that applies to 1000 hosts, or 1000 host entries of one
+ * file that set it, is one warning), naming the variable, the file:line of its first occurrence in that file, the hosts
+ * it applies to and what rig does instead. `hosts` are the hosts with their effective vars (a value overridden for every
+ * host is ignored by Ansible too, and not reported).
+ */
+export function unimplementedVarWarnings(hosts: Iterable<{ readonly name: string; readonly vars: SourcedVars }>): Problem[] {
+  const found = new Map<string, { name: string; where: string; lines: Set<string>; hosts: string[]; jump?: string; proxyCommand: boolean; bypass: boolean }>();
+  for (const host of hosts) {
+    for (const [name, v] of host.vars) {
+      if (!Object.hasOwn(UNIMPLEMENTED, name) || v.value === null || v.value === undefined) continue;
+      const key = `${name}\0${fileOf(v.where)}`;
+      let f = found.get(key);
+      if (!f) found.set(key, (f = { name, where: v.where, lines: new Set(), hosts: [], proxyCommand: false, bypass: false }));
+      f.lines.add(v.where);
+      f.hosts.push(host.name);
+      const text = typeof v.value === 'string' ? v.value : '';
+      const jump = PROXY_JUMP.exec(text)?.[1];
+      const proxyCommand = PROXY_COMMAND.test(text);
+      f.jump ??= jump;
+      f.proxyCommand ||= proxyCommand;
+      // a jump host or proxy only ansible knows about: rig connects directly unless rig_proxy_jump is set for the host
+      f.bypass ||= (jump !== undefined || proxyCommand) && host.vars.get('rig_proxy_jump')?.value == null;
+    }
+  }
+  return [...found.values()].map((f) => {
+    const u = UNIMPLEMENTED[f.name]!;
+    const times = f.lines.size > 1 ? `; set on ${f.lines.size} lines of this file, the first is here` : '';
+    const via = f.jump !== undefined ? `the jump host ${f.jump}` : 'the ProxyCommand';
+    if (f.bypass) {
+      return {
+        where: f.where,
+        message: `${f.name} is ignored by rig (${hostList(f.hosts)}${times}): ${via} is NOT used, rig connects to these hosts directly. ${u.instead}`,
+        hint: `set rig_proxy_jump: ${f.jump ?? 'JUMPHOST'} beside it (or ProxyJump for these hosts in ~/.ssh/config)`,
+      };
+    }
+    return { where: f.where, message: `${f.name} is ignored by rig (${hostList(f.hosts)}${times}): ${u.instead}`, hint: u.hint };
+  });
+}

@@ -3,8 +3,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ValidationError, type Problem } from '../core/errors.ts';
 import type { Host } from '../core/host.ts';
-import { unknownAnsibleVarWarnings } from './connection-vars.ts';
-import { hostSettings, SETTING_VARS } from './host-settings.ts';
+import { unimplementedVarWarnings, unknownAnsibleVarWarnings } from './connection-vars.ts';
+import { hostSettings } from './host-settings.ts';
 import { InventoryData, type SourcedVars } from './inventory-data.ts';
 import { mergeLayers, plain, varLayers } from './precedence.ts';
 import type { Group, Inventory } from './types.ts';
@@ -104,7 +104,8 @@ export async function loadInventory(path: string): Promise<Inventory> {
   const depth = inv.depths();
   const groupNames = [...inv.groups.keys()];
   const hosts: Host[] = [];
-  const origins = new Map<string, Map<string, string>>();
+  const origins = new Map<string, readonly SourcedVars[]>();
+  const effective: { name: string; vars: SourcedVars }[] = [];
   const memberships = inv.memberships();
   const related = (a: string, b: string): boolean => a === b || inv.ancestors(a).has(b) || inv.ancestors(b).has(a);
   for (const h of inv.hosts.values()) {
@@ -121,15 +122,15 @@ export async function loadInventory(path: string): Promise<Inventory> {
     warnings.push(...groupVarConflicts(h.name, h.definedAt, layers, related));
     const settings = hostSettings(h.name, vars, baseDir, problems);
     hosts.push({ name: h.name, groups: groupNames.filter((g) => g === 'all' || mine.has(g)), vars: plain(vars), ...settings });
-    // where each connection var came from, for messages about them after loading (a missing key file)
-    const from = new Map<string, string>();
-    for (const n of SETTING_VARS) {
-      const v = vars.get(n);
-      if (v !== undefined) from.set(n, v.where);
-    }
-    if (from.size > 0) origins.set(h.name, from);
+    effective.push({ name: h.name, vars });
+    // where each var's winning value was set, for messages after loading (a missing key file, a bad role variable):
+    // the host's layers, highest last, are kept rather than the merged map; the group layers are shared by all the
+    // group's hosts, so this costs an array per host, and a lookup walks ~2 × (the host's groups) maps
+    origins.set(h.name, layers.filter((l) => l.vars.size > 0).map((l) => l.vars));
   }
   if (problems.length > 0) throw new ValidationError(problems);
+  // ansible_ssh_common_args & co.: Ansible reads them, rig does not
+  warnings.push(...unimplementedVarWarnings(effective));
 
   const groups = new Map<string, Group>();
   for (const g of inv.groups.values()) {
@@ -139,10 +140,19 @@ export async function loadInventory(path: string): Promise<Inventory> {
   return makeInventory(source, hosts, groups, warnings, origins);
 }
 
-function makeInventory(source: string, hosts: Host[], groups: Map<string, Group>, warnings: Problem[], origins: Map<string, Map<string, string>>): Inventory {
+function makeInventory(source: string, hosts: Host[], groups: Map<string, Group>, warnings: Problem[], origins: ReadonlyMap<string, readonly SourcedVars[]>): Inventory {
   const byName = new Map(hosts.map((h) => [h.name, h]));
   const order = new Map(hosts.map((h, i) => [h.name, i]));
   const cache = new Map<string, readonly string[]>();
+  // the highest layer that has the name set the value that won (mergeLayers: a later layer replaces an earlier one)
+  const varOrigin = (host: string, name: string): string | undefined => {
+    const layers = origins.get(host) ?? [];
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const v = layers[i]!.get(name);
+      if (v !== undefined) return v.where;
+    }
+    return undefined;
+  };
   const groupHosts = (group: string): readonly string[] => {
     if (group === 'all') return hosts.map((h) => h.name);
     const hit = cache.get(group);
@@ -161,5 +171,5 @@ function makeInventory(source: string, hosts: Host[], groups: Map<string, Group>
     cache.set(group, list);
     return list;
   };
-  return { source, hosts, groups, warnings, host: (name) => byName.get(name), groupHosts, varOrigin: (host, name) => origins.get(host)?.get(name) };
+  return { source, hosts, groups, warnings, host: (name) => byName.get(name), groupHosts, varOrigin };
 }

@@ -27,6 +27,66 @@ export function splitHostPattern(pattern: string): string[] {
   return parts.map((p) => p.trim()).filter((p) => p.length > 0);
 }
 
+const SUBSCRIPT = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/;
+
+const SUBSCRIPT_HINT = 'a subscript ends the pattern and is [i], [-i], [start:end] (inclusive) or [start:]: web[0], web[-1], web[1:3], web[2:]';
+const IPV6_ADDRESS = /^\[[0-9a-f:.]+\](?::[0-9]+)?$/i;
+
+/** Bracket problems of one pattern term (regexes excepted): unbalanced, nested or empty `[...]`, and a `[...]` with a ':'
+ *  that is not a whole trailing subscript (`web[1:x]`, `db[a:c]`, `web[1:2].example.com`: Ansible would read those as
+ *  character classes of a glob, which is never what was meant). */
+function bracketProblem(term: string): string | undefined {
+  const bare = term[0] === '!' || term[0] === '&' ? term.slice(1) : term;
+  if (bare[0] === '~' || IPV6_ADDRESS.test(bare)) return undefined;
+  let open = -1;
+  for (let i = 0; i < bare.length; i++) {
+    const c = bare[i];
+    if (c === '[') {
+      if (open >= 0) return `"${bare}" has a "[" inside "[...]"`;
+      open = i;
+    } else if (c === ']') {
+      if (open < 0) return `"${bare}" has a "]" without a "[" before it`;
+      const body = bare.slice(open + 1, i);
+      if (body.trim() === '') return `"${bare}" has an empty subscript "[]"`;
+      if (body.includes(':') && (i !== bare.length - 1 || !SUBSCRIPT.test(bare))) return `"${bare}": "[${body}]" is not a valid subscript`;
+      open = -1;
+    }
+  }
+  return open >= 0 ? `"${bare}" has a "[" without a closing "]"` : undefined;
+}
+
+/**
+ * Syntax problems of a whole pattern, found before any matching: an empty pattern (or one of only separators and
+ * whitespace), which Ansible refuses and which must never mean "all hosts"; a `!`/`&` with nothing after it; malformed
+ * brackets, including stray ones the `:` splitter would silently drop (`web[`, `]`).
+ */
+export function patternSyntaxProblems(pattern: string): Problem[] {
+  const where = `pattern ${JSON.stringify(pattern)}`;
+  const parts = splitHostPattern(pattern);
+  if (parts.length === 0) {
+    const shown = pattern.trim() === '' ? 'is empty' : /[[\]]/.test(pattern) ? 'has an unpaired "[" or "]" and no host or group' : 'has only separators and whitespace, no host or group';
+    // an empty pattern must never select every host (as it did when it fell through to "all")
+    return [{ where, message: `the host pattern ${shown}`, hint: 'name hosts or groups (web1,db*), or write "all" for every host' }];
+  }
+  const problems: Problem[] = [];
+  const say = (message: string, hint: string): void => void problems.push({ where, message, hint });
+  // with ',' the terms are taken as written; without, the ':' splitter keeps only what it understands: compare
+  const terms = pattern.includes(',') ? pattern.split(',').map((t) => t.trim()).filter((t) => t.length > 0) : parts;
+  if (!pattern.includes(',')) {
+    const dropped = [...pattern.replace(/[\s:]/g, '')].filter((c) => c === '[' || c === ']').length - [...parts.join('').replace(/[\s:]/g, '')].filter((c) => c === '[' || c === ']').length;
+    if (dropped > 0) return [{ where, message: `"${pattern}" has a "[" or "]" without its pair`, hint: SUBSCRIPT_HINT }];
+  }
+  for (const t of terms) {
+    if (t === '!' || t === '&') {
+      say(`"${t}" needs a host or group after it`, `write ${t}NAME, e.g. ${t === '!' ? 'all:!db1' : 'web:&prod'}`);
+      continue;
+    }
+    const bad = bracketProblem(t);
+    if (bad) say(bad, `${SUBSCRIPT_HINT}; host ranges like web[01:03] are for inventory files, patterns use globs (web0*) or regexes (~web0[1-3])`);
+  }
+  return problems;
+}
+
 /** Plain patterns first, then `&` ones, then `!` ones; only modifiers means "all" plus them. */
 export function orderPatterns(patterns: readonly string[]): string[] {
   const regular = patterns.filter((p) => p[0] !== '!' && p[0] !== '&');
@@ -34,8 +94,6 @@ export function orderPatterns(patterns: readonly string[]): string[] {
   const excl = patterns.filter((p) => p[0] === '!');
   return [...(regular.length ? regular : ['all']), ...inter, ...excl];
 }
-
-const SUBSCRIPT = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/;
 
 function splitSubscript(p: string): { expr: string; sub?: [number, number | undefined] } {
   if (p[0] === '~') return { expr: p };
@@ -103,8 +161,11 @@ function hintFor(inv: Inventory, pattern: string, bare: string): string {
   return `groups: ${shown}; use a glob (web*) or a regex (~web\\d+) for partial names`;
 }
 
-/** Host names selected by `pattern`, in inventory order; throws ValidationError naming every pattern that matches nothing. */
+/** Host names selected by `pattern`, in inventory order; throws ValidationError for a malformed or empty pattern (see
+ *  patternSyntaxProblems) and naming every pattern that matches nothing. */
 export function selectHosts(inv: Inventory, pattern: string): readonly string[] {
+  const syntax = patternSyntaxProblems(pattern);
+  if (syntax.length > 0) throw new ValidationError(syntax);
   const problems: Problem[] = [];
   let selected: string[] = [];
   for (const p of orderPatterns(splitHostPattern(pattern))) {

@@ -30,6 +30,7 @@ export interface Inventory {
   host(name: string): Host | undefined;
   /** All hosts of a group and its descendants, in inventory order ([] for an unknown group). */
   groupHosts(group: string): readonly string[];
-  /** file:line that set a host's connection variable (`ansible_ssh_private_key_file`, …), if known. */
+  /** file:line of the key that set the value of a host's inventory variable that won (by Ansible's precedence:
+   *  host_vars, host entry, group_vars, group vars), for any variable; undefined when the host does not have it. */
   varOrigin?(host: string, name: string): string | undefined;
 }

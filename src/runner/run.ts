@@ -10,7 +10,7 @@ import { factsSaved } from './fact-cache.ts';
 /** Hosts of a play after --limit, in inventory order. */
 export function playHosts(inventory: Inventory, pattern: string, limit?: string): string[] {
   const hosts = selectHosts(inventory, pattern);
-  if (!limit) return [...hosts];
+  if (limit === undefined) return [...hosts];
   const allowed = new Set(selectHosts(inventory, limit));
   return hosts.filter((h) => allowed.has(h));
 }

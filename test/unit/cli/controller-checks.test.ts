@@ -1,7 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, lstatSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkController, controllerProblems } from '../../../src/cli/controller-checks.ts';
 import { ValidationError } from '../../../src/core/errors.ts';
 import { definePlaybook } from '../../../src/index.ts';
@@ -79,7 +81,6 @@ describe('controller-side checks before connecting', () => {
       ['reports/old.json', undefined],
       ['nope/report.json', `directory ${dir}/nope does not exist`],
       ['file.txt/report.json', `${dir}/file.txt is not a directory`],
-      ['reports/sub.json', `${dir}/reports/sub.json is a directory`],
     ];
     for (const [rel, why] of cases) {
       it(`${rel}: ${why ?? 'writable'}`, async () => {
@@ -89,6 +90,57 @@ describe('controller-side checks before connecting', () => {
         expect(problems).toEqual(why ? [{ where: '--json', message: `cannot write the report to ${json}: ${why}`, hint: 'pass a path in an existing, writable directory' }] : []);
       });
     }
+
+    // The report is written to a temp file beside FILE and renamed over it: anything but a new or regular file would be
+    // replaced by a regular file (as root, --json /dev/null would replace the machine's /dev/null), and /proc, /sys are
+    // kernel interfaces. Each is refused before connecting.
+    describe('a path that is not a new or regular file, or is under /proc or /sys', () => {
+      const special = tempDir('rig-json-special-');
+      mkdirSync(path.join(special, 'dir.json'));
+      execFileSync('mkfifo', [path.join(special, 'fifo.json')]);
+      writeFileSync(path.join(special, 'target.json'), '{}');
+      symlinkSync('/dev/null', path.join(special, 'null.json'));
+      symlinkSync(path.join(special, 'target.json'), path.join(special, 'link.json'));
+      symlinkSync(path.join(special, 'gone.json'), path.join(special, 'dangling.json'));
+      symlinkSync('/proc/self', path.join(special, 'proc'));
+      const sock = path.join(special, 'sock.json');
+      const server = createServer();
+      beforeAll(() => new Promise<void>((done) => server.listen(sock, done)));
+      afterAll(() => new Promise<void>((done) => server.close(() => done())));
+      const regular = 'pass the path of a new or existing regular file, e.g. --json report.json';
+      const cases: [string, string, string?][] = [
+        ['/dev/null', '/dev/null is a character device, not a regular file: the report would replace it with a regular file'],
+        [`${special}/fifo.json`, `${special}/fifo.json is a FIFO (named pipe), not a regular file: the report would replace it with a regular file`],
+        [`${special}/sock.json`, `${special}/sock.json is a socket, not a regular file: the report would replace it with a regular file`],
+        [`${special}/dir.json`, `${special}/dir.json is a directory, not a regular file`],
+        [`${special}/null.json`, `${special}/null.json is a symlink (→ /dev/null) to a character device: the report would replace the link with a regular file`],
+        [`${special}/link.json`, `${special}/link.json is a symlink (→ ${special}/target.json): the report would replace the link with a regular file`, `pass the file it points to (${special}/target.json), or another path`],
+        [`${special}/dangling.json`, `${special}/dangling.json is a dangling symlink (→ ${special}/gone.json): the report would replace the link with a regular file`],
+        ['/dev/stdout', '/dev/stdout is a symlink (→ /proc/self/fd/1)'],
+        ['/proc/self/status', '/proc/self/status is under /proc, a kernel interface, not a place for files'],
+        ['/proc/self/cwd/report.json', '/proc/self/cwd/report.json is under /proc, a kernel interface, not a place for files'],
+        ['/sys/kernel/report.json', '/sys/kernel/report.json is under /sys, a kernel interface, not a place for files'],
+        [`${special}/proc/report.json`, `${special}/proc is /proc/${process.pid}, under /proc, a kernel interface, not a place for files`],
+      ];
+      for (const [json, why, hint] of cases) {
+        it(`${json.replace(special, 'DIR')}: refused`, async () => {
+          const inv = await loadInventory(tree({ 'hosts.yml': 'all:\n  hosts: { h: }\n' }));
+          const err = await checkController(definePlaybook({ hosts: 'all', tasks: [] }), inv, { json }).then(() => undefined, (e: unknown) => e);
+          expect(err).toBeInstanceOf(ValidationError);
+          const problems = (err as ValidationError).problems;
+          expect(problems).toHaveLength(1);
+          expect(problems[0]!.where).toBe('--json');
+          expect(problems[0]!.message.startsWith(`cannot write the report to ${json}: ${why}`)).toBe(true);
+          expect(problems[0]!.hint).toBe(hint ?? regular);
+        });
+      }
+
+      it('nothing was replaced by the check', () => {
+        expect(lstatSync('/dev/null').isCharacterDevice()).toBe(true);
+        expect(lstatSync(path.join(special, 'fifo.json')).isFIFO()).toBe(true);
+        expect(lstatSync(path.join(special, 'null.json')).isSymbolicLink()).toBe(true);
+      });
+    });
 
     it.skipIf(process.getuid?.() === 0)('a read-only directory or file (skipped as root: root may write anywhere)', async () => {
       const ro = tree({ 'r/old.json': '{}', 'w/old.json': '{}' });
@@ -100,6 +152,11 @@ describe('controller-side checks before connecting', () => {
       expect((await controllerProblems(pb, inv, { json: path.join(ro, 'w/old.json') }))[0]!.message).toMatch(/exists and is not writable/);
       chmodSync(path.join(ro, 'r'), 0o755);
     });
+  });
+
+  it("an empty or bad --limit checks no host's keys (the pattern is validatePlaybook's to report), never every host", async () => {
+    const inv = await loadInventory(path.join(inventoryDir(), 'inv'));
+    for (const limit of ['', ' ', ',', ':', '[', 'web[']) expect(await controllerProblems(playbook, inv, { limit })).toEqual([]);
   });
 
   it('checkController throws one ValidationError (exit 5) with the key and --json problems together', async () => {

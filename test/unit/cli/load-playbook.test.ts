@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPlaybook } from '../../../src/cli/load-playbook.ts';
+import { esmHint, loadPlaybook, nearestPackageJson } from '../../../src/cli/load-playbook.ts';
 import { ValidationError } from '../../../src/core/errors.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 
@@ -83,5 +84,92 @@ describe('loadPlaybook: an error while loading names the file:line that threw', 
       const err = await loadError(path.join(dir, f));
       expect(err.problems).toEqual([expect.objectContaining({ where: path.join(dir, f), message })]);
     }
+  });
+});
+
+describe('a playbook loaded as CommonJS (no "type": "module" in the nearest package.json) gets a hint', () => {
+  const cycle = (file: string): string =>
+    `Cannot require() ES Module ${file} in a cycle. A cycle involving require(esm) is not allowed to maintain invariants mandated by the ECMAScript specification. Try making at least part of the dependency in the graph lazily loaded.`;
+  const tla = (file: string): string => `Transform failed with 1 error:\n${file}:2:10: ERROR: Top-level await is currently not supported with the "cjs" output format`;
+
+  const cases: { name: string; files: Record<string, string>; file: string; message: (f: string) => string; hint: (dir: string) => string | undefined }[] = [
+    {
+      name: 'a package.json without "type"',
+      files: { 'package.json': '{ "name": "ops" }\n', 'pb.ts': '' },
+      file: 'pb.ts',
+      message: cycle,
+      hint: (d) => `${d}/pb.ts is loaded as CommonJS, which cannot import rig: ${d}/package.json (the package.json nearest to it) has no "type"; add "type": "module" to it`,
+    },
+    {
+      name: 'a package.json with "type": "commonjs"',
+      files: { 'package.json': '{ "type": "commonjs" }\n', 'pb.ts': '' },
+      file: 'pb.ts',
+      message: cycle,
+      hint: (d) => `${d}/pb.ts is loaded as CommonJS, which cannot import rig: ${d}/package.json (the package.json nearest to it) has "type": "commonjs"; add "type": "module" to it`,
+    },
+    {
+      name: 'the nearest package.json is in a parent directory',
+      files: { 'package.json': '{}\n', 'ops/playbooks/pb.ts': '' },
+      file: 'ops/playbooks/pb.ts',
+      message: cycle,
+      hint: (d) => `${d}/ops/playbooks/pb.ts is loaded as CommonJS, which cannot import rig: ${d}/package.json (the package.json nearest to it) has no "type"; add "type": "module" to it`,
+    },
+    {
+      name: 'a role file in another package (named by the error, not the playbook)',
+      files: { 'package.json': '{ "type": "module" }\n', 'pb.ts': '', 'shared/package.json': '{ "name": "roles" }\n', 'shared/roles/web/index.ts': '' },
+      file: 'shared/roles/web/index.ts',
+      message: cycle,
+      hint: (d) => `${d}/shared/roles/web/index.ts is loaded as CommonJS, which cannot import rig: ${d}/shared/package.json (the package.json nearest to it) has no "type"; add "type": "module" to it`,
+    },
+    {
+      name: "esbuild's top-level await error",
+      files: { 'package.json': '{}\n', 'pb.ts': '' },
+      file: 'pb.ts',
+      message: tla,
+      hint: (d) => `${d}/pb.ts is loaded as CommonJS, which cannot import rig: ${d}/package.json (the package.json nearest to it) has no "type"; add "type": "module" to it`,
+    },
+    {
+      name: 'a package.json that is not JSON',
+      files: { 'package.json': '{ type: module }\n', 'pb.ts': '' },
+      file: 'pb.ts',
+      message: cycle,
+      hint: (d) => `${d}/pb.ts is loaded as CommonJS, which cannot import rig: ${d}/package.json (the package.json nearest to it) is not valid JSON; fix it and add "type": "module"`,
+    },
+    { name: 'already "type": "module" (another cause)', files: { 'package.json': '{ "type": "module" }\n', 'pb.ts': '' }, file: 'pb.ts', message: cycle, hint: () => undefined },
+    { name: 'an unrelated error', files: { 'pb.ts': '' }, file: 'pb.ts', message: () => 'x is not defined', hint: () => undefined },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const dir = tree(c.files);
+      const file = path.join(dir, c.file);
+      expect(esmHint(c.message(file), path.join(dir, 'pb.ts'))).toBe(c.hint(dir));
+    });
+  }
+
+  it.skipIf(nearestPackageJson(path.join(tempDir('rig-pb-probe-'), 'x.ts')) !== undefined)('no package.json anywhere above: says so, and where to create one', () => {
+    const dir = tree({ 'pb.ts': '' });
+    expect(esmHint(cycle(path.join(dir, 'pb.ts')), path.join(dir, 'pb.ts'))).toBe(
+      `${dir}/pb.ts is loaded as CommonJS, which cannot import rig: there is no package.json in ${dir} or any directory above it; create ${dir}/package.json containing {"type": "module"}`,
+    );
+  });
+
+  // the real thing: rig's CLI (built JS + tsx), a playbook in a temp dir, Node's own error
+  it('rig run exits 5 with the hint; with "type": "module" added the same playbook loads', () => {
+    const dir = tree({
+      'pb.ts': `import { definePlaybook } from '${rig}';\nexport default definePlaybook({ hosts: 'all', tasks: [] });\n`,
+      'hosts.yml': 'all:\n  hosts: { h1: }\n',
+      'package.json': '{ "name": "ops" }\n',
+    });
+    const bin = path.resolve(import.meta.dirname, '../../../bin/rig.js');
+    const run = () => spawnSync(process.execPath, [bin, 'run', path.join(dir, 'pb.ts'), '-i', path.join(dir, 'hosts.yml'), '--list-hosts'], { encoding: 'utf8', env: { ...process.env, CI: 'true', FORCE_COLOR: '0' } });
+    const failed = run();
+    expect(failed.status).toBe(5);
+    expect(failed.stderr).toContain(`cannot load playbook: Cannot require() ES Module ${dir}/pb.ts in a cycle`);
+    expect(failed.stderr).toContain(`→ ${dir}/pb.ts is loaded as CommonJS, which cannot import rig: ${dir}/package.json (the package.json nearest to it) has no "type"; add "type": "module" to it`);
+    writeFileSync(path.join(dir, 'package.json'), '{ "name": "ops", "type": "module" }\n');
+    const ok = run();
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout).toBe('play: all (1 host)\n    h1\n');
+    expect(ok.status).toBe(0);
   });
 });

@@ -59,3 +59,76 @@ describe('selectHosts', () => {
     expect(() => selectHosts(inv, '~web(')).toThrow(/invalid host pattern regex/);
   });
 });
+
+describe('selectHosts: empty and malformed patterns are errors naming the pattern, never "all hosts"', () => {
+  const bad: [string, string][] = [
+    ['', 'the host pattern is empty'],
+    [' ', 'the host pattern is empty'],
+    ['\t', 'the host pattern is empty'],
+    [',', 'the host pattern has only separators and whitespace, no host or group'],
+    [',,', 'the host pattern has only separators and whitespace, no host or group'],
+    [' , ', 'the host pattern has only separators and whitespace, no host or group'],
+    [':', 'the host pattern has only separators and whitespace, no host or group'],
+    ['[', 'the host pattern has an unpaired "[" or "]" and no host or group'],
+    [']', 'the host pattern has an unpaired "[" or "]" and no host or group'],
+    ['[]', '"[]" has an empty subscript "[]"'],
+    ['!', '"!" needs a host or group after it'],
+    ['web:!', '"!" needs a host or group after it'],
+    ['web,&', '"&" needs a host or group after it'],
+    ['web[', '"web[" has a "[" or "]" without its pair'],
+    ['web]', '"web]" has a "[" or "]" without its pair'],
+    ['web[1', '"web[1" has a "[" or "]" without its pair'],
+    ['web[[0]]', '"web[[0]]" has a "[" or "]" without its pair'],
+    ['db1,web[', '"web[" has a "[" without a closing "]"'],
+    ['db1,web]', '"web]" has a "]" without a "[" before it'],
+    ['db1,web[[0]]', '"web[[0]]" has a "[" inside "[...]"'],
+    ['web[]', '"web[]" has an empty subscript "[]"'],
+    ['web[1:x]', '"web[1:x]": "[1:x]" is not a valid subscript'],
+    ['web[:2]', '"web[:2]": "[:2]" is not a valid subscript'],
+    ['web[1:2:3]', '"web[1:2:3]": "[1:2:3]" is not a valid subscript'],
+    ['db[a:c]', '"db[a:c]": "[a:c]" is not a valid subscript'],
+    ['web[0:1].example.com', '"web[0:1].example.com": "[0:1]" is not a valid subscript'],
+    ['!web[0:x]', '"web[0:x]": "[0:x]" is not a valid subscript'],
+  ];
+  for (const [pattern, message] of bad) {
+    it(`${JSON.stringify(pattern)}: ${message}`, () => {
+      let err: unknown;
+      try {
+        selectHosts(inv, pattern);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ValidationError);
+      const problems = (err as ValidationError).problems;
+      expect(problems.map((p) => [p.where, p.message])).toEqual([[`pattern ${JSON.stringify(pattern)}`, message]]);
+      expect(problems[0]!.hint).toBeTruthy();
+    });
+  }
+
+  it('the empty pattern says to write "all"; a malformed subscript shows the valid forms', () => {
+    expect(() => selectHosts(inv, '')).toThrow(/write "all" for every host/);
+    expect(() => selectHosts(inv, 'web[1:x]')).toThrow(/\[i\], \[-i\], \[start:end\] \(inclusive\) or \[start:\]/);
+  });
+
+  // still accepted: subscripts, char classes without ':', regexes with brackets, a trailing comma, an IPv6 address
+  it.each([
+    ['prod[0-1]', ['web1', 'web2']],
+    ['db[12]', []],
+    ['db[!1]', ['db2']],
+    ['~db[12]', ['db1', 'db2']],
+    ['~(web|db)[0-9]:!db2', ['web1', 'web2', 'db1']],
+    ['web1,', ['web1']],
+    [',web1,,db1,', ['web1', 'db1']],
+    ['prod[1:2],&db', ['db1']],
+  ])('%s', (pattern, expected) => {
+    // db[12] is index 12 of group db: out of range for a single index is an error, so check it apart
+    if (pattern === 'db[12]') expect(() => selectHosts(inv, pattern)).toThrow(/no host at index 12 of "db"/);
+    else expect(selectHosts(inv, pattern)).toEqual(expected);
+  });
+
+  it('a bracketed IPv6 address is not taken for a subscript', async () => {
+    const v6 = await loadInventory(writeTree({ 'hosts.yml': 'all:\n  hosts:\n    "2001:db8::1":\n    h2:\n' }));
+    expect(selectHosts(v6, '2001:db8::1')).toEqual(['2001:db8::1']);
+    expect(() => selectHosts(v6, '[2001:db8::1]:22')).toThrow(/matches no host and no group/);
+  });
+});

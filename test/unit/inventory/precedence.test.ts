@@ -126,3 +126,72 @@ describe('hosts', () => {
     expect(inv.host('c')!.become).toBe(false);
   });
 });
+
+describe('Inventory.varOrigin: the file:line of the winning value, for every variable', () => {
+  const hostsYml = [
+    'all:', //                                  1
+    '  vars:', //                               2
+    '    v_all_inline: 1', //                   3
+    '    v_mixed: all-inline', //               4
+    '  children:', //                           5
+    '    parent:', //                           6
+    '      vars:', //                           7
+    '        v_mixed: parent-inline', //        8
+    '        v_group_inline: p', //             9
+    '      children:', //                       10
+    '        child:', //                        11
+    '          vars:', //                       12
+    '            v_group_inline: c', //         13
+    '          hosts:', //                      14
+    '            h1:', //                       15
+    '              v_host_inline: 1', //        16
+    '              v_over: inline', //          17
+    '              v_null:', //                 18
+    '            h2:', //                       19
+    '    zeta:', //                             20
+    '      vars: { v_sibling: z }', //          21
+    '      hosts: { h1: }', //                  22
+    '    alpha:', //                            23
+    '      vars: { v_sibling: a }', //          24
+    '      hosts: { h1: }', //                  25
+    '',
+  ].join('\n');
+  const files = {
+    'hosts.yml': hostsYml,
+    'group_vars/all.yml': 'v_mixed: gv-all\nv_gvall: 1\n',
+    'group_vars/child/10.yml': 'v_gv_child: first\n',
+    'group_vars/child/20.yml': 'v_gv_child: second\n',
+    'host_vars/h1.yml': 'v_over: host-file\n',
+  };
+  const cases: [host: string, variable: string, where: string | undefined, value: unknown][] = [
+    ['h1', 'v_all_inline', 'hosts.yml:3', 1],
+    ['h1', 'v_mixed', 'group_vars/all.yml:1', 'gv-all'], // every group_vars file beats every inline group var
+    ['h1', 'v_group_inline', 'hosts.yml:13', 'c'], // the deeper group
+    ['h1', 'v_host_inline', 'hosts.yml:16', 1],
+    ['h1', 'v_over', 'host_vars/h1.yml:1', 'host-file'], // host_vars beats the host's entry
+    ['h1', 'v_null', 'hosts.yml:18', null],
+    ['h1', 'v_sibling', 'hosts.yml:21', 'z'], // same depth and priority: the later name wins
+    ['h1', 'v_gv_child', 'group_vars/child/20.yml:1', 'second'], // later file of a group_vars dir
+    ['h1', 'v_gvall', 'group_vars/all.yml:2', 1],
+    ['h1', 'nope', undefined, undefined],
+    ['h2', 'v_group_inline', 'hosts.yml:13', 'c'],
+    ['h2', 'v_over', undefined, undefined],
+    ['h2', 'v_sibling', undefined, undefined],
+    ['nohost', 'v_all_inline', undefined, undefined],
+  ];
+  for (const [host, variable, where, value] of cases) {
+    it(`${host} ${variable}: ${where ?? 'not set'}`, async () => {
+      const dir = writeTree(files);
+      const inv = await loadInventory(dir);
+      expect(inv.varOrigin?.(host, variable)).toBe(where && `${dir}/${where}`);
+      expect(inv.host(host)?.vars[variable]).toEqual(value);
+    });
+  }
+
+  it('names the file as the -i path was written (a file source)', async () => {
+    const dir = writeTree(files);
+    const inv = await loadInventory(`${dir}/hosts.yml`);
+    expect(inv.varOrigin?.('h1', 'v_over')).toBe(`${dir}/host_vars/h1.yml:1`);
+    expect(inv.varOrigin?.('h1', 'v_host_inline')).toBe(`${dir}/hosts.yml:16`);
+  });
+});

@@ -1,0 +1,108 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { validatePlaybook } from '../../../src/cli/validate.ts';
+import { ExitCode, ValidationError } from '../../../src/core/errors.ts';
+import { command, defineHandler, definePlaybook, type Playbook } from '../../../src/index.ts';
+import { loadInventory, type Inventory } from '../../../src/inventory/index.ts';
+import { tempDir } from '../../support/temp-dir.ts';
+
+/** An inventory directory with web1..web3 (group web) and db1 (group db). */
+async function inventory(): Promise<Inventory> {
+  const dir = tempDir('rig-validate-');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'hosts.yml'), 'all:\n  children:\n    web:\n      hosts: { web1: , web2: , web3: }\n    db:\n      hosts: { db1: }\n    empty:\n');
+  return loadInventory(dir);
+}
+
+function problemsOf(pb: Playbook, inv: Inventory, limit?: string): ValidationError['problems'] {
+  try {
+    validatePlaybook(pb, inv, limit);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    return e.problems;
+  }
+  return [];
+}
+
+describe('validatePlaybook: host patterns and --limit', () => {
+  const play = definePlaybook({ hosts: 'web', tasks: [command({ cmd: ['true'] })] });
+
+  // -l '' and friends used to select every host; now nothing is contacted and the pattern is named
+  const limits: [string, string][] = [
+    ['', 'the host pattern is empty'],
+    [' ', 'the host pattern is empty'],
+    [',', 'the host pattern has only separators and whitespace, no host or group'],
+    [',,', 'the host pattern has only separators and whitespace, no host or group'],
+    [':', 'the host pattern has only separators and whitespace, no host or group'],
+    ['[', 'the host pattern has an unpaired "[" or "]" and no host or group'],
+    [']', 'the host pattern has an unpaired "[" or "]" and no host or group'],
+    ['web[0', '"web[0" has a "[" or "]" without its pair'],
+    ['web[0:x]', '"web[0:x]": "[0:x]" is not a valid subscript'],
+    ['nosuch', '"nosuch" matches no host and no group'],
+  ];
+  for (const [limit, message] of limits) {
+    it(`-l ${JSON.stringify(limit)}: one error at --limit (exit ${ExitCode.badInput}), not once per play`, async () => {
+      const inv = await inventory();
+      const twoPlays = definePlaybook({ hosts: 'web', tasks: [] }, { hosts: 'db', tasks: [] });
+      expect(problemsOf(twoPlays, inv, limit).map((p) => [p.where, p.message])).toEqual([[`--limit ${JSON.stringify(limit)}`, message]]);
+    });
+  }
+
+  it('no --limit and a good one pass', async () => {
+    const inv = await inventory();
+    expect(problemsOf(play, inv)).toEqual([]);
+    expect(problemsOf(play, inv, 'web1,db1')).toEqual([]);
+  });
+
+  it('definePlaybook({ hosts: "" }) and a blank one are refused where they are defined (by the play schema)', () => {
+    for (const blank of ['', ' ']) expect(() => definePlaybook({ hosts: blank, tasks: [] })).toThrow(/validate\.test\.ts:\d+: play: hosts: hosts must not be empty/);
+  });
+
+  const hosts: [string, string][] = [
+    [',', 'hosts ",": the host pattern has only separators and whitespace, no host or group'],
+    [':', 'hosts ":": the host pattern has only separators and whitespace, no host or group'],
+    ['[', 'hosts "[": the host pattern has an unpaired "[" or "]" and no host or group'],
+    ['web[', 'hosts "web[": "web[" has a "[" or "]" without its pair'],
+    ['webb', 'hosts "webb": "webb" matches no host and no group'],
+  ];
+  for (const [pattern, message] of hosts) {
+    it(`definePlaybook({ hosts: ${JSON.stringify(pattern)} }): named at the play's file:line`, async () => {
+      const pb = definePlaybook({ hosts: pattern, tasks: [] });
+      const problems = problemsOf(pb, await inventory());
+      expect(problems.map((p) => [p.where, p.message])).toEqual([[pb.plays[0]!.definedAt, message]]);
+      expect(pb.plays[0]!.definedAt).toMatch(/validate\.test\.ts:\d+$/);
+      expect(problems[0]!.hint).toBeTruthy();
+    });
+  }
+});
+
+describe('validatePlaybook: a static delegateTo names an inventory host', () => {
+  const cases: { name: string; delegateTo: string | (() => string); message?: RegExp; hint?: RegExp }[] = [
+    { name: 'a host of the inventory', delegateTo: 'db1' },
+    { name: 'a host of the inventory outside the play', delegateTo: 'web2' },
+    { name: 'a function (resolved per host at run time)', delegateTo: () => 'nosuchhost' },
+    { name: 'a typo', delegateTo: 'dbl', message: /^delegateTo: no host 'dbl' in the inventory \/.* \(did you mean 'db1'\?\)$/, hint: /^write delegateTo: 'db1'$/ },
+    { name: 'an unknown host', delegateTo: 'nosuchhost', message: /^delegateTo: no host 'nosuchhost' in the inventory \/\S+$/, hint: /rig inventory -i INVENTORY --list/ },
+    { name: 'a group', delegateTo: 'db', message: /^delegateTo: 'db' is a group of the inventory \/\S+, not a host$/, hint: /one host, e\.g\. 'db1'/ },
+    { name: 'an empty group', delegateTo: 'empty', message: /'empty' is a group/, hint: /^delegateTo takes one host \(/ },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: ${c.message ? 'refused at load, at the task' : 'accepted'}`, async () => {
+      const task = command({ cmd: ['true'] }, { delegateTo: c.delegateTo });
+      const pb = definePlaybook({ hosts: 'web', tasks: [command({ cmd: ['true'] }), task] });
+      const problems = problemsOf(pb, await inventory());
+      if (!c.message) return expect(problems).toEqual([]);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]!.where).toBe(task.definedAt);
+      expect(problems[0]!.message).toMatch(c.message);
+      expect(problems[0]!.hint).toMatch(c.hint!);
+    });
+  }
+
+  it('in a handler too', async () => {
+    const h = defineHandler('restart', command({ cmd: ['true'] }, { delegateTo: 'nosuchhost' }));
+    const pb = definePlaybook({ hosts: 'web', handlers: [h], tasks: [command({ cmd: ['true'] }, { notify: [h] })] });
+    expect(problemsOf(pb, await inventory()).map((p) => [p.where, p.message.replace(/ \/\S+$/, '')])).toEqual([[h.definedAt, "delegateTo: no host 'nosuchhost' in the inventory"]]);
+  });
+});
