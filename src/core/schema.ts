@@ -73,11 +73,12 @@ export function showValue(v: unknown): string {
 /**
  * Problems of `value` against `schema`, each `key: message` (synchronous schemas only: rig validates before any I/O).
  * Values no schema takes (BigInt, Symbol, NUL bytes, cycles) and getters that throw are problems too, never crashes.
+ * `shallow`: skip that walk (play and role props hold tasks, whose args are checked on their own, naming their line).
  */
-export function schemaProblems(schema: StandardSchemaV1, value: unknown): string[] {
+export function schemaProblems(schema: StandardSchemaV1, value: unknown, o: { readonly shallow?: boolean } = {}): string[] {
   let r: ReturnType<StandardSchemaV1['~standard']['validate']>;
   try {
-    const odd = unsupportedValues(value);
+    const odd = o.shallow ? [] : unsupportedValues(value);
     if (odd.length) return odd;
     r = schema['~standard'].validate(value);
   } catch (e) {

@@ -59,7 +59,7 @@ function gated(task: TaskItem, gate: ((ctx: TaskContext<unknown>) => boolean) | 
 /** Declare a role; its templates/ and files/ live beside the file that calls this. */
 export function defineRole<D extends Vars = Vars, S extends VarSchemas = Record<never, never>>(props: RoleProps<D, S>): Role<D> {
   const definedAt = callSite();
-  const wrong = schemaProblems(rolePropsSchema, props);
+  const wrong = schemaProblems(rolePropsSchema, props, { shallow: true });
   if (wrong.length) throw new ValidationError(toProblems(wrong, definedAt, `role ${typeof props?.name === 'string' ? props.name : ''}`.trim()));
   type V = RoleVars<D, S>;
   const scope: RoleScope<V> = { name: props.name, vars: (ctx) => ctx.vars as V };
@@ -120,7 +120,7 @@ export interface PlayProps {
 /** Declare a play. */
 export function definePlay(props: PlayProps): Play {
   const definedAt = callSite();
-  const wrong = schemaProblems(playPropsSchema, props);
+  const wrong = schemaProblems(playPropsSchema, props, { shallow: true });
   if (wrong.length) throw new ValidationError(toProblems(wrong, definedAt, 'play'));
   return {
     kind: 'play',
