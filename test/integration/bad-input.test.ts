@@ -9,9 +9,10 @@
  *   names key, task file:line and host, and changed NOTHING on any host (fingerprints before/after), not even the
  *   tasks before the bad one;
  * - ok: positive controls (coercion of `-e`, warnings that let the run go on) exit 0 and do what they say.
- * The cases are data tables (bad-input/cases-load.ts, cases-host.ts, cases-ok.ts; their type, the shared fixtures and the
- * helpers in bad-input/corpus.ts): a playbook source (files written into a temp dir), inventory tweaks, CLI args, the
- * exit code and the fragments the output must contain. In sources, 'RIG' is rig's src/index.ts, 'ROLES/' the repo's roles/,
+ * The cases are data tables (bad-input/cases-load.ts, cases-host.ts, cases-ok.ts, and cases-probes.ts with the
+ * penetration test's probes of all three kinds; their type, the shared fixtures and the helpers in bad-input/corpus.ts):
+ * a playbook source (files written into a temp dir), inventory tweaks, CLI args, the exit code and the fragments the
+ * output must contain. In sources, 'RIG' is rig's src/index.ts, 'ROLES/' the repo's roles/,
  * SLUG the case's slug, and a `// <-` (or `// <-NAME`) comment marks the line `{at}` (`{at:NAME}`) stands for.
  */
 import { writeFileSync } from 'node:fs';
@@ -23,26 +24,29 @@ import { connectionCount, expected, fingerprints, prepare, slugOf, startCorpus, 
 import { loadCases } from './bad-input/cases-load.ts';
 import { hostCases } from './bad-input/cases-host.ts';
 import { okCases } from './bad-input/cases-ok.ts';
+import { probeCases } from './bad-input/cases-probes.ts';
 
 const avail = await sshdAvailability();
 if (!avail.ok) console.warn(`SKIPPED bad-input corpus: ${avail.reason}`);
 
-/** The corpus, in table order: load-time failures, host-dependent failures, positive controls. */
-const cases: readonly Case[] = [...loadCases, ...hostCases, ...okCases];
+/** The corpus, in table order: load-time failures, host-dependent failures, positive controls, then the penetration
+ *  test's probes (all three kinds). */
+const cases: readonly Case[] = [...loadCases, ...hostCases, ...okCases, ...probeCases];
 
 describe.skipIf(!avail.ok)('bad-input corpus (issue 13): real CLI, real sshd hosts', () => {
   beforeAll(startCorpus);
   afterAll(stopCorpus);
 
-  it('the corpus has at least 60 failure cases, each named once', () => {
+  it('the corpus has at least 137 failure cases, each named once', () => {
     const failures = cases.filter((c) => c.kind !== 'ok');
-    expect(failures.length).toBeGreaterThanOrEqual(60);
+    expect(failures.length).toBeGreaterThanOrEqual(137);
     expect(new Set(cases.map((c) => slugOf(c.name))).size).toBe(cases.length);
   });
 
   for (const c of cases) {
     it(`[${c.kind}] ${c.name}`, async () => {
       const p = await prepare(c);
+      c.setup?.(p);
       const beforeConn = connectionCount();
       const beforeFp = c.kind === 'host' || c.kind === 'ok' ? await fingerprints() : undefined;
       const args = ['run', p.playbook, '-i', p.inv, ...(c.args ?? []).map((a) => substitute(a, p.dir, p.slug).replaceAll('{pb}', path.basename(p.playbook)))];
@@ -61,7 +65,10 @@ describe.skipIf(!avail.ok)('bad-input corpus (issue 13): real CLI, real sshd hos
         const alts = (typeof f === 'string' ? [f] : f).map((x) => expected(c, p, x));
         expect(alts.some((a) => output.includes(a)), `output lacks ${alts.map((a) => JSON.stringify(a)).join(' or ')}\n${shown}`).toBe(true);
       }
-      for (const f of c.absent ?? []) expect(output, shown).not.toContain(expected(c, p, f));
+      for (const f of c.absent ?? []) {
+        expect(output, shown).not.toContain(expected(c, p, f));
+        expect(run.reportText, `the --json report contains ${JSON.stringify(f)}`).not.toContain(expected(c, p, f));
+      }
       if (!c.loadFails) expect(output, shown).not.toContain('cannot load playbook');
 
       if (c.kind === 'load') expect(connections, `SSH connections opened by a load-time failure\n${shown}`).toBe(0);
@@ -72,8 +79,8 @@ describe.skipIf(!avail.ok)('bad-input corpus (issue 13): real CLI, real sshd hos
           expect(connections, shown).toBeGreaterThan(0);
           expect(await fingerprints(), shown).not.toEqual(beforeFp);
         } else expect(connections, shown).toBe(0);
-        await c.check?.(run, { ...p, output });
       }
+      await c.check?.(run, { ...p, output });
     });
   }
 });

@@ -58,15 +58,17 @@ export interface Case {
    *  {pb} (the playbook file name), {inv:FILE:NEEDLE} (inventory FILE's name and the line NEEDLE is first on),
    *  {repo:FILE:NEEDLE} (the same in a repo file). */
   readonly expect: readonly (string | readonly string[])[];
-  /** Fragments the output must not contain. */
+  /** Fragments neither the output nor the --json report (when one was written) may contain. */
   readonly absent?: readonly string[];
   /** The playbook is meant not to load (else "cannot load playbook" in the output fails the case: a broken fixture
    *  must not pass for the error it was written to provoke). */
   readonly loadFails?: boolean;
   /** kind 'ok': whether the run connects (and changes something): checked against the sshd logs and fingerprints. */
   readonly connects?: boolean;
-  /** Extra assertions after the run. */
+  /** Extra assertions after the run (any kind). */
   readonly check?: (run: CliRun, c: Prepared) => Promise<void> | void;
+  /** Last preparation of the case dir before the run (a FIFO, a symlink: what `files` cannot make). */
+  readonly setup?: (c: Prepared) => void;
 }
 
 /** A case's files on disk. */
