@@ -39,7 +39,9 @@ function typeOf(s: Json): string {
   if (s.type === 'object' && s.additionalProperties && typeof s.additionalProperties === 'object') return `map of ${typeOf(s.additionalProperties as Json)}`;
   if (s.type === 'object' && s.properties) return `{ ${Object.keys(s.properties as Json).join(', ')} }`;
   if (Array.isArray(s.type)) return s.type.join(' | ');
-  const limits = [s.minimum !== undefined ? `≥ ${String(s.minimum)}` : '', s.maximum !== undefined ? `≤ ${String(s.maximum)}` : ''].filter(Boolean).join(', ');
+  // zod's int() adds the safe-integer bounds: not worth a reader's attention
+  const bound = (v: unknown): boolean => v !== undefined && Math.abs(Number(v)) !== Number.MAX_SAFE_INTEGER;
+  const limits = [bound(s.minimum) ? `≥ ${String(s.minimum)}` : '', bound(s.exclusiveMinimum) ? `> ${String(s.exclusiveMinimum)}` : '', bound(s.maximum) ? `≤ ${String(s.maximum)}` : ''].filter(Boolean).join(', ');
   return `${String(s.type ?? 'any')}${limits ? ` (${limits})` : ''}`;
 }
 
@@ -67,10 +69,7 @@ export function moduleReference(): string {
     lines.push(`## ${name}`, '', String(s.description ?? ''), '');
     const props = (s.properties ?? {}) as Record<string, Json>;
     const required = new Set((s.required as string[] | undefined) ?? []);
-    if (!Object.keys(props).length) {
-      lines.push('No args: `{}`.', '');
-      continue;
-    }
+    if (!Object.keys(props).length) continue;
     lines.push('| arg | type | required | description |', '|---|---|---|---|');
     for (const [k, p] of Object.entries(props)) lines.push(`| \`${k}\` | ${cell(typeOf(p))} | ${required.has(k) ? 'yes' : ''} | ${cell(String(p.description ?? ''))} |`);
     lines.push('');
@@ -90,5 +89,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       process.stderr.write('docs/modules.md is out of date: run npm run docs\n');
       process.exit(1);
     }
-  } else writeFileSync(target, text);
+  } else {
+    writeFileSync(target, text);
+    process.stdout.write(`wrote ${path.relative(process.cwd(), target)} (${moduleFactories().length} modules)\n`);
+  }
 }

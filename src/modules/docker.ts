@@ -213,7 +213,7 @@ export const dockerDaemonJsonModule = defineModule<DockerDaemonJsonArgs, DockerD
 /** Read-only: fail (before anything changes) when the installed engine cannot take these options. */
 export const dockerEngineCheckModule = defineModule<DockerDaemonJsonArgs, { engine: DockerEngine }, undefined>({
   name: 'dockerEngineCheck',
-  args: dockerDaemonJsonArgs,
+  args: dockerDaemonJsonArgs.describe('Fail early when the installed engine cannot take these daemon.json options (read-only: cluster-store on engines >= 23).'),
   readOnly: true,
   probe: (): Reads<{ engine: DockerEngine }> => ({ engine: read(dockerEngine, undefined) }),
   plan: (a, s) => {

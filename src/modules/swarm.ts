@@ -71,7 +71,7 @@ export type SwarmStatusArgs = z.infer<typeof noArgs>;
 /** Read the node's swarm state and register it for the cluster decision. */
 export const swarmStatusModule = defineModule<SwarmStatusArgs, { info: SwarmInfo }, SwarmInfo>({
   name: 'swarmStatus',
-  args: noArgs,
+  args: noArgs.describe("Register the node's swarm state (docker info) for the cluster decision. No args."),
   readOnly: true,
   probe: (): Reads<{ info: SwarmInfo }> => ({ info: read(swarmInfo, undefined) }),
   plan: (_a, s) => ({ changes: [], output: s.info, msg: s.info.state || (s.info.dockerInstalled ? 'daemon down' : 'docker not installed') }),
@@ -132,7 +132,7 @@ export interface SwarmTokens {
 /** Read both join tokens (read-only; mark the task noLog). */
 export const swarmTokensModule = defineModule<SwarmStatusArgs, SwarmTokens, SwarmTokens>({
   name: 'swarmTokens',
-  args: noArgs,
+  args: noArgs.describe('Register both join tokens, read on a manager (read-only; mark the task noLog). No args.'),
   readOnly: true,
   probe: (): Reads<SwarmTokens> => ({ worker: read(swarmJoinToken, 'worker', { volatile: true }), manager: read(swarmJoinToken, 'manager', { volatile: true }) }),
   plan: (_a, s) => ({ changes: [], output: s, msg: 'tokens read' }),

@@ -27,7 +27,7 @@ describe('schemas inferred from defaults, strings from -e coerced', () => {
   });
   it.each([
     ['port', 'abc', 'port = "abc": Invalid input: expected number, received string'],
-    ['enabled', 'maybe', 'enabled = "maybe": Invalid input: expected boolean, received string'],
+    ['enabled', 'maybe', 'enabled = "maybe": expected true or false (also yes/no, on/off, 1/0), got string "maybe"'],
     ['name', 5, 'name = 5: expected a string, got number 5 (quote it)'],
     ['tags', 'a=b', 'tags = "a=b": expected a list, got string "a=b"'],
     ['port', Number.NaN, 'port = NaN: Invalid input: expected number, received NaN'],
