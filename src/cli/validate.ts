@@ -1,21 +1,17 @@
 /** Static checks of a playbook before connecting: task options and static args against their schemas, controller files,
  *  handler names and notifications, host patterns and --limit, static delegateTo hosts, role variables of every targeted
  *  host. */
-import { argProblems, schemaProblems, toProblems, ValidationError, type Playbook, type Problem, type Task, type Vars } from '../core/index.ts';
+import { schemaProblems, toProblems, ValidationError, type Playbook, type Problem, type Task, type Vars } from '../core/index.ts';
 import { taskOptionsSchema } from '../dsl/task-options.ts';
 import { selectHosts, type Inventory } from '../inventory/index.ts';
-import { localFileProblems, playHandlers, playHosts, playItems, roleVarProblems } from '../runner/index.ts';
+import { callProblems, playHandlers, playHosts, playItems, roleVarProblems } from '../runner/index.ts';
 import { suggest } from '../schema/index.ts';
 
 /** Problems of one task known without any host: its options, its static args, the controller files they name. */
 export function staticTaskProblems(task: Task): Problem[] {
   const where = task.definedAt;
   const problems = toProblems(schemaProblems(taskOptionsSchema, task.options), where, 'task options');
-  if (typeof task.args !== 'function') {
-    const argIssues = argProblems(task.module, task.args);
-    problems.push(...toProblems(argIssues, where, task.module.name));
-    if (!argIssues.length) problems.push(...toProblems(localFileProblems(task.module.localFiles?.(task.args) ?? []), where, task.module.name));
-  }
+  if (typeof task.args !== 'function') problems.push(...toProblems(callProblems(task.module, task.args), where, task.module.name));
   return problems;
 }
 

@@ -7,4 +7,4 @@ export { selectedByTags } from './tags.ts';
 export { playItems, playHandlers } from './play.ts';
 export { taskName } from './execute-task.ts';
 export { roleVarProblems, coerceVars, playbookVarSchemas } from './role-vars.ts';
-export { localFileProblems } from './preflight.ts';
+export { callProblems } from './preflight.ts';

@@ -1,6 +1,6 @@
 /** Before the first change of a play: validate every task's resolved args on every host, collecting all problems. */
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { argProblems, NotYetRun, ValidationError, type Problem } from '../core/index.ts';
+import { argProblems, NotYetRun, ValidationError, type Module, type Problem } from '../core/index.ts';
 import { renderTemplate } from '../templates/index.ts';
 import { moduleContext } from './context.ts';
 import { resolveCalls } from './resolve-items.ts';
@@ -48,15 +48,12 @@ function checkTask(state: RunState, rt: HostRuntime, it: Extract<PlanItem, { tas
   const add = (m: string) => problems.push({ where, message: `${it.task.module.name}: ${m}` });
   try {
     for (const { args, ctx } of resolveCalls(state, rt, it.task, it.scope)) {
-      const bad = argProblems(it.task.module, args);
+      const bad = callProblems(it.task.module, args);
       bad.forEach(add);
-      if (bad.length) continue;
-      const missing = localFileProblems(it.task.module.localFiles?.(args) ?? []);
-      missing.forEach(add);
       // later tasks are checked with what a setFact will set (a role task then checks it against the role's schemas)
       const sets = it.task.module.setsVars?.(args);
       if (sets) Object.assign(rt.setVars, sets);
-      if (missing.length) continue;
+      if (bad.length) continue;
       const pctx = { ...moduleContext(state, rt, ctx), render: renderTemplate, readLocalFile: (p: string) => readFileSync(p) };
       (it.task.module.preflight?.(args, pctx) ?? []).forEach(add);
     }
@@ -70,6 +67,13 @@ function checkTask(state: RunState, rt: HostRuntime, it: Extract<PlanItem, { tas
     // other errors in user functions surface as task failures when the task runs
   }
   return problems;
+}
+
+/** Problems of one call's resolved args: the module's schema and checks, then (when the args are right) the controller
+ *  files they name. What load checks for static args and preflight for computed ones. */
+export function callProblems(module: Module<unknown, unknown, unknown>, args: unknown): string[] {
+  const bad = argProblems(module, args);
+  return bad.length ? bad : localFileProblems(module.localFiles?.(args) ?? []);
 }
 
 /** Controller files that are missing, unreadable or not regular files, each as a message. */

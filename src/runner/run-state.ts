@@ -71,7 +71,7 @@ export class RunState {
 
   /** `vars` of `host` coerced by the schemas (cached: contexts are built for every task and loop item). */
   typed(host: string, vars: Vars, role?: Role): Vars {
-    const names = Object.keys(this.varSchemas);
+    const names = this.varNames;
     if (!names.length && !role) return vars;
     const key = `${host}\0${role?.definedAt ?? ''}`;
     const hit = this.typedCache.get(key);
@@ -85,6 +85,12 @@ export class RunState {
     this.typedCache.set(key, { raw: names.map((n) => vars[n]), fixed });
     return r.vars;
   }
+
+  private get varNames(): readonly string[] {
+    return (this.names ??= Object.keys(this.varSchemas));
+  }
+
+  private names: readonly string[] | undefined;
 
   private readonly typedCache = new Map<string, { readonly raw: readonly unknown[]; readonly fixed: Readonly<Record<string, unknown>> }>();
 
