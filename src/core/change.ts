@@ -8,7 +8,37 @@ export interface ExecChange {
   readonly description: string;
   /** Content passed on stdin. */
   readonly stdin?: string | Uint8Array;
+  /**
+   * What the command does to paths, so check mode carries it to later reads (runner/predicted). Without it the command
+   * is opaque: check mode assumes it touches no path a later task reads (declare `unknown` for paths it may touch).
+   */
+  readonly effects?: readonly PathEffect[];
 }
+
+/** A file owner or group as given to chown: a name or a numeric id. */
+export type PrincipalSpec = string;
+
+/**
+ * The effect of an exec on one path, as check mode models it (GNU coreutils semantics):
+ * - `remove`: rm -rf (the path and everything below it);
+ * - `mkdir`: mkdir -p (the directory and its missing parents, umask modes);
+ * - `touch`: touch (an empty file if missing, through a symlink);
+ * - `link`: ln -sfn (a symlink to `target`, replacing a file or link);
+ * - `attrs`: chmod/chown (through a symlink unless `noFollow`; `recurse` for -R: links inside are not followed);
+ * - `unknown`: the command may create, change or remove the path or anything below it.
+ */
+export type PathEffect =
+  | { readonly op: 'remove' | 'mkdir' | 'touch' | 'unknown'; readonly path: string }
+  | { readonly op: 'link'; readonly path: string; readonly target: string }
+  | {
+      readonly op: 'attrs';
+      readonly path: string;
+      readonly mode?: string;
+      readonly owner?: PrincipalSpec;
+      readonly group?: PrincipalSpec;
+      readonly noFollow?: boolean;
+      readonly recurse?: boolean;
+    };
 
 /** Write a file atomically: temp file in the target dir, validate, fsync, rename. */
 export interface WriteChange {

@@ -17,6 +17,12 @@ export interface Fact<T, A = void> {
   parse(out: ExecOutput, arg: A): T;
   /** Optional: many args in one command, for hosts where each process costs (a no-op run reads dozens of paths). */
   readonly many?: ManyReads<A>;
+  /**
+   * Paths the command reads (files below a directory count): in check mode, a predicted change at, above or below one
+   * of them makes the value unknown (the task is then reported as a prediction). Facts the runner predicts from its
+   * model of the filesystem (files.state, command.pathExists, files.content, files.treeDrift) need none.
+   */
+  paths?(arg: A): readonly string[];
 }
 
 /** One command for several args of a fact; `split` must give each arg exactly what its own `command` would print. */

@@ -151,3 +151,15 @@ export class NotYetRun extends Error {
     this.name = 'NotYetRun';
   }
 }
+
+/** Thrown in check mode when a task reads the output of a task that was only predicted (its command did not run). */
+export class OutputNotRun extends NotYetRun {
+  constructor(
+    taskId: string,
+    readonly taskName: string,
+  ) {
+    super(taskId);
+    this.message = `depends on the output of '${taskName}', which check mode does not run`;
+    this.name = 'OutputNotRun';
+  }
+}

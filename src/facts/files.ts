@@ -12,6 +12,8 @@ export type FileType = 'file' | 'directory' | 'link' | 'other';
 export interface FileAbsent {
   readonly path: string;
   readonly exists: false;
+  /** With `follow`, when the path is a dangling symlink: where it leads (`readlink -m`), so check mode can see a predicted target. */
+  readonly danglingTo?: string;
 }
 
 /** A path that exists. */
@@ -88,9 +90,11 @@ function tests(arg: FileStateArg) {
         : plain
           ? `if [ -L "$p" ] || [ "$(cd -P -- "\${p%/*}/" 2>/dev/null && pwd -P)" != "\${p%/*}" ]; then printf '${tag}real '; readlink -f -n -- "$p" | base64 -w0; echo; else echo ${tag}real-same; fi`
           : `printf '${tag}real '; readlink -f -n -- "$p" | base64 -w0; echo`,
-    // absent (ENOENT, or a dangling link with follow) or why the path cannot be inspected
+    // absent (ENOENT, or a dangling link with follow, then also where it leads) or why the path cannot be inspected
     missing: (tag: string) =>
-      `o=$(${follow ? 'stat -L' : 'stat'} -c . -- "$p" 2>&1); case $o in *': No such file or directory' | .) echo ${tag}absent;; *) echo "${tag}error \${o##*: }";; esac`,
+      `o=$(${follow ? 'stat -L' : 'stat'} -c . -- "$p" 2>&1); case $o in *': No such file or directory' | .) echo ${tag}absent;${
+        follow ? ` if [ -L "$p" ]; then printf '${tag}dangling '; readlink -m -n -- "$p" | base64 -w0; echo; fi;` : ''
+      }; *) echo "${tag}error \${o##*: }";; esac`,
   };
 }
 
@@ -163,7 +167,7 @@ function splitMany(out: ExecOutput, args: readonly FileStateArg[]): ExecOutput[]
   return args.map((a, i) => {
     const mine = tagged[i] ?? [];
     const gone = mine.find((l) => l === 'absent' || l.startsWith('error '));
-    if (gone) return { stdout: `${gone}\n`, stderr: '', code: 0 };
+    if (gone) return { stdout: `${[gone, ...mine.filter((l) => l.startsWith('dangling '))].join('\n')}\n`, stderr: '', code: 0 };
     const stat = stats.get(`${a.follow === true ? 'L' : 'S'}${a.path}`);
     const lines = [...(stat ? [stat] : []), ...mine.filter((l) => l !== 'file' && !l.startsWith('content '))];
     if (mine.includes('file')) {
@@ -201,7 +205,10 @@ function typeOf(rawMode: number): FileType {
 function parse(out: ExecOutput, arg: FileStateArg): FileState {
   const lines = out.stdout.split('\n').filter((l) => l !== '');
   const first = lines[0];
-  if (first === 'absent') return { path: arg.path, exists: false };
+  if (first === 'absent') {
+    const to = lines.find((l) => l.startsWith('dangling '));
+    return { path: arg.path, exists: false, ...(to ? { danglingTo: Buffer.from(to.slice(9), 'base64').toString('utf8') } : {}) };
+  }
   if (first?.startsWith('error ')) throw new FileStateError(arg.path, first.slice(6));
   const m = first ? /^stat ([0-9a-f]+) ([0-7]+) (\d+) (\d+) (\d+) (\S+) (\S+)$/.exec(first) : null;
   if (!m) throw new Error(`files.state ${arg.path}: unexpected output ${JSON.stringify(out.stdout.slice(0, 200))} ${out.stderr.slice(0, 200)}`);

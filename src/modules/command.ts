@@ -180,6 +180,10 @@ function plan(kind: 'command' | 'shell', a: CommandArgs, s: CommandState): Plan<
     command: buildCommand(kind, a),
     description: describe(a.cmd),
     ...(a.stdin !== undefined ? { stdin: a.stdin } : {}),
+    // what check mode can say of a command: the paths it was told it creates or removes may change
+    ...(a.creates !== undefined || a.removes !== undefined
+      ? { effects: [a.creates, a.removes].flatMap((p) => (p === undefined ? [] : [{ op: 'unknown' as const, path: resolvePath(p, a.chdir) }])) }
+      : {}),
   };
   return { changes: [change] };
 }

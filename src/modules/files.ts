@@ -37,7 +37,12 @@ export function attrChanges(path: string, attrs: FileAttrs, current: FilePresent
   const changes: ExecChange[] = [];
   const mode = normalizeMode(attrs.mode);
   if (mode !== undefined && !opts.link && current?.mode !== mode) {
-    changes.push({ kind: 'exec', command: sh`chmod ${mode} -- ${path}`.text, description: `chmod ${mode} ${path}${current ? ` (was ${current.mode})` : ''}` });
+    changes.push({
+      kind: 'exec',
+      command: sh`chmod ${mode} -- ${path}`.text,
+      description: `chmod ${mode} ${path}${current ? ` (was ${current.mode})` : ''}`,
+      effects: [{ op: 'attrs', path, mode }],
+    });
   }
   const owner = attrs.owner !== undefined && !(current && sameId(attrs.owner, current.owner, current.uid)) ? attrs.owner : undefined;
   const group = attrs.group !== undefined && !(current && sameId(attrs.group, current.group, current.gid)) ? attrs.group : undefined;
@@ -45,7 +50,12 @@ export function attrChanges(path: string, attrs: FileAttrs, current: FilePresent
     const spec = `${owner ?? ''}${group !== undefined ? `:${group}` : ''}`;
     const was = current ? ` (was ${current.owner}:${current.group})` : '';
     const h = opts.link ? sh`-h ` : sh``;
-    changes.push({ kind: 'exec', command: sh`chown ${h}${spec} -- ${path}`.text, description: `chown ${spec} ${path}${was}` });
+    changes.push({
+      kind: 'exec',
+      command: sh`chown ${h}${spec} -- ${path}`.text,
+      description: `chown ${spec} ${path}${was}`,
+      effects: [{ op: 'attrs', path, ...(owner !== undefined ? { owner } : {}), ...(group !== undefined ? { group } : {}), ...(opts.link ? { noFollow: true } : {}) }],
+    });
   }
   return changes;
 }
@@ -102,6 +112,11 @@ function probeFile(a: FileArgs) {
 }
 
 const describeType = (s: FilePresent): string => (s.type === 'other' ? 'a special file' : s.type === 'link' ? `a link to ${s.linkTarget}` : `a ${s.type}`);
+/** `mkdir -p` of a directory (and its missing parents). */
+export function mkdirChange(path: string): ExecChange {
+  return { kind: 'exec', command: sh`mkdir -p -- ${path}`.text, description: `create directory ${path}`, effects: [{ op: 'mkdir', path }] };
+}
+
 /** Plans of file modules register no output. */
 export type FilePlan = Plan<undefined>;
 
@@ -113,17 +128,20 @@ function planFile(a: FileArgs, s: FileModuleState): FilePlan {
   const cur = s.file;
   switch (a.state ?? 'file') {
     case 'absent':
-      return cur.exists ? { changes: [{ kind: 'exec', command: sh`rm -rf -- ${path}`.text, description: `remove ${path}` }] } : { changes: [] };
+      return cur.exists ? { changes: [{ kind: 'exec', command: sh`rm -rf -- ${path}`.text, description: `remove ${path}`, effects: [{ op: 'remove', path }] }] } : { changes: [] };
     case 'file':
       if (!cur.exists) return failed(`${path} does not exist (use state: 'touch' to create an empty file, or copy/template for content)`);
       if (cur.type !== 'file') return failed(`${path} is ${describeType(cur)}, not a regular file`);
       return { changes: attrChanges(path, a, cur) };
     case 'touch':
-      if (!cur.exists) return { changes: [{ kind: 'exec', command: sh`touch -- ${path}`.text, description: `create empty file ${path}` }, ...attrChanges(path, a, undefined)] };
+      if (!cur.exists) {
+        const touch: ExecChange = { kind: 'exec', command: sh`touch -- ${path}`.text, description: `create empty file ${path}`, effects: [{ op: 'touch', path }] };
+        return { changes: [touch, ...attrChanges(path, a, undefined)] };
+      }
       if (cur.type === 'directory') return failed(`${path} is a directory, state 'touch' wants a file`);
       return { changes: attrChanges(path, a, cur) };
     case 'directory': {
-      if (!cur.exists) return { changes: [{ kind: 'exec', command: sh`mkdir -p -- ${path}`.text, description: `create directory ${path}` }, ...attrChanges(path, a, undefined)] };
+      if (!cur.exists) return { changes: [mkdirChange(path), ...attrChanges(path, a, undefined)] };
       if (cur.type !== 'directory') return failed(`${path} is ${describeType(cur)}, not a directory`);
       const changes = attrChanges(path, a, cur);
       if (s.drift) changes.push(...recursiveChanges(a));
@@ -131,7 +149,7 @@ function planFile(a: FileArgs, s: FileModuleState): FilePlan {
     }
     case 'link': {
       const src = a.src ?? '';
-      const create: ExecChange = { kind: 'exec', command: sh`ln -sfn -- ${src} ${path}`.text, description: `link ${path} -> ${src}` };
+      const create: ExecChange = { kind: 'exec', command: sh`ln -sfn -- ${src} ${path}`.text, description: `link ${path} -> ${src}`, effects: [{ op: 'link', path, target: src }] };
       if (!cur.exists) return { changes: [create, ...attrChanges(path, a, undefined, { link: true })] };
       if (cur.type === 'link' && cur.linkTarget === src) return { changes: attrChanges(path, a, cur, { link: true }) };
       if (cur.type === 'directory') return failed(`${path} is a directory; remove it first (state: 'absent') to put a link there`);
@@ -145,10 +163,15 @@ function planFile(a: FileArgs, s: FileModuleState): FilePlan {
 function recursiveChanges(a: FileArgs): ExecChange[] {
   const out: ExecChange[] = [];
   const mode = normalizeMode(a.mode);
-  if (mode) out.push({ kind: 'exec', command: sh`chmod -R ${mode} -- ${a.path}`.text, description: `chmod -R ${mode} ${a.path}` });
+  if (mode) out.push({ kind: 'exec', command: sh`chmod -R ${mode} -- ${a.path}`.text, description: `chmod -R ${mode} ${a.path}`, effects: [{ op: 'attrs', path: a.path, mode, recurse: true }] });
   if (a.owner !== undefined || a.group !== undefined) {
     const spec = `${a.owner ?? ''}${a.group !== undefined ? `:${a.group}` : ''}`;
-    out.push({ kind: 'exec', command: sh`chown -hR ${spec} -- ${a.path}`.text, description: `chown -R ${spec} ${a.path}` });
+    out.push({
+      kind: 'exec',
+      command: sh`chown -hR ${spec} -- ${a.path}`.text,
+      description: `chown -R ${spec} ${a.path}`,
+      effects: [{ op: 'attrs', path: a.path, ...(a.owner !== undefined ? { owner: a.owner } : {}), ...(a.group !== undefined ? { group: a.group } : {}), recurse: true }],
+    });
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { sh } from '../core/quote.ts';
 import { fileState, type FileState } from '../facts/files.ts';
 import { absPath, strict, z } from '../schema/index.ts';
 import { asText, planWrite, writeOptionsShape, type WriteOptions } from './copy.ts';
-import { failed, type FilePlan } from './files.ts';
+import { failed, mkdirChange, type FilePlan } from './files.ts';
 
 /** A regular expression given as a RegExp or as Ansible (Python `re`) source text. */
 export type Pattern = string | RegExp;
@@ -226,7 +226,7 @@ export function planTextEdit(
   const dest = (file.exists && file.realPath) || path;
   const p = planWrite(dest, r.text, file.exists ? { ...file, path: dest } : file, o);
   const dir = path.slice(0, path.lastIndexOf('/')) || '/';
-  const mkdir: Change[] = file.exists ? [] : [{ kind: 'exec', command: sh`mkdir -p -- ${dir}`.text, description: `create directory ${dir}` }];
+  const mkdir: Change[] = file.exists ? [] : [mkdirChange(dir)];
   return { ...p, changes: [...mkdir, ...p.changes], ...(r.changed && r.msg ? { msg: r.msg } : {}) };
 }
 

@@ -1,5 +1,5 @@
 /** Build the TaskContext that args, `when` and `loop` functions see. */
-import { NotYetRun, ValidationError, type HostFacts, type ModuleContext, type Task, type TaskContext, type TaskResult } from '../core/index.ts';
+import { NotYetRun, OutputNotRun, ValidationError, type HostFacts, type ModuleContext, type Task, type TaskContext, type TaskResult } from '../core/index.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import type { RunState, TaskScope } from './run-state.ts';
 
@@ -51,6 +51,8 @@ export function taskContext<I>(state: RunState, rt: HostRuntime, scope: TaskScop
       const target = host ? state.runtimes.get(host) : rt;
       const r = target?.results.get(task.id);
       if (!r) throw new NotYetRun(task.id);
+      // check mode: a predicted change did not run, so its output does not exist; reading it makes the reader a prediction
+      if (r.predicted && r.output === undefined && r.rc === undefined) return outputNotRun(r, task.id) as TaskResult<O>;
       return r as TaskResult<O>;
     },
   };
@@ -73,4 +75,16 @@ export function resolveLoop(loop: unknown, ctx: TaskContext<unknown>): readonly 
   const v = resolveDynamic(loop, ctx);
   if (Array.isArray(v)) return v;
   throw new ValidationError({ where: ctx.host.name, message: `loop gave ${JSON.stringify(v) ?? String(v)}, not an array`, hint: 'give loop an array (or a function returning one): loop: [\'a\', \'b\']' });
+}
+
+function outputNotRun(r: TaskResult, id: string): TaskResult {
+  const fail = (): never => {
+    throw new OutputNotRun(id, r.task);
+  };
+  return Object.defineProperties({ ...r }, {
+    stdout: { get: fail, enumerable: false },
+    stderr: { get: fail, enumerable: false },
+    rc: { get: fail, enumerable: false },
+    output: { get: fail, enumerable: false },
+  });
 }

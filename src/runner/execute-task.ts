@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import {
   argProblems,
+  OutputNotRun,
   parseRead,
+  readCommand,
   UnreachableError,
   type Diff,
   type ModuleContext,
@@ -23,6 +25,8 @@ import { coalesce } from './coalesce.ts';
 import { cacheKey, earlyOutput, fetchReads, specsOf, type ReadSpec } from './reads.ts';
 import type { RunState, TaskScope } from './run-state.ts';
 import { gatherFacts } from './facts.ts';
+import { UNKNOWN } from './predicted/files.ts';
+import { hostFiles, identityRead, NeedRead, predictRead, type HostReads } from './predicted/reads.ts';
 
 /** Display name of a task: its name option, or "module first-arg". */
 export function taskName(task: Task): string {
@@ -86,6 +90,7 @@ export async function executeTask(run: TaskRun, rt: HostRuntime): Promise<TaskRe
     return finish(aggregate(items.map((i) => finishItem(i, rt, run))));
   } catch (e) {
     if (e instanceof UnreachableError) return finish({ status: 'unreachable', msg: e.message });
+    if (e instanceof OutputNotRun) return finish(unpredictable(run, rt, undefined, e.message));
     return finish({ status: 'failed', msg: message(e) });
   }
 }
@@ -147,8 +152,18 @@ async function once(run: TaskRun, rt: HostRuntime, item: unknown): Promise<Parti
   const fetched = toFetch.length ? await fetchReads(target, specsOf(toFetch.map(([, r]) => r), become), () => run.lookahead(target), { becomeUser, log }) : [];
   const outs = early.map((e) => e ?? fetched.shift());
   const probed: Record<string, unknown> = {};
+  // check mode: what earlier predicted changes did to the paths this task reads (not for checkMode 'always' tasks,
+  // which change the real host from its real state)
+  const predicting = opts.check === true && task.options.checkMode !== 'always';
+  const hostReads = cachedReads(target, become);
+  const withReads = <T>(f: () => T) => withHostReads(target, become, becomeUser, log, f);
   try {
-    reads.forEach(([k, r], i) => (probed[k] = parseRead(r, outs[i] as NonNullable<(typeof outs)[number]>)));
+    const host = (i: number) => parseRead(reads[i]![1], outs[i] as NonNullable<(typeof outs)[number]>);
+    if (predicting && !target.predicted.empty) {
+      for (const [i, [k, r]] of reads.entries()) probed[k] = await withReads(() => predictRead(target.predicted, r, () => host(i), hostReads));
+      const unknown = reads.find(([k]) => probed[k] === UNKNOWN);
+      if (unknown) return unpredictable(run, rt, `${unknown[1].fact.name} ${JSON.stringify(unknown[1].arg)}`);
+    } else reads.forEach(([k], i) => (probed[k] = host(i)));
   } catch (e) {
     // A probe of a world the predicted changes have not created yet is itself a prediction.
     return afterPrediction(run, rt, `probe failed: ${message(e)}`) ?? { status: 'failed', msg: `probe failed: ${message(e)}` };
@@ -176,9 +191,14 @@ async function once(run: TaskRun, rt: HostRuntime, item: unknown): Promise<Parti
       target.invalidate();
     }
     r = { status: 'ok', msg: plan.msg, output: plan.output };
-  } else if (opts.check && task.options.checkMode !== 'always') {
+  } else if (predicting) {
     rt.predictedChange = true;
-    r = { status: 'changed', predicted: true, msg: plan.msg, diff, changes, output: plan.output };
+    const next = await withReads(() => target.predicted.apply(plan.changes, hostFiles(hostReads), hostReads(identityRead)));
+    if ('failed' in next) r = { status: 'failed', predicted: true, msg: next.failed, diff, changes };
+    else {
+      target.predicted = next;
+      r = { status: 'changed', predicted: true, msg: plan.msg, diff, changes, output: plan.output };
+    }
   } else {
     const notify = (task.options.notify ?? []).map((h) => h.name);
     const pending = [...new Set([...rt.persistedPending, ...notify])];
@@ -222,6 +242,34 @@ function afterPrediction(run: TaskRun, rt: HostRuntime, why: string): Partial | 
     : { status: 'changed', predicted: true, msg: `changed (predicted): ${why}` };
 }
 
+/** Check mode: the task reads what an opaque predicted change may have touched; say what the real run may do. */
+function unpredictable(run: TaskRun, rt: HostRuntime, what: string | undefined, why = `reads ${what}, which an earlier predicted change may alter`): Partial {
+  const readOnly = run.task.module.readOnly || run.task.options.changedWhen === false;
+  rt.predictedChange = true;
+  return readOnly ? { status: 'ok', predicted: true, msg: `ok (predicted): ${why}` } : { status: 'changed', predicted: true, msg: `changed (predicted): ${why}` };
+}
+
+/** Reads served from `rt`'s cache in one privilege context (NeedRead when not fetched yet). */
+function cachedReads(rt: HostRuntime, become: boolean): HostReads {
+  return <T>(r: Read<T>): T => {
+    const out = rt.cache.get(cacheKey({ command: readCommand(r), become }));
+    if (!out) throw new NeedRead(r);
+    return parseRead(r, out);
+  };
+}
+
+/** Run `f`, fetching the host reads it asks for (one exec each round) until it has what it needs. */
+async function withHostReads<T>(rt: HostRuntime, become: boolean, becomeUser: string | undefined, log: ((l: string) => void) | undefined, f: () => T): Promise<T> {
+  for (let round = 0; ; round++) {
+    try {
+      return f();
+    } catch (e) {
+      if (!(e instanceof NeedRead) || round >= 16) throw e;
+      await fetchReads(rt, specsOf([e.read], become), () => [], { becomeUser, log });
+    }
+  }
+}
+
 /** changedWhen / failedWhen. */
 function overrides(r: Partial, run: TaskRun, rt: HostRuntime, ctx: TaskContext<unknown>): Partial {
   const { changedWhen, failedWhen } = run.task.options;
@@ -232,8 +280,9 @@ function overrides(r: Partial, run: TaskRun, rt: HostRuntime, ctx: TaskContext<u
     else if (out.status === 'failed') out = { ...out, status: out.changes?.length ? 'changed' : 'ok' };
   }
   if (changedWhen !== undefined && out.status !== 'failed' && out.status !== 'skipped' && out.status !== 'unreachable') {
-    if (typeof changedWhen === 'boolean') out = { ...out, status: changedWhen ? 'changed' : 'ok', predicted: changedWhen ? out.predicted : undefined };
-    else if (out.predicted) out = { ...out, status: 'skipped', predicted: undefined, msg: 'check mode: changedWhen depends on output the command did not produce; mark read-only commands checkMode: "always"' };
+    // a prediction stays one (a later task reading its output is then a prediction too)
+    if (typeof changedWhen === 'boolean') out = { ...out, status: changedWhen ? 'changed' : 'ok' };
+    else if (out.predicted) out = { ...out, status: 'skipped', msg: 'check mode: changedWhen depends on output the command did not produce; mark read-only commands checkMode: "always"' };
     else out = { ...out, status: changedWhen(asResult(out, rt, run), ctx) ? 'changed' : 'ok' };
   }
   if (out.status === 'failed' && run.task.options.ignoreErrors) out = { ...out, ignored: true };

@@ -1,5 +1,6 @@
 /** Per-host mutable state during a run: connection, facts, vars layers, registered results, read cache. */
 import type { Connection, ExecOutput, Host, HostFacts, TaskResult, Vars } from '../core/index.ts';
+import { PredictedFiles } from './predicted/files.ts';
 
 /** Everything the runner tracks for one host. */
 export class HostRuntime {
@@ -19,6 +20,8 @@ export class HostRuntime {
   unreachable = false;
   /** Check mode: something was predicted to change on this host, so later probes may see a world that does not exist yet. */
   predictedChange = false;
+  /** Check mode: the filesystem as the changes predicted so far leave it (later reads are answered from it). */
+  predicted = new PredictedFiles();
   /** Variables the last executed task set (runOnce shares them with every host). */
   lastSetVars: Readonly<Record<string, unknown>> = {};
   /** Execs spent before the current connection (reconnects reset the connection's own counter). */

@@ -1,4 +1,5 @@
 /** Run one play: serial batches, linear task order, hosts in parallel, handler flushes. */
+import { identityRead } from './predicted/reads.ts';
 import { argProblems, UnreachableError, ValidationError, type ExecOutput, type Handler, type Play, type Task, type TaskInfo, type TaskResult } from '../core/index.ts';
 import { moduleContext } from './context.ts';
 import { resolveCalls } from './resolve-items.ts';
@@ -67,6 +68,8 @@ function lookahead(state: RunState, items: readonly PlanItem[], index: number, l
         for (const { args, ctx } of resolveCalls(state, rt, it.task, it.scope)) {
           if (argProblems(it.task.module, args).length) continue;
           const reads = Object.values(it.task.module.probe(args, moduleContext(state, rt, ctx)) as object);
+          // check mode predicts new files' owner and mode from who writes them: read once per become, with the rest
+          if (state.options.check) reads.push(identityRead);
           out.push(...prefetchSpecsOf(reads, becomeOf(it.task, it.scope, rt)));
         }
       } catch {

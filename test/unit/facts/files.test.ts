@@ -85,7 +85,7 @@ describe('fileState parse (captured output)', () => {
 
   it('dangling symlink: present as a link, absent when followed', () => {
     expect(parseFixture('dangling')).toMatchObject({ exists: true, type: 'link', linkTarget: '/nonexistent/target with space' });
-    expect(parseFixture('dangling-follow')).toEqual({ path: '/tmp/rigfx/dangling', exists: false });
+    expect(parseFixture('dangling-follow')).toEqual({ path: '/tmp/rigfx/dangling', exists: false, danglingTo: '/tmp/rigfx/missing-target' });
   });
 
   it('missing path (missing parent too) is absent, not a failure', () => {

@@ -81,7 +81,9 @@ describe('state: directory', () => {
   });
   it('only mode drift → chmod only, described with the old mode', () => {
     const p = plan(args, { file: directory(args.path, { mode: '0755', owner: 'app', group: 'app' }) });
-    expect(p.changes).toEqual([{ kind: 'exec', command: `chmod 0750 -- '/srv/app data'`, description: `chmod 0750 /srv/app data (was 0755)` }]);
+    expect(p.changes).toEqual([
+      { kind: 'exec', command: `chmod 0750 -- '/srv/app data'`, description: `chmod 0750 /srv/app data (was 0755)`, effects: [{ op: 'attrs', path: '/srv/app data', mode: '0750' }] },
+    ]);
   });
   it('only group drift → chown :group', () => {
     expect(commands(args, { file: directory(args.path, { mode: '0750', owner: 'app', group: 'root' }) })).toEqual([`chown :app -- '/srv/app data'`]);

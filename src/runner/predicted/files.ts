@@ -1,0 +1,390 @@
+/**
+ * Check mode's predicted filesystem for one host: what the changes predicted so far do to paths, layered over the
+ * host's real state. Later reads of a path a prediction touched (the next loop item, later tasks, handlers) are answered
+ * from it, so `--check` predicts what the real run will do when tasks build on each other.
+ */
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import type { Change, PathEffect, WriteChange } from '../../core/index.ts';
+import { FileStateError, MAX_CONTENT_BYTES, type FilePresent, type FileState, type FileStateArg } from '../../facts/files.ts';
+import type { ExecIdentity } from '../../facts/identity.ts';
+
+/** A value check mode cannot predict (an opaque change may have touched what was read). */
+export const UNKNOWN: unique symbol = Symbol('unknown');
+/** UNKNOWN's type. */
+export type Unknown = typeof UNKNOWN;
+
+/** Reads the host's real state of a path (from the read cache); throws NeedRead when it was not fetched yet. */
+export type HostFiles = (arg: FileStateArg) => FileState;
+
+/** A file owner or group: name and id, either unknown ('' / NaN) when only the other form was given. */
+interface Principal {
+  readonly name: string;
+  readonly id: number;
+}
+
+interface Attrs {
+  readonly mode?: string;
+  readonly owner?: Principal;
+  readonly group?: Principal;
+}
+
+type Full = Required<Attrs>;
+
+/**
+ * What the overlay knows of one path. `file`/`directory`/`link`/`absent`: the node a prediction put there (a predicted
+ * directory holds only what the overlay lists); `ensure`: mkdir -p, the host's directory if it had one, else a new
+ * one; `patched`: the host's node with attributes changed (`subtree`: chmod/chown -R below it); `unknown`: an opaque
+ * change may have touched it and everything below.
+ */
+type Node =
+  | { readonly type: 'absent' }
+  | { readonly type: 'file'; readonly content: Uint8Array; readonly attrs: Full }
+  | { readonly type: 'directory'; readonly attrs: Full }
+  | { readonly type: 'link'; readonly target: string; readonly attrs: Full }
+  | { readonly type: 'ensure'; readonly attrs: Full; readonly patch: Attrs }
+  | { readonly type: 'patched'; readonly patch: Attrs; readonly subtree?: Attrs }
+  | { readonly type: 'unknown' };
+
+/** A path's predicted state, plus where a followed path ended (the real path, also for a missing one). */
+type Seen = { readonly state: FileState; readonly at: string } | Unknown;
+
+const MAX_LINKS = 40;
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const ancestors = (p: string): string[] => {
+  const parts = p.split('/').filter(Boolean);
+  return parts.slice(0, -1).map((_, i) => `/${parts.slice(0, i + 1).join('/')}`);
+};
+const under = (p: string, dir: string) => p.startsWith(dir === '/' ? '/' : `${dir}/`) && p !== dir;
+const octal = (n: number) => n.toString(8).padStart(4, '0');
+const merge = (a: Attrs | undefined, b: Attrs): Attrs => ({ ...a, ...b });
+const failure = (msg: string) => ({ failed: msg });
+
+/** The predicted filesystem of one host. Immutable snapshots: `apply` returns a new one, so a half-applied plan never shows. */
+export class PredictedFiles {
+  constructor(
+    private readonly nodes: ReadonlyMap<string, Node> = new Map(),
+    private readonly names: ReadonlyMap<string, number> = new Map(),
+    private readonly ids: ReadonlyMap<number, string> = new Map(),
+  ) {}
+
+  /** No prediction touched any path yet. */
+  get empty(): boolean {
+    return this.nodes.size === 0;
+  }
+
+  /** A prediction touched `path` or a directory above it (its state is not simply the host's). */
+  affects(path: string): boolean {
+    return this.nodes.has(path) || ancestors(path).some((a) => this.nodes.has(a));
+  }
+
+  /** `affects`, or a prediction touched something below `path` (for reads of a whole tree). */
+  affectsTree(path: string): boolean {
+    if (this.affects(path)) return true;
+    for (const k of this.nodes.keys()) if (under(k, path)) return true;
+    return false;
+  }
+
+  /** Remember owner/group name ↔ id pairs the host reported (a chown by name is then comparable by id). */
+  learn(s: FileState): void {
+    if (!s.exists) return;
+    (this.names as Map<string, number>).set(s.owner, s.uid);
+    (this.ids as Map<number, string>).set(s.uid, s.owner);
+    (this.names as Map<string, number>).set(`:${s.group}`, s.gid);
+    (this.ids as Map<number, string>).set(-1 - s.gid, s.group);
+  }
+
+  /** The predicted `files.state` of `arg` (what `stat`/`stat -L` would report after the predicted changes). */
+  fileState(arg: FileStateArg, host: HostFiles): FileState | Unknown {
+    const s = this.seen(arg.path, arg.follow === true, arg.content === true, host);
+    return s === UNKNOWN ? UNKNOWN : s.state;
+  }
+
+  /**
+   * Record the effect of a plan's changes, as if applied. Returns the next snapshot, or the failure the real run would
+   * hit (writing into a missing directory). Throws NeedRead when a host read is needed first (nothing is recorded then).
+   */
+  apply(changes: readonly Change[], host: HostFiles, who: ExecIdentity): PredictedFiles | { readonly failed: string } {
+    const next = new PredictedFiles(new Map(this.nodes), new Map(this.names), new Map(this.ids));
+    next.learnIdentity(who);
+    for (const c of changes) {
+      const r = c.kind === 'write' ? next.write(c, host, who) : c.kind === 'exec' ? next.effects(c.effects ?? [], host, who) : undefined;
+      if (r) return r;
+    }
+    return next;
+  }
+
+  /** Whether `path` (a directory) has anything below it that differs from the wanted attributes; UNKNOWN when unsure. */
+  treeDrift(arg: { path: string; mode?: string; owner?: string; group?: string }, host: HostFiles): boolean | Unknown {
+    const root = this.seen(arg.path, true, false, host);
+    if (root === UNKNOWN) return UNKNOWN;
+    if (!root.state.exists || root.state.type !== 'directory') return false;
+    const node = this.nodes.get(root.at);
+    const differs = (s: FileState) =>
+      s.exists &&
+      ((arg.mode !== undefined && s.type !== 'link' && s.mode !== arg.mode) ||
+        (arg.owner !== undefined && !this.sameId(arg.owner, s.owner, s.uid)) ||
+        (arg.group !== undefined && !this.sameId(arg.group, s.group, s.gid, true)));
+    if (differs(root.state)) return true;
+    const below = [...this.nodes.keys()].filter((k) => under(k, root.at));
+    for (const k of below) {
+      const s = this.seen(k, false, false, host);
+      if (s === UNKNOWN) return UNKNOWN;
+      if (differs(s.state)) return true;
+    }
+    // a predicted directory holds only what the overlay lists; a host one is known only after a -R covering every field
+    if (node?.type === 'directory' || (node?.type === 'ensure' && !host({ path: root.at }).exists)) return false;
+    const sub = node?.type === 'patched' ? node.subtree : undefined;
+    const covered =
+      sub !== undefined &&
+      (arg.mode === undefined || sub.mode === arg.mode) &&
+      (arg.owner === undefined || (sub.owner !== undefined && this.sameId(arg.owner, sub.owner.name, sub.owner.id))) &&
+      (arg.group === undefined || (sub.group !== undefined && this.sameId(arg.group, sub.group.name, sub.group.id, true)));
+    return covered ? false : UNKNOWN;
+  }
+
+  private sameId(want: string, name: string, id: number, group = false): boolean {
+    if (/^\d+$/.test(want)) return Number(want) === id;
+    if (name !== '') return want === name;
+    return this.names.get(group ? `:${want}` : want) === id;
+  }
+
+  private learnIdentity(who: ExecIdentity): void {
+    (this.names as Map<string, number>).set(who.user, who.uid);
+    (this.ids as Map<number, string>).set(who.uid, who.user);
+    (this.names as Map<string, number>).set(`:${who.group}`, who.gid);
+    (this.ids as Map<number, string>).set(-1 - who.gid, who.group);
+  }
+
+  private principal(spec: string, group: boolean): Principal {
+    if (/^\d+$/.test(spec)) return { name: this.ids.get(group ? -1 - Number(spec) : Number(spec)) ?? '', id: Number(spec) };
+    return { name: spec, id: this.names.get(group ? `:${spec}` : spec) ?? Number.NaN };
+  }
+
+  private defaults(who: ExecIdentity, base: number): Full {
+    return { mode: octal(base & ~who.umask), owner: { name: who.user, id: who.uid }, group: { name: who.group, id: who.gid } };
+  }
+
+  /** The state at `path` (lstat, or stat when `follow`), with the path a followed lookup ended at. */
+  private seen(path: string, follow: boolean, content: boolean, host: HostFiles, depth = 0): Seen {
+    if (depth > MAX_LINKS) errorState(path, 'Too many levels of symbolic links');
+    if (!this.affects(path)) {
+      const h = host({ path, ...(content ? { content } : {}), ...(follow ? { follow } : {}) });
+      this.learn(h);
+      if (!follow) return { state: h, at: path };
+      // the host followed links itself: where it ended may be a path a prediction touched
+      const end = h.exists ? h.realPath : h.danglingTo;
+      if (end === undefined || end === path || !this.affects(end)) return { state: h, at: end ?? path };
+      const s = this.seen(end, true, content, host, depth + 1);
+      return s === UNKNOWN ? s : { state: { ...s.state, path, ...(s.state.exists ? { realPath: s.at } : {}) }, at: s.at };
+    }
+    const s = this.lstat(path, content, host, depth);
+    if (s === UNKNOWN || !follow || !s.state.exists || s.state.type !== 'link') return s;
+    const to = posix.resolve(posix.dirname(s.at), s.state.linkTarget ?? '');
+    const t = this.seen(to, true, content, host, depth + 1);
+    if (t === UNKNOWN) return t;
+    return { state: { ...t.state, path, ...(t.state.exists ? { realPath: t.at } : {}) }, at: t.at };
+  }
+
+  /** As the shell's `[ -e ]`/`[ -d ]` see a path: one that cannot be inspected (a file above it) is missing. */
+  private test(path: string, host: HostFiles, follow = true): Seen {
+    try {
+      return this.seen(path, follow, false, host);
+    } catch (e) {
+      if (e instanceof FileStateError) return { state: { path, exists: false }, at: path };
+      throw e;
+    }
+  }
+
+  private lstat(path: string, content: boolean, host: HostFiles, depth: number): Seen {
+    let predictedDir = false;
+    let patches: Attrs[] = [];
+    for (const a of ancestors(path)) {
+      const n = this.nodes.get(a);
+      if (!n) {
+        if (predictedDir) return { state: { path, exists: false }, at: path };
+        continue;
+      }
+      switch (n.type) {
+        case 'unknown':
+          return UNKNOWN;
+        case 'absent':
+          return { state: { path, exists: false }, at: path };
+        case 'file':
+          return errorState(path, 'Not a directory');
+        case 'link': {
+          const rest = path.slice(a.length);
+          const s = this.seen(posix.resolve(posix.dirname(a), n.target) + rest, false, content, host, depth + 1);
+          return s === UNKNOWN ? s : { state: { ...s.state, path }, at: s.at };
+        }
+        case 'directory':
+          predictedDir = true;
+          patches = [];
+          break;
+        case 'ensure':
+          if (!predictedDir && host({ path: a }).exists) break;
+          predictedDir = true;
+          patches = [];
+          break;
+        case 'patched':
+          if (n.subtree) patches.push(n.subtree);
+          break;
+      }
+    }
+    const n = this.nodes.get(path);
+    const fromHost = (extra: Attrs[]): Seen => {
+      const h = host({ path, ...(content ? { content } : {}) });
+      this.learn(h);
+      return { state: [...patches, ...extra].reduce(patch, h), at: path };
+    };
+    if (!n) return predictedDir ? { state: { path, exists: false }, at: path } : fromHost([]);
+    switch (n.type) {
+      case 'unknown':
+        return UNKNOWN;
+      case 'absent':
+        return { state: { path, exists: false }, at: path };
+      case 'file':
+      case 'directory':
+      case 'link':
+        return { state: present(path, n, content), at: path };
+      case 'ensure':
+        if (!predictedDir) {
+          const h = host({ path, ...(content ? { content } : {}) });
+          if (h.exists) return { state: patch(h, n.patch), at: path };
+        }
+        return { state: patch(present(path, { type: 'directory', attrs: n.attrs }, content), n.patch), at: path };
+      case 'patched':
+        return fromHost([n.patch]);
+    }
+  }
+
+  /** Put `node` at `path` (a new node replaces everything below it). Returns undefined: recording never fails. */
+  private set(path: string, node: Node): undefined {
+    const m = this.nodes as Map<string, Node>;
+    if (node.type !== 'patched' && node.type !== 'ensure') for (const k of [...m.keys()]) if (under(k, path)) m.delete(k);
+    m.set(path, node);
+    return undefined;
+  }
+
+  // the write script: [ -d dir ] (through links), refuse a directory at the path, keep the old mode/owner (through a
+  // link, as `chmod --reference` does) unless given, else umask and the writer; then rename over the path itself
+  private write(c: WriteChange, host: HostFiles, who: ExecIdentity): { failed: string } | undefined {
+    const dir = posix.dirname(c.path);
+    const d = this.test(dir, host);
+    if (d === UNKNOWN) return this.set(c.path, { type: 'unknown' });
+    if (!d.state.exists || d.state.type !== 'directory') return failure(`command failed (rc=1): rig: cannot write ${c.path}: directory ${dir} does not exist`);
+    const cur = this.test(c.path, host);
+    if (cur === UNKNOWN) return this.set(c.path, { type: 'unknown' });
+    if (cur.state.exists && cur.state.type === 'directory') return failure(`command failed (rc=1): rig: cannot write ${c.path}: it is a directory`);
+    const old = cur.state.exists ? cur.state : undefined;
+    const base = this.defaults(who, 0o666);
+    const attrs: Full = {
+      mode: c.mode ?? old?.mode ?? base.mode,
+      owner: c.owner !== undefined ? this.principal(c.owner, false) : old && who.uid === 0 ? { name: old.owner, id: old.uid } : base.owner,
+      group: c.group !== undefined ? this.principal(c.group, true) : old && who.uid === 0 ? { name: old.group, id: old.gid } : base.group,
+    };
+    const bytes = typeof c.content === 'string' ? new TextEncoder().encode(c.content) : c.content;
+    this.set(c.path, { type: 'file', content: bytes, attrs });
+    return undefined;
+  }
+
+  private effects(effects: readonly PathEffect[], host: HostFiles, who: ExecIdentity): { failed: string } | undefined {
+    for (const e of effects) {
+      const r = this.effect(e, host, who);
+      if (r) return r;
+    }
+    return undefined;
+  }
+
+  private effect(e: PathEffect, host: HostFiles, who: ExecIdentity): { failed: string } | undefined {
+    switch (e.op) {
+      case 'unknown':
+        return this.set(e.path, { type: 'unknown' });
+      case 'remove':
+        return this.set(e.path, { type: 'absent' });
+      case 'link':
+        return this.set(e.path, { type: 'link', target: e.target, attrs: this.defaults(who, 0o777) });
+      case 'mkdir': {
+        const attrs = this.defaults(who, 0o777);
+        for (const p of [...ancestors(e.path), e.path]) {
+          const n = this.nodes.get(p);
+          if (n === undefined || n.type === 'absent') this.set(p, { type: 'ensure', attrs, patch: {} });
+          else if (n.type === 'file') return failure(`command failed (rc=1): mkdir: cannot create directory '${e.path}': Not a directory`);
+        }
+        return undefined;
+      }
+      case 'touch': {
+        const s = this.test(e.path, host);
+        if (s === UNKNOWN) return this.set(e.path, { type: 'unknown' });
+        if (s.state.exists) return undefined;
+        const d = this.test(posix.dirname(s.at), host);
+        if (d !== UNKNOWN && (!d.state.exists || d.state.type !== 'directory'))
+          return failure(`command failed (rc=1): touch: cannot touch '${e.path}': No such file or directory`);
+        return this.set(s.at, { type: 'file', content: new Uint8Array(), attrs: this.defaults(who, 0o666) });
+      }
+      case 'attrs':
+        return this.attrs(e, host);
+    }
+  }
+
+  private attrs(e: Extract<PathEffect, { op: 'attrs' }>, host: HostFiles): { failed: string } | undefined {
+    const s = this.test(e.path, host, e.noFollow !== true);
+    if (s === UNKNOWN) return this.set(e.path, { type: 'unknown' });
+    if (!s.state.exists) return failure(`command failed (rc=1): cannot access '${e.path}': No such file or directory`);
+    const p: Attrs = {
+      ...(e.mode !== undefined ? { mode: e.mode } : {}),
+      ...(e.owner !== undefined ? { owner: this.principal(e.owner, false) } : {}),
+      ...(e.group !== undefined ? { group: this.principal(e.group, true) } : {}),
+    };
+    this.patchAt(s.at, p);
+    if (e.recurse) {
+      for (const k of [...this.nodes.keys()]) if (under(k, s.at)) this.patchAt(k, p);
+      const n = this.nodes.get(s.at);
+      if (n?.type === 'patched') this.set(s.at, { ...n, subtree: merge(n.subtree, p) });
+      else if (n?.type === 'ensure') this.set(s.at, { type: 'patched', patch: n.patch, subtree: p });
+    }
+    return undefined;
+  }
+
+  private patchAt(path: string, p: Attrs): void {
+    const n = this.nodes.get(path);
+    const link = n?.type === 'link';
+    const q: Attrs = link ? { ...p, mode: undefined } : p;
+    const clean = Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined)) as Attrs;
+    if (n === undefined) this.set(path, { type: 'patched', patch: clean });
+    else if (n.type === 'patched' || n.type === 'ensure') this.set(path, { ...n, patch: merge(n.patch, clean) });
+    else if (n.type === 'file' || n.type === 'directory' || n.type === 'link') this.set(path, { ...n, attrs: { ...n.attrs, ...clean } as Full });
+  }
+}
+
+/** What `files.state` would throw for this path (an ancestor is not a directory, a link loop). */
+function errorState(path: string, reason: string): never {
+  throw new FileStateError(path, reason);
+}
+
+function present(path: string, n: Extract<Node, { type: 'file' | 'directory' | 'link' }>, content: boolean): FilePresent {
+  const a = n.attrs;
+  const base = { path, exists: true as const, owner: a.owner.name, uid: a.owner.id, group: a.group.name, gid: a.group.id };
+  if (n.type === 'link')
+    return { ...base, type: 'link', mode: '0777', size: Buffer.byteLength(n.target), linkTarget: n.target, ...(content ? { contentOmitted: 'not-a-file' as const } : {}) };
+  if (n.type === 'directory') return { ...base, type: 'directory', mode: a.mode, size: 4096, ...(content ? { contentOmitted: 'not-a-file' as const } : {}) };
+  const big = n.content.byteLength > MAX_CONTENT_BYTES;
+  return {
+    ...base,
+    type: 'file',
+    mode: a.mode,
+    size: n.content.byteLength,
+    sha256: sha256(n.content),
+    ...(content ? (big ? { contentOmitted: 'too-large' as const } : { content: n.content }) : {}),
+  };
+}
+
+function patch(s: FileState, p: Attrs): FileState {
+  if (!s.exists) return s;
+  return {
+    ...s,
+    ...(p.mode !== undefined && s.type !== 'link' ? { mode: p.mode } : {}),
+    ...(p.owner !== undefined ? { owner: p.owner.name, uid: p.owner.id } : {}),
+    ...(p.group !== undefined ? { group: p.group.name, gid: p.group.id } : {}),
+  };
+}

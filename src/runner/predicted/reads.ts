@@ -1,0 +1,63 @@
+/** Check mode: a task's reads answered from the predicted filesystem, over the host's real state (the read cache). */
+import { read, type Read } from '../../core/index.ts';
+import { pathExists } from '../../facts/command.ts';
+import { fileContent, fileState, FileStateError, treeDrift, type FileStateArg, type TreeDriftArg } from '../../facts/files.ts';
+import { execIdentity, type ExecIdentity } from '../../facts/identity.ts';
+import { UNKNOWN, type HostFiles, type PredictedFiles, type Unknown } from './files.ts';
+
+/** Thrown while predicting when a host read is needed that was not fetched: fetch it, then predict again. */
+export class NeedRead extends Error {
+  constructor(readonly read: Read<unknown>) {
+    super(`check mode needs a read first: ${read.fact.name}`);
+    this.name = 'NeedRead';
+  }
+}
+
+/** A host read served from the read cache (throws NeedRead when it is not there). */
+export type HostReads = <T>(r: Read<T>) => T;
+
+/** The read of the identity check mode needs to predict new files' owner and mode. */
+export const identityRead: Read<ExecIdentity> = read(execIdentity, undefined);
+
+/** `files.state` reads of the host, through `host`. */
+export const hostFiles = (host: HostReads): HostFiles => (arg) => host(read(fileState, arg));
+
+/**
+ * The value `r` would have after the predicted changes: predicted for the file facts, the host's (`hostValue`) for a
+ * read no prediction touched, UNKNOWN when a prediction touched a path the fact reads but cannot be modelled.
+ */
+export function predictRead(files: PredictedFiles, r: Read<unknown>, hostValue: () => unknown, host: HostReads): unknown {
+  const fs = hostFiles(host);
+  const arg = r.arg;
+  if (r.fact === (fileState as unknown)) return files.fileState(arg as FileStateArg, fs);
+  if (r.fact === (pathExists as unknown)) {
+    const p = arg as string;
+    if (!files.affects(p)) return hostValue();
+    const s = exists(() => files.fileState({ path: p, follow: true }, fs));
+    return s;
+  }
+  if (r.fact === (fileContent as unknown)) {
+    const p = arg as string;
+    if (!files.affects(p)) return hostValue();
+    const s = files.fileState({ path: p, follow: true, content: true }, fs);
+    if (s === UNKNOWN) return UNKNOWN;
+    if (!s.exists || s.type !== 'file') return null;
+    return s.content ? new TextDecoder().decode(s.content) : UNKNOWN;
+  }
+  if (r.fact === (treeDrift as unknown)) {
+    const a = arg as TreeDriftArg;
+    return files.affectsTree(a.path) ? files.treeDrift(a, fs) : hostValue();
+  }
+  const paths = (r.fact as { paths?: (a: unknown) => readonly string[] }).paths?.(arg) ?? [];
+  return paths.some((p) => files.affectsTree(p)) ? UNKNOWN : hostValue();
+}
+
+function exists(f: () => ReturnType<PredictedFiles['fileState']>): boolean | Unknown {
+  try {
+    const s = f();
+    return s === UNKNOWN ? UNKNOWN : s.exists;
+  } catch (e) {
+    if (e instanceof FileStateError) return false; // test -e on a path below a file: false
+    throw e;
+  }
+}
