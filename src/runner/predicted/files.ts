@@ -306,10 +306,16 @@ export class PredictedFiles {
         return this.set(e.path, { type: 'link', target: e.target, attrs: this.defaults(who, 0o777) });
       case 'mkdir': {
         const attrs = this.defaults(who, 0o777);
+        // below a predicted directory (or where a prediction removed the path) nothing is left of the host's tree
+        let predicted = false;
         for (const p of [...ancestors(e.path), e.path]) {
           const n = this.nodes.get(p);
-          if (n === undefined || n.type === 'absent') this.set(p, { type: 'ensure', attrs, patch: {} });
+          if (n?.type === 'absent' || (n === undefined && predicted)) {
+            this.set(p, { type: 'directory', attrs });
+            predicted = true;
+          } else if (n === undefined) this.set(p, { type: 'ensure', attrs, patch: {} });
           else if (n.type === 'file') return failure(`command failed (rc=1): mkdir: cannot create directory '${e.path}': Not a directory`);
+          else predicted = n.type === 'directory';
         }
         return undefined;
       }

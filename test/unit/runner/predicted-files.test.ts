@@ -1,0 +1,158 @@
+/**
+ * The predicted filesystem, as data: a host's real paths + predicted changes in, what later reads see out. The same
+ * cases run for real in test/integration/check-exact.test.ts (check mode vs the real run on sshd hosts).
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { Change } from '../../../src/core/index.ts';
+import type { FileState, FileStateArg } from '../../../src/facts/files.ts';
+import type { ExecIdentity } from '../../../src/facts/identity.ts';
+import { PredictedFiles, UNKNOWN } from '../../../src/runner/predicted/files.ts';
+
+const root: ExecIdentity = { umask: 0o022, user: 'root', uid: 0, group: 'root', gid: 0 };
+const enc = (s: string) => new TextEncoder().encode(s);
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+type HostPath = { type: 'file'; content: string; mode?: string } | { type: 'directory'; mode?: string } | { type: 'link'; target: string };
+
+/** A host with these paths (everything else absent); links are followed as the kernel does. */
+function host(paths: Record<string, HostPath>) {
+  const asked: FileStateArg[] = [];
+  const lstat = (p: string): FileState => {
+    const h = p === '/' ? { type: 'directory' as const } : paths[p];
+    if (!h) return { path: p, exists: false };
+    const base = { path: p, exists: true as const, owner: 'root', group: 'root', uid: 0, gid: 0 };
+    if (h.type === 'link') return { ...base, type: 'link', mode: '0777', size: h.target.length, linkTarget: h.target };
+    if (h.type === 'directory') return { ...base, type: 'directory', mode: h.mode ?? '0755', size: 4096 };
+    return { ...base, type: 'file', mode: h.mode ?? '0644', size: h.content.length, sha256: sha(h.content), content: enc(h.content) };
+  };
+  const read = (arg: FileStateArg): FileState => {
+    asked.push(arg);
+    let p = arg.path;
+    for (let i = 0; arg.follow && i < 10; i++) {
+      const h = paths[p];
+      if (h?.type !== 'link') break;
+      p = h.target;
+    }
+    const s = lstat(p);
+    if (!s.exists) return { path: arg.path, exists: false, ...(arg.follow && p !== arg.path ? { danglingTo: p } : {}) };
+    const { content, ...rest } = s as FileState & { content?: Uint8Array };
+    return { ...rest, path: arg.path, ...(arg.follow ? { realPath: p } : {}), ...(arg.content && content ? { content } : {}) } as FileState;
+  };
+  return { read, asked };
+}
+
+const write = (path: string, content: string, mode?: string): Change => ({ kind: 'write', path, content, description: 'w', ...(mode ? { mode } : {}) });
+const exec = (effects: Extract<Change, { kind: 'exec' }>['effects']): Change => ({ kind: 'exec', command: ':', description: 'x', ...(effects ? { effects } : {}) });
+
+function after(paths: Record<string, HostPath>, ...plans: Change[][]) {
+  const h = host(paths);
+  let files = new PredictedFiles();
+  for (const changes of plans) {
+    const next = files.apply(changes, h.read, root);
+    if ('failed' in next) return { failed: next.failed, files, h };
+    files = next;
+  }
+  return { files, h, failed: undefined };
+}
+
+const text = (s: FileState | typeof UNKNOWN) => (s !== UNKNOWN && s.exists && s.content ? new TextDecoder().decode(s.content) : s);
+
+describe('predicted files: a write is seen by later reads', () => {
+  it('content, sha256 and size of a written file; the host is not asked once a prediction replaced the path', () => {
+    const { files, h } = after({ '/etc': { type: 'directory' } }, [write('/etc/a', 'x\n', '0600')]);
+    const s = files.fileState({ path: '/etc/a', content: true }, h.read);
+    expect(s).toMatchObject({ exists: true, type: 'file', mode: '0600', owner: 'root', uid: 0, size: 2, sha256: sha('x\n') });
+    expect(text(s)).toBe('x\n');
+    expect(h.asked.filter((a) => a.path === '/etc/a' && !a.follow)).toEqual([]);
+  });
+  it('a new file without a mode gets the umask default; an existing one keeps its mode', () => {
+    const { files, h } = after({ '/d': { type: 'directory' }, '/d/old': { type: 'file', content: '', mode: '0640' } }, [write('/d/new', 'n'), write('/d/old', 'o')]);
+    expect(files.fileState({ path: '/d/new' }, h.read)).toMatchObject({ mode: '0644' });
+    expect(files.fileState({ path: '/d/old' }, h.read)).toMatchObject({ mode: '0640' });
+  });
+  it('a write into a missing directory fails as the real write script does', () => {
+    expect(after({}, [write('/nope/f', 'x')]).failed).toBe('command failed (rc=1): rig: cannot write /nope/f: directory /nope does not exist');
+  });
+  it('a write into a directory an earlier change created succeeds', () => {
+    const { files, h, failed } = after({ '/srv': { type: 'directory' } }, [exec([{ op: 'mkdir', path: '/srv/a/b' }])], [write('/srv/a/b/f', 'x')]);
+    expect(failed).toBeUndefined();
+    expect(files.fileState({ path: '/srv/a', follow: true }, h.read)).toMatchObject({ type: 'directory', mode: '0755' });
+    expect(files.fileState({ path: '/srv/a/b/f' }, h.read)).toMatchObject({ type: 'file', size: 1 });
+  });
+  it('a write onto a directory fails', () => {
+    expect(after({ '/d': { type: 'directory' } }, [write('/d', 'x')]).failed).toContain('it is a directory');
+  });
+});
+
+describe('predicted files: removal, links, attributes', () => {
+  it('rm -rf removes the path and everything below, also what the host has there', () => {
+    const { files, h } = after({ '/d': { type: 'directory' }, '/d/f': { type: 'file', content: 'x' } }, [exec([{ op: 'remove', path: '/d' }])]);
+    expect(files.fileState({ path: '/d/f' }, h.read)).toEqual({ path: '/d/f', exists: false });
+    expect(files.fileState({ path: '/d' }, h.read)).toEqual({ path: '/d', exists: false });
+  });
+  it('mkdir after rm -rf gives an empty directory: the host children are gone', () => {
+    const { files, h } = after({ '/d': { type: 'directory' }, '/d/f': { type: 'file', content: 'x' } }, [exec([{ op: 'remove', path: '/d' }])], [exec([{ op: 'mkdir', path: '/d' }])]);
+    expect(files.fileState({ path: '/d', follow: true }, h.read)).toMatchObject({ type: 'directory' });
+    expect(files.fileState({ path: '/d/f' }, h.read)).toEqual({ path: '/d/f', exists: false });
+  });
+  it('a followed read goes through a predicted link to the predicted target', () => {
+    const { files, h } = after({ '/d': { type: 'directory' } }, [write('/d/t', 'target\n')], [exec([{ op: 'link', path: '/d/l', target: 't' }])]);
+    const s = files.fileState({ path: '/d/l', follow: true, content: true }, h.read);
+    expect(s).toMatchObject({ path: '/d/l', type: 'file', realPath: '/d/t' });
+    expect(text(s)).toBe('target\n');
+    expect(files.fileState({ path: '/d/l' }, h.read)).toMatchObject({ type: 'link', linkTarget: 't' });
+  });
+  it('a host link that dangled now leads to a predicted file', () => {
+    const { files, h } = after({ '/d': { type: 'directory' }, '/d/l': { type: 'link', target: '/d/t' } }, [write('/d/t', 'now\n')]);
+    const s = files.fileState({ path: '/d/l', follow: true, content: true }, h.read);
+    expect(s).toMatchObject({ exists: true, realPath: '/d/t' });
+    expect(text(s)).toBe('now\n');
+  });
+  it('a write replaces a link at the path itself (the write script renames over it)', () => {
+    const { files, h } = after({ '/d': { type: 'directory' }, '/d/t': { type: 'file', content: 't' }, '/d/l': { type: 'link', target: '/d/t' } }, [write('/d/l', 'own')]);
+    expect(files.fileState({ path: '/d/l' }, h.read)).toMatchObject({ type: 'file', size: 3 });
+    expect(files.fileState({ path: '/d/t' }, h.read)).toMatchObject({ type: 'file', size: 1 });
+  });
+  it('chmod through a link changes the target; chown -h changes the link', () => {
+    const paths: Record<string, HostPath> = { '/d': { type: 'directory' }, '/d/t': { type: 'file', content: 't' }, '/d/l': { type: 'link', target: '/d/t' } };
+    const { files, h } = after(paths, [exec([{ op: 'attrs', path: '/d/l', mode: '0600' }, { op: 'attrs', path: '/d/l', owner: 'nobody', noFollow: true }])]);
+    expect(files.fileState({ path: '/d/t' }, h.read)).toMatchObject({ mode: '0600', owner: 'root' });
+    expect(files.fileState({ path: '/d/l' }, h.read)).toMatchObject({ type: 'link', owner: 'nobody' });
+  });
+  it('chmod -R reaches host files below; treeDrift then has nothing to report', () => {
+    const paths: Record<string, HostPath> = { '/d': { type: 'directory' }, '/d/f': { type: 'file', content: 'x' } };
+    const { files, h } = after(paths, [exec([{ op: 'attrs', path: '/d', mode: '0700', recurse: true }])]);
+    expect(files.fileState({ path: '/d/f' }, h.read)).toMatchObject({ mode: '0700' });
+    expect(files.treeDrift({ path: '/d', mode: '0700' }, h.read)).toBe(false);
+    expect(files.treeDrift({ path: '/d', mode: '0755' }, h.read)).toBe(true);
+    // the host's files below were not read: only a -R covering the asked attribute settles them
+    expect(files.treeDrift({ path: '/d', group: 'root' }, h.read)).toBe(UNKNOWN);
+  });
+  it('touch creates an empty file only where there is none', () => {
+    const { files, h } = after({ '/d': { type: 'directory' }, '/d/x': { type: 'file', content: 'keep' } }, [exec([{ op: 'touch', path: '/d/new' }, { op: 'touch', path: '/d/x' }])]);
+    expect(files.fileState({ path: '/d/new' }, h.read)).toMatchObject({ type: 'file', size: 0, mode: '0644' });
+    expect(files.fileState({ path: '/d/x' }, h.read)).toMatchObject({ size: 4 });
+  });
+  it('an opaque change to a path makes it and everything below unknown, nothing else', () => {
+    const { files, h } = after({ '/d': { type: 'directory' } }, [exec([{ op: 'unknown', path: '/d/x' }])]);
+    expect(files.fileState({ path: '/d/x' }, h.read)).toBe(UNKNOWN);
+    expect(files.fileState({ path: '/d/x/y' }, h.read)).toBe(UNKNOWN);
+    expect(files.fileState({ path: '/d/other' }, h.read)).toEqual({ path: '/d/other', exists: false });
+  });
+  it('a path below a predicted file cannot be inspected (Not a directory), as stat says', () => {
+    const { files, h } = after({ '/d': { type: 'directory' } }, [write('/d/f', 'x')]);
+    expect(() => files.fileState({ path: '/d/f/x' }, h.read)).toThrow(/Not a directory/);
+  });
+  it('a chown by name is comparable by id once the host showed that pair', () => {
+    const paths: Record<string, HostPath> = { '/d': { type: 'directory' }, '/d/f': { type: 'file', content: 'x' } };
+    const { files, h } = after(paths, [exec([{ op: 'attrs', path: '/d/f', owner: 'root' }])]);
+    expect(files.fileState({ path: '/d/f' }, h.read)).toMatchObject({ owner: 'root', uid: 0 });
+  });
+  it('a plan that fails part-way records nothing', () => {
+    const h = host({ '/d': { type: 'directory' } });
+    const files = new PredictedFiles();
+    expect(files.apply([write('/d/a', 'x'), write('/nope/b', 'y')], h.read, root)).toHaveProperty('failed');
+    expect(files.empty).toBe(true);
+  });
+});
