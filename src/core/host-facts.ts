@@ -49,4 +49,6 @@ export interface HostFacts {
   readonly user: { readonly name: string; readonly uid: number; readonly home: string };
   /** Handler names an interrupted earlier run left pending on this host (rig's own state file). */
   readonly pendingHandlers: readonly string[];
+  /** Where those records are: 'system' (/var/lib/rig, written as root) and/or 'user' (the login user's home). @default [] */
+  readonly pendingHandlerPlaces?: readonly ('system' | 'user')[];
 }

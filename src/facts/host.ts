@@ -303,18 +303,20 @@ const PACKAGE_MANAGERS: Record<string, HostFacts['packageManager']> = {
   apk: 'apk',
 };
 
-function pendingHandlers(sections: Map<string, string>): string[] {
+function pendingHandlers(sections: Map<string, string>): { names: string[]; places: ('system' | 'user')[] } {
   const names: string[] = [];
-  for (const [section, path] of [
-    ['pending-system', PENDING_HANDLERS_PATHS.system],
-    ['pending-user', `~/${PENDING_HANDLERS_PATHS.userRelative}`],
+  const places: ('system' | 'user')[] = [];
+  for (const [section, path, place] of [
+    ['pending-system', PENDING_HANDLERS_PATHS.system, 'system'],
+    ['pending-user', `~/${PENDING_HANDLERS_PATHS.userRelative}`, 'user'],
   ] as const) {
     const list = parseJson<unknown>(sections.get(section) ?? '', path);
     if (list === undefined) continue;
     if (!Array.isArray(list)) throw new Error(`host facts: ${path} must hold a JSON array of handler names`);
+    places.push(place);
     for (const n of list) if (typeof n === 'string' && !names.includes(n)) names.push(n);
   }
-  return names;
+  return { names, places };
 }
 
 /** Parse the framed output of `hostFacts.command()`. Throws when the output is not that script's (or is truncated). */
@@ -328,6 +330,7 @@ export function parseHostFacts(out: ExecOutput): HostFacts {
   const hostname = get('hostname');
   const kv = keyValues(get('user'), /=/);
   const defRoute = defaultRoute(s);
+  const pending = pendingHandlers(s);
   return {
     os: {
       id,
@@ -351,7 +354,8 @@ export function parseHostFacts(out: ExecOutput): HostFacts {
     packageManager: PACKAGE_MANAGERS[get('package-manager')] ?? 'unknown',
     virtualization: get('virt') || 'unknown',
     user: { name: kv.get('name') ?? '', uid: Number(kv.get('uid') ?? NaN), home: kv.get('home') ?? '' },
-    pendingHandlers: pendingHandlers(s),
+    pendingHandlers: pending.names,
+    pendingHandlerPlaces: pending.places,
   };
 }
 

@@ -7,6 +7,8 @@ export interface Batch {
   readonly script: string;
   /** One output per command, from the exec's stdout (stdout, exit code) and stderr (each command's stderr). */
   parse(out: Pick<ExecOutput, 'stdout' | 'stderr'>): ExecOutput[];
+  /** Whether the script started (its first frame is there): false when sudo or the shell refused to run it. */
+  started(out: Pick<ExecOutput, 'stdout'>): boolean;
 }
 
 /** Build one sh script that runs `commands` in order and frames each one's output. `stdinFor` keeps the exec's stdin for that command. */
@@ -27,6 +29,7 @@ export function buildBatch(commands: readonly string[], opts: { stdinFor?: numbe
   });
   return {
     script: lines.join('\n'),
+    started: (out) => commands.length === 0 || out.stdout.includes(`${mark(0, 'out')}\n`),
     parse(out): ExecOutput[] {
       const { stdout, stderr: err } = out;
       return commands.map((_, i) => {

@@ -1,10 +1,12 @@
 /** Fewer processes per probe: identical reads run once, and reads of a fact that offers `many` share one command. */
 import type { ExecOutput, Fact, Read } from '../core/index.ts';
+import type { Privilege } from './privilege.ts';
 
 /** A read as the batcher sees it. */
 export interface ReadSpec {
   readonly command: string;
-  readonly become: boolean;
+  /** Who runs it: reads of different privileges never share an exec or a cache entry. */
+  readonly privilege: Privilege;
   readonly volatile: boolean;
   /** The declared read, when there is one (needed to join a `many` group). */
   readonly read?: Read<unknown>;

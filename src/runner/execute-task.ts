@@ -25,6 +25,7 @@ import { coalesce } from './coalesce.ts';
 import { cacheKey, earlyOutput, fetchReads, specsOf, type ReadSpec } from './reads.ts';
 import type { RunState, TaskScope } from './run-state.ts';
 import { gatherFacts } from './facts.ts';
+import { asRoot, execOptions, LOGIN, privilegeKey, privilegeOf, type Privilege } from './privilege.ts';
 import { UNKNOWN } from './predicted/files.ts';
 import { hostFiles, identityRead, NeedRead, predictRead, type HostReads } from './predicted/reads.ts';
 
@@ -34,11 +35,6 @@ export function taskName(task: Task): string {
   const a = typeof task.args === 'function' ? undefined : (task.args as Record<string, unknown> | undefined);
   const main = a && Object.values(a).find((v) => typeof v === 'string');
   return main ? `${task.module.name} ${String(main)}` : task.module.name;
-}
-
-/** Whether this task runs through sudo on this host. */
-export function becomeOf(task: Task, scope: TaskScope, rt: HostRuntime): boolean {
-  return task.options.become ?? scope.play.become ?? rt.host.become;
 }
 
 /** Inputs shared by every execution of one task. */
@@ -142,21 +138,20 @@ async function once(run: TaskRun, rt: HostRuntime, item: unknown): Promise<Parti
   if (problems.length) return { status: 'failed', msg: `invalid ${task.module.name} args: ${problems.join('; ')}` };
 
   const target = await delegateTarget(run, rt, ctx);
-  const become = becomeOf(task, scope, rt);
-  const becomeUser = task.options.becomeUser ?? rt.host.becomeUser;
+  const priv = privilegeOf(task, scope, rt);
   const mctx: ModuleContext = moduleContext(state, rt, ctx);
   const reads = Object.entries(task.module.probe(args, mctx) as Record<string, Read<unknown>>);
   // a wait already satisfied when this host's last change was applied needs no exec
-  const early = reads.map(([, r]) => earlyOutput(target, r, become));
+  const early = reads.map(([, r]) => earlyOutput(target, r, priv));
   const toFetch = reads.filter((_, i) => early[i] === undefined);
-  const fetched = toFetch.length ? await fetchReads(target, specsOf(toFetch.map(([, r]) => r), become), () => run.lookahead(target), { becomeUser, log }) : [];
+  const fetched = toFetch.length ? await fetchReads(target, specsOf(toFetch.map(([, r]) => r), priv), () => run.lookahead(target), { log }) : [];
   const outs = early.map((e) => e ?? fetched.shift());
   const probed: Record<string, unknown> = {};
   // check mode: what earlier predicted changes did to the paths this task reads (not for checkMode 'always' tasks,
   // which change the real host from its real state)
   const predicting = opts.check === true && task.options.checkMode !== 'always';
-  const hostReads = cachedReads(target, become);
-  const withReads = <T>(f: () => T) => withHostReads(target, become, becomeUser, log, f);
+  const hostReads = cachedReads(target, priv);
+  const withReads = <T>(f: () => T) => withHostReads(target, priv, log, f);
   try {
     const host = (i: number) => parseRead(reads[i]![1], outs[i] as NonNullable<(typeof outs)[number]>);
     if (predicting && !target.predicted.empty) {
@@ -203,22 +198,27 @@ async function once(run: TaskRun, rt: HostRuntime, item: unknown): Promise<Parti
     const notify = (task.options.notify ?? []).map((h) => h.name);
     const pending = [...new Set([...rt.persistedPending, ...notify])];
     const persist = notify.some((n) => !rt.persistedPending.includes(n));
-    const asRoot = (scope.play.become ?? rt.host.become) || rt.host.ssh.user === 'root';
+    // the record goes where the facts script reads it: /var/lib/rig when the change runs as root, the login user's
+    // home when it runs as the login user, in the change's own exec; as another user (or delegated) in an exec before it
+    const inline = persist && target === rt && (!priv.become || priv.becomeUser === 'root');
+    if (persist && !inline) await persistPending(rt, pending, LOGIN);
     // only the next few tasks: re-reading the whole rest of the play after every change made a first run O(tasks²)
-    const next = target === rt && !plan.refreshFacts ? run.lookahead(rt, APPLY_LOOKAHEAD_TASKS).filter((x) => x.become === become && !x.volatile) : [];
+    const next = target === rt && !plan.refreshFacts ? run.lookahead(rt, APPLY_LOOKAHEAD_TASKS).filter((x) => privilegeKey(x.privilege) === privilegeKey(priv) && !x.volatile) : [];
     const nextReads = [...new Map(next.map((x) => [cacheKey(x), x])).values()];
     const grouped = coalesce(nextReads);
     const applied = await applyChanges(target.conn!, plan.changes, {
       reads: grouped.commands,
-      become,
-      becomeUser,
-      prefix: persist ? pendingScript(pending, asRoot).text : undefined,
+      ...execOptions(priv),
+      prefix: inline ? pendingScript(pending, asRoot(priv, rt)).text : undefined,
       log,
       rebootSettleSec: opts.rebootSettleSec ?? 5,
     });
     target.invalidate();
     if (applied.reads && !applied.rebooted) grouped.spread(applied.reads).forEach((o, i) => target.cache.set(cacheKey(nextReads[i] as ReadSpec), o));
-    if (persist) rt.persistedPending = pending;
+    if (inline) {
+      rt.persistedPending = pending;
+      rt.pendingPlaces.add(asRoot(priv, rt));
+    }
     const last = applied.last;
     const io = { stdout: last?.stdout, stderr: last?.stderr, rc: last?.code, commands: applied.commands, output: last ? { stdout: last.stdout, stderr: last.stderr, rc: last.code } : plan.output };
     if (applied.rebooted || plan.refreshFacts) target.facts = await gatherFacts(target);
@@ -249,23 +249,32 @@ function unpredictable(run: TaskRun, rt: HostRuntime, what: string | undefined, 
   return readOnly ? { status: 'ok', predicted: true, msg: `ok (predicted): ${why}` } : { status: 'changed', predicted: true, msg: `changed (predicted): ${why}` };
 }
 
+/** Write the pending-handler record in an exec of its own (a change that runs as another user could not place it). */
+async function persistPending(rt: HostRuntime, pending: readonly string[], priv: Privilege): Promise<void> {
+  const root = asRoot(priv, rt);
+  const out = await rt.conn!.exec(pendingScript(pending, root).text, execOptions(priv));
+  if (out.code !== 0) throw new Error(`cannot record the notified handlers on the host: ${out.stderr.trim()}`);
+  rt.persistedPending = pending;
+  rt.pendingPlaces.add(root);
+}
+
 /** Reads served from `rt`'s cache in one privilege context (NeedRead when not fetched yet). */
-function cachedReads(rt: HostRuntime, become: boolean): HostReads {
+function cachedReads(rt: HostRuntime, privilege: Privilege): HostReads {
   return <T>(r: Read<T>): T => {
-    const out = rt.cache.get(cacheKey({ command: readCommand(r), become }));
+    const out = rt.cache.get(cacheKey({ command: readCommand(r), privilege }));
     if (!out) throw new NeedRead(r);
     return parseRead(r, out);
   };
 }
 
 /** Run `f`, fetching the host reads it asks for (one exec each round) until it has what it needs. */
-async function withHostReads<T>(rt: HostRuntime, become: boolean, becomeUser: string | undefined, log: ((l: string) => void) | undefined, f: () => T): Promise<T> {
+async function withHostReads<T>(rt: HostRuntime, privilege: Privilege, log: ((l: string) => void) | undefined, f: () => T): Promise<T> {
   for (let round = 0; ; round++) {
     try {
       return f();
     } catch (e) {
       if (!(e instanceof NeedRead) || round >= 16) throw e;
-      await fetchReads(rt, specsOf([e.read], become), () => [], { becomeUser, log });
+      await fetchReads(rt, specsOf([e.read], privilege), () => [], { log });
     }
   }
 }

@@ -16,6 +16,8 @@ export class HostRuntime {
   readonly notified = new Set<string>();
   /** Handler names persisted on the host as pending (what the host's state file holds). */
   persistedPending: readonly string[] = [];
+  /** Where records of `persistedPending` are on the host: true = /var/lib/rig (root), false = the login user's home. */
+  readonly pendingPlaces = new Set<boolean>();
   failed = false;
   unreachable = false;
   /** Check mode: something was predicted to change on this host, so later probes may see a world that does not exist yet. */

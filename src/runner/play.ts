@@ -3,7 +3,8 @@ import { identityRead } from './predicted/reads.ts';
 import { argProblems, UnreachableError, ValidationError, type ExecOutput, type Handler, type Play, type Task, type TaskInfo, type TaskResult } from '../core/index.ts';
 import { moduleContext } from './context.ts';
 import { resolveCalls } from './resolve-items.ts';
-import { executeTask, taskName, becomeOf, type TaskRun } from './execute-task.ts';
+import { executeTask, taskName, type TaskRun } from './execute-task.ts';
+import { asRoot, execOptions, LOGIN, playPrivilege, privilegeKey, privilegeOf } from './privilege.ts';
 import { hostFacts } from '../facts/host.ts';
 import { cachedFacts, saveFacts } from './fact-cache.ts';
 import type { HostRuntime } from './host-runtime.ts';
@@ -70,7 +71,7 @@ function lookahead(state: RunState, items: readonly PlanItem[], index: number, l
           const reads = Object.values(it.task.module.probe(args, moduleContext(state, rt, ctx)) as object);
           // check mode predicts new files' owner and mode from who writes them: read once per become, with the rest
           if (state.options.check) reads.push(identityRead);
-          out.push(...prefetchSpecsOf(reads, becomeOf(it.task, it.scope, rt)));
+          out.push(...prefetchSpecsOf(reads, privilegeOf(it.task, it.scope, rt)));
         }
       } catch {
         // not resolvable yet (depends on a registered result or on facts a change will refresh)
@@ -93,16 +94,17 @@ async function prepareHosts(state: RunState, play: Play, items: readonly PlanIte
         try {
           if (!rt.conn) rt.conn = await state.options.connect(rt.host);
           if (!rt.facts && play.gatherFacts) {
-            const become = play.become ?? rt.host.become;
+            const privilege = playPrivilege(play, rt);
             // resolve with last run's facts (a guess; see fact-cache.ts), then with none if there are none
             rt.facts = cachedFacts(rt.host);
-            const early = lookahead(state, items, -1, later)(rt).filter((s) => s.become === become && !s.volatile);
+            const early = lookahead(state, items, -1, later)(rt).filter((s) => privilegeKey(s.privilege) === privilegeKey(privilege) && !s.volatile);
             rt.facts = undefined;
-            const [facts, ...reads] = await runBatch(rt, [{ command: hostFacts.command(), become, volatile: false }, ...early], rt.host.becomeUser);
+            const [facts, ...reads] = await runBatch(rt, [{ command: hostFacts.command(), privilege, volatile: false }, ...early]);
             rt.facts = hostFacts.parse(facts as ExecOutput);
             saveFacts(rt.host, rt.facts);
             early.forEach((s, i) => rt.cache.set(cacheKey(s), reads[i] as ExecOutput));
             rt.persistedPending = rt.facts.pendingHandlers;
+            for (const place of rt.facts.pendingHandlerPlaces ?? []) rt.pendingPlaces.add(place === 'system');
           }
           // an interrupted earlier run left these notified: finish its work
           for (const name of rt.persistedPending) if (handlerNames.has(name)) rt.notified.add(name);
@@ -197,9 +199,14 @@ async function clearPending(state: RunState, play: Play, rts: readonly HostRunti
       const r = results.find((x) => x.host === rt.host.name);
       if (!rt.persistedPending.includes(name) || !r || r.status === 'failed' || r.status === 'unreachable' || !rt.conn) return;
       const rest = rt.persistedPending.filter((n) => n !== name);
-      const asRoot = (play.become ?? rt.host.become) || rt.host.ssh.user === 'root';
       try {
-        await rt.conn.exec(pendingScript(rest, asRoot).text, { become: asRoot && rt.host.ssh.user !== 'root' });
+        // every place a record was written (root's for changes run as root, the login user's otherwise)
+        for (const system of [...rt.pendingPlaces]) {
+          const priv = system && !asRoot(LOGIN, rt) ? { become: true, becomeUser: 'root' } : LOGIN;
+          const out = await rt.conn.exec(pendingScript(rest, system).text, execOptions(priv));
+          if (out.code !== 0) throw new Error(`cannot update the pending handlers on the host: ${out.stderr.trim()}`);
+          if (rest.length === 0) rt.pendingPlaces.delete(system);
+        }
         rt.persistedPending = rest;
       } catch (e) {
         markUnreachable(state, rt, e);

@@ -3,29 +3,30 @@ import { earlyRead, parseRead, readCommand, type ExecOutput, type Read } from '.
 import { buildBatch } from './batch.ts';
 import { coalesce, type ReadSpec } from './coalesce.ts';
 import type { HostRuntime } from './host-runtime.ts';
+import { execOptions, privilegeKey, type Privilege } from './privilege.ts';
 
 export type { ReadSpec } from './coalesce.ts';
 
-/** Cache key: the same command read as root and as the login user can differ. */
-export function cacheKey(spec: { command: string; become: boolean }): string {
-  return `${spec.become ? 'B' : 'U'}\u0000${spec.command}`;
+/** Cache key: the same command read as root, as postgres and as the login user can differ. */
+export function cacheKey(spec: { command: string; privilege: Privilege }): string {
+  return `${privilegeKey(spec.privilege)}\u0000${spec.command}`;
 }
 
 /** Turn declared reads into specs. */
-export function specsOf(reads: readonly Read<unknown>[], become: boolean): ReadSpec[] {
-  return reads.map((r) => ({ command: readCommand(r), become, volatile: r.volatile ?? false, read: r }));
+export function specsOf(reads: readonly Read<unknown>[], privilege: Privilege): ReadSpec[] {
+  return reads.map((r) => ({ command: readCommand(r), privilege, volatile: r.volatile ?? false, read: r }));
 }
 
 /** What an upcoming task's reads contribute to a prefetch: volatile reads only through their early form. */
-export function prefetchSpecsOf(reads: readonly Read<unknown>[], become: boolean): ReadSpec[] {
-  return specsOf(reads.map((r) => (r.volatile ? (earlyRead(r) ?? r) : r)), become);
+export function prefetchSpecsOf(reads: readonly Read<unknown>[], privilege: Privilege): ReadSpec[] {
+  return specsOf(reads.map((r) => (r.volatile ? (earlyRead(r) ?? r) : r)), privilege);
 }
 
 /** The cached early form of a volatile read, when it already satisfies the read (then no exec is needed). */
-export function earlyOutput(rt: HostRuntime, r: Read<unknown>, become: boolean): ExecOutput | undefined {
+export function earlyOutput(rt: HostRuntime, r: Read<unknown>, privilege: Privilege): ExecOutput | undefined {
   const e = earlyRead(r);
   if (!r.volatile || !e || !r.early) return undefined;
-  const out = rt.cache.get(cacheKey({ command: readCommand(e), become }));
+  const out = rt.cache.get(cacheKey({ command: readCommand(e), privilege }));
   if (!out) return undefined;
   try {
     return r.early.accept(parseRead(e, out)) ? out : undefined;
@@ -34,13 +35,34 @@ export function earlyOutput(rt: HostRuntime, r: Read<unknown>, become: boolean):
   }
 }
 
-/** Run reads of one become flag in one exec (not cached here). */
-export async function runBatch(rt: HostRuntime, specs: readonly ReadSpec[], becomeUser?: string): Promise<ExecOutput[]> {
+/**
+ * Run reads of one privilege in one exec (not cached here). Throws when the exec did not run the batch at all (sudo
+ * refused: the message says what to do, e.g. pass -K), so no read is mistaken for the host's answer.
+ */
+export async function runBatch(rt: HostRuntime, specs: readonly ReadSpec[]): Promise<ExecOutput[]> {
   if (!rt.conn) throw new Error(`no connection to ${rt.host.name}`);
+  const privilege = specs[0]?.privilege;
+  if (!privilege || specs.some((s) => privilegeKey(s.privilege) !== privilegeKey(privilege))) throw new Error('runBatch: specs of one privilege');
   const c = coalesce(specs);
   const b = buildBatch(c.commands);
-  const out = await rt.conn.exec(b.script, { become: specs[0]?.become ?? false, becomeUser });
+  const out = await rt.conn.exec(b.script, execOptions(privilege));
+  if (out.code !== 0 && !b.started(out)) {
+    const why = out.stderr.trim().split('\n')[0] || `exit code ${out.code}`;
+    throw new Error(privilege.become ? `cannot become ${privilege.becomeUser}: ${why}` : why);
+  }
   return c.spread(b.parse(out));
+}
+
+/** Specs grouped by privilege, in first-seen order. */
+function byPrivilege(specs: readonly ReadSpec[]): ReadSpec[][] {
+  const groups = new Map<string, ReadSpec[]>();
+  for (const s of specs) {
+    const k = privilegeKey(s.privilege);
+    const g = groups.get(k);
+    if (g) g.push(s);
+    else groups.set(k, [s]);
+  }
+  return [...groups.values()];
 }
 
 /** Fetch outputs for `wanted` (in order). `lookahead` yields reads of upcoming tasks to prefetch in the same exec. */
@@ -48,30 +70,28 @@ export async function fetchReads(
   rt: HostRuntime,
   wanted: readonly ReadSpec[],
   lookahead: () => readonly ReadSpec[],
-  opts: { becomeUser?: string; log?: (line: string) => void },
+  opts: { log?: (line: string) => void },
 ): Promise<ExecOutput[]> {
   if (!rt.conn) throw new Error(`no connection to ${rt.host.name}`);
   const results = new Map<ReadSpec, ExecOutput>();
   const missing = wanted.filter((s) => !s.volatile && !rt.cache.has(cacheKey(s)));
-  for (const become of [false, true]) {
-    const mine = missing.filter((s) => s.become === become);
-    if (mine.length === 0) continue;
+  // upcoming reads ride along only in an exec of their own privilege
+  for (const mine of byPrivilege(missing)) {
+    const key = privilegeKey((mine[0] as ReadSpec).privilege);
     const seen = new Set<string>();
     const batch: ReadSpec[] = [];
     for (const s of [...mine, ...lookahead()]) {
       const k = cacheKey(s);
-      if (s.become !== become || s.volatile || rt.cache.has(k) || seen.has(k)) continue;
+      if (privilegeKey(s.privilege) !== key || s.volatile || rt.cache.has(k) || seen.has(k)) continue;
       seen.add(k);
       batch.push(s);
     }
     opts.log?.(`probe: ${batch.length} read(s) in one exec`);
-    (await runBatch(rt, batch, opts.becomeUser)).forEach((o, i) => rt.cache.set(cacheKey(batch[i] as ReadSpec), o));
+    (await runBatch(rt, batch)).forEach((o, i) => rt.cache.set(cacheKey(batch[i] as ReadSpec), o));
   }
   // volatile reads are never cached or prefetched, but one task's volatile reads share an exec (in declared order)
-  for (const become of [false, true]) {
-    const now = wanted.filter((w) => w.volatile && w.become === become);
-    if (now.length === 0) continue;
-    (await runBatch(rt, now, opts.becomeUser)).forEach((o, i) => results.set(now[i] as ReadSpec, o));
+  for (const now of byPrivilege(wanted.filter((w) => w.volatile))) {
+    (await runBatch(rt, now)).forEach((o, i) => results.set(now[i] as ReadSpec, o));
   }
   return wanted.map((s) => results.get(s) ?? (rt.cache.get(cacheKey(s)) as ExecOutput));
 }

@@ -17,7 +17,7 @@ const plain: Fact<string, string> = { name: 'test.plain', command: (a) => `cat $
 
 const spec = (f: Fact<string, string>, a: string): ReadSpec => {
   const r = read(f, a);
-  return { command: readCommand(r), become: false, volatile: false, read: r };
+  return { command: readCommand(r), privilege: { become: false, becomeUser: 'root' }, volatile: false, read: r };
 };
 const ok = (stdout: string): ExecOutput => ({ stdout, stderr: '', code: 0 });
 
@@ -31,7 +31,7 @@ describe('coalesce', () => {
   });
 
   it('a read the fact declines, a lone group member and a spec without a read run their own command', () => {
-    const bare: ReadSpec = { command: 'hostname', become: false, volatile: false };
+    const bare: ReadSpec = { command: 'hostname', privilege: { become: false, becomeUser: 'root' }, volatile: false };
     const c = coalesce([bare, spec(echo, 'has space'), spec(echo, 'solo')]);
     expect(c.commands).toEqual(['hostname', 'echo has space', 'echo solo']);
     expect(c.spread([ok('h'), ok('has space\n'), ok('solo\n')]).map((o) => o.stdout)).toEqual(['h', 'has space\n', 'solo\n']);
