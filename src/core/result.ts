@@ -79,6 +79,9 @@ export interface Reporter {
   onTaskStart?(task: TaskInfo, hosts: readonly string[]): void;
   onTaskEnd?(task: TaskInfo, result: TaskResult): void;
   onHostUnreachable?(host: string, error: string): void;
+  /** A host left the play before its first task for a reason other than the connection (facts could not be gathered:
+   *  sudo refused, the facts script failed): shown as a failure, as Ansible's "Gathering Facts" failure is. */
+  onHostFailed?(host: string, error: string): void;
   /** Verbose trace (commands and their output) when -v is on. */
   onLog?(host: string, line: string): void;
   onRunEnd?(summary: RunSummary): void | Promise<void>;

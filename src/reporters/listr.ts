@@ -125,6 +125,11 @@ export class ListrReporter implements Reporter {
     this.print(statusLines(r, false, this.detail()));
   }
 
+  onHostFailed(host: string, error: string): void {
+    const r: TaskResult = { status: 'failed', host, task: '', definedAt: '', msg: error, durationMs: 0, execs: 0 };
+    this.print(statusLines(r, false, this.detail()));
+  }
+
   onLog(host: string, line: string): void {
     if (!this.opts.verbose) return;
     const text = this.colors.dim(`<${host}> ${line}`);

@@ -20,6 +20,9 @@ export class MultiReporter implements Reporter {
   onHostUnreachable(host: string, error: string): void {
     this.each((r) => r.onHostUnreachable?.(host, error));
   }
+  onHostFailed(host: string, error: string): void {
+    this.each((r) => r.onHostFailed?.(host, error));
+  }
   onLog(host: string, line: string): void {
     this.each((r) => r.onLog?.(host, line));
   }

@@ -51,6 +51,11 @@ export class PlainReporter implements Reporter {
     this.write(statusLines(r, false, { verbose: false, diff: false, colors: this.colors }));
   }
 
+  onHostFailed(host: string, error: string): void {
+    const r: TaskResult = { status: 'failed', host, task: '', definedAt: '', msg: error, durationMs: 0, execs: 0 };
+    this.write(statusLines(r, false, { verbose: false, diff: false, colors: this.colors }));
+  }
+
   onLog(host: string, line: string): void {
     if (this.opts.verbose) this.write([this.colors.dim(`<${host}> ${line}`)]);
   }

@@ -8,6 +8,7 @@ export type RecordedEvent =
   | { readonly type: 'taskStart'; readonly task: TaskInfo; readonly hosts: readonly string[] }
   | { readonly type: 'taskEnd'; readonly task: TaskInfo; readonly result: TaskResult }
   | { readonly type: 'hostUnreachable'; readonly host: string; readonly error: string }
+  | { readonly type: 'hostFailed'; readonly host: string; readonly error: string }
   | { readonly type: 'log'; readonly host: string; readonly line: string }
   | { readonly type: 'runEnd'; readonly summary: RunSummary };
 
@@ -29,6 +30,9 @@ export class RecordingReporter implements Reporter {
   }
   onHostUnreachable(host: string, error: string): void {
     this.events.push({ type: 'hostUnreachable', host, error });
+  }
+  onHostFailed(host: string, error: string): void {
+    this.events.push({ type: 'hostFailed', host, error });
   }
   onLog(host: string, line: string): void {
     this.events.push({ type: 'log', host, line });
@@ -69,6 +73,8 @@ export class RecordingReporter implements Reporter {
           return `  ${e.result.host}: ${e.result.status}${e.result.predicted ? ' (predicted)' : ''}`;
         case 'hostUnreachable':
           return `unreachable ${e.host}: ${e.error}`;
+        case 'hostFailed':
+          return `failed ${e.host}: ${e.error}`;
         case 'log':
           return `log ${e.host}: ${e.line}`;
         case 'runEnd':

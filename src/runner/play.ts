@@ -121,7 +121,7 @@ function markUnreachable(state: RunState, rt: HostRuntime, e: unknown): void {
   if (!(e instanceof UnreachableError)) {
     rt.failed = true;
     state.recapOf(rt.host.name).failed += 1;
-    state.options.reporter.onHostUnreachable?.(rt.host.name, `failed to gather facts: ${msg}`);
+    state.options.reporter.onHostFailed?.(rt.host.name, `failed to gather facts: ${msg}`);
     return;
   }
   rt.unreachable = true;
