@@ -25,6 +25,7 @@ import { coalesce } from './coalesce.ts';
 import { cacheKey, earlyOutput, fetchReads, specsOf, type ReadSpec } from './reads.ts';
 import type { RunState, TaskScope } from './run-state.ts';
 import { gatherFacts } from './facts.ts';
+import { resolveArgs } from './resolve-items.ts';
 import { asRoot, execOptions, LOGIN, privilegeKey, privilegeOf, type Privilege } from './privilege.ts';
 import { UNKNOWN } from './predicted/files.ts';
 import { hostFiles, identityRead, NeedRead, predictRead, type HostReads } from './predicted/reads.ts';
@@ -76,10 +77,10 @@ export async function executeTask(run: TaskRun, rt: HostRuntime): Promise<TaskRe
     const { when, checkMode, loop } = run.task.options;
     if (when !== undefined && !resolveWhen(when, ctx0)) return finish({ status: 'skipped', msg: 'conditional result was false' });
     if (run.state.options.check && checkMode === 'skip') return finish({ status: 'skipped', msg: 'skipped in check mode' });
-    if (loop === undefined) return finish(await withRetries(run, rt, undefined));
+    if (loop === undefined) return finish(await withRetries(run, rt, undefined, -1));
     const items: Partial[] = [];
-    for (const item of resolveLoop(loop, ctx0)) {
-      const r = await withRetries(run, rt, item);
+    for (const [index, item] of resolveLoop(loop, ctx0).entries()) {
+      const r = await withRetries(run, rt, item, index);
       items.push(r);
       if (r.status === 'unreachable') return finish(r);
     }
@@ -108,16 +109,16 @@ function aggregate(items: readonly TaskResult[]): Partial {
   };
 }
 
-async function withRetries(run: TaskRun, rt: HostRuntime, item: unknown): Promise<Partial> {
+async function withRetries(run: TaskRun, rt: HostRuntime, item: unknown, index: number): Promise<Partial> {
   const { retries = 0, until, delay = 5 } = run.task.options;
-  let r = await once(run, rt, item);
+  let r = await once(run, rt, item, index);
   for (let attempt = 1; attempt <= retries; attempt++) {
     const ctx = taskContext(run.state, rt, run.scope, item);
     const done = until ? until(asResult(r, rt, run), ctx) : r.status !== 'failed';
     if (done || r.status === 'unreachable') return r;
     await new Promise((res) => setTimeout(res, delay * 1000));
     rt.invalidate();
-    r = await once(run, rt, item);
+    r = await once(run, rt, item, index);
   }
   if (retries > 0 && until && !until(asResult(r, rt, run), taskContext(run.state, rt, run.scope, item))) {
     return { ...r, status: 'failed', msg: `still not true after ${retries} retries${r.msg ? `: ${r.msg}` : ''}` };
@@ -128,12 +129,12 @@ async function withRetries(run: TaskRun, rt: HostRuntime, item: unknown): Promis
 const asResult = (p: Partial, rt: HostRuntime, run: TaskRun): TaskResult => finishItem(p, rt, run);
 
 /** One attempt for one item. */
-async function once(run: TaskRun, rt: HostRuntime, item: unknown): Promise<Partial> {
+async function once(run: TaskRun, rt: HostRuntime, item: unknown, index: number): Promise<Partial> {
   const { state, task, scope } = run;
   const opts = state.options;
   const ctx = taskContext(state, rt, scope, item);
   const log = opts.verbose ? (l: string) => opts.reporter.onLog?.(rt.host.name, l) : undefined;
-  const args = resolveDynamic(task.args as (c: TaskContext<unknown>) => unknown, ctx);
+  const args = resolveArgs(state, rt, task, scope, item, index);
   const problems = argProblems(task.module, args);
   if (problems.length) return { status: 'failed', msg: `invalid ${task.module.name} args: ${problems.join('; ')}` };
 
@@ -172,7 +173,10 @@ async function once(run: TaskRun, rt: HostRuntime, item: unknown): Promise<Parti
     plan = { changes: [], failed: message(e) };
   }
   rt.lastSetVars = plan.setVars ?? {};
-  if (plan.setVars) Object.assign(rt.setVars, plan.setVars);
+  if (plan.setVars) {
+    Object.assign(rt.setVars, plan.setVars);
+    rt.varsChanged();
+  }
   const diff: readonly Diff[] | undefined = opts.diff ? plan.diff : undefined;
   const changes = plan.changes.map((c) => c.description);
   if (plan.failed) {

@@ -2,10 +2,18 @@
 import type { Connection, ExecOutput, Host, HostFacts, TaskResult, Vars } from '../core/index.ts';
 import { PredictedFiles } from './predicted/files.ts';
 
+let versions = 0;
+
 /** Everything the runner tracks for one host. */
 export class HostRuntime {
   conn?: Connection;
-  facts?: HostFacts;
+  private gathered?: HostFacts;
+  /** Bumped whenever the host's setFact variables change (resolved args that read variables are then stale). */
+  varsVersion = 0;
+  /** Bumped whenever the host's facts are (re)gathered. */
+  factsVersion = 0;
+  /** Resolved args per task and loop item, valid while the versions they depend on are unchanged (resolve-items.ts). */
+  readonly argsMemo = new Map<unknown, readonly { readonly vars: number; readonly facts?: number; readonly item: string; readonly args: unknown }[]>();
   /** setFact layer (above play vars, below -e). */
   readonly setVars: Record<string, unknown> = {};
   /** Registered results by task id. */
@@ -30,6 +38,21 @@ export class HostRuntime {
   execsBefore = 0;
 
   constructor(readonly host: Host) {}
+
+  /** Core facts (undefined before gathering, or with gatherFacts: false). */
+  get facts(): HostFacts | undefined {
+    return this.gathered;
+  }
+  set facts(f: HostFacts | undefined) {
+    this.gathered = f;
+    this.factsVersion += 1;
+  }
+
+  /** Call after changing `setVars`. */
+  varsChanged(): void {
+    // run-wide counter: a version restored after preflight's setFact simulation is never reused for other contents
+    this.varsVersion = ++versions;
+  }
 
   /** Still taking part in the play. */
   get active(): boolean {

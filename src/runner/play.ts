@@ -150,7 +150,10 @@ async function runTask(state: RunState, run: TaskRun, rts: readonly HostRuntime[
     first.lastSetVars = {};
     const r = done(first, await executeTask(run, first));
     // like Ansible's run_once + set_fact: every host gets the variables
-    for (const rt of active.slice(1)) Object.assign(rt.setVars, first.lastSetVars);
+    for (const rt of active.slice(1)) {
+      Object.assign(rt.setVars, first.lastSetVars);
+      rt.varsChanged();
+    }
     return [r, ...active.slice(1).map((rt) => done(rt, { ...r, host: rt.host.name, execs: 0 }))];
   }
   return Promise.all(

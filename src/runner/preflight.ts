@@ -25,18 +25,20 @@ export interface PreflightGroup {
  */
 export function preflight(state: RunState, groups: readonly PreflightGroup[]): Problem[] {
   const problems: Problem[] = [];
-  const saved = new Map<HostRuntime, Record<string, unknown>>();
+  const saved = new Map<HostRuntime, { vars: Record<string, unknown>; version: number }>();
   try {
     for (const g of groups) {
       for (const rt of g.rts) {
-        if (!saved.has(rt)) saved.set(rt, { ...rt.setVars });
+        if (!saved.has(rt)) saved.set(rt, { vars: { ...rt.setVars }, version: rt.varsVersion });
         for (const it of g.items) if (!('flush' in it)) problems.push(...checkTask(state, rt, it, g.soft ?? false));
       }
     }
   } finally {
-    for (const [rt, vars] of saved) {
+    // the variables as they were, under their version: args resolved before the simulation stay valid
+    for (const [rt, { vars, version }] of saved) {
       for (const k of Object.keys(rt.setVars)) delete rt.setVars[k];
       Object.assign(rt.setVars, vars);
+      rt.varsVersion = version;
     }
   }
   return problems;
@@ -52,7 +54,10 @@ function checkTask(state: RunState, rt: HostRuntime, it: Extract<PlanItem, { tas
       bad.forEach(add);
       // later tasks are checked with what a setFact will set (a role task then checks it against the role's schemas)
       const sets = it.task.module.setsVars?.(args);
-      if (sets) Object.assign(rt.setVars, sets);
+      if (sets) {
+        Object.assign(rt.setVars, sets);
+        rt.varsChanged();
+      }
       if (bad.length) continue;
       const pctx = { ...moduleContext(state, rt, ctx), render: renderTemplate, readLocalFile: (p: string) => readFileSync(p) };
       (it.task.module.preflight?.(args, pctx) ?? []).forEach(add);

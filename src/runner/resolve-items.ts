@@ -1,4 +1,4 @@
-/** A task's resolved args on one host: one entry, or one per loop item; what prefetch and preflight look at. */
+/** A task's resolved args on one host: one entry, or one per loop item; what prefetch, preflight and execution use. */
 import type { Task, TaskContext } from '../core/index.ts';
 import { resolveDynamic, resolveLoop, resolveWhen, taskContext } from './context.ts';
 import type { HostRuntime } from './host-runtime.ts';
@@ -18,9 +18,56 @@ export function resolveCalls(state: RunState, rt: HostRuntime, task: Task, scope
   const ctx0 = taskContext(state, rt, scope, undefined);
   const { when, loop } = task.options;
   if (when !== undefined && !resolveWhen(when, ctx0)) return [];
-  if (loop === undefined) return [{ args: resolveDynamic(task.args, ctx0), ctx: ctx0 }];
-  return resolveLoop(loop, ctx0).map((item) => {
-    const ctx = taskContext(state, rt, scope, item);
-    return { args: resolveDynamic(task.args as (c: TaskContext<unknown>) => unknown, ctx), ctx };
-  });
+  if (loop === undefined) return [{ args: resolveArgs(state, rt, task, scope, undefined, -1), ctx: ctx0 }];
+  return resolveLoop(loop, ctx0).map((item, i) => ({ args: resolveArgs(state, rt, task, scope, item, i), ctx: taskContext(state, rt, scope, item) }));
+}
+
+const memoKeys = new WeakMap<TaskScope['play'], Map<string, object>>();
+
+/** One key object per play, role, task and item index (the same task may sit in two plays or roles). */
+function memoKey(task: Task, scope: TaskScope, index: number): object {
+  let m = memoKeys.get(scope.play);
+  if (!m) memoKeys.set(scope.play, (m = new Map()));
+  const k = `${scope.role?.name ?? ''}\u0000${task.id}\u0000${index}`;
+  let key = m.get(k);
+  if (!key) m.set(k, (key = { k }));
+  return key;
+}
+
+/**
+ * The args of one call (`index` -1 without a loop), computed once per host, task and loop item while the host's facts
+ * and setFact variables stay the same: args functions are called once, not for every prefetch, preflight and
+ * execution (so they must be pure: a function of the context only). A function that reads other hosts (`hostvars`,
+ * `factsOf`), whose state changes independently, is called again each time.
+ */
+export function resolveArgs(state: RunState, rt: HostRuntime, task: Task, scope: TaskScope, item: unknown, index: number): unknown {
+  if (typeof task.args !== 'function') return task.args;
+  const key = memoKey(task, scope, index);
+  const memo = rt.argsMemo.get(key) ?? [];
+  const itemKey = stable(item);
+  const hit = memo.find((m) => m.vars === rt.varsVersion && (m.facts === undefined || m.facts === rt.factsVersion) && m.item === itemKey);
+  if (hit) return hit.args;
+  const { varsVersion, factsVersion } = rt;
+  const ctx = taskContext(state, rt, scope, item);
+  let pure = true;
+  let readFacts = false;
+  const tracked: TaskContext<unknown> = {
+    ...ctx,
+    hostvars: (name) => ((pure = false), ctx.hostvars(name)),
+    factsOf: (name) => ((pure = false), ctx.factsOf(name)),
+  };
+  Object.defineProperty(tracked, 'facts', { get: () => ((readFacts = true), ctx.facts) });
+  const args = resolveDynamic(task.args as (c: TaskContext<unknown>) => unknown, tracked);
+  // a few versions kept: preflight resolves with a setFact simulated, then the run goes on with the variables before it
+  if (pure && itemKey !== undefined) rt.argsMemo.set(key, [{ vars: varsVersion, ...(readFacts ? { facts: factsVersion } : {}), item: itemKey, args }, ...memo].slice(0, 3));
+  return args;
+}
+
+/** A loop item as a comparable string (a loop function may return equal items as new objects); undefined if it has none. */
+function stable(item: unknown): string | undefined {
+  try {
+    return JSON.stringify(item) ?? 'undefined';
+  } catch {
+    return undefined;
+  }
 }
