@@ -81,8 +81,6 @@ export interface Module<A, S, O = CommandOutput | undefined> {
   plan(args: A, state: S, ctx: PlanContext): Plan<O>;
   /** Never changes the host (assert, waitFor, setFact): in check mode a failure after a predicted change is "ok (predicted)". @default false */
   readonly readOnly?: boolean;
-  /** In check mode, changes of this module are predicted, not applied; 'unknown' means the prediction depends on output. @default 'predict' */
-  readonly checkBehaviour?: 'predict' | 'unknown';
 }
 
 /** Helper so module definitions infer their generics. */

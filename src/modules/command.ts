@@ -195,8 +195,6 @@ export const commandModule = defineModule<CommandArgs, CommandState, CommandOutp
   validate: validateArgs,
   probe,
   plan: (a, s) => plan('command', a, s),
-  // the command is not run in check mode; its change is a prediction
-  checkBehaviour: 'predict',
 });
 
 /** Run a shell script with /bin/sh (pipes, redirections, variables). */
@@ -206,5 +204,4 @@ export const shellModule = defineModule<CommandArgs, CommandState, CommandOutput
   validate: validateArgs,
   probe,
   plan: (a, s) => plan('shell', a, s),
-  checkBehaviour: 'predict',
 });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import {
   argProblems,
   OutputNotRun,
+  ValidationError,
   parseRead,
   readCommand,
   UnreachableError,
@@ -88,7 +89,7 @@ export async function executeTask(run: TaskRun, rt: HostRuntime): Promise<TaskRe
   } catch (e) {
     if (e instanceof UnreachableError) return finish({ status: 'unreachable', msg: e.message });
     if (e instanceof OutputNotRun) return finish(unpredictable(run, rt, undefined, e.message));
-    return finish({ status: 'failed', msg: message(e) });
+    return finish({ status: 'failed', msg: message(e), ...(run.task.options.ignoreErrors && !(e instanceof ValidationError) ? { ignored: true } : {}) });
   }
 }
 
@@ -98,6 +99,11 @@ function finishItem(p: Partial, rt: HostRuntime, run: TaskRun): TaskResult {
 
 function aggregate(items: readonly TaskResult[]): Partial {
   const by = (s: TaskStatus) => items.filter((i) => i.status === s && !i.ignored);
+  const ignored = items.find((i) => i.status === 'failed' && i.ignored);
+  // an item that failed with ignoreErrors makes the task failed-and-ignored, as Ansible counts it (recap: ignored=1)
+  if (!by('failed').length && ignored) {
+    return { status: 'failed', ignored: true, items, predicted: items.some((i) => i.predicted) || undefined, diff: items.flatMap((i) => i.diff ?? []), changes: items.flatMap((i) => i.changes ?? []), msg: ignored.msg };
+  }
   const status: TaskStatus = by('failed').length ? 'failed' : by('changed').length ? 'changed' : items.length && items.every((i) => i.status === 'skipped') ? 'skipped' : 'ok';
   return {
     status,
@@ -128,8 +134,13 @@ async function withRetries(run: TaskRun, rt: HostRuntime, item: unknown, index: 
 
 const asResult = (p: Partial, rt: HostRuntime, run: TaskRun): TaskResult => finishItem(p, rt, run);
 
-/** One attempt for one item. */
+/** One attempt for one item; ignoreErrors covers every failure of the module (bad args, probe, plan, apply). */
 async function once(run: TaskRun, rt: HostRuntime, item: unknown, index: number): Promise<Partial> {
+  const r = await attempt(run, rt, item, index);
+  return r.status === 'failed' && run.task.options.ignoreErrors && !r.ignored ? { ...r, ignored: true } : r;
+}
+
+async function attempt(run: TaskRun, rt: HostRuntime, item: unknown, index: number): Promise<Partial> {
   const { state, task, scope } = run;
   const opts = state.options;
   const ctx = taskContext(state, rt, scope, item);
