@@ -97,8 +97,31 @@ export interface FlushHandlers {
   readonly definedAt: string;
 }
 
+/**
+ * Ansible's block: `tasks` in order; on a host where one of them fails, the rest are skipped and `rescue` runs (when it
+ * completes, the host goes on and the recap counts it `rescued`, not `failed`); `always` runs on every host that
+ * entered the block, failed or not. `when`, `become`, `becomeUser` and `tags` apply to every task inside.
+ */
+export interface Block {
+  readonly kind: 'block';
+  readonly name?: string;
+  readonly tasks: readonly TaskItem[];
+  readonly rescue: readonly TaskItem[];
+  readonly always: readonly TaskItem[];
+  readonly options: BlockOptions;
+  readonly definedAt: string;
+}
+
+/** What a block passes on to the tasks inside it. */
+export interface BlockOptions {
+  readonly when?: Dynamic<boolean>;
+  readonly become?: boolean;
+  readonly becomeUser?: string;
+  readonly tags?: readonly string[];
+}
+
 /** Anything that can appear in a task list. */
-export type TaskItem = Task | FlushHandlers;
+export type TaskItem = Task | FlushHandlers | Block;
 
 /** A role: typed defaults, tasks, handlers and a directory holding templates/ and files/. */
 export interface Role<D extends Vars = Vars> {

@@ -2,3 +2,4 @@
 export * from './modules.ts';
 export { defineHandler, taskFactory, type TaskFactory } from './task.ts';
 export { definePlay, definePlaybook, defineRole, flushHandlers, type PlayProps, type RoleProps, type RoleScope } from './play.ts';
+export { block, type BlockProps } from './block.ts';

@@ -4,8 +4,8 @@ import { fn, nonEmpty, strict, z } from '../schema/index.ts';
 const kindOf = (kind: string, what: string) =>
   z.custom<object>((v) => typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === kind, { error: `expected ${what}` });
 const taskItem = z.custom<object>(
-  (v) => typeof v === 'object' && v !== null && ['task', 'flush'].includes(String((v as { kind?: unknown }).kind)),
-  { error: 'expected a task (a module call such as copy({...})) or flushHandlers()' },
+  (v) => typeof v === 'object' && v !== null && ['task', 'flush', 'block'].includes(String((v as { kind?: unknown }).kind)),
+  { error: 'expected a task (a module call such as copy({...})), block(...) or flushHandlers()' },
 );
 const handler = z.custom<object>((v) => typeof v === 'object' && v !== null && (v as { handler?: unknown }).handler === true, {
   error: 'expected a handler (defineHandler(...))',

@@ -51,6 +51,10 @@ export interface RoleProps<D extends Vars, S extends VarSchemas = Record<never, 
 /** `task` that runs only where `gate` holds, then its own `when` (same id: registered results stay shared). */
 function gated(task: TaskItem, gate: ((ctx: TaskContext<unknown>) => boolean) | undefined): TaskItem {
   if (!gate || task.kind === 'flush') return task;
+  if (task.kind === 'block') {
+    const all = (items: readonly TaskItem[]) => items.map((t) => gated(t, gate));
+    return { ...task, tasks: all(task.tasks), rescue: all(task.rescue), always: all(task.always) };
+  }
   const own = task.options.when;
   const when = (ctx: TaskContext<unknown>): boolean => gate(ctx) && (own === undefined || (typeof own === 'function' ? own(ctx) : own));
   return { ...task, options: { ...task.options, when } };

@@ -16,14 +16,12 @@ import { selectedByTags } from './tags.ts';
 import { preflight } from './preflight.ts';
 import type { PlanItem } from './plan-item.ts';
 import { pendingScript } from './pending.ts';
+import { BlockRun, flattenItems } from './blocks.ts';
 
 
-/** The play's task list in run order: role tasks, then play tasks. */
+/** The play's task list in run order: role tasks, then play tasks (blocks flattened, see blocks.ts). */
 export function playItems(play: Play): PlanItem[] {
-  const items: PlanItem[] = [];
-  for (const role of play.roles) for (const t of role.tasks) items.push(t.kind === 'flush' ? { flush: true } : { task: t, scope: { play, role } });
-  for (const t of play.tasks) items.push(t.kind === 'flush' ? { flush: true } : { task: t, scope: { play } });
-  return items;
+  return [...play.roles.flatMap((role, i) => flattenItems(role.tasks, { play, role }, `role${i}:${role.name}`)), ...flattenItems(play.tasks, { play }, 'tasks')];
 }
 
 /** Handlers in definition order with their scope. */
@@ -235,13 +233,17 @@ export async function runPlay(state: RunState, play: Play, hosts: readonly strin
     ]);
     if (problems.length) throw new ValidationError(problems);
     let aborted = false;
+    const blocks = new BlockRun(state);
     for (const [i, item] of items.entries()) {
+      blocks.advance(item.blocks ?? [], rts);
       if ('flush' in item) {
         await flushHandlers(state, play, rts);
         continue;
       }
       if (!selectedByTags(item.task.options.tags, opts.tags, opts.skipTags)) continue;
-      const results = await runTask(state, { state, task: item.task, scope: item.scope, lookahead: lookahead(state, items, i, later) }, rts, false);
+      const here = rts.filter((rt) => blocks.runs(rt, item.blocks));
+      const results = await runTask(state, { state, task: item.task, scope: item.scope, lookahead: lookahead(state, items, i, later) }, here, false);
+      for (const r of results) if (r.status === 'failed' && !r.ignored) blocks.failed(rts.find((rt) => rt.host.name === r.host)!, item.blocks);
       const failed = results.filter((r) => r.status === 'failed' && !r.ignored).length;
       if (failed && (play.anyErrorsFatal || (play.maxFailPercentage !== undefined && (failed * 100) / batch.length > play.maxFailPercentage))) {
         for (const rt of rts) if (rt.active) rt.failed = true;
@@ -249,6 +251,7 @@ export async function runPlay(state: RunState, play: Play, hosts: readonly strin
         break;
       }
     }
+    if (!aborted) blocks.advance([], rts);
     await flushHandlers(state, play, opts.forceHandlers ? rts.filter((r) => !r.unreachable) : rts.filter((r) => r.active));
     if (aborted) return;
   }
