@@ -169,6 +169,7 @@ const DEB_SEP = '--rig-dpkg--';
 /** Metadata of a .deb on the host plus dpkg's state of that package, in one command. */
 export const debFile: Fact<DebFile, string> = {
   name: 'apt.debFile',
+  paths: (path) => [path],
   command: (path) =>
     // a subshell keeps the variables out of a batched probe script
     `(f=${quote(path)}; if m=$(dpkg-deb -f "$f" Package Version 2>&1); then printf '%s\\n' "$m"; echo ${DEB_SEP}; ` +

@@ -14,6 +14,7 @@ const MISSING = '__rig_consul_missing__';
 /** The `encrypt` value of an existing JSON agent config (default /etc/consul.d/consul.json). */
 export const consulExistingConfig: Fact<ConsulExistingConfig, string> = {
   name: 'consul.existingConfig',
+  paths: (path) => [path],
   command: (path) => sh`if test -f ${path}; then cat -- ${path}; else echo ${MISSING}; fi`.text,
   parse(out, path) {
     const text = out.stdout.trim();

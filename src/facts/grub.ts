@@ -23,6 +23,7 @@ const MISSING = '__rig_grub_missing__';
 /** Content of a GRUB defaults file (default /etc/default/grub); absence is a value, not an error. */
 export const grubDefaults: Fact<GrubDefaults, string> = {
   name: 'grub.defaults',
+  paths: (path) => [path],
   command: (path) => sh`if test -f ${path}; then cat -- ${path}; else echo ${MISSING}; fi`.text,
   parse(out, path) {
     if (out.code !== 0) throw new Error(`cannot read ${path}: ${out.stderr.trim() || `exit ${out.code}`}`);
@@ -74,6 +75,7 @@ const FILE_MARK = '__rig_grub_file__ ';
 /** The *.cfg files of a grub.d directory (update-grub sources them after /etc/default/grub); none is a value. */
 export const grubDropIns: Fact<readonly GrubDropIn[], string> = {
   name: 'grub.dropins',
+  paths: (dir) => [dir],
   command: (dir) => sh`for f in ${dir}/*.cfg; do if test -f "$f"; then printf '%s%s\\n' ${FILE_MARK} "$f"; cat -- "$f"; echo; fi; done`.text,
   parse(out) {
     const files: { path: string; lines: string[] }[] = [];

@@ -61,6 +61,7 @@ function parse(out: { readonly stdout: string; readonly stderr: string }, arg: Z
 /** sha256 and size of `member` inside `archive` (python3 zipfile), or why it cannot be read. */
 export const zipMember: Fact<ZipMemberState, ZipMemberArg> = {
   name: 'zip.member',
+  paths: (arg) => [arg.archive],
   command: (arg) => sh`if command -v python3 >/dev/null 2>&1; then python3 -c ${PROBE} ${arg.archive} ${arg.member}; else echo no-python3; fi`.text,
   parse,
 };

@@ -109,15 +109,8 @@ export const sysctlModule = defineModule<SysctlArgs, SysctlState>({
     const notes: string[] = [];
     const present = (args.state ?? 'present') === 'present';
 
-    const after = editSysctlConf(state.file, key, present ? args.value : undefined);
-    if (state.file === null ? after !== '' : after !== state.file) {
-      diff.push({ path, before: state.file ?? '', after });
-      // our own per-key file with nothing left in it goes away entirely
-      if (!present && args.file === undefined && !hasSettings(after)) changes.push({ kind: 'exec', command: sh`rm -f ${path}`.text, description: `remove ${path}` });
-      else changes.push({ kind: 'write', path, content: after, mode: '0644', description: `${present ? 'persist' : 'unpersist'} ${key} in ${path}` });
-    }
-
-    // the running kernel differs?
+    // the running kernel first: a key or value the kernel refuses fails the task before it is persisted (a bad line in
+    // sysctl.d would fail systemd-sysctl at every boot)
     if (present && (args.reload ?? true) && args.value !== undefined) {
       const value = normaliseSysctlValue(args.value);
       if (state.live.exists && state.live.value === undefined) notes.push(`${key} is write-only: live value not compared`);
@@ -126,6 +119,14 @@ export const sysctlModule = defineModule<SysctlArgs, SysctlState>({
         if (!state.live.exists) notes.push(`${key} does not exist in the running kernel yet`);
         changes.push({ kind: 'exec', command: sh`sysctl -w ${`${key}=${value}`}`.text, description: `sysctl -w ${key}=${value}` });
       }
+    }
+
+    const after = editSysctlConf(state.file, key, present ? args.value : undefined);
+    if (state.file === null ? after !== '' : after !== state.file) {
+      diff.push({ path, before: state.file ?? '', after });
+      // our own per-key file with nothing left in it goes away entirely
+      if (!present && args.file === undefined && !hasSettings(after)) changes.push({ kind: 'exec', command: sh`rm -f ${path}`.text, description: `remove ${path}`, effects: [{ op: 'remove', path }] });
+      else changes.push({ kind: 'write', path, content: after, mode: '0644', description: `${present ? 'persist' : 'unpersist'} ${key} in ${path}` });
     }
     return { changes, ...(diff.length ? { diff } : {}), ...(notes.length ? { msg: notes.join('; ') } : {}) };
   },

@@ -29,12 +29,12 @@ const debianSysctlConf = sysctlConfFile.parse({ stdout: text('sysctl/file-99-sys
 const plan = (args: SysctlArgs, state: SysctlState) => sysctlModule.plan(args, state, ctx);
 
 describe('sysctl plan', () => {
-  it('fresh host: persists in its own file and applies live', () => {
+  it('fresh host: applies live, then persists in its own file (a value the kernel refuses is never persisted)', () => {
     const p = plan({ name: 'net.ipv4.ip_forward', value: 1 }, { live: live('live-net.ipv4.ip_forward.txt', 'net.ipv4.ip_forward'), file: null });
     const path = '/etc/sysctl.d/99-rig-net.ipv4.ip_forward.conf';
     expect(p.changes).toEqual([
-      { kind: 'write', path, content: '# Managed by rig.\nnet.ipv4.ip_forward = 1\n', mode: '0644', description: `persist net.ipv4.ip_forward in ${path}` },
       { kind: 'exec', command: 'sysctl -w net.ipv4.ip_forward=1', description: 'sysctl -w net.ipv4.ip_forward=1' },
+      { kind: 'write', path, content: '# Managed by rig.\nnet.ipv4.ip_forward = 1\n', mode: '0644', description: `persist net.ipv4.ip_forward in ${path}` },
     ]);
     expect(p.diff).toEqual([{ path, before: '', after: '# Managed by rig.\nnet.ipv4.ip_forward = 1\n' }]);
   });
@@ -51,8 +51,8 @@ describe('sysctl plan', () => {
     const state = { live: live('live-net.ipv4.tcp_rmem.txt', 'net.ipv4.tcp_rmem'), file: 'net.ipv4.tcp_rmem=4096   131072 33554432\n' };
     expect(plan({ name: 'net.ipv4.tcp_rmem', value: '4096 131072 33554432' }, state).changes).toEqual([]);
     const p = plan({ name: 'net.ipv4.tcp_rmem', value: '4096 87380 6291456' }, state);
-    expect(p.changes.map((c) => c.kind)).toEqual(['write', 'exec']);
-    expect(p.changes[1]).toMatchObject({ command: "sysctl -w 'net.ipv4.tcp_rmem=4096 87380 6291456'" });
+    expect(p.changes.map((c) => c.kind)).toEqual(['exec', 'write']);
+    expect(p.changes[0]).toMatchObject({ command: "sysctl -w 'net.ipv4.tcp_rmem=4096 87380 6291456'" });
     expect(p.diff?.[0]?.after).toBe('net.ipv4.tcp_rmem = 4096 87380 6291456\n');
   });
 
@@ -87,7 +87,7 @@ describe('sysctl plan', () => {
 
   it('a key missing live is still set (an earlier modprobe may create it) and says so', () => {
     const p = plan({ name: 'net.ipv4.conf.wg0.forwarding', value: 1 }, { live: live('live-net.ipv4.conf.wg0.forwarding.txt', 'x'), file: null });
-    expect(p.changes.map((c) => c.kind)).toEqual(['write', 'exec']);
+    expect(p.changes.map((c) => c.kind)).toEqual(['exec', 'write']);
     expect(p.msg).toMatch(/does not exist in the running kernel yet/);
   });
 
@@ -101,7 +101,12 @@ describe('sysctl plan', () => {
     const liveFwd = live('live-net.ipv4.ip_forward.txt', 'net.ipv4.ip_forward');
     const own = plan({ name: 'net.ipv4.ip_forward', state: 'absent' }, { live: liveFwd, file: '# Managed by rig.\nnet.ipv4.ip_forward = 1\n' });
     expect(own.changes).toEqual([
-      { kind: 'exec', command: 'rm -f /etc/sysctl.d/99-rig-net.ipv4.ip_forward.conf', description: 'remove /etc/sysctl.d/99-rig-net.ipv4.ip_forward.conf' },
+      {
+        kind: 'exec',
+        command: 'rm -f /etc/sysctl.d/99-rig-net.ipv4.ip_forward.conf',
+        description: 'remove /etc/sysctl.d/99-rig-net.ipv4.ip_forward.conf',
+        effects: [{ op: 'remove', path: '/etc/sysctl.d/99-rig-net.ipv4.ip_forward.conf' }],
+      },
     ]);
     const shared = plan({ name: 'net.ipv4.ip_forward', state: 'absent', file: '/etc/sysctl.conf' }, { live: liveFwd, file: 'a.b = 1\nnet.ipv4.ip_forward=1\n' });
     expect(shared.changes).toMatchObject([{ kind: 'write', path: '/etc/sysctl.conf', content: 'a.b = 1\n' }]);
@@ -111,7 +116,7 @@ describe('sysctl plan', () => {
   it('slash notation maps to the dot-notation file and command', () => {
     expect(sysctlDefaultFile('net/ipv4/conf/eth0.100/rp_filter')).toBe('/etc/sysctl.d/99-rig-net.ipv4.conf.eth0_100.rp_filter.conf');
     const p = plan({ name: 'net/ipv4/conf/eth0.100/rp_filter', value: 2 }, { live: { exists: true, value: '0' }, file: null });
-    expect(p.changes[1]).toMatchObject({ command: 'sysctl -w net.ipv4.conf.eth0/100.rp_filter=2' });
+    expect(p.changes[0]).toMatchObject({ command: 'sysctl -w net.ipv4.conf.eth0/100.rp_filter=2' });
   });
 });
 
