@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import type { Connection, ExecOptions, ExecOutput } from '../core/index.ts';
 import { quote } from '../core/index.ts';
+import { MAX_ARGV_SCRIPT_BYTES, nulRefusal, scriptOnStdin } from './remote-command.ts';
 
 /** Options of a local connection. */
 export interface LocalConnectionOptions {
@@ -22,8 +23,15 @@ export class LocalConnection implements Connection {
 
   exec(script: string, opts: ExecOptions = {}): Promise<ExecOutput> {
     this.execCount += 1;
+    const refused = nulRefusal(script);
+    if (refused) return Promise.resolve(refused);
     const asRoot = process.getuid?.() === 0 && (opts.becomeUser ?? 'root') === 'root';
-    const argv = opts.become && !asRoot ? ['sudo', '-H', '-n', '-u', opts.becomeUser ?? 'root', '--', 'sh', '-c', script] : ['sh', '-c', script];
+    // one argv word is capped at 128 KiB (spawn E2BIG): a large script travels on stdin, ahead of the exec's own bytes
+    const big = Buffer.byteLength(script, 'utf8') > MAX_ARGV_SCRIPT_BYTES ? scriptOnStdin(script) : undefined;
+    const run = big ? big.program : script;
+    const own = opts.stdin === undefined ? Buffer.alloc(0) : Buffer.from(opts.stdin);
+    const stdin = big ? Buffer.concat([big.stdinPrefix, own]) : own;
+    const argv = opts.become && !asRoot ? ['sudo', '-H', '-n', '-u', opts.becomeUser ?? 'root', '--', 'sh', '-c', run] : ['sh', '-c', run];
     return new Promise((resolve) => {
       const child = spawn(argv[0] as string, argv.slice(1), {
         cwd: this.opts.cwd,
@@ -40,7 +48,7 @@ export class LocalConnection implements Connection {
         resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code: code ?? (signal ? 128 : 1) }),
       );
       child.stdin.on('error', () => undefined);
-      child.stdin.end(opts.stdin ?? '');
+      child.stdin.end(stdin);
     });
   }
 

@@ -4,7 +4,7 @@ import type { Connection, ExecOptions, ExecOutput, Host } from '../core/index.ts
 import { UnreachableError, redact, secret } from '../core/index.ts';
 import { authPlan } from './auth.ts';
 import { hostKeyPolicy, knownHostsFilesFor } from './host-key-policy.ts';
-import { buildCommand, sudoProblem, type RemoteCommand } from './remote-command.ts';
+import { buildCommand, nulRefusal, sudoProblem, type RemoteCommand } from './remote-command.ts';
 import { Semaphore } from './semaphore.ts';
 import { openSsh, SshError, type SshChannel, type SshTransport } from './ssh.ts';
 import { overridesFromHost, parseJumpSpec, resolveTarget, type ResolvedTarget, type TargetOverrides } from './ssh-config.ts';
@@ -183,6 +183,8 @@ class SshConnection implements Connection {
   async exec(script: string, opts: ExecOptions = {}): Promise<ExecOutput> {
     this.execCount += 1;
     if (this.closedByUser) throw new UnreachableError(this.host, `${this.host}: connection was closed`);
+    const refused = nulRefusal(script);
+    if (refused) return refused;
     const password = opts.become ? this.opts.becomePassword : undefined;
     const cmd = buildCommand(script, { ...opts, ...(password !== undefined ? { password } : {}) });
     const release = await this.limiter.acquire();
@@ -206,7 +208,9 @@ class SshConnection implements Connection {
         if (stdinSent) return;
         stdinSent = true;
         ch.stdin.on('error', () => undefined);
-        ch.stdin.end(stdin ?? Buffer.alloc(0));
+        // a large script goes first (after sudo's handshake, like any stdin), then the exec's own bytes
+        const own = stdin ?? Buffer.alloc(0);
+        ch.stdin.end(cmd.stdinPrefix ? Buffer.concat([cmd.stdinPrefix, own]) : own);
       };
       const onLost = (e: UnreachableError): void => {
         clearTimeout(timer);

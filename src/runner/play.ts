@@ -50,12 +50,18 @@ export function checkedItems(play: Play): PlanItem[] {
   return [...playItems(play), ...playHandlers(play).map(({ handler, scope }) => ({ task: handler, scope }))];
 }
 
+/** Items of the running loop task read ahead after a change: re-reading all of them after every changed item made a
+ *  loop of n changing items O(n²) (2000 items: hours); 256 keeps a long unchanged loop at a few execs. */
+const LOOP_WINDOW = 256;
+
 /**
- * Reads of the tasks after `index` (and of later plays) whose args resolve now, loop items included (for one batched probe per host). A loop
- * task at `index` contributes its own items too: after item 1 changes something, items 2..n are re-read in its exec.
+ * Reads of the tasks after `index` (and of later plays) whose args resolve now, loop items included (for one batched
+ * probe per host). A loop task at `index` contributes its items from `fromItem` on (a window of them): after item 1
+ * changes something, the next items are re-read in its exec. With a finite `maxTasks` (the reads riding on a change's
+ * exec), each task contributes at most that many items.
  */
 function lookahead(state: RunState, items: readonly PlanItem[], index: number, later: readonly LaterPlay[]) {
-  return (rt: HostRuntime, maxTasks = Number.POSITIVE_INFINITY): ReadSpec[] => {
+  return (rt: HostRuntime, maxTasks = Number.POSITIVE_INFINITY, fromItem = 0): ReadSpec[] => {
     const out: ReadSpec[] = [];
     const upcoming = [...items.slice(Math.max(index, 0)), ...later.filter((l) => l.hosts.has(rt.host.name)).flatMap((l) => l.items)];
     let tasks = 0;
@@ -64,7 +70,10 @@ function lookahead(state: RunState, items: readonly PlanItem[], index: number, l
       if (k === 0 && index >= 0 && it.task.options.loop === undefined) continue;
       if (tasks++ >= maxTasks) break;
       try {
-        for (const { args, ctx } of resolveCalls(state, rt, it.task, it.scope)) {
+        const calls = resolveCalls(state, rt, it.task, it.scope);
+        const span = Number.isFinite(maxTasks) ? maxTasks : LOOP_WINDOW;
+        const mine = k === 0 && index >= 0 ? calls.slice(fromItem, fromItem + span) : Number.isFinite(maxTasks) ? calls.slice(0, maxTasks) : calls;
+        for (const { args, ctx } of mine) {
           if (argProblems(it.task.module, args).length) continue;
           const reads = Object.values(it.task.module.probe(args, moduleContext(state, rt, ctx)) as object);
           // check mode predicts new files' owner and mode from who writes them: read once per become, with the rest
