@@ -1,11 +1,11 @@
 /** copy: a file with given content (inline or a controller file), plus the write planning copy/template/lineinfile/blockinfile share. */
 import { createHash } from 'node:crypto';
 import type { Change, WriteChange } from '../core/change.ts';
-import { read } from '../core/fact.ts';
+import { read, type Read } from '../core/fact.ts';
 import { defineModule, type Diff } from '../core/module.ts';
 import { fileState, type FileState } from '../facts/files.ts';
 import { absPath, strict, z } from '../schema/index.ts';
-import { attrChanges, failed, fileAttrsShape, normalizeMode, type FilePlan } from './files.ts';
+import { attrChanges, failed, fileAttrsShape, normalizeMode, parentOf, type FilePlan } from './files.ts';
 
 /** Options every content-writing module accepts besides the path: mode, owner, group, backup, validate. */
 export const writeOptionsShape = {
@@ -94,6 +94,13 @@ export type CopyArgs = z.infer<typeof copyArgs>;
 /** Probed state of copy/template. */
 export interface CopyState {
   readonly dest: FileState;
+  /** Only in check mode: the directory dest is written in (check mode predicts a write into a missing one as failing). */
+  readonly parent?: FileState;
+}
+
+/** In check mode, the read of the directory a file is written in (it rides in the same exec as the other reads). */
+export function parentRead(path: string, ctx: { readonly check: boolean }): { parent?: Read<FileState> } {
+  return ctx.check ? { parent: read(fileState, { path: parentOf(path), follow: true }) } : {};
 }
 
 /**
@@ -105,7 +112,7 @@ export const copyModule = defineModule<CopyArgs, CopyState, undefined>({
   args: copyArgs,
   validate: (a) => ((a.content === undefined) === (a.src === undefined) ? ['give exactly one of content and src'] : []),
   localFiles: (a) => (a.src !== undefined ? [a.src] : []),
-  probe: (a, ctx) => ({ dest: read(fileState, { path: a.dest, content: ctx.diff }) }),
+  probe: (a, ctx) => ({ dest: read(fileState, { path: a.dest, content: ctx.diff }), ...parentRead(a.dest, ctx) }),
   plan: (a, s, ctx) => {
     let content: string | Uint8Array;
     if (a.content !== undefined) content = a.content;

@@ -80,9 +80,14 @@ export const fileArgs = strict(fileShape).describe("State of one path: file attr
 /** Arguments of the `file` module. */
 export type FileArgs = z.infer<typeof fileArgs>;
 
+/** The directory holding `path` ('/' for a top-level path). */
+export const parentOf = (path: string): string => path.slice(0, path.lastIndexOf('/')) || '/';
+
 /** Probed state of the file module. */
 export interface FileModuleState {
   readonly file: FileState;
+  /** Only in check mode, for link and touch: the directory the path is created in. */
+  readonly parent?: FileState;
   /** Only with `recurse`. */
   readonly drift?: boolean;
 }
@@ -98,13 +103,15 @@ function validateFile(a: FileArgs): string[] {
   return problems;
 }
 
-function probeFile(a: FileArgs) {
+function probeFile(a: FileArgs, ctx?: { readonly check: boolean }) {
   const state = a.state ?? 'file';
   // file/directory/touch follow a symlink to what it points at (Ansible's follow=yes); link/absent look at the link
   const follow = state === 'file' || state === 'directory' || state === 'touch';
   const mode = normalizeMode(a.mode);
   return {
     file: read(fileState, { path: a.path, follow }),
+    // check mode predicts a link or touch into a missing directory as failing: its parent rides in the same exec
+    ...(ctx?.check && (state === 'link' || state === 'touch') ? { parent: read(fileState, { path: parentOf(a.path), follow: true }) } : {}),
     ...(a.recurse && state === 'directory'
       ? { drift: read(treeDrift, { path: a.path, ...(mode ? { mode } : {}), ...(a.owner ? { owner: a.owner } : {}), ...(a.group ? { group: a.group } : {}) }) }
       : {}),
@@ -141,6 +148,8 @@ function planFile(a: FileArgs, s: FileModuleState): FilePlan {
       if (cur.type === 'directory') return failed(`${path} is a directory, state 'touch' wants a file`);
       return { changes: attrChanges(path, a, cur) };
     case 'directory': {
+      // mkdir -p refuses a dangling symlink ("File exists"): say so before anything runs
+      if (!cur.exists && cur.danglingTo !== undefined) return failed(`${path} is a symlink to ${cur.danglingTo}, which does not exist; remove the link or create its target`);
       if (!cur.exists) return { changes: [mkdirChange(path), ...attrChanges(path, a, undefined)] };
       if (cur.type !== 'directory') return failed(`${path} is ${describeType(cur)}, not a directory`);
       const changes = attrChanges(path, a, cur);
@@ -154,6 +163,8 @@ function planFile(a: FileArgs, s: FileModuleState): FilePlan {
       if (cur.type === 'link' && cur.linkTarget === src) return { changes: attrChanges(path, a, cur, { link: true }) };
       if (cur.type === 'directory') return failed(`${path} is a directory; remove it first (state: 'absent') to put a link there`);
       if (cur.type !== 'link' && !a.force) return failed(`${path} is ${describeType(cur)}; set force: true to replace it with a link`);
+      // ln -sfn refuses to replace a file by a link to that same file ("are the same file")
+      if (cur.type !== 'link' && src === path) return failed(`${path} cannot be replaced by a link to itself`);
       return { changes: [{ ...create, description: `link ${path} -> ${src} (was ${describeType(cur)})` }, ...attrChanges(path, a, undefined, { link: true })] };
     }
   }
@@ -181,7 +192,7 @@ export const fileModule = defineModule<FileArgs, FileModuleState, undefined>({
   name: 'file',
   args: fileArgs,
   validate: validateFile,
-  probe: probeFile,
+  probe: (a, ctx) => probeFile(a, ctx),
   plan: planFile,
 });
 
@@ -211,6 +222,6 @@ export const linkModule = defineModule<LinkArgs, FileModuleState, undefined>({
   name: 'link',
   args: linkArgs,
   validate: (a) => validateFile({ ...a, state: 'link' }),
-  probe: (a) => probeFile({ ...a, state: 'link' }),
+  probe: (a, ctx) => probeFile({ ...a, state: 'link' }, ctx),
   plan: (a, s) => planFile({ ...a, state: 'link' }, s),
 });

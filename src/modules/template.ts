@@ -4,7 +4,7 @@ import type { Vars } from '../core/host.ts';
 import { defineModule, type PlanContext } from '../core/module.ts';
 import { fileState } from '../facts/files.ts';
 import { absPath, strict, z } from '../schema/index.ts';
-import { planWrite, writeOptionsShape, type CopyState } from './copy.ts';
+import { parentRead, planWrite, writeOptionsShape, type CopyState } from './copy.ts';
 import { failed } from './files.ts';
 
 /** Args schema of `template`: src (.hbs), dest, vars, and the write options. */
@@ -44,7 +44,7 @@ export const templateModule = defineModule<TemplateArgs, CopyState, undefined>({
     const r = render(a, ctx);
     return 'error' in r ? [r.error] : [];
   },
-  probe: (a, ctx) => ({ dest: read(fileState, { path: a.dest, content: ctx.diff }) }),
+  probe: (a, ctx) => ({ dest: read(fileState, { path: a.dest, content: ctx.diff }), ...parentRead(a.dest, ctx) }),
   plan: (a, s, ctx) => {
     const r = render(a, ctx);
     return 'error' in r ? failed(r.error) : planWrite(a.dest, r.text, s.dest, a);

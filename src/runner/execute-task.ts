@@ -29,7 +29,7 @@ import { gatherFacts } from './facts.ts';
 import { resolveArgs } from './resolve-items.ts';
 import { asRoot, execOptions, LOGIN, privilegeKey, privilegeOf, type Privilege } from './privilege.ts';
 import { UNKNOWN } from './predicted/files.ts';
-import { hostFiles, identityRead, NeedRead, predictRead, type HostReads } from './predicted/reads.ts';
+import { hostFiles, identityRead, isModelled, NeedRead, predictRead, type HostReads } from './predicted/reads.ts';
 
 /** Display name of a task: its name option, or "module first-arg". */
 export function taskName(task: Task): string {
@@ -45,7 +45,8 @@ export interface TaskRun {
   readonly task: Task;
   readonly scope: TaskScope;
   /** Reads of upcoming tasks on this host, for prefetch. */
-  readonly lookahead: (rt: HostRuntime, maxTasks?: number) => readonly ReadSpec[];
+  /** `maxTasks`: how many upcoming tasks (default all); `fromItem`: the current loop task's next item (its earlier items are done). */
+  readonly lookahead: (rt: HostRuntime, maxTasks?: number, fromItem?: number) => readonly ReadSpec[];
 }
 
 /** Upcoming tasks whose reads ride along in an apply exec (a miss later prefetches the rest in one exec). */
@@ -156,13 +157,15 @@ async function attempt(run: TaskRun, rt: HostRuntime, item: unknown, index: numb
   // a wait already satisfied when this host's last change was applied needs no exec
   const early = reads.map(([, r]) => earlyOutput(target, r, priv));
   const toFetch = reads.filter((_, i) => early[i] === undefined);
-  const fetched = toFetch.length ? await fetchReads(target, specsOf(toFetch.map(([, r]) => r), priv), () => run.lookahead(target), { log }) : [];
+  const fetched = toFetch.length ? await fetchReads(target, specsOf(toFetch.map(([, r]) => r), priv), () => run.lookahead(target, undefined, index + 1), { log }) : [];
   const outs = early.map((e) => e ?? fetched.shift());
   const probed: Record<string, unknown> = {};
   // check mode: what earlier predicted changes did to the paths this task reads (not for checkMode 'always' tasks,
   // which change the real host from its real state)
   const predicting = opts.check === true && task.options.checkMode !== 'always';
   const hostReads = cachedReads(target, priv);
+  // every read answered by the predicted filesystem: a failure is the real run's failure, not an artefact of prediction
+  const modelled = predicting && reads.length > 0 && reads.every(([, r]) => isModelled(r));
   const withReads = <T>(f: () => T) => withHostReads(target, priv, log, f);
   try {
     const host = (i: number) => parseRead(reads[i]![1], outs[i] as NonNullable<(typeof outs)[number]>);
@@ -173,7 +176,7 @@ async function attempt(run: TaskRun, rt: HostRuntime, item: unknown, index: numb
     } else reads.forEach(([k], i) => (probed[k] = host(i)));
   } catch (e) {
     // A probe of a world the predicted changes have not created yet is itself a prediction.
-    return afterPrediction(run, rt, `probe failed: ${message(e)}`) ?? { status: 'failed', msg: `probe failed: ${message(e)}` };
+    return (modelled ? undefined : afterPrediction(run, rt, `probe failed: ${message(e)}`)) ?? { status: 'failed', msg: `probe failed: ${message(e)}` };
   }
 
   const pctx: PlanContext = { ...mctx, render: renderTemplate, readLocalFile: (p) => readFileSync(p) };
@@ -192,7 +195,7 @@ async function attempt(run: TaskRun, rt: HostRuntime, item: unknown, index: numb
   const changes = plan.changes.map((c) => c.description);
   if (plan.failed) {
     // e.g. blockinfile on a file an earlier task was only predicted to create
-    return afterPrediction(run, rt, plan.failed) ?? { status: 'failed', msg: plan.failed, diff };
+    return (modelled ? undefined : afterPrediction(run, rt, plan.failed)) ?? { status: 'failed', msg: plan.failed, diff };
   }
   let r: Partial;
   if (plan.changes.length === 0) {
@@ -218,7 +221,7 @@ async function attempt(run: TaskRun, rt: HostRuntime, item: unknown, index: numb
     const inline = persist && target === rt && (!priv.become || priv.becomeUser === 'root');
     if (persist && !inline) await persistPending(rt, pending, LOGIN);
     // only the next few tasks: re-reading the whole rest of the play after every change made a first run O(tasks²)
-    const next = target === rt && !plan.refreshFacts ? run.lookahead(rt, APPLY_LOOKAHEAD_TASKS).filter((x) => privilegeKey(x.privilege) === privilegeKey(priv) && !x.volatile) : [];
+    const next = target === rt && !plan.refreshFacts ? run.lookahead(rt, APPLY_LOOKAHEAD_TASKS, index + 1).filter((x) => privilegeKey(x.privilege) === privilegeKey(priv) && !x.volatile) : [];
     const nextReads = [...new Map(next.map((x) => [cacheKey(x), x])).values()];
     const grouped = coalesce(nextReads);
     const applied = await applyChanges(target.conn!, plan.changes, {

@@ -302,8 +302,12 @@ export class PredictedFiles {
         return this.set(e.path, { type: 'unknown' });
       case 'remove':
         return this.set(e.path, { type: 'absent' });
-      case 'link':
+      case 'link': {
+        const d = this.test(posix.dirname(e.path), host);
+        if (d !== UNKNOWN && (!d.state.exists || d.state.type !== 'directory'))
+          return failure(`command failed (rc=1): ln: failed to create symbolic link '${e.path}': No such file or directory`);
         return this.set(e.path, { type: 'link', target: e.target, attrs: this.defaults(who, 0o777) });
+      }
       case 'mkdir': {
         const attrs = this.defaults(who, 0o777);
         // below a predicted directory (or where a prediction removed the path) nothing is left of the host's tree

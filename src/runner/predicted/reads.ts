@@ -22,6 +22,11 @@ export const identityRead: Read<ExecIdentity> = read(execIdentity, undefined);
 /** `files.state` reads of the host, through `host`. */
 export const hostFiles = (host: HostReads): HostFiles => (arg) => host(read(fileState, arg));
 
+/** Whether check mode predicts `r` exactly from its model of the filesystem (then a failure it leads to is real). */
+export function isModelled(r: Read<unknown>): boolean {
+  return [fileState, pathExists, fileContent, treeDrift].includes(r.fact as never);
+}
+
 /**
  * The value `r` would have after the predicted changes: predicted for the file facts, the host's (`hostValue`) for a
  * read no prediction touched, UNKNOWN when a prediction touched a path the fact reads but cannot be modelled.

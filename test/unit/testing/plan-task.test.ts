@@ -20,7 +20,9 @@ describe('planTask', () => {
     const task = copy((ctx) => ({ dest, content: `name=${ctx.facts.hostname} ${String(ctx.vars.suffix)}\n` }));
     const facts = debianFacts({ hostname: 'web7' });
     const fresh = planTask(task, { facts, vars: { suffix: 'x' }, reads: local });
-    expect(fresh.reads).toHaveLength(1);
+    // the file, and (planTask plans as check mode does) the directory it is written in
+    expect(fresh.reads).toHaveLength(2);
+    expect(fresh.reads[1]).toContain(dir);
     expect(fresh.plan.changes).toMatchObject([{ kind: 'write', path: dest, content: 'name=web7 x\n' }]);
     writeFileSync(dest, 'name=web7 x\n');
     expect(planTask(task, { facts, vars: { suffix: 'x' }, reads: local }).plan.changes).toEqual([]);
