@@ -111,6 +111,10 @@ export class BlockRun {
       if (step.section === 'rescue' && s === 'failed') {
         rt.failed = false;
         this.set(rt, step.id, 'rescuing');
+        // as Ansible counts it: the failure is rescued once rescue runs (a failing rescue task is a failure of its own)
+        const recap = this.state.recapOf(rt.host.name);
+        recap.failed -= 1;
+        recap.rescued += 1;
       }
       // always runs for every host that entered, also one whose failure nothing rescued (it fails again at the end)
       if (step.section === 'always' && (s === 'failed' || s === 'rescue-failed')) rt.failed = false;
@@ -121,9 +125,6 @@ export class BlockRun {
     for (const rt of rts) {
       if (this.get(rt, id) !== 'rescuing' || !rt.active) continue;
       this.set(rt, id, 'rescued');
-      const recap = this.state.recapOf(rt.host.name);
-      recap.failed -= 1;
-      recap.rescued += 1;
     }
   }
 

@@ -189,7 +189,6 @@ async function attempt(run: TaskRun, rt: HostRuntime, item: unknown, index: numb
   rt.lastSetVars = plan.setVars ?? {};
   if (plan.setVars) {
     Object.assign(rt.setVars, plan.setVars);
-    rt.varsChanged();
   }
   const diff: readonly Diff[] | undefined = opts.diff ? plan.diff : undefined;
   const changes = plan.changes.map((c) => c.description);

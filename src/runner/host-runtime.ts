@@ -2,18 +2,25 @@
 import type { Connection, ExecOutput, Host, HostFacts, TaskResult, Vars } from '../core/index.ts';
 import { PredictedFiles } from './predicted/files.ts';
 
-let versions = 0;
+/** Args resolved for one task and item: valid while the host's setFact variables equal `vars` (and its facts are the
+ *  `facts` version, when the function read them) and the item is the same. */
+export interface ArgsMemo {
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly facts?: number;
+  readonly item: string;
+  /** Set instead of `args` when the function needed the result of this task, which had not run then. */
+  readonly waitsFor?: string;
+  readonly args?: unknown;
+}
 
 /** Everything the runner tracks for one host. */
 export class HostRuntime {
   conn?: Connection;
   private gathered?: HostFacts;
-  /** Bumped whenever the host's setFact variables change (resolved args that read variables are then stale). */
-  varsVersion = 0;
   /** Bumped whenever the host's facts are (re)gathered. */
   factsVersion = 0;
   /** Resolved args per task and loop item, valid while the versions they depend on are unchanged (resolve-items.ts). */
-  readonly argsMemo = new Map<unknown, readonly { readonly vars: number; readonly facts?: number; readonly item: string; readonly args: unknown }[]>();
+  readonly argsMemo = new Map<unknown, readonly ArgsMemo[]>();
   /** setFact layer (above play vars, below -e). */
   readonly setVars: Record<string, unknown> = {};
   /** Registered results by task id. */
@@ -24,6 +31,8 @@ export class HostRuntime {
   readonly notified = new Set<string>();
   /** Handler names persisted on the host as pending (what the host's state file holds). */
   persistedPending: readonly string[] = [];
+  /** The host's pending-handler records were read (with the facts, or alone in a play without facts). */
+  pendingRead = false;
   /** Where records of `persistedPending` are on the host: true = /var/lib/rig (root), false = the login user's home. */
   readonly pendingPlaces = new Set<boolean>();
   failed = false;
@@ -48,11 +57,6 @@ export class HostRuntime {
     this.factsVersion += 1;
   }
 
-  /** Call after changing `setVars`. */
-  varsChanged(): void {
-    // run-wide counter: a version restored after preflight's setFact simulation is never reused for other contents
-    this.varsVersion = ++versions;
-  }
 
   /** Still taking part in the play. */
   get active(): boolean {

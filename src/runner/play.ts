@@ -6,6 +6,7 @@ import { resolveCalls } from './resolve-items.ts';
 import { executeTask, taskName, type TaskRun } from './execute-task.ts';
 import { asRoot, execOptions, LOGIN, playPrivilege, privilegeKey, privilegeOf } from './privilege.ts';
 import { hostFacts } from '../facts/host.ts';
+import { pendingRecords } from '../facts/pending.ts';
 import { cachedFacts, saveFacts } from './fact-cache.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import { createLimiter } from './limit.ts';
@@ -112,6 +113,18 @@ async function prepareHosts(state: RunState, play: Play, items: readonly PlanIte
             early.forEach((s, i) => rt.cache.set(cacheKey(s), reads[i] as ExecOutput));
             rt.persistedPending = rt.facts.pendingHandlers;
             for (const place of rt.facts.pendingHandlerPlaces ?? []) rt.pendingPlaces.add(place === 'system');
+            rt.pendingRead = true;
+          } else if (!rt.pendingRead && handlerNames.size > 0) {
+            // no facts gathered, but an interrupted run's notifications must still be finished: read the records, with
+            // the reads of the tasks (so a no-op play still costs one exec)
+            const privilege = playPrivilege(play, rt);
+            const early = lookahead(state, items, -1, later)(rt).filter((s) => privilegeKey(s.privilege) === privilegeKey(privilege) && !s.volatile);
+            const [rec, ...reads] = await runBatch(rt, [{ command: pendingRecords.command(), privilege, volatile: false }, ...early]);
+            early.forEach((s, i) => rt.cache.set(cacheKey(s), reads[i] as ExecOutput));
+            const found = pendingRecords.parse(rec as ExecOutput);
+            rt.persistedPending = found.names;
+            for (const place of found.places) rt.pendingPlaces.add(place === 'system');
+            rt.pendingRead = true;
           }
           // an interrupted earlier run left these notified: finish its work
           for (const name of rt.persistedPending) if (handlerNames.has(name)) rt.notified.add(name);
@@ -159,7 +172,6 @@ async function runTask(state: RunState, run: TaskRun, rts: readonly HostRuntime[
     // like Ansible's run_once + set_fact: every host gets the variables
     for (const rt of active.slice(1)) {
       Object.assign(rt.setVars, first.lastSetVars);
-      rt.varsChanged();
     }
     return [r, ...active.slice(1).map((rt) => done(rt, { ...r, host: rt.host.name, execs: 0 }))];
   }
@@ -186,19 +198,10 @@ async function flushHandlers(state: RunState, play: Play, rts: readonly HostRunt
     const notified = rts.filter((rt) => rt.notified.has(handler.name));
     if (notified.length === 0) continue;
     notified.forEach((rt) => rt.notified.delete(handler.name));
-    if (state.options.check) {
-      const info = infoOf(handler, scope, true);
-      state.options.reporter.onTaskStart?.(info, notified.map((r) => r.host.name));
-      for (const rt of notified.filter((r) => r.active)) {
-        const r: TaskResult = { status: 'changed', predicted: true, msg: 'handler would run', host: rt.host.name, task: handler.name, definedAt: handler.definedAt, durationMs: 0, execs: 0 };
-        state.record(r);
-        state.options.reporter.onTaskEnd?.(info, r);
-      }
-      continue;
-    }
+    // in check mode a handler is predicted like any task: its changes (and diffs) join the predicted filesystem
     const run: TaskRun = { state, task: handler, scope, lookahead: () => [] };
     const results = await runTask(state, run, notified, true);
-    await clearPending(state, play, notified, handler.name, results);
+    if (!state.options.check) await clearPending(state, play, notified, handler.name, results);
   }
 }
 

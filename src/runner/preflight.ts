@@ -25,20 +25,18 @@ export interface PreflightGroup {
  */
 export function preflight(state: RunState, groups: readonly PreflightGroup[]): Problem[] {
   const problems: Problem[] = [];
-  const saved = new Map<HostRuntime, { vars: Record<string, unknown>; version: number }>();
+  const saved = new Map<HostRuntime, Record<string, unknown>>();
   try {
     for (const g of groups) {
       for (const rt of g.rts) {
-        if (!saved.has(rt)) saved.set(rt, { vars: { ...rt.setVars }, version: rt.varsVersion });
+        if (!saved.has(rt)) saved.set(rt, { ...rt.setVars });
         for (const it of g.items) if (!('flush' in it)) problems.push(...checkTask(state, rt, it, g.soft ?? false));
       }
     }
   } finally {
-    // the variables as they were, under their version: args resolved before the simulation stay valid
-    for (const [rt, { vars, version }] of saved) {
+    for (const [rt, vars] of saved) {
       for (const k of Object.keys(rt.setVars)) delete rt.setVars[k];
       Object.assign(rt.setVars, vars);
-      rt.varsVersion = version;
     }
   }
   return problems;
@@ -56,7 +54,6 @@ function checkTask(state: RunState, rt: HostRuntime, it: Extract<PlanItem, { tas
       const sets = it.task.module.setsVars?.(args);
       if (sets) {
         Object.assign(rt.setVars, sets);
-        rt.varsChanged();
       }
       if (bad.length) continue;
       const pctx = { ...moduleContext(state, rt, ctx), render: renderTemplate, readLocalFile: (p: string) => readFileSync(p) };

@@ -1,7 +1,7 @@
 /** A task's resolved args on one host: one entry, or one per loop item; what prefetch, preflight and execution use. */
-import type { Task, TaskContext } from '../core/index.ts';
+import { NotYetRun, OutputNotRun, type Task, type TaskContext } from '../core/index.ts';
 import { resolveDynamic, resolveLoop, resolveWhen, taskContext } from './context.ts';
-import type { HostRuntime } from './host-runtime.ts';
+import type { ArgsMemo, HostRuntime } from './host-runtime.ts';
 import type { RunState, TaskScope } from './run-state.ts';
 
 /** One resolved invocation of a task. */
@@ -45,9 +45,12 @@ export function resolveArgs(state: RunState, rt: HostRuntime, task: Task, scope:
   const key = memoKey(task, scope, index);
   const memo = rt.argsMemo.get(key) ?? [];
   const itemKey = stable(item);
-  const hit = memo.find((m) => m.vars === rt.varsVersion && (m.facts === undefined || m.facts === rt.factsVersion) && m.item === itemKey);
-  if (hit) return hit.args;
-  const { varsVersion, factsVersion } = rt;
+  const hit = memo.find((m) => sameVars(m.vars, rt.setVars) && (m.facts === undefined || m.facts === rt.factsVersion) && m.item === itemKey);
+  // still waiting for the task whose result it read: no need to call it again until that task has run
+  if (hit?.waitsFor !== undefined && !rt.results.has(hit.waitsFor)) throw new NotYetRun(hit.waitsFor);
+  if (hit && hit.waitsFor === undefined) return hit.args;
+  const vars = { ...rt.setVars };
+  const facts = rt.factsVersion;
   const ctx = taskContext(state, rt, scope, item);
   let pure = true;
   let readFacts = false;
@@ -55,13 +58,31 @@ export function resolveArgs(state: RunState, rt: HostRuntime, task: Task, scope:
     ...ctx,
     hostvars: (name) => ((pure = false), ctx.hostvars(name)),
     factsOf: (name) => ((pure = false), ctx.factsOf(name)),
+    result: (t, host) => {
+      if (host !== undefined && host !== rt.host.name) pure = false; // another host's results arrive independently
+      return ctx.result(t, host);
+    },
   };
   Object.defineProperty(tracked, 'facts', { get: () => ((readFacts = true), ctx.facts) });
-  const args = resolveDynamic(task.args as (c: TaskContext<unknown>) => unknown, tracked);
-  // a few versions kept: preflight resolves with a setFact simulated, then the run goes on with the variables before it
-  if (pure && itemKey !== undefined) rt.argsMemo.set(key, [{ vars: varsVersion, ...(readFacts ? { facts: factsVersion } : {}), item: itemKey, args }, ...memo].slice(0, 3));
+  const remember = (m: Omit<ArgsMemo, 'vars' | 'facts' | 'item'>) => {
+    // a few kept: preflight resolves with a setFact simulated, then the run goes on with the variables before it
+    if (pure && itemKey !== undefined) rt.argsMemo.set(key, [{ vars, ...(readFacts ? { facts } : {}), item: itemKey, ...m }, ...memo.filter((x) => x !== hit)].slice(0, 3));
+  };
+  let args: unknown;
+  try {
+    args = resolveDynamic(task.args as (c: TaskContext<unknown>) => unknown, tracked);
+  } catch (e) {
+    if (e instanceof NotYetRun && !(e instanceof OutputNotRun) && e.taskId !== task.id && !rt.results.has(e.taskId)) remember({ waitsFor: e.taskId });
+    throw e;
+  }
+  remember({ args });
   return args;
 }
+
+const sameVars = (a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean => {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => Object.is(a[k], b[k]));
+};
 
 /** A loop item as a comparable string (a loop function may return equal items as new objects); undefined if it has none. */
 function stable(item: unknown): string | undefined {

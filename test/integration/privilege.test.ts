@@ -22,7 +22,7 @@ const RIG = JSON.stringify(repoPath('src/index.ts'));
 writeFileSync(path.join(dir, 'package.json'), '{"type": "module"}\n');
 
 /** A playbook whose `notify` task runs with `taskBecome` in a play with `playBecome`, then fails when -e fail=true. */
-function handlerPlaybook(name: string, playBecome: boolean, taskBecome: boolean | 'pg'): string {
+function handlerPlaybook(name: string, playBecome: boolean, taskBecome: boolean | 'pg', gatherFacts = true): string {
   const file = path.join(dir, `${name}.ts`);
   const become = taskBecome === 'pg' ? `become: true, becomeUser: 'pgtest'` : `become: ${taskBecome}`;
   writeFileSync(
@@ -32,6 +32,7 @@ const h = defineHandler('record', shell({ cmd: 'echo ran >> /srv/priv/${name}.lo
 export default definePlaybook({
   hosts: 'all',
   become: ${playBecome},
+  gatherFacts: ${gatherFacts},
   handlers: [h],
   tasks: [
     copy({ dest: '/srv/priv/${name}.conf', content: 'v1\\n', mode: '0666' }, { name: 'config', ${become}, notify: [h] }),
@@ -57,7 +58,9 @@ describe.skipIf(!avail.ok)('one privilege model', () => {
   });
   afterAll(async () => Promise.all([lab?.dispose(), labPw?.dispose()]));
 
-  const combos: [string, boolean, boolean | 'pg'][] = [
+  const combos: [string, boolean, boolean | 'pg', boolean?][] = [
+    ['no-facts-task-become', false, true, false],
+    ['no-facts-play-become-task-not', true, false, false],
     ['play-become-task-not', true, false],
     ['play-not-task-become', false, true],
     ['both-become', true, true],
@@ -65,10 +68,10 @@ describe.skipIf(!avail.ok)('one privilege model', () => {
     ['play-become-task-as-pgtest', true, 'pg'],
     ['play-not-task-as-pgtest', false, 'pg'],
   ];
-  for (const [name, playBecome, taskBecome] of combos) {
+  for (const [name, playBecome, taskBecome, gatherFacts] of combos) {
     it(`${name}: the notification survives a cut-off run and the next run runs the handler once`, async () => {
       const host = lab.hosts[0]!.name;
-      const pb = handlerPlaybook(name, playBecome, taskBecome);
+      const pb = handlerPlaybook(name, playBecome, taskBecome, gatherFacts);
       const first = await rig(['run', pb, '-i', inv, '-l', host, '-e', '{"fail": true}']);
       expect(first.code, first.stdout + first.stderr).toBe(2);
       expect(tasksWithStatus(first, 'changed')[host]).toEqual([expect.stringMatching(/^config@/)]);

@@ -42,7 +42,7 @@ type Node =
   | { readonly type: 'file'; readonly content: Uint8Array; readonly attrs: Full }
   | { readonly type: 'directory'; readonly attrs: Full }
   | { readonly type: 'link'; readonly target: string; readonly attrs: Full }
-  | { readonly type: 'ensure'; readonly attrs: Full; readonly patch: Attrs }
+  | { readonly type: 'ensure'; readonly attrs: Full; readonly patch: Attrs; readonly subtree?: Attrs }
   | { readonly type: 'patched'; readonly patch: Attrs; readonly subtree?: Attrs }
   | { readonly type: 'unknown' };
 
@@ -134,7 +134,7 @@ export class PredictedFiles {
     }
     // a predicted directory holds only what the overlay lists; a host one is known only after a -R covering every field
     if (node?.type === 'directory' || (node?.type === 'ensure' && !host({ path: root.at }).exists)) return false;
-    const sub = node?.type === 'patched' ? node.subtree : undefined;
+    const sub = node?.type === 'patched' || node?.type === 'ensure' ? node.subtree : undefined;
     const covered =
       sub !== undefined &&
       (arg.mode === undefined || sub.mode === arg.mode) &&
@@ -165,9 +165,37 @@ export class PredictedFiles {
     return { mode: octal(base & ~who.umask), owner: { name: who.user, id: who.uid }, group: { name: who.group, id: who.gid } };
   }
 
+  /**
+   * `path` with its directories resolved: symlinks a prediction made, and the host's own symlinks as far as check mode
+   * read the directory (`realPath` of a followed read of it, which check mode takes along for the tasks that create
+   * files) — so `l/a` and `real/a` are one file when `l` links to `real`.
+   */
+  private canon(path: string, host: HostFiles, depth = 0): string {
+    if (depth > MAX_LINKS || path === '/') return path;
+    for (const a of ancestors(path)) {
+      const n = this.nodes.get(a);
+      if (n?.type === 'link') return this.canon(posix.resolve(posix.dirname(a), n.target) + path.slice(a.length), host, depth + 1);
+    }
+    const dir = posix.dirname(path);
+    if (this.affects(dir)) return path;
+    let d: FileState | undefined;
+    try {
+      d = host({ path: dir, follow: true });
+    } catch (e) {
+      if ((e as Error).name === 'NeedRead' || e instanceof FileStateError) return path; // not read: take the path as given
+      throw e;
+    }
+    return d.exists && d.realPath !== undefined && d.realPath !== dir ? posix.join(d.realPath, posix.basename(path)) : path;
+  }
+
   /** The state at `path` (lstat, or stat when `follow`), with the path a followed lookup ended at. */
   private seen(path: string, follow: boolean, content: boolean, host: HostFiles, depth = 0): Seen {
     if (depth > MAX_LINKS) errorState(path, 'Too many levels of symbolic links');
+    const c = this.empty ? path : this.canon(path, host);
+    if (c !== path && this.affects(c)) {
+      const s = this.seen(c, follow, content, host, depth + 1);
+      return s === UNKNOWN ? s : { state: { ...s.state, path }, at: s.at };
+    }
     if (!this.affects(path)) {
       const h = host({ path, ...(content ? { content } : {}), ...(follow ? { follow } : {}) });
       this.learn(h);
@@ -179,7 +207,9 @@ export class PredictedFiles {
       return s === UNKNOWN ? s : { state: { ...s.state, path, ...(s.state.exists ? { realPath: s.at } : {}) }, at: s.at };
     }
     const s = this.lstat(path, content, host, depth);
-    if (s === UNKNOWN || !follow || !s.state.exists || s.state.type !== 'link') return s;
+    if (s === UNKNOWN || !follow || !s.state.exists) return s;
+    // a followed read says where it ended (stat -L + readlink -f): writes through links go there
+    if (s.state.type !== 'link') return { state: { ...s.state, realPath: s.at }, at: s.at };
     const to = posix.resolve(posix.dirname(s.at), s.state.linkTarget ?? '');
     const t = this.seen(to, true, content, host, depth + 1);
     if (t === UNKNOWN) return t;
@@ -222,7 +252,10 @@ export class PredictedFiles {
           patches = [];
           break;
         case 'ensure':
-          if (!predictedDir && host({ path: a }).exists) break;
+          if (!predictedDir && host({ path: a }).exists) {
+            if (n.subtree) patches.push(n.subtree);
+            break;
+          }
           predictedDir = true;
           patches = [];
           break;
@@ -268,11 +301,12 @@ export class PredictedFiles {
 
   // the write script: [ -d dir ] (through links), refuse a directory at the path, keep the old mode/owner (through a
   // link, as `chmod --reference` does) unless given, else umask and the writer; then rename over the path itself
-  private write(c: WriteChange, host: HostFiles, who: ExecIdentity): { failed: string } | undefined {
+  private write(w: WriteChange, host: HostFiles, who: ExecIdentity): { failed: string } | undefined {
+    const c = { ...w, path: this.canon(w.path, host) };
     const dir = posix.dirname(c.path);
     const d = this.test(dir, host);
     if (d === UNKNOWN) return this.set(c.path, { type: 'unknown' });
-    if (!d.state.exists || d.state.type !== 'directory') return failure(`command failed (rc=1): rig: cannot write ${c.path}: directory ${dir} does not exist`);
+    if (!d.state.exists || d.state.type !== 'directory') return failure(`command failed (rc=1): rig: cannot write ${w.path}: directory ${posix.dirname(w.path)} does not exist`);
     const cur = this.test(c.path, host);
     if (cur === UNKNOWN) return this.set(c.path, { type: 'unknown' });
     if (cur.state.exists && cur.state.type === 'directory') return failure(`command failed (rc=1): rig: cannot write ${c.path}: it is a directory`);
@@ -296,7 +330,8 @@ export class PredictedFiles {
     return undefined;
   }
 
-  private effect(e: PathEffect, host: HostFiles, who: ExecIdentity): { failed: string } | undefined {
+  private effect(given: PathEffect, host: HostFiles, who: ExecIdentity): { failed: string } | undefined {
+    const e = { ...given, path: this.canon(given.path, host) };
     switch (e.op) {
       case 'unknown':
         return this.set(e.path, { type: 'unknown' });
@@ -351,7 +386,7 @@ export class PredictedFiles {
       for (const k of [...this.nodes.keys()]) if (under(k, s.at)) this.patchAt(k, p);
       const n = this.nodes.get(s.at);
       if (n?.type === 'patched') this.set(s.at, { ...n, subtree: merge(n.subtree, p) });
-      else if (n?.type === 'ensure') this.set(s.at, { type: 'patched', patch: n.patch, subtree: p });
+      else if (n?.type === 'ensure') this.set(s.at, { ...n, subtree: merge(n.subtree, p) });
     }
     return undefined;
   }

@@ -1,7 +1,7 @@
 /** Args functions run once per host, task and loop item (prefetch, preflight and execution share the result). */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copy, definePlaybook, setFact, type TaskContext } from '../../../src/index.ts';
+import { command, copy, definePlaybook, setFact, type TaskContext } from '../../../src/index.ts';
 import { localWorld } from './local-run.ts';
 
 const w = (ctx: TaskContext<unknown>, f: string) => path.join(String(ctx.vars.work), f);
@@ -26,6 +26,20 @@ describe('args functions are resolved once', () => {
       expect([...calls.values()].every((n) => n === 1), `run ${run}: ${JSON.stringify([...calls])}`).toBe(true);
       expect(calls.size).toBe(10);
     }
+  });
+
+  it('one waiting for an earlier task result is called again only once that task has run', async () => {
+    const world = await localWorld(['a']);
+    let calls = 0;
+    const probe = command({ cmd: ['echo', 'hello'] }, { changedWhen: false });
+    const pb = definePlaybook({
+      hosts: 'all',
+      tasks: [probe, copy((ctx) => (calls++, { dest: w(ctx, 'r'), content: ctx.result(probe).output?.stdout ?? '' }))],
+    });
+    const r = await world.run(pb);
+    expect(r.summary.exitCode).toBe(0);
+    // once before the command ran (it throws: not run yet), once after
+    expect(calls).toBe(2);
   });
 
   it('again after a setFact changed the variables it may read', async () => {

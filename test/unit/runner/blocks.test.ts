@@ -42,7 +42,8 @@ describe('block / rescue / always', () => {
     expect(run.summary.exitCode).toBe(2);
     expect(lines(world.dir, 'a')).toEqual(['al1']);
     expect(lines(world.dir, 'b')).toEqual(['al1', 'al2']);
-    expect(run.summary.recap.a!.failed).toBeGreaterThan(0);
+    // Ansible's count: the first failure was rescued, the rescue task's own failure is the one failure
+    expect(run.summary.recap.a).toMatchObject({ failed: 1, rescued: 1 });
     expect(run.summary.recap.b).toMatchObject({ failed: 1, rescued: 0 });
   });
 

@@ -149,6 +149,30 @@ describe('predicted files: removal, links, attributes', () => {
     const { files, h } = after(paths, [exec([{ op: 'attrs', path: '/d/f', owner: 'root' }])]);
     expect(files.fileState({ path: '/d/f' }, h.read)).toMatchObject({ owner: 'root', uid: 0 });
   });
+  it('a directory reached through a predicted link is the link target: mkdir and writes land there', () => {
+    const { files, h, failed } = after(
+      { '/t': { type: 'directory' } },
+      [exec([{ op: 'mkdir', path: '/t/real' }])],
+      [exec([{ op: 'link', path: '/t/l', target: 'real' }])],
+      [exec([{ op: 'mkdir', path: '/t/l/sub' }]), write('/t/l/sub/new', 'x\n')],
+    );
+    expect(failed).toBeUndefined();
+    expect(files.fileState({ path: '/t/real/sub/new' }, h.read)).toMatchObject({ type: 'file', size: 2 });
+    expect(files.fileState({ path: '/t/l/sub/new', follow: true }, h.read)).toMatchObject({ type: 'file', realPath: '/t/real/sub/new' });
+  });
+  it("a path below the host's own link is the same file as the one below its target", () => {
+    const { files, h } = after({ '/t': { type: 'directory' }, '/t/real': { type: 'directory' }, '/t/l': { type: 'link', target: '/t/real' } }, [write('/t/real/a', 'one\n')]);
+    expect(files.fileState({ path: '/t/l/a' }, h.read)).toMatchObject({ path: '/t/l/a', type: 'file', size: 4 });
+    const removed = after({ '/t': { type: 'directory' }, '/t/real': { type: 'directory' }, '/t/real/a': { type: 'file', content: 'x' }, '/t/l': { type: 'link', target: '/t/real' } }, [
+      exec([{ op: 'remove', path: '/t/l/a' }]),
+    ]);
+    expect(removed.files.fileState({ path: '/t/real/a' }, removed.h.read)).toEqual({ path: '/t/real/a', exists: false });
+  });
+  it('chmod/chown -R after mkdir keeps the new directory (and reaches what is below it)', () => {
+    const { files, h } = after({ '/t': { type: 'directory' } }, [exec([{ op: 'mkdir', path: '/t/a/b' }])], [exec([{ op: 'attrs', path: '/t/a', mode: '0750', owner: 'nobody', recurse: true }])]);
+    expect(files.fileState({ path: '/t/a', follow: true }, h.read)).toMatchObject({ type: 'directory', mode: '0750', owner: 'nobody' });
+    expect(files.fileState({ path: '/t/a/b' }, h.read)).toMatchObject({ type: 'directory', mode: '0750', owner: 'nobody' });
+  });
   it('a plan that fails part-way records nothing', () => {
     const h = host({ '/d': { type: 'directory' } });
     const files = new PredictedFiles();
