@@ -86,7 +86,7 @@ export const parentOf = (path: string): string => path.slice(0, path.lastIndexOf
 /** Probed state of the file module. */
 export interface FileModuleState {
   readonly file: FileState;
-  /** Only in check mode, for link and touch: the directory the path is created in. */
+  /** Only in check mode: the directory holding the path. */
   readonly parent?: FileState;
   /** Only with `recurse`. */
   readonly drift?: boolean;
@@ -110,8 +110,9 @@ function probeFile(a: FileArgs, ctx?: { readonly check: boolean }) {
   const mode = normalizeMode(a.mode);
   return {
     file: read(fileState, { path: a.path, follow }),
-    // check mode predicts a link or touch into a missing directory as failing: its parent rides in the same exec
-    ...(ctx?.check && (state === 'link' || state === 'touch') ? { parent: read(fileState, { path: parentOf(a.path), follow: true }) } : {}),
+    // check mode: the directory the path is in rides in the same exec (a link or touch into a missing one fails; a
+    // path below a host symlink is the same file as the one below its target)
+    ...(ctx?.check ? { parent: read(fileState, { path: parentOf(a.path), follow: true }) } : {}),
     ...(a.recurse && state === 'directory'
       ? { drift: read(treeDrift, { path: a.path, ...(mode ? { mode } : {}), ...(a.owner ? { owner: a.owner } : {}), ...(a.group ? { group: a.group } : {}) }) }
       : {}),
@@ -207,7 +208,7 @@ export const directoryModule = defineModule<DirectoryArgs, FileModuleState, unde
   name: 'directory',
   args: directoryArgs,
   validate: (a) => validateFile({ ...a, state: 'directory' }),
-  probe: (a) => probeFile({ ...a, state: 'directory' }),
+  probe: (a, ctx) => probeFile({ ...a, state: 'directory' }, ctx),
   plan: (a, s) => planFile({ ...a, state: 'directory' }, s),
 });
 
