@@ -3,10 +3,10 @@
  * host's real state. Later reads of a path a prediction touched (the next loop item, later tasks, handlers) are answered
  * from it, so `--check` predicts what the real run will do when tasks build on each other.
  */
-import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Change, PathEffect, WriteChange } from '../../core/index.ts';
-import { FileStateError, MAX_CONTENT_BYTES, type FilePresent, type FileState, type FileStateArg } from '../../facts/files.ts';
+import { FileStateError, type FileState, type FileStateArg } from '../../facts/files.ts';
+import { errorState, present, patch, type Attrs, type Full, type Node, type Principal } from './nodes.ts';
 import type { ExecIdentity } from '../../facts/identity.ts';
 
 /** A value check mode cannot predict (an opaque change may have touched what was read). */
@@ -17,40 +17,10 @@ export type Unknown = typeof UNKNOWN;
 /** Reads the host's real state of a path (from the read cache); throws NeedRead when it was not fetched yet. */
 export type HostFiles = (arg: FileStateArg) => FileState;
 
-/** A file owner or group: name and id, either unknown ('' / NaN) when only the other form was given. */
-interface Principal {
-  readonly name: string;
-  readonly id: number;
-}
-
-interface Attrs {
-  readonly mode?: string;
-  readonly owner?: Principal;
-  readonly group?: Principal;
-}
-
-type Full = Required<Attrs>;
-
-/**
- * What the overlay knows of one path. `file`/`directory`/`link`/`absent`: the node a prediction put there (a predicted
- * directory holds only what the overlay lists); `ensure`: mkdir -p, the host's directory if it had one, else a new
- * one; `patched`: the host's node with attributes changed (`subtree`: chmod/chown -R below it); `unknown`: an opaque
- * change may have touched it and everything below.
- */
-type Node =
-  | { readonly type: 'absent' }
-  | { readonly type: 'file'; readonly content: Uint8Array; readonly attrs: Full }
-  | { readonly type: 'directory'; readonly attrs: Full }
-  | { readonly type: 'link'; readonly target: string; readonly attrs: Full }
-  | { readonly type: 'ensure'; readonly attrs: Full; readonly patch: Attrs; readonly subtree?: Attrs }
-  | { readonly type: 'patched'; readonly patch: Attrs; readonly subtree?: Attrs }
-  | { readonly type: 'unknown' };
-
 /** A path's predicted state, plus where a followed path ended (the real path, also for a missing one). */
 type Seen = { readonly state: FileState; readonly at: string } | Unknown;
 
 const MAX_LINKS = 40;
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const ancestors = (p: string): string[] => {
   const parts = p.split('/').filter(Boolean);
   return parts.slice(0, -1).map((_, i) => `/${parts.slice(0, i + 1).join('/')}`);
@@ -400,36 +370,4 @@ export class PredictedFiles {
     else if (n.type === 'patched' || n.type === 'ensure') this.set(path, { ...n, patch: merge(n.patch, clean) });
     else if (n.type === 'file' || n.type === 'directory' || n.type === 'link') this.set(path, { ...n, attrs: { ...n.attrs, ...clean } as Full });
   }
-}
-
-/** What `files.state` would throw for this path (an ancestor is not a directory, a link loop). */
-function errorState(path: string, reason: string): never {
-  throw new FileStateError(path, reason);
-}
-
-function present(path: string, n: Extract<Node, { type: 'file' | 'directory' | 'link' }>, content: boolean): FilePresent {
-  const a = n.attrs;
-  const base = { path, exists: true as const, owner: a.owner.name, uid: a.owner.id, group: a.group.name, gid: a.group.id };
-  if (n.type === 'link')
-    return { ...base, type: 'link', mode: '0777', size: Buffer.byteLength(n.target), linkTarget: n.target, ...(content ? { contentOmitted: 'not-a-file' as const } : {}) };
-  if (n.type === 'directory') return { ...base, type: 'directory', mode: a.mode, size: 4096, ...(content ? { contentOmitted: 'not-a-file' as const } : {}) };
-  const big = n.content.byteLength > MAX_CONTENT_BYTES;
-  return {
-    ...base,
-    type: 'file',
-    mode: a.mode,
-    size: n.content.byteLength,
-    sha256: sha256(n.content),
-    ...(content ? (big ? { contentOmitted: 'too-large' as const } : { content: n.content }) : {}),
-  };
-}
-
-function patch(s: FileState, p: Attrs): FileState {
-  if (!s.exists) return s;
-  return {
-    ...s,
-    ...(p.mode !== undefined && s.type !== 'link' ? { mode: p.mode } : {}),
-    ...(p.owner !== undefined ? { owner: p.owner.name, uid: p.owner.id } : {}),
-    ...(p.group !== undefined ? { group: p.group.name, gid: p.group.id } : {}),
-  };
 }
