@@ -40,6 +40,7 @@ export function errorState(path: string, reason: string): never {
   throw new FileStateError(path, reason);
 }
 
+/** What `files.state` reports for a node a prediction created. */
 export function present(path: string, n: Extract<Node, { type: 'file' | 'directory' | 'link' }>, content: boolean): FilePresent {
   const a = n.attrs;
   const base = { path, exists: true as const, owner: a.owner.name, uid: a.owner.id, group: a.group.name, gid: a.group.id };
@@ -57,6 +58,7 @@ export function present(path: string, n: Extract<Node, { type: 'file' | 'directo
   };
 }
 
+/** The host's state with a prediction's attribute changes (a link's mode never changes). */
 export function patch(s: FileState, p: Attrs): FileState {
   if (!s.exists) return s;
   return {
