@@ -2,7 +2,6 @@
 import type { Change } from '../core/change.ts';
 import { read } from '../core/fact.ts';
 import { defineModule } from '../core/module.ts';
-import { sh } from '../core/quote.ts';
 import { fileState, type FileState } from '../facts/files.ts';
 import { absPath, strict, z } from '../schema/index.ts';
 import { asText, planWrite, writeOptionsShape, type WriteOptions } from './copy.ts';

@@ -201,12 +201,12 @@ async function flushHandlers(state: RunState, play: Play, rts: readonly HostRunt
     // in check mode a handler is predicted like any task: its changes (and diffs) join the predicted filesystem
     const run: TaskRun = { state, task: handler, scope, lookahead: () => [] };
     const results = await runTask(state, run, notified, true);
-    if (!state.options.check) await clearPending(state, play, notified, handler.name, results);
+    if (!state.options.check) await clearPending(state, notified, handler.name, results);
   }
 }
 
 /** After a handler ran, drop it from the host's persisted pending list. */
-async function clearPending(state: RunState, play: Play, rts: readonly HostRuntime[], name: string, results: readonly TaskResult[]) {
+async function clearPending(state: RunState, rts: readonly HostRuntime[], name: string, results: readonly TaskResult[]) {
   await Promise.all(
     rts.map(async (rt) => {
       const r = results.find((x) => x.host === rt.host.name);
