@@ -44,8 +44,8 @@ export interface TaskRun {
   readonly state: RunState;
   readonly task: Task;
   readonly scope: TaskScope;
-  /** Reads of upcoming tasks on this host, for prefetch. */
-  /** `maxTasks`: how many upcoming tasks (default all); `fromItem`: the current loop task's next item (its earlier items are done). */
+  /** Reads of upcoming tasks on this host, for prefetch. `maxTasks`: how many upcoming tasks (default all); `fromItem`:
+   *  the current loop task's next item (its earlier items are done). */
   readonly lookahead: (rt: HostRuntime, maxTasks?: number, fromItem?: number) => readonly ReadSpec[];
 }
 
