@@ -136,6 +136,9 @@ export interface Role<D extends Vars = Vars> {
   /** Directory of the role's index.ts; templates/ and files/ are resolved against it. */
   readonly dir: string;
   readonly definedAt: string;
+  /** Role params for this use of the role (Ansible's `roles: [{ role: x, vars: {…} }]`): above play vars and set facts,
+   *  below -e. @default {} */
+  readonly params?: Vars;
 }
 
 /** Hosts per batch: a number, a percentage string, or a list growing batch by batch. */

@@ -90,6 +90,15 @@ export function defineRole<D extends Vars = Vars, S extends VarSchemas = Record<
   };
 }
 
+/**
+ * This use of `role` with role params (Ansible's `roles: [{ role: docker, vars: { … } }]`): typed by the role's defaults,
+ * above play vars and set facts, below -e; checked against the role's schemas before anything runs.
+ * @example roles: [kernel, withRoleParams(docker, { docker_log_driver: 'local' })]
+ */
+export function withRoleParams<D extends Vars>(role: Role<D>, params: Partial<D>): Role<D> {
+  return { ...role, params: { ...role.params, ...params } };
+}
+
 /** Run the handlers notified so far, now (like Ansible's meta: flush_handlers). */
 export function flushHandlers(): FlushHandlers {
   return { kind: 'flush', definedAt: callSite() };

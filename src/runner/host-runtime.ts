@@ -74,7 +74,7 @@ export class HostRuntime {
   }
 
   /** Effective vars for a task: role defaults < inventory < play vars < setFact < -e. */
-  vars(layers: { roleDefaults?: Vars; playVars: Vars; extraVars: Vars }): Vars {
-    return { ...layers.roleDefaults, ...this.host.vars, ...layers.playVars, ...this.setVars, ...layers.extraVars };
+  vars(layers: { roleDefaults?: Vars; playVars: Vars; roleParams?: Vars; extraVars: Vars }): Vars {
+    return { ...layers.roleDefaults, ...this.host.vars, ...layers.playVars, ...this.setVars, ...layers.roleParams, ...layers.extraVars };
   }
 }

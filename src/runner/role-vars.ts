@@ -56,9 +56,10 @@ export function roleVarProblems(play: Play, inventory: Inventory, hosts: readonl
     for (const name of hosts) {
       const host = inventory.host(name);
       if (!host) continue;
-      const vars = { ...role.defaults, ...host.vars, ...play.vars, ...extraVars };
+      const params = role.params ?? {};
+      const vars = { ...role.defaults, ...host.vars, ...play.vars, ...params, ...extraVars };
       const origin = (v: string): string =>
-        v in extraVars ? 'set by -e' : v in play.vars ? `set by the play at ${play.definedAt}` : v in host.vars ? `set at ${inventory.varOrigin?.(name, v) ?? 'the inventory'}` : v in role.defaults ? "the role's default" : 'not set';
+        v in extraVars ? 'set by -e' : v in params ? `a role param of ${role.name} in the play at ${play.definedAt}` : v in play.vars ? `set by the play at ${play.definedAt}` : v in host.vars ? `set at ${inventory.varOrigin?.(name, v) ?? 'the inventory'}` : v in role.defaults ? "the role's default" : 'not set';
       const found = coerceVars(role.varSchemas, vars, true).problems.map((p) => ({ ...p, message: `${p.message} (${origin(p.name)})` }));
       problems.push(...varProblemsOf(role, name, found));
     }

@@ -66,14 +66,14 @@ export class RunState {
    * @throws ValidationError naming host and variable when a value (e.g. set by setFact) does not fit its schema.
    */
   varsFor(rt: HostRuntime, scope: TaskScope): Vars {
-    return this.typed(rt.host.name, rt.vars({ roleDefaults: scope.role?.defaults, playVars: scope.play.vars, extraVars: this.extraVars }), scope.role);
+    return this.typed(rt.host.name, rt.vars({ roleDefaults: scope.role?.defaults, playVars: scope.play.vars, roleParams: scope.role?.params, extraVars: this.extraVars }), scope.role);
   }
 
   /** `vars` of `host` coerced by the schemas (cached: contexts are built for every task and loop item). */
   typed(host: string, vars: Vars, role?: Role): Vars {
     const names = this.varNames;
     if (!names.length && !role) return vars;
-    const key = `${host}\0${role?.definedAt ?? ''}`;
+    const key = `${host}\0${role ? roleKey(role) : ''}`;
     const hit = this.typedCache.get(key);
     if (hit && names.every((n, i) => hit.raw[i] === vars[n])) return Object.keys(hit.fixed).length ? { ...vars, ...hit.fixed } : vars;
     // other roles' schemas only coerce what fits them (two roles may type one name differently); a role's own are the law
@@ -101,4 +101,13 @@ export class RunState {
     if (result.status === 'failed' && result.ignored) r.ignored += 1;
     else r[result.status] += 1;
   }
+}
+
+const roleKeys = new WeakMap<Role, number>();
+let lastRoleKey = 0;
+/** One key per use of a role (the same role with other params is another scope). */
+function roleKey(role: Role): number {
+  let k = roleKeys.get(role);
+  if (k === undefined) roleKeys.set(role, (k = ++lastRoleKey));
+  return k;
 }
