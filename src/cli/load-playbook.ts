@@ -1,30 +1,26 @@
 /** Import a playbook .ts file and check its default export. */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { ValidationError, type Playbook } from '../core/index.ts';
+import { frameLocation, isRigEngineFile } from '../dsl/defined-at.ts';
 import { enableTypeScript } from './ts-loader.ts';
-
-// rig's own code: src/ when running from source, the build of it (bin/build.js: <root>/.build/<stamp>/) and its src/
-const rigCode = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const rigDirs = [rigCode, ...(path.basename(path.dirname(rigCode)) === '.build' ? [path.resolve(rigCode, '../../src')] : [])];
 
 const shownPath = (file: string): string => path.relative(process.cwd(), file) || file;
 
 /**
- * file:line of the first stack frame in the user's files (not rig's, not node's, not node_modules), if any. Frames from
- * loadPlaybook's own import() on are its callers (rig's CLI, bin/rig.js, a test), never the culprit.
+ * file:line of the first stack frame in the user's files (not rig's engine, not node's), if any; a role package in
+ * node_modules is the user's. Frames from loadPlaybook's own import() on are its callers (rig's CLI, bin/rig.js, a
+ * test), never the culprit.
  */
 export function userFrame(stack: string | undefined): string | undefined {
   for (const frame of stack?.split('\n') ?? []) {
-    // "    at fn (/x/y.ts:3:7)", "    at /x/y.ts:3:7", "    at async file:///x/y.ts:3:7"; never node:internal/…
-    const m = /^\s+at (?:.*\(|async )?((?:file:\/\/)?\/[^():]+):(\d+):\d+\)?\s*$/.exec(frame);
-    if (!m?.[1] || !m[2]) continue;
-    const file = m[1].startsWith('file://') ? fileURLToPath(m[1]) : m[1];
-    const rigs = rigDirs.some((d) => file.startsWith(d + path.sep));
-    if (rigs && path.basename(file).startsWith('load-playbook.')) return undefined;
-    if (rigs || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
-    return `${shownPath(file)}:${m[2]}`;
+    const at = frameLocation(frame);
+    if (!at) continue;
+    const rigs = isRigEngineFile(at.file);
+    if (rigs && path.basename(at.file).startsWith('load-playbook.')) return undefined;
+    if (rigs) continue;
+    return `${shownPath(at.file)}:${at.line}`;
   }
   return undefined;
 }
@@ -73,10 +69,59 @@ export function esmHint(message: string, playbook: string): string | undefined {
   return `${file} is loaded as CommonJS, which cannot import rig: ${pkg} (the package.json nearest to it) ${says}; add "type": "module" to it`;
 }
 
+/** `npm pkg set type=module`, run where `pkg` is (a `cd` first when that is not the current directory). */
+function setTypeModule(pkg: string): string {
+  const dir = path.dirname(pkg);
+  if (dir === process.cwd()) return 'npm pkg set type=module';
+  return `cd ${/^[\w./-]+$/.test(dir) ? dir : JSON.stringify(dir)} && npm pkg set type=module`;
+}
+
+/**
+ * Why Node would load the playbook `abs` as CommonJS (which cannot import rig, an ES module), and what to change; undefined
+ * when it is loaded as an ES module. `.mts`/`.mjs` always are, `.cts`/`.cjs` never; `.ts`/`.js` (and .tsx/.jsx) follow
+ * the "type" of the nearest package.json, CommonJS when it is not "module" or when there is no package.json at all.
+ */
+export function commonJsProblem(abs: string): { message: string; hint: string } | undefined {
+  const ext = path.extname(abs);
+  const esmName = `${path.basename(abs, ext)}.m${ext.includes('t') ? 'ts' : 'js'}`;
+  if (ext === '.cts' || ext === '.cjs') {
+    return {
+      message: `a ${ext} file is CommonJS, which cannot import rig (an ES module)`,
+      hint: `rename it to ${esmName}, or to ${path.basename(abs, ext)}.${ext === '.cts' ? 'ts' : 'js'} in a package whose package.json has "type": "module"`,
+    };
+  }
+  if (!['.ts', '.tsx', '.js', '.jsx'].includes(ext)) return undefined;
+  const pkg = nearestPackageJson(abs);
+  const why = 'which cannot import rig (an ES module)';
+  const orRename = `or rename the playbook to ${esmName} (an ES module in any package; so must be the files it imports: .mts too)`;
+  if (!pkg) {
+    const dir = path.dirname(abs);
+    return {
+      message: `this playbook would be loaded as CommonJS, ${why}: there is no package.json in ${dir} or any directory above it`,
+      hint: `create ${path.join(dir, 'package.json')} containing {"type": "module"} (rig init makes a project with one), ${orRename}`,
+    };
+  }
+  let type: unknown;
+  try {
+    type = (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: unknown } | null)?.type;
+  } catch {
+    return { message: `${pkg}, the package.json nearest to this playbook, is not valid JSON`, hint: `fix it, with "type": "module" in it` };
+  }
+  if (type === 'module') return undefined;
+  const has = type === undefined ? 'has no "type"' : `has "type": ${JSON.stringify(type)}`;
+  return {
+    message: `this playbook would be loaded as CommonJS, ${why}: ${pkg}, the package.json nearest to it, ${has}`,
+    hint: `add "type": "module" to ${pkg} (${setTypeModule(pkg)}), ${orRename}`,
+  };
+}
+
 /** Load `file`; errors name the file (and the line of the user code that threw while loading) and say what to do. */
 export async function loadPlaybook(file: string): Promise<Playbook> {
   const abs = path.resolve(file);
   if (!existsSync(abs)) throw new ValidationError({ where: file, message: 'playbook file not found', hint: 'pass the path of a .ts file whose default export is definePlaybook(...)' });
+  // before importing: Node's own error for it ("Cannot require() ES Module … in a cycle") says nothing of the cause
+  const cjs = commonJsProblem(abs);
+  if (cjs) throw new ValidationError({ where: file, ...cjs });
   let mod: { default?: unknown };
   try {
     await enableTypeScript();
@@ -90,6 +135,12 @@ export async function loadPlaybook(file: string): Promise<Playbook> {
     // the message names the playbook when the line is in another file (a role, a helper)
     const elsewhere = at !== undefined && at.replace(/:\d+$/, '') !== shownPath(abs);
     const hint = esmHint(e.message, abs);
+    // Node rejects the same failed CommonJS load once more, in a promise nobody awaits (it would crash rig after the message)
+    if (hint !== undefined) {
+      process.on('unhandledRejection', (r) => {
+        if (!(r instanceof Error && NOT_ESM.some((re) => re.test(r.message)))) throw r;
+      });
+    }
     throw new ValidationError({ where: at ?? file, message: `cannot load playbook${elsewhere ? ` ${file}` : ''}: ${msg}`, ...(hint !== undefined && { hint }) });
   }
   const pb = mod.default as Playbook | undefined;

@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { esmHint, loadPlaybook, nearestPackageJson } from '../../../src/cli/load-playbook.ts';
+import { commonJsProblem, esmHint, loadPlaybook, nearestPackageJson } from '../../../src/cli/load-playbook.ts';
 import { ValidationError } from '../../../src/core/errors.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 
 const rig = path.resolve(import.meta.dirname, '../../../src/index.ts');
+const bin = path.resolve(import.meta.dirname, '../../../bin/rig.js');
 
 /** Write files into a fresh temp dir; returns its path. */
 function tree(files: Record<string, string>): string {
@@ -17,6 +18,9 @@ function tree(files: Record<string, string>): string {
   }
   return root;
 }
+
+/** tree() in an ES module package, as a user's project is (rig refuses a playbook that would load as CommonJS). */
+const esmTree = (files: Record<string, string>): string => tree({ 'package.json': '{ "type": "module" }\n', ...files });
 
 async function loadError(file: string): Promise<ValidationError> {
   try {
@@ -65,7 +69,7 @@ describe('loadPlaybook: an error while loading names the file:line that threw', 
   ];
   for (const c of cases) {
     it(c.name, async () => {
-      const dir = tree(c.files);
+      const dir = esmTree(c.files);
       const err = await loadError(path.join(dir, 'pb.ts'));
       expect(err.problems).toHaveLength(1);
       expect(err.problems[0]!.where).toBe(rel(path.join(dir, c.where)));
@@ -74,7 +78,7 @@ describe('loadPlaybook: an error while loading names the file:line that threw', 
   }
 
   it('something thrown that is not an Error, a missing file and a default export that is not a playbook name the playbook', async () => {
-    const dir = tree({ 'str.ts': `throw 'plain string';\n`, 'none.ts': `export const x = 1;\n` });
+    const dir = esmTree({ 'str.ts': `throw 'plain string';\n`, 'none.ts': `export const x = 1;\n` });
     const cases: [string, string][] = [
       ['str.ts', 'cannot load playbook: it threw "plain string"'],
       ['nope.ts', 'playbook file not found'],
@@ -153,20 +157,119 @@ describe('a playbook loaded as CommonJS (no "type": "module" in the nearest pack
     );
   });
 
-  // the real thing: rig's CLI (built JS + tsx), a playbook in a temp dir, Node's own error
-  it('rig run exits 5 with the hint; with "type": "module" added the same playbook loads', () => {
+  // the real thing: rig's CLI (built JS + tsx), a role file of the playbook in another package that is CommonJS
+  it('rig run exits 5 with the hint when an imported file is CommonJS; with "type": "module" added the same playbook loads', () => {
     const dir = tree({
-      'pb.ts': `import { definePlaybook } from '${rig}';\nexport default definePlaybook({ hosts: 'all', tasks: [] });\n`,
+      'package.json': '{ "type": "module" }\n',
+      'pb.ts': `import { definePlaybook } from '${rig}';\nimport web from './shared/web.ts';\nexport default definePlaybook({ hosts: 'all', roles: [web] });\n`,
+      'shared/package.json': '{ "name": "shared" }\n',
+      'shared/web.ts': `import { defineRole } from '${rig}';\nexport default defineRole({ name: 'web', tasks: () => [] });\n`,
       'hosts.yml': 'all:\n  hosts: { h1: }\n',
-      'package.json': '{ "name": "ops" }\n',
     });
-    const bin = path.resolve(import.meta.dirname, '../../../bin/rig.js');
     const run = () => spawnSync(process.execPath, [bin, 'run', path.join(dir, 'pb.ts'), '-i', path.join(dir, 'hosts.yml'), '--list-hosts'], { encoding: 'utf8', env: { ...process.env, CI: 'true', FORCE_COLOR: '0' } });
     const failed = run();
     expect(failed.status).toBe(5);
-    expect(failed.stderr).toContain(`cannot load playbook: Cannot require() ES Module ${dir}/pb.ts in a cycle`);
-    expect(failed.stderr).toContain(`→ ${dir}/pb.ts is loaded as CommonJS, which cannot import rig: ${dir}/package.json (the package.json nearest to it) has no "type"; add "type": "module" to it`);
-    writeFileSync(path.join(dir, 'package.json'), '{ "name": "ops", "type": "module" }\n');
+    expect(failed.stderr).toContain(`Cannot require() ES Module ${dir}/shared/web.ts in a cycle`);
+    expect(failed.stderr).toContain(`→ ${dir}/shared/web.ts is loaded as CommonJS, which cannot import rig: ${dir}/shared/package.json (the package.json nearest to it) has no "type"; add "type": "module" to it`);
+    writeFileSync(path.join(dir, 'shared/package.json'), '{ "name": "shared", "type": "module" }\n');
+    const ok = run();
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout).toBe('play: all (1 host)\n    h1\n');
+    expect(ok.status).toBe(0);
+  });
+});
+
+describe('a playbook that would be loaded as CommonJS is refused before it is loaded, saying what to change', () => {
+  // the playbook leaves a mark when it is imported: refused means never imported
+  const marker = (dir: string): string => `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(path.join(dir, 'imported'))}, '');\nexport default {};\n`;
+  const cases: { name: string; files: Record<string, string>; file: string; problem: (dir: string) => { message: string; hint: string } | undefined }[] = [
+    {
+      name: 'a .ts playbook, package.json without "type" (npm init -y)',
+      files: { 'package.json': '{ "name": "ops", "version": "1.0.0" }\n' },
+      file: 'pb.ts',
+      problem: (d) => ({
+        message: `this playbook would be loaded as CommonJS, which cannot import rig (an ES module): ${d}/package.json, the package.json nearest to it, has no "type"`,
+        hint: `add "type": "module" to ${d}/package.json (cd ${d} && npm pkg set type=module), or rename the playbook to pb.mts (an ES module in any package; so must be the files it imports: .mts too)`,
+      }),
+    },
+    {
+      name: 'a .js playbook in a parent package with "type": "commonjs"',
+      files: { 'package.json': '{ "type": "commonjs" }\n' },
+      file: 'ops/playbooks/site.js',
+      problem: (d) => ({
+        message: `this playbook would be loaded as CommonJS, which cannot import rig (an ES module): ${d}/package.json, the package.json nearest to it, has "type": "commonjs"`,
+        hint: `add "type": "module" to ${d}/package.json (cd ${d} && npm pkg set type=module), or rename the playbook to site.mjs (an ES module in any package; so must be the files it imports: .mts too)`,
+      }),
+    },
+    {
+      name: 'a package.json that is not JSON',
+      files: { 'package.json': '{ type: module }\n' },
+      file: 'pb.ts',
+      problem: (d) => ({ message: `${d}/package.json, the package.json nearest to this playbook, is not valid JSON`, hint: 'fix it, with "type": "module" in it' }),
+    },
+    {
+      name: 'a .cts playbook, whatever the package',
+      files: { 'package.json': '{ "type": "module" }\n' },
+      file: 'pb.cts',
+      problem: () => ({ message: 'a .cts file is CommonJS, which cannot import rig (an ES module)', hint: 'rename it to pb.mts, or to pb.ts in a package whose package.json has "type": "module"' }),
+    },
+    {
+      name: 'a .cjs playbook',
+      files: { 'package.json': '{ "type": "module" }\n' },
+      file: 'pb.cjs',
+      problem: () => ({ message: 'a .cjs file is CommonJS, which cannot import rig (an ES module)', hint: 'rename it to pb.mjs, or to pb.js in a package whose package.json has "type": "module"' }),
+    },
+    { name: 'a .mts playbook in a package without "type": an ES module', files: { 'package.json': '{}\n' }, file: 'pb.mts', problem: () => undefined },
+    { name: 'a .ts playbook in a "type": "module" package', files: { 'package.json': '{ "type": "module" }\n' }, file: 'pb.ts', problem: () => undefined },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const dir = tree(c.files);
+      const file = path.join(dir, c.file);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, marker(dir));
+      const want = c.problem(dir);
+      expect(commonJsProblem(file)).toEqual(want);
+      if (!want) return;
+      const err = await loadError(file);
+      expect(err.problems).toEqual([{ where: file, ...want }]);
+      expect(existsSync(path.join(dir, 'imported'))).toBe(false);
+    });
+  }
+
+  it.skipIf(nearestPackageJson(path.join(tempDir('rig-pb-probe-'), 'x.ts')) !== undefined)('no package.json anywhere above: where to create one', () => {
+    const dir = tree({ 'pb.ts': '' });
+    expect(commonJsProblem(path.join(dir, 'pb.ts'))).toEqual({
+      message: `this playbook would be loaded as CommonJS, which cannot import rig (an ES module): there is no package.json in ${dir} or any directory above it`,
+      hint: `create ${dir}/package.json containing {"type": "module"} (rig init makes a project with one), or rename the playbook to pb.mts (an ES module in any package; so must be the files it imports: .mts too)`,
+    });
+  });
+
+  it('in the current directory the command is just `npm pkg set type=module`', () => {
+    const dir = tree({ 'package.json': '{}\n', 'pb.ts': '' });
+    const cwd = process.cwd();
+    try {
+      process.chdir(dir);
+      expect(commonJsProblem(path.join(dir, 'pb.ts'))?.hint).toContain(`add "type": "module" to ${dir}/package.json (npm pkg set type=module), or`);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  // the real thing: rig's CLI (built JS + tsx) on a project as `npm init -y` leaves it, then fixed as the hint says
+  it('rig run exits 5 naming the package.json, before loading anything; after `npm pkg set type=module` it runs', () => {
+    const dir = tree({
+      'package.json': '{ "name": "ops", "version": "1.0.0", "main": "index.js" }\n',
+      'playbooks/site.ts': `import { definePlaybook } from '${rig}';\nexport default definePlaybook({ hosts: 'all', tasks: [] });\n`,
+      'hosts.yml': 'all:\n  hosts: { h1: }\n',
+    });
+    const run = () => spawnSync(process.execPath, [bin, 'run', 'playbooks/site.ts', '-i', 'hosts.yml', '--list-hosts'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true', FORCE_COLOR: '0' } });
+    const failed = run();
+    expect(failed.status).toBe(5);
+    expect(failed.stderr).toContain(`playbooks/site.ts: this playbook would be loaded as CommonJS, which cannot import rig (an ES module): ${dir}/package.json, the package.json nearest to it, has no "type"`);
+    expect(failed.stderr).toContain(`→ add "type": "module" to ${dir}/package.json (npm pkg set type=module), or rename the playbook to site.mts`);
+    expect(failed.stderr).not.toMatch(/Cannot require|in a cycle/);
+    writeFileSync(path.join(dir, 'package.json'), '{ "name": "ops", "version": "1.0.0", "main": "index.js", "type": "module" }\n');
     const ok = run();
     expect(ok.stderr).toBe('');
     expect(ok.stdout).toBe('play: all (1 host)\n    h1\n');
