@@ -55,6 +55,15 @@ function program(setCode: (c: number) => void): Command {
       const { factsCommand } = await import('./facts-command.ts');
       setCode(await factsCommand(host, flags));
     });
+  p.command('init')
+    .description('create an infra repo to start from: package.json, tsconfig.json, an inventory, an example role and playbook, the cluster playbook')
+    .argument('[dir]', 'directory to create it in (made if missing)', '.')
+    .option('--rig <spec>', 'version spec of the rig dependency in package.json (default: ^ this rig\'s version; a path to a packed .tgz works)')
+    .option('--force', 'overwrite files that exist')
+    .action(async (dir: string, flags: { rig?: string; force?: boolean }) => {
+      const { initCommand } = await import('./init-command.ts');
+      setCode(await initCommand(dir, flags));
+    });
   return p;
 }
 

@@ -1,0 +1,133 @@
+/** `rig init [dir]`: a new infra repo from rig's scaffold/ (package.json, tsconfig, inventories, a role, playbooks). */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pc from 'picocolors';
+import { ExitCode } from '../core/index.ts';
+
+/** Options of `rig init`. */
+export interface InitFlags {
+  /** Version spec of the `rig` dependency (default: ^ this rig's version). */
+  rig?: string;
+  /** Overwrite files of the scaffold that exist. */
+  force?: boolean;
+}
+
+/** rig's package: its root directory (holding scaffold/) and version. */
+export interface RigPackage {
+  root: string;
+  version: string;
+}
+
+/**
+ * The nearest directory at or above `from` whose package.json is named "rig": src/cli/ when running from source, the
+ * build in <root>/.build/<stamp>/cli/ (whose own package.json has no name), or <root>/dist/src/cli/ in the package.
+ */
+export function rigPackage(from: string = fileURLToPath(import.meta.url)): RigPackage {
+  for (let dir = path.dirname(from); ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (existsSync(file)) {
+      try {
+        const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+        if (pkg.name === 'rig' && typeof pkg.version === 'string') return { root: dir, version: pkg.version };
+      } catch {
+        // not rig's (an unreadable package.json of something else): keep looking above
+      }
+    }
+    if (path.dirname(dir) === dir) throw new Error(`cannot find rig's package.json above ${from}`);
+  }
+}
+
+// scaffold/ names that cannot be shipped as they are: npm pack leaves out .gitignore, and a package.json there would make
+// scaffold/ a package of its own (its files could no longer import 'rig' inside rig's repository)
+const RENAMED: Readonly<Record<string, string>> = { gitignore: '.gitignore', 'package.template.json': 'package.json' };
+
+/** Every file of `scaffoldDir`, as [path in scaffold/, path in the new project], sorted by the project path. */
+export function scaffoldFiles(scaffoldDir: string): [from: string, to: string][] {
+  const out: [string, string][] = [];
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(path.join(scaffoldDir, rel), { withFileTypes: true })) {
+      const from = path.join(rel, e.name);
+      if (e.isDirectory()) walk(from);
+      else out.push([from, path.join(rel, RENAMED[e.name] ?? e.name)]);
+    }
+  };
+  walk('');
+  return out.sort((a, b) => a[1].localeCompare(b[1]));
+}
+
+/** An npm package name from a directory name: lowercase, URL-safe characters, no leading dot or underscore. */
+export function packageName(dir: string): string {
+  const name = path
+    .basename(path.resolve(dir))
+    .toLowerCase()
+    .replace(/[^a-z0-9._~-]+/g, '-')
+    .replace(/^[._-]+|-+$/g, '')
+    .slice(0, 214);
+  return name || 'infra';
+}
+
+/** The scaffold's package.json with the project's name and the rig dependency spec filled in. */
+function packageJson(template: string, name: string, rigSpec: string): string {
+  const pkg = JSON.parse(template) as { name: string; dependencies?: Record<string, string> };
+  pkg.name = name;
+  pkg.dependencies = { ...pkg.dependencies, rig: rigSpec };
+  return `${JSON.stringify(pkg, null, 2)}\n`;
+}
+
+/**
+ * `spec` as package.json should hold it: a local path (./x, ../x, /x, file:x) that exists, e.g. a tarball from npm pack,
+ * becomes `file:` + its path relative to the project, as `npm install PATH` writes it; anything else is kept as given.
+ */
+export function dependencySpec(spec: string, projectDir: string): string {
+  const local = /^file:/.test(spec) ? spec.slice('file:'.length) : /^\.{0,2}\//.test(spec) ? spec : undefined;
+  if (local === undefined || !existsSync(path.resolve(local))) return spec;
+  return `file:${path.relative(projectDir, path.resolve(local)) || '.'}`;
+}
+
+const fail = (message: string, hint?: string): number => {
+  process.stderr.write(`${pc.red(`ERROR: ${message}`)}\n${hint ? `  → ${hint}\n` : ''}`);
+  return ExitCode.badInput;
+};
+
+/** Create the project in `dir`; resolves to the exit code (5 when a file would be overwritten without --force). */
+export async function initCommand(dir: string, flags: InitFlags = {}): Promise<number> {
+  const rig = rigPackage();
+  const scaffoldDir = path.join(rig.root, 'scaffold');
+  if (!existsSync(scaffoldDir)) return fail(`rig's scaffold is missing: ${scaffoldDir} does not exist`, 'reinstall rig');
+  if (flags.rig !== undefined && !flags.rig.trim()) return fail('--rig needs a version spec, e.g. --rig ^0.1.0 or --rig /path/to/rig-0.1.0.tgz');
+  const target = path.resolve(dir);
+  const rigSpec = flags.rig === undefined ? `^${rig.version}` : dependencySpec(flags.rig, target);
+  const shown = (rel: string): string => path.relative(process.cwd(), path.join(target, rel)) || '.';
+  if (existsSync(target) && !statSync(target).isDirectory()) return fail(`${shown('')} exists and is not a directory`, 'pick another directory');
+
+  const files = scaffoldFiles(scaffoldDir);
+  const existing = files.map(([, to]) => to).filter((to) => existsSync(path.join(target, to)));
+  if (existing.length > 0 && !flags.force) {
+    process.stderr.write(`${pc.red(`ERROR: rig init would overwrite ${existing.length} existing file${existing.length === 1 ? '' : 's'}; nothing was written`)}\n`);
+    for (const f of existing) process.stderr.write(`  ${shown(f)}\n`);
+    process.stderr.write('  → pick an empty directory (rig init DIR), or use --force to overwrite these files\n');
+    return ExitCode.badInput;
+  }
+  for (const to of existing) {
+    if (statSync(path.join(target, to)).isDirectory()) return fail(`${shown(to)} is a directory, where rig init writes a file`, 'move it away');
+  }
+
+  for (const [from, to] of files) {
+    const content = readFileSync(path.join(scaffoldDir, from), 'utf8');
+    const dest = path.join(target, to);
+    mkdirSync(path.dirname(dest), { recursive: true });
+    writeFileSync(dest, to === 'package.json' ? packageJson(content, packageName(target), rigSpec) : content);
+    process.stdout.write(`${existing.includes(to) ? pc.yellow('overwrote') : pc.green('created')} ${shown(to)}\n`);
+  }
+
+  const cd = path.relative(process.cwd(), target);
+  const steps = [
+    ...(cd ? [`cd ${/^[\w./-]+$/.test(cd) ? cd : JSON.stringify(cd)}`] : []),
+    'npm install',
+    'npx tsc --noEmit                                           # type-check playbooks and roles',
+    'npx rig run playbooks/site.ts -i inventory --check --diff  # after putting your host in inventory/hosts.yml',
+  ];
+  process.stdout.write(`\nNext steps:\n${steps.map((s) => `  ${s}\n`).join('')}\nThe cluster (Docker Swarm + Consul): playbooks/cluster.ts with inventory-cluster/ (see README.md).\n`);
+  return ExitCode.ok;
+}
