@@ -6,13 +6,20 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as dsl from '../src/dsl/modules.ts';
-import * as cluster from '../src/dsl/cluster-modules.ts';
+import * as consulTasks from '../roles/consul/library/tasks.ts';
+import * as dockerTasks from '../roles/docker/library/tasks.ts';
+import * as firewallTasks from '../roles/firewall/library/tasks.ts';
+import * as kernelTasks from '../roles/kernel/library/tasks.ts';
+import * as swarmTasks from '../roles/swarm/library/tasks.ts';
 import { isZodSchema, jsonSchema } from '../src/schema/index.ts';
 import type { Module } from '../src/core/index.ts';
 
 type Json = Record<string, unknown>;
 
-/** Every task factory rig exports, by its exported name, with its module. */
+// the cluster roles' own modules (roles/*/library/tasks.ts), documented after the engine's
+const cluster = { ...kernelTasks, ...firewallTasks, ...dockerTasks, ...consulTasks, ...swarmTasks };
+
+/** Every task factory rig exports, and those of the cluster roles' libraries, by its exported name, with its module. */
 export function moduleFactories(): { readonly name: string; readonly module: Module<unknown, unknown, unknown>; readonly cluster: boolean }[] {
   const out: { name: string; module: Module<unknown, unknown, unknown>; cluster: boolean }[] = [];
   for (const [set, isCluster] of [[dsl, false], [cluster, true]] as const) {

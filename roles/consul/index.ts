@@ -1,10 +1,10 @@
 /** consul: the agent on every node (servers = managers), JSON config with a gossip key generated once and reused. */
 import { randomBytes } from 'node:crypto';
 import { absPath, copy, defineHandler, defineRole, directory, flushHandlers, group, nonEmpty, shell, sh, systemd, template, user, waitFor, z, type TaskContext } from '../../src/index.ts';
-import { consulExistingKey, consulGossipKey } from '../../src/dsl/cluster-modules.ts';
-import { canonicalJson } from '../../src/modules/docker.ts';
-import { consulAgentConfig, type ConsulAgentOptions } from '../../src/modules/consul.ts';
+import { canonicalJson } from '../lib/json.ts';
 import { clusterAddress, requireClusterAddressOf } from '../lib/cluster.ts';
+import { consulAgentConfig, type ConsulAgentOptions } from './library/consul.ts';
+import { consulExistingKey, consulGossipKey } from './library/tasks.ts';
 import { consulBin, consulInstallTasks } from './install.ts';
 import { stringList } from '../lib/vars.ts';
 

@@ -1,7 +1,7 @@
 /** docker: the engine (Debian's docker.io) and /etc/docker/daemon.json from typed options; restart only on change. */
 import { apt, defineHandler, defineRole, flushHandlers, nonEmpty, systemd, z, type TaskContext } from '../../src/index.ts';
-import { dockerDaemonJson } from '../../src/dsl/cluster-modules.ts';
-import type { DockerDaemonJsonArgs } from '../../src/modules/docker.ts';
+import type { DockerDaemonJsonArgs } from './library/docker.ts';
+import { dockerDaemonJson } from './library/tasks.ts';
 import { clusterAddress } from '../lib/cluster.ts';
 import { ipAddress, stringList } from '../lib/vars.ts';
 

@@ -1,10 +1,9 @@
 /** firewall: SSH first, swarm and Consul ports from the cluster CIDR only, default-deny inbound, persisted across reboots. */
 import { apt, assert, copy, defineRole, directory, port, systemd, ValidationError, z, type TaskContext } from '../../src/index.ts';
-import { firewallBackend, iptablesFirewall, nftRuleset, ufwFirewall } from '../../src/dsl/cluster-modules.ts';
-import type { AllowRule } from '../../src/modules/firewall.ts';
 import { clusterAddress } from '../lib/cluster.ts';
 import { ipv4Cidr } from '../lib/vars.ts';
-import { FIREWALL_BACKENDS } from '../../src/modules/firewall.ts';
+import { FIREWALL_BACKENDS, type AllowRule } from './library/firewall.ts';
+import { firewallBackend, iptablesFirewall, nftRuleset, ufwFirewall } from './library/tasks.ts';
 
 /** Firewall variables and their defaults. */
 export interface FirewallVars {

@@ -1,8 +1,8 @@
 /** swarm: init on the first manager when no manager is in a swarm, managers join one at a time, then workers; labels. */
 import { assert, defineRole, z, type Task, type TaskContext } from '../../src/index.ts';
-import { swarmInit, swarmJoin, swarmNodeLabels, swarmStatus, swarmTokens } from '../../src/dsl/cluster-modules.ts';
-import { decideSwarm, type SwarmDecision, type SwarmNode } from '../../src/modules/swarm.ts';
-import type { SwarmInfo } from '../../src/facts/swarm.ts';
+import { decideSwarm, type SwarmDecision, type SwarmNode } from './library/swarm.ts';
+import type { SwarmInfo } from './library/swarm-facts.ts';
+import { swarmInit, swarmJoin, swarmNodeLabels, swarmStatus, swarmTokens } from './library/tasks.ts';
 import { clusterAddress, clusterAddressOf } from '../lib/cluster.ts';
 import { ipv4Cidr } from '../lib/vars.ts';
 

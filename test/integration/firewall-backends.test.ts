@@ -5,7 +5,6 @@
  * No systemd in the harness: firewall_boot_unit=false; the boot unit runs the same script (test/unit/roles).
  */
 import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sshdAvailability, startTestHosts, type TestHosts } from './harness/index.ts';
 import { rig, tasksWithStatus } from './engine/cli.ts';

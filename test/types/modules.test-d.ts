@@ -2,7 +2,7 @@
  *  object an args function returns (TypeScript skips excess-key checks there; the factory's types restore them). */
 import { test } from 'vitest';
 import { apt, assert, blockinfile, command, copy, directory, file, getUrl, group, lineinfile, link, modprobe, reboot, service, setFact, shell, sysctl, systemd, template, user, waitFor, zipMember, refreshFacts } from '../../src/index.ts';
-import { consulExistingKey, consulGossipKey, dockerDaemonJson, dockerEngineCheck, firewallBackend, grubCmdline, iptablesFirewall, nftRuleset, swarmInit, swarmJoin, swarmNodeLabels, swarmStatus, swarmTokens, ufwFirewall } from '../../src/dsl/cluster-modules.ts';
+import { consulExistingKey, consulGossipKey, dockerDaemonJson, dockerEngineCheck, firewallBackend, grubCmdline, iptablesFirewall, nftRuleset, swarmInit, swarmJoin, swarmNodeLabels, swarmStatus, swarmTokens, ufwFirewall } from '../../roles/index.ts';
 
 test('apt', () => {
   apt({ name: 'nginx' });

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { argProblems } from '../../../src/core/index.ts';
 import type { Task } from '../../../src/core/task.ts';
-import { renderIptablesScript } from '../../../src/modules/firewall-iptables.ts';
-import { iptablesFirewallModule } from '../../../src/modules/firewall-iptables.ts';
+import { renderIptablesScript } from '../../../roles/firewall/library/firewall-iptables.ts';
+import { iptablesFirewallModule } from '../../../roles/firewall/library/firewall-iptables.ts';
 import { planTask } from '../../../src/testing/index.ts';
 import role, { unsupportedBackend } from '../../../roles/firewall/index.ts';
 

@@ -25,7 +25,7 @@ describe('runner', () => {
     });
     const first = await world.run(pb);
     expect(first.summary.exitCode).toBe(0);
-    expect(first.rec.statuses('a')).toEqual(Array(5).fill(0).map((_, i) => expect.stringMatching(/→ changed$/)));
+    expect(first.rec.statuses('a')).toEqual(Array(5).fill(0).map(() => expect.stringMatching(/→ changed$/)));
     expect(readFileSync(path.join(world.dir, 'b/etc/one.conf'), 'utf8')).toBe('host=b\n');
     // facts + all reads, then one exec per changed task carrying the next tasks' fresh reads
     expect(first.rec.results('a').map((r) => r.execs)).toEqual([1, 1, 1, 1, 1]);

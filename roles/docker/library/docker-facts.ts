@@ -1,5 +1,5 @@
 /** Docker engine facts: is dockerd installed, and which version (decides `--validate` and legacy options). */
-import type { Fact } from '../core/fact.ts';
+import type { Fact } from '../../../src/index.ts';
 
 /** The Docker engine on a host. */
 export interface DockerEngine {

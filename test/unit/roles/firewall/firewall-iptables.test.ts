@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { argProblems } from '../../../src/core/index.ts';
-import { iptablesFilter } from '../../../src/facts/firewall-iptables.ts';
-import type { FileState } from '../../../src/facts/files.ts';
-import { iptablesFirewallModule, renderIptablesRules, renderIptablesScript, rigChains, type IptablesFirewallArgs, type IptablesFirewallState } from '../../../src/modules/firewall-iptables.ts';
-import { clusterRules } from '../../../roles/firewall/index.ts';
+import { argProblems } from '../../../../src/core/index.ts';
+import { iptablesFilter } from '../../../../roles/firewall/library/firewall-iptables-facts.ts';
+import type { FileState } from '../../../../src/facts/files.ts';
+import { iptablesFirewallModule, renderIptablesRules, renderIptablesScript, rigChains, type IptablesFirewallArgs, type IptablesFirewallState } from '../../../../roles/firewall/library/firewall-iptables.ts';
+import { clusterRules } from '../../../../roles/firewall/index.ts';
 
-const fx = (p: string) => ({ stdout: readFileSync(new URL(`../../fixtures/facts/firewall/${p}`, import.meta.url), 'utf8'), stderr: '', code: 0 });
+const fx = (p: string) => ({ stdout: readFileSync(new URL(`../../../fixtures/facts/firewall/${p}`, import.meta.url), 'utf8'), stderr: '', code: 0 });
 const vars = { firewall_ssh_port: 22, firewall_allow_esp: true, firewall_consul: true, firewall_docker_dns: true, cluster_cidr: '10.77.0.0/24' };
 // the args whose chains were loaded for the fixtures (test/fixtures/facts/firewall/README.md)
 const captured: IptablesFirewallArgs = { family: 'ipv4', rules: clusterRules(vars, true), inputPolicy: 'drop', dockerPublishedFrom: ['10.77.0.0/24', '192.0.2.7'] };

@@ -1,6 +1,5 @@
 /** Firewall facts: which backends a host has (ufw, firewalld, nftables, iptables) and rig's live nftables table. */
-import type { Fact } from '../core/fact.ts';
-import { sh } from '../core/quote.ts';
+import { sh, type Fact } from '../../../src/index.ts';
 
 /** Firewall tools found on a host. */
 export interface FirewallBackends {

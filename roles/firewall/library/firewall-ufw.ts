@@ -1,12 +1,7 @@
 /** Firewall with ufw: the missing `ufw allow` rules (SSH first), the default inbound policy, then `ufw --force enable`. */
-import type { Change } from '../core/change.ts';
-import { read } from '../core/fact.ts';
-import { defineModule, type Plan, type Reads } from '../core/module.ts';
-import { sh } from '../core/quote.ts';
-import { ufwRuleKey, ufwState, type UfwRule, type UfwState } from '../facts/firewall-ufw.ts';
-import { strict, z } from '../schema/index.ts';
+import { defineModule, read, sh, strict, z, type Change, type Plan, type Reads, type ReadonlyDeep } from '../../../src/index.ts';
+import { ufwRuleKey, ufwState, type UfwRule, type UfwState } from './firewall-ufw-facts.ts';
 import { inputPolicy, plainAllowRules, type AllowRule, type PortSpec } from './firewall.ts';
-import type { ReadonlyDeep } from '../schema/index.ts';
 
 /** Args schema of ufwFirewall. */
 export const ufwFirewallArgs = strict({

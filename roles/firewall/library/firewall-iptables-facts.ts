@@ -1,6 +1,5 @@
 /** iptables facts: the filter table of one family as `iptables -S` / `ip6tables -S` prints it. */
-import type { Fact } from '../core/fact.ts';
-import { sh } from '../core/quote.ts';
+import { sh, type Fact } from '../../../src/index.ts';
 
 /** IPv4 (iptables) or IPv6 (ip6tables). */
 export type IpFamily = 'ipv4' | 'ipv6';

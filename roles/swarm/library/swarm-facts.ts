@@ -1,6 +1,5 @@
 /** Swarm facts: `docker info` Swarm section, node labels, join tokens. */
-import type { Fact } from '../core/fact.ts';
-import { sh } from '../core/quote.ts';
+import { sh, type Fact } from '../../../src/index.ts';
 
 /** A node's swarm membership as `docker info --format '{{json .Swarm}}'` reports it. */
 export interface SwarmInfo {

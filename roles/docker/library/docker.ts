@@ -1,12 +1,7 @@
 /** dockerDaemonJson: /etc/docker/daemon.json from typed options, canonical JSON, checked before it is written. */
-import type { WriteChange } from '../core/change.ts';
-import { read } from '../core/fact.ts';
-import { defineModule, type Plan, type Reads } from '../core/module.ts';
-import { issuePath } from '../core/schema.ts';
-import { dockerEngine, hasDaemonValidate, type DockerEngine } from '../facts/docker.ts';
-import { fileState, type FileState } from '../facts/files.ts';
-import { absPath, strict, z } from '../schema/index.ts';
-import type { ReadonlyDeep } from '../schema/index.ts';
+import { absPath, defineModule, fileState, issuePath, read, strict, z, type FileState, type Plan, type Reads, type ReadonlyDeep, type WriteChange } from '../../../src/index.ts';
+import { canonicalJson } from '../../lib/json.ts';
+import { dockerEngine, hasDaemonValidate, type DockerEngine } from './docker-facts.ts';
 
 const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
 
@@ -107,18 +102,8 @@ export function daemonConfig(o: DockerDaemonOptions): Record<string, unknown> {
   return c;
 }
 
-function sortDeep(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortDeep);
-  if (v !== null && typeof v === 'object') {
-    return Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, sortDeep((v as Record<string, unknown>)[k])]));
-  }
-  return v;
-}
-
-/** Canonical JSON: keys sorted at every level, 2-space indent, trailing newline (so equal configs are equal bytes). */
-export function canonicalJson(v: unknown): string {
-  return `${JSON.stringify(sortDeep(v), null, 2)}\n`;
-}
+/** Canonical JSON (keys sorted, 2-space indent, trailing newline); shared with the consul role, re-exported here. */
+export { canonicalJson };
 
 // the inventory variable of an option: as given in `variables`, else docker_<snake_case>
 const varName = (a: DockerDaemonJsonArgs, k: OptionKey): string => {

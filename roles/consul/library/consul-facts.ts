@@ -1,6 +1,5 @@
 /** Consul facts: the gossip key kept in the agent's existing config (reused, never rotated silently). */
-import type { Fact } from '../core/fact.ts';
-import { sh } from '../core/quote.ts';
+import { sh, type Fact } from '../../../src/index.ts';
 
 /** What the existing agent config says about gossip encryption. */
 export interface ConsulExistingConfig {

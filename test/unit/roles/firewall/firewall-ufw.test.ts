@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { argProblems } from '../../../src/core/index.ts';
-import { ufwState, type UfwState } from '../../../src/facts/firewall-ufw.ts';
-import { ufwFirewallModule, ufwWanted, type UfwFirewallArgs } from '../../../src/modules/firewall-ufw.ts';
-import { clusterRules } from '../../../roles/firewall/index.ts';
+import { argProblems } from '../../../../src/core/index.ts';
+import { ufwState, type UfwState } from '../../../../roles/firewall/library/firewall-ufw-facts.ts';
+import { ufwFirewallModule, ufwWanted, type UfwFirewallArgs } from '../../../../roles/firewall/library/firewall-ufw.ts';
+import { clusterRules } from '../../../../roles/firewall/index.ts';
 
-const fx = (p: string): UfwState => ufwState.parse({ stdout: readFileSync(new URL(`../../fixtures/facts/firewall/${p}`, import.meta.url), 'utf8'), stderr: '', code: 0 }, undefined);
+const fx = (p: string): UfwState => ufwState.parse({ stdout: readFileSync(new URL(`../../../fixtures/facts/firewall/${p}`, import.meta.url), 'utf8'), stderr: '', code: 0 }, undefined);
 const vars = { firewall_ssh_port: 22, firewall_allow_esp: true, firewall_consul: true, firewall_docker_dns: true, cluster_cidr: '10.77.0.0/24' };
 // the args whose commands produced ufw-applied.txt (test/fixtures/facts/firewall/README.md)
 const captured: UfwFirewallArgs = { rules: clusterRules(vars, true), inputPolicy: 'drop' };

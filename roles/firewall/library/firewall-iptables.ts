@@ -3,15 +3,9 @@
  * `iptables-restore --noflush` of only those chains and jumped to first from INPUT / DOCKER-USER. Docker's chains
  * (DOCKER, DOCKER-ISOLATION-*, the nat table) are never flushed or edited.
  */
-import type { Change } from '../core/change.ts';
-import { read } from '../core/fact.ts';
-import { defineModule, type Plan, type Reads } from '../core/module.ts';
-import { sh, type ShellFragment } from '../core/quote.ts';
-import { fileState, type FileState } from '../facts/files.ts';
-import { iptablesBin, iptablesFilter, normalizeRule, type IpFamily, type IptablesFilter } from '../facts/firewall-iptables.ts';
-import { strict, z } from '../schema/index.ts';
+import { defineModule, fileState, read, sh, strict, z, type Change, type FileState, type Plan, type Reads, type ReadonlyDeep, type ShellFragment } from '../../../src/index.ts';
+import { iptablesBin, iptablesFilter, normalizeRule, type IpFamily, type IptablesFilter } from './firewall-iptables-facts.ts';
 import { inputPolicy, ipv4OrCidr, plainAllowRules, type AllowRule, type PortSpec } from './firewall.ts';
-import type { ReadonlyDeep } from '../schema/index.ts';
 
 const rigPath = (what: string) =>
   z

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { argProblems } from '../../../src/core/index.ts';
-import { grubAssignment, grubDefaults, grubDropIns, missingTokens, type GrubDropIn } from '../../../src/facts/grub.ts';
-import { editGrubDefaults, grubCmdlineModule, mergeTokens } from '../../../src/modules/grub.ts';
+import { argProblems } from '../../../../src/core/index.ts';
+import { grubAssignment, grubDefaults, grubDropIns, missingTokens, type GrubDropIn } from '../../../../roles/kernel/library/grub-facts.ts';
+import { editGrubDefaults, grubCmdlineModule, mergeTokens } from '../../../../roles/kernel/library/grub.ts';
 
-const fx = (p: string) => readFileSync(new URL(`../../fixtures/facts/grub/${p}`, import.meta.url), 'utf8');
+const fx = (p: string) => readFileSync(new URL(`../../../fixtures/facts/grub/${p}`, import.meta.url), 'utf8');
 const parse = (p: string) => grubDefaults.parse({ stdout: fx(p), stderr: '', code: 0 }, '/etc/default/grub');
 const plan = (file: ReturnType<typeof parse>, tokens = ['cgroup_enable=memory', 'swapaccount=1'], dropIns: readonly GrubDropIn[] = []) =>
   grubCmdlineModule.plan({ tokens }, { file, dropIns }, undefined as never);

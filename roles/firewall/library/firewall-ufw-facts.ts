@@ -2,7 +2,7 @@
  * ufw facts: the rules ufw has (`ufw show added`), its on/off switch and default inbound policy (its config files),
  * and whether its chains are loaded in the kernel.
  */
-import type { Fact } from '../core/fact.ts';
+import type { Fact } from '../../../src/index.ts';
 
 /** One rule as `ufw show added` lists it, reduced to what identifies it. */
 export interface UfwRule {

@@ -1,10 +1,6 @@
 /** grubCmdline: wanted tokens in GRUB_CMDLINE_LINUX of /etc/default/grub, other tokens preserved (token-wise edit). */
-import type { WriteChange } from '../core/change.ts';
-import { read } from '../core/fact.ts';
-import { defineModule, type Plan, type Reads } from '../core/module.ts';
-import { absPath, strict, z } from '../schema/index.ts';
-import type { ReadonlyDeep } from '../schema/index.ts';
-import { appendsTo, grubAssignment, grubDefaults, grubDropIns, tokenKey, type GrubDefaults, type GrubDropIn } from '../facts/grub.ts';
+import { absPath, defineModule, read, strict, z, type Plan, type Reads, type ReadonlyDeep, type WriteChange } from '../../../src/index.ts';
+import { appendsTo, grubAssignment, grubDefaults, grubDropIns, tokenKey, type GrubDefaults, type GrubDropIn } from './grub-facts.ts';
 
 const TOKEN = /^[A-Za-z0-9_.:,/+-]+(=[A-Za-z0-9_.:,/+=-]*)?$/;
 

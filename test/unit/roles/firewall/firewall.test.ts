@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { firewallBackends, nftTableLive } from '../../../src/facts/firewall.ts';
-import { argProblems } from '../../../src/core/index.ts';
-import { chooseFirewallBackend, firewallBackendModule, nftRulesetModule, renderNftRuleset, type NftRulesetArgs } from '../../../src/modules/firewall.ts';
-import { clusterRules } from '../../../roles/firewall/index.ts';
+import { firewallBackends, nftTableLive } from '../../../../roles/firewall/library/firewall-facts.ts';
+import { argProblems } from '../../../../src/core/index.ts';
+import { chooseFirewallBackend, firewallBackendModule, nftRulesetModule, renderNftRuleset, type NftRulesetArgs } from '../../../../roles/firewall/library/firewall.ts';
+import { clusterRules } from '../../../../roles/firewall/index.ts';
 
-const fx = (p: string) => readFileSync(new URL(`../../fixtures/facts/firewall/${p}`, import.meta.url), 'utf8');
+const fx = (p: string) => readFileSync(new URL(`../../../fixtures/facts/firewall/${p}`, import.meta.url), 'utf8');
 const arg = { family: 'inet', name: 'rig' };
 const vars = { firewall_manage: true, firewall_backend: 'auto', firewall_input_policy: 'drop' as const, firewall_ssh_port: 22, firewall_allow_esp: true, firewall_consul: true, firewall_docker_dns: true, cluster_cidr: '10.77.0.0/24' };
 // the ruleset whose live listing was captured (test/fixtures/facts/firewall/nft-table-present.txt, loaded in a netns)

@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { swarmInfo, swarmNodeLabels } from '../../../src/facts/swarm.ts';
-import { tempDir } from '../../support/temp-dir.ts';
-import { argProblems, type Module } from '../../../src/core/index.ts';
-import { decideSwarm, planNodeLabels, planSwarmInit, planSwarmJoin, swarmInitModule, swarmJoinModule, swarmNodeLabelsModule, swarmStatusModule, swarmTokensModule } from '../../../src/modules/swarm.ts';
+import { swarmInfo, swarmNodeLabels } from '../../../../roles/swarm/library/swarm-facts.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
+import { argProblems, type Module } from '../../../../src/core/index.ts';
+import { decideSwarm, planNodeLabels, planSwarmInit, planSwarmJoin, swarmInitModule, swarmJoinModule, swarmNodeLabelsModule, swarmStatusModule, swarmTokensModule } from '../../../../roles/swarm/library/swarm.ts';
 
-const fx = (p: string) => readFileSync(new URL(`../../fixtures/facts/swarm/${p}`, import.meta.url), 'utf8');
+const fx = (p: string) => readFileSync(new URL(`../../../fixtures/facts/swarm/${p}`, import.meta.url), 'utf8');
 const info = (p: string, code = 0) => swarmInfo.parse({ stdout: fx(p), stderr: '', code }, undefined);
 const inactive = info('info-inactive.txt');
 const manager = info('info-manager.txt'); // dockerd 20.10 after `swarm init --advertise-addr 127.0.0.1`

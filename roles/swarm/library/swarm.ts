@@ -1,10 +1,6 @@
 /** Swarm: the cluster-wide decision (who inits, who is live, who is foreign) and init / join / labels / tokens modules. */
-import { read } from '../core/fact.ts';
-import { defineModule, type Plan, type Reads } from '../core/module.ts';
-import { sh } from '../core/quote.ts';
-import { strict, z } from '../schema/index.ts';
-import type { ReadonlyDeep } from '../schema/index.ts';
-import { SWARM_PENDING_WAIT_SEC, swarmInfo, swarmJoinToken, swarmNodeLabels, type SwarmInfo } from '../facts/swarm.ts';
+import { defineModule, read, sh, strict, z, type Plan, type Reads, type ReadonlyDeep } from '../../../src/index.ts';
+import { SWARM_PENDING_WAIT_SEC, swarmInfo, swarmJoinToken, swarmNodeLabels, type SwarmInfo } from './swarm-facts.ts';
 
 /** One inventory node as the swarm decision sees it. */
 export interface SwarmNode {

@@ -1,12 +1,7 @@
 /** Firewall: backend choice from facts, and an nftables ruleset in rig's own table (`table inet rig`), file + live. */
 import { createHash } from 'node:crypto';
-import type { Change } from '../core/change.ts';
-import { read } from '../core/fact.ts';
-import { defineModule, type Plan, type Reads } from '../core/module.ts';
-import { sh } from '../core/quote.ts';
-import { fileState, type FileState } from '../facts/files.ts';
-import { firewallBackends, nftTableLive, type FirewallBackends, type NftTableLive } from '../facts/firewall.ts';
-import { absPath, port, strict, z, type ReadonlyDeep } from '../schema/index.ts';
+import { absPath, defineModule, fileState, port, read, sh, strict, z, type Change, type FileState, type Plan, type Reads, type ReadonlyDeep } from '../../../src/index.ts';
+import { firewallBackends, nftTableLive, type FirewallBackends, type NftTableLive } from './firewall-facts.ts';
 
 /** Backends the firewall role knows by name. */
 export const FIREWALL_BACKENDS = ['auto', 'nftables', 'ufw', 'firewalld', 'iptables'] as const;

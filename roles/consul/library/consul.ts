@@ -1,10 +1,6 @@
 /** Consul: the agent's JSON config from typed options, and the gossip key decision (reuse, never rotate silently). */
-import { read } from '../core/fact.ts';
-import { defineModule, type Plan, type Reads } from '../core/module.ts';
-import { schemaProblems } from '../core/schema.ts';
-import { consulExistingConfig, isGossipKey, type ConsulExistingConfig } from '../facts/consul.ts';
-import { absPath, port, strict, z } from '../schema/index.ts';
-import type { ReadonlyDeep } from '../schema/index.ts';
+import { absPath, defineModule, port, read, schemaProblems, strict, z, type Plan, type Reads, type ReadonlyDeep } from '../../../src/index.ts';
+import { consulExistingConfig, isGossipKey, type ConsulExistingConfig } from './consul-facts.ts';
 
 const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
 const addr = z.union([z.ipv4(), z.ipv6()], { error: (iss) => `${show(iss.input)} is not an IPv4 or IPv6 address` });

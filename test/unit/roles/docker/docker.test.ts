@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { dockerEngine } from '../../../src/facts/docker.ts';
-import { argProblems } from '../../../src/core/index.ts';
-import { canonicalJson, daemonConfig, daemonOptionProblems, dockerDaemonJsonModule, dockerEngineCheckModule, type DockerDaemonJsonArgs } from '../../../src/modules/docker.ts';
+import { dockerEngine } from '../../../../roles/docker/library/docker-facts.ts';
+import { argProblems } from '../../../../src/core/index.ts';
+import { canonicalJson, daemonConfig, daemonOptionProblems, dockerDaemonJsonModule, dockerEngineCheckModule, type DockerDaemonJsonArgs } from '../../../../roles/docker/library/docker.ts';
 
-const v20 = dockerEngine.parse({ stdout: readFileSync(new URL('../../fixtures/facts/docker/dockerd-version-debian12.txt', import.meta.url), 'utf8'), stderr: '', code: 0 }, undefined);
+const v20 = dockerEngine.parse({ stdout: readFileSync(new URL('../../../fixtures/facts/docker/dockerd-version-debian12.txt', import.meta.url), 'utf8'), stderr: '', code: 0 }, undefined);
 const v24 = { installed: true, version: '24.0.7', major: 24, minor: 0 };
 const absent = { path: '/etc/docker/daemon.json', exists: false as const };
 const opts = { dns: ['10.77.0.11'], dnsSearch: ['service.consul'], logDriver: 'json-file', logOpts: { 'max-size': '10m', 'max-file': '3' }, labels: ['instance=java'] };

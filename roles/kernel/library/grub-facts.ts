@@ -1,6 +1,5 @@
 /** GRUB facts: /etc/default/grub and its GRUB_CMDLINE_LINUX tokens, and the running kernel's command line tokens. */
-import type { Fact } from '../core/fact.ts';
-import { sh } from '../core/quote.ts';
+import { sh, type Fact } from '../../../src/index.ts';
 
 /** /etc/default/grub as read from the host. */
 export interface GrubDefaults {

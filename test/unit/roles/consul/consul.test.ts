@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { consulExistingConfig } from '../../../src/facts/consul.ts';
-import { argProblems } from '../../../src/core/index.ts';
-import { consulAgentConfig, consulExistingKeyModule, consulGossipKeyModule, consulOptionProblems, decideGossipKey } from '../../../src/modules/consul.ts';
+import { consulExistingConfig } from '../../../../roles/consul/library/consul-facts.ts';
+import { argProblems } from '../../../../src/core/index.ts';
+import { consulAgentConfig, consulExistingKeyModule, consulGossipKeyModule, consulOptionProblems, decideGossipKey } from '../../../../roles/consul/library/consul.ts';
 
 const K1 = 'pUqJrVyVRj5jsiYEkM/tFQYfWyJIv4s3XkvDwy7Cu5s=';
 const K2 = 'Y4T+W7c4pgKZtEHvTfwQ1Jh0kwpS9O5H4A5uqsBdKfA=';

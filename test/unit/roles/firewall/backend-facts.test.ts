@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { iptablesFilter, normalizeRule } from '../../../src/facts/firewall-iptables.ts';
-import { parseUfwRule, ufwRuleKey, ufwState } from '../../../src/facts/firewall-ufw.ts';
+import { iptablesFilter, normalizeRule } from '../../../../roles/firewall/library/firewall-iptables-facts.ts';
+import { parseUfwRule, ufwRuleKey, ufwState } from '../../../../roles/firewall/library/firewall-ufw-facts.ts';
 
 // captured on this Debian 12 machine (iptables 1.8.9 nf_tables, ufw 0.36.2) in fresh network namespaces; see README.md there
-const fx = (p: string) => ({ stdout: readFileSync(new URL(`../../fixtures/facts/firewall/${p}`, import.meta.url), 'utf8'), stderr: '', code: 0 });
+const fx = (p: string) => ({ stdout: readFileSync(new URL(`../../../fixtures/facts/firewall/${p}`, import.meta.url), 'utf8'), stderr: '', code: 0 });
 
 describe('iptablesFilter', () => {
   it('a fresh namespace: built-in chains, no rules', () => {

@@ -1,0 +1,14 @@
+/** Task factories of the firewall role's own modules (backend choice, nftables, iptables, ufw). */
+import { taskFactory } from '../../../src/index.ts';
+import { firewallBackendModule, nftRulesetModule } from './firewall.ts';
+import { iptablesFirewallModule } from './firewall-iptables.ts';
+import { ufwFirewallModule } from './firewall-ufw.ts';
+
+/** rig's nftables table, file and live. */
+export const nftRuleset = taskFactory(nftRulesetModule);
+/** Register the firewall backend chosen from facts. */
+export const firewallBackend = taskFactory(firewallBackendModule);
+/** rig's iptables chains (RIG-INPUT, RIG-DOCKER-USER): rules file, load script and live chains. */
+export const iptablesFirewall = taskFactory(iptablesFirewallModule);
+/** ufw: the missing allow rules (SSH first), default inbound policy, enabled. */
+export const ufwFirewall = taskFactory(ufwFirewallModule);
