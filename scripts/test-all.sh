@@ -3,7 +3,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 echo "== typecheck"; npx tsc --noEmit -p .
-echo "== layering"; npx depcruise src --config .dependency-cruiser.cjs
+echo "== layering"; npm run -s lint:deps
+echo "== package (npm pack, publint, attw)"; npm run -s lint:package
 echo "== unit"; npx vitest run --project unit
 # tools the firewall backend integration test drives inside its hosts (it skips, naming them, when they are missing)
 fw_pkgs() { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends iptables ufw netcat-openbsd >/dev/null; }

@@ -1,5 +1,5 @@
-/** Let `import()` load a user's TypeScript playbook and roles when rig itself runs as built JS (bin/build.js). */
-import { readFileSync } from 'node:fs';
+/** Let `import()` load a user's TypeScript playbook and roles when rig itself runs as built JS (dist/ or bin/build.js). */
+import { existsSync, readFileSync } from 'node:fs';
 import { register } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,9 +16,12 @@ export async function enableTypeScript(): Promise<void> {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.ts')) return; // running from source: a TypeScript loader (tsx, vitest) is already active
   const buildDir = path.resolve(path.dirname(here), '..');
-  const { srcDir } = JSON.parse(readFileSync(path.join(buildDir, 'build-info.json'), 'utf8')) as { srcDir: string };
   const { register: registerTsx } = await import('tsx/esm/api');
   registerTsx();
+  // the installed package (dist/) has no src/: a playbook reaches rig only through its exports, already the running build
+  const info = path.join(buildDir, 'build-info.json');
+  if (!existsSync(info)) return;
+  const { srcDir } = JSON.parse(readFileSync(info, 'utf8')) as { srcDir: string };
   // registered last, so it runs first and sees tsx's answer
   register(new URL('./src-redirect-hook.js', import.meta.url), { data: { srcDir, buildDir } });
 }

@@ -1,4 +1,6 @@
-// The flagship on real VMs (issue 4): playbooks/cluster.ts against a pristine 3-VM lab (lab1 manager, lab2/lab3 workers).
+// The flagship on real VMs (issue 4): the cluster playbook against a pristine 3-VM lab (lab1 manager, lab2/lab3 workers),
+// run as a user runs it (issue 15): rig packed, installed into a project made by its `rig init`, whose
+// playbooks/cluster.ts imports the roles from the installed `rig/roles`.
 // The steps depend on each other (check → converge → no-op → reboot → check → drift), so they run in order in one suite.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,6 +10,7 @@ import { rig, type CliRun } from '../integration/engine/cli.ts';
 import { labSkipReason, useLab, type Lab } from './lab-harness.ts';
 import { watchSsh } from './ssh-watch.ts';
 import { tempDir } from '../support/temp-dir.ts';
+import { initProject, packRig, projectRig } from '../support/packed-rig.ts';
 
 const skip = labSkipReason();
 if (skip) console.warn(`SKIPPED cluster e2e: ${skip}`);
@@ -43,11 +46,12 @@ describe.skipIf(skip !== null)('cluster playbook on the VM lab', () => {
   let lab: Lab;
   let inv: string;
   let predicted: Record<string, string[]>;
+  let project: string;
 
-  /** `rig run playbooks/cluster.ts` against the lab (with the test's labels), timed under `label`. */
+  /** The user project's `rig run playbooks/cluster.ts` against the lab (with the test's labels), timed under `label`. */
   const cluster = async (label: string, extra: string[] = []): Promise<CliRun> => {
     const t0 = Date.now();
-    const r = await rig(['run', 'playbooks/cluster.ts', '-i', inv, '-T', '60', ...extra]);
+    const r = await rig(['run', 'playbooks/cluster.ts', '-i', inv, '-T', '60', ...extra], {}, { cwd: project, bin: projectRig(project) });
     timings[label] = (Date.now() - t0) / 1000;
     console.info(`${label}: exit ${r.code} in ${timings[label]!.toFixed(1)} s; recap ${JSON.stringify(r.report?.recap)}`);
     return r;
@@ -88,6 +92,9 @@ describe.skipIf(skip !== null)('cluster playbook on the VM lab', () => {
   const aliveMembers = (out: string): number => out.split('\n').filter((l) => /\balive\b/.test(l)).length;
 
   beforeAll(async () => {
+    const t0 = Date.now();
+    project = await initProject(await packRig());
+    console.info(`packed rig installed into ${project} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     lab = await useLab();
     // pristine disks: every step below assumes a fresh Debian with nothing of the cluster on it
     if (!converged && !lab.freshBoot) await lab.reset();

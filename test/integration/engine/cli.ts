@@ -31,13 +31,23 @@ export interface CliRun {
   readonly reportText: string;
 }
 
-/** `rig <args> --json <tmp>`; env adds to process.env; `json: false` leaves --json to the caller's args. */
-export function rig(args: readonly string[], env: Record<string, string> = {}, opts: { readonly json?: boolean } = {}): Promise<CliRun> {
+/** Where and which rig runs: @default rig's repository and its bin/rig.js. */
+export interface RigWhere {
+  /** `json: false` leaves --json to the caller's args. */
+  readonly json?: boolean;
+  /** Working directory (a user project). */
+  readonly cwd?: string;
+  /** The CLI to run (a project's node_modules/rig/bin/rig.js). */
+  readonly bin?: string;
+}
+
+/** `rig <args> --json <tmp>`; env adds to process.env. */
+export function rig(args: readonly string[], env: Record<string, string> = {}, opts: RigWhere = {}): Promise<CliRun> {
   const dir = tempDir('rig-cli-');
   const json = path.join(dir, 'report.json');
   const full = args[0] === 'run' && opts.json !== false ? [...args, '--json', json] : [...args];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(repo, 'bin/rig.js'), ...full], { cwd: repo, env: { ...process.env, CI: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [opts.bin ?? path.join(repo, 'bin/rig.js'), ...full], { cwd: opts.cwd ?? repo, env: { ...process.env, CI: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
