@@ -139,6 +139,42 @@ describe('rig installed from its tarball into a user project', () => {
     expect(at.every((a) => a.startsWith('node_modules/rig/dist/roles/')), at.join(', ')).toBe(true);
   });
 
+  it.skipIf(!avail.ok)('a role package in node_modules (rig\'s answer to Galaxy): its templates, its task locations, role params', async () => {
+    writeFiles(project, {
+      'node_modules/acme-roles/package.json': JSON.stringify({ name: 'acme-roles', version: '1.0.0', type: 'module', exports: { '.': { types: './index.d.ts', default: './index.js' } } }),
+      'node_modules/acme-roles/index.js': [
+        "import { defineRole, template } from 'rig';",
+        "export default defineRole({ name: 'acme-motd', defaults: { motd_text: 'hello' }, tasks: () => [",
+        "  template({ src: 'motd.hbs', dest: '/etc/acme-motd', mode: '0644' }, { name: 'acme motd' }),",
+        '] });',
+        '',
+      ].join('\n'),
+      'node_modules/acme-roles/index.d.ts': "import type { Role } from 'rig';\ndeclare const role: Role<{ motd_text: string }>;\nexport default role;\n",
+      'node_modules/acme-roles/templates/motd.hbs': '{{ motd_text }}, from the package\'s templates/\n',
+      'playbooks/acme.ts': [
+        "import { definePlaybook, withRoleParams } from 'rig';",
+        "import acme from 'acme-roles';",
+        "export default definePlaybook({ hosts: 'web', become: true, roles: [withRoleParams(acme, { motd_text: 'from params' })] });",
+        '',
+      ].join('\n'),
+    });
+    try {
+      const typed = await tsc(project);
+      expect(typed.out).toBe('');
+      const run = (extra: string[] = []) => rig(['run', 'playbooks/acme.ts', '-i', inv, ...extra], {}, { cwd: project, bin: projectRig(project) });
+      const check = await run(['--check', '--diff']);
+      expect(check.code, check.stdout + check.stderr).toBe(0);
+      expect(check.stdout).toContain("from params, from the package's templates/");
+      const real = await run();
+      expect(real.code, real.stdout + real.stderr).toBe(0);
+      const at = real.report!.plays.flatMap((p) => p.tasks.map((t) => t.definedAt));
+      expect(at).toEqual(['node_modules/acme-roles/index.js:3']);
+      for (const h of lab!.hosts) expect((await lab!.exec(h.name, 'cat /etc/acme-motd')).stdout).toBe("from params, from the package's templates/\n");
+    } finally {
+      rmSync(path.join(project, 'playbooks/acme.ts'));
+    }
+  });
+
   it('nothing is written into the installed package at run time', () => {
     expect(treeState(path.join(project, 'node_modules', 'rig'))).toBe(installedBefore);
   });
