@@ -106,6 +106,9 @@ export function clusterInputPlay(options: Pick<ClusterPlaybookOptions, 'hosts'> 
 /** Play 'cluster': the kernel, firewall, docker, consul and swarm roles, each with its role params. */
 export function clusterPlay(options: ClusterPlaybookOptions = {}): Play {
   const p = options.params ?? {};
+  const roles = ['kernel', 'firewall', 'docker', 'consul', 'swarm'];
+  const unknown = Object.keys(p).filter((k) => !roles.includes(k));
+  if (unknown.length) throw new ValidationError(unknown.map((k) => ({ where: 'clusterPlaybook({ params })', message: `unknown role '${k}'; known roles: ${roles.join(', ')}` })));
   return definePlay({
     name: 'cluster',
     hosts: options.hosts ?? 'all',

@@ -20,9 +20,10 @@ for (const file of await walk(dist)) {
   if (fixed !== text) await fs.writeFile(file, fixed);
 }
 
-// roles resolve templates/ and files/ next to their index file, wherever the role is installed
+// roles resolve templates/ and files/ next to their index file, wherever the role is installed; their README beside them
 for (const role of await fs.readdir(path.join(root, 'roles'))) {
-  for (const assets of ['templates', 'files']) {
+  if (!(await fs.pathExists(path.join(dist, 'roles', role)))) continue; // not packaged (roles/example)
+  for (const assets of ['templates', 'files', 'README.md']) {
     const from = path.join(root, 'roles', role, assets);
     if (await fs.pathExists(from)) await fs.copy(from, path.join(dist, 'roles', role, assets));
   }

@@ -85,6 +85,28 @@ export function dependencySpec(spec: string, projectDir: string): string {
   return `file:${path.relative(projectDir, path.resolve(local)) || '.'}`;
 }
 
+/**
+ * The tarball this rig was installed from (`npx --package ./rig-0.1.0.tgz rig init`, `npm install ./rig-0.1.0.tgz`), as
+ * npm recorded it in the lockfile beside the install; undefined for a registry install or a checkout of rig.
+ */
+export function installedFromTarball(rigRoot: string): string | undefined {
+  const nodeModules = path.dirname(rigRoot);
+  if (path.basename(nodeModules) !== 'node_modules') return undefined;
+  const project = path.dirname(nodeModules);
+  for (const lock of [path.join(nodeModules, '.package-lock.json'), path.join(project, 'package-lock.json')]) {
+    try {
+      const data = JSON.parse(readFileSync(lock, 'utf8')) as { packages?: Record<string, { resolved?: unknown }> };
+      const resolved = data.packages?.[`node_modules/${path.basename(rigRoot)}`]?.resolved;
+      if (typeof resolved !== 'string' || !resolved.startsWith('file:')) continue;
+      const tgz = path.resolve(project, resolved.slice('file:'.length));
+      if (tgz.endsWith('.tgz') && existsSync(tgz)) return tgz;
+    } catch {
+      // no lockfile there, or not npm's: try the next, else the registry range
+    }
+  }
+  return undefined;
+}
+
 const fail = (message: string, hint?: string): number => {
   process.stderr.write(`${pc.red(`ERROR: ${message}`)}\n${hint ? `  → ${hint}\n` : ''}`);
   return ExitCode.badInput;
@@ -97,7 +119,8 @@ export async function initCommand(dir: string, flags: InitFlags = {}): Promise<n
   if (!existsSync(scaffoldDir)) return fail(`rig's scaffold is missing: ${scaffoldDir} does not exist`, 'reinstall rig');
   if (flags.rig !== undefined && !flags.rig.trim()) return fail('--rig needs a version spec, e.g. --rig ^0.1.0 or --rig /path/to/rig-0.1.0.tgz');
   const target = path.resolve(dir);
-  const rigSpec = flags.rig === undefined ? `^${rig.version}` : dependencySpec(flags.rig, target);
+  const tarball = flags.rig === undefined ? installedFromTarball(rig.root) : undefined;
+  const rigSpec = flags.rig !== undefined ? dependencySpec(flags.rig, target) : tarball ? dependencySpec(`file:${tarball}`, target) : `^${rig.version}`;
   const shown = (rel: string): string => path.relative(process.cwd(), path.join(target, rel)) || '.';
   if (existsSync(target) && !statSync(target).isDirectory()) return fail(`${shown('')} exists and is not a directory`, 'pick another directory');
 
@@ -128,6 +151,10 @@ export async function initCommand(dir: string, flags: InitFlags = {}): Promise<n
     'npx tsc --noEmit                                           # type-check playbooks and roles',
     'npx rig run playbooks/site.ts -i inventory --check --diff  # after putting your host in inventory/hosts.yml',
   ];
+  if (/^[\^~]?\d/.test(rigSpec)) {
+    // npm's registry has an unrelated, older package named rig: say where this dependency would come from
+    process.stdout.write(`\n${pc.yellow(`note: package.json depends on rig@${rigSpec} from the npm registry; if rig is not published there (npm's "rig" is an unrelated package), point it at a packed rig before npm install: npm pkg set dependencies.rig=file:/path/to/rig-${rig.version}.tgz`)}\n`);
+  }
   process.stdout.write(`\nNext steps:\n${steps.map((s) => `  ${s}\n`).join('')}\nThe cluster (Docker Swarm + Consul): playbooks/cluster.ts with inventory-cluster/ (see README.md).\n`);
   return ExitCode.ok;
 }

@@ -25,10 +25,12 @@ export type PrincipalSpec = string;
  * - `touch`: touch (an empty file if missing, through a symlink);
  * - `link`: ln -sfn (a symlink to `target`, replacing a file or link);
  * - `attrs`: chmod/chown (through a symlink unless `noFollow`; `recurse` for -R: links inside are not followed);
- * - `unknown`: the command may create, change or remove the path or anything below it.
+ * - `unknown`: the command may create, change or remove the path or anything below it;
+ * - `mayCreate`: the command may create paths below `path` that do not exist yet (a package install: its files and
+ *   directories are not known before); paths that exist keep their state.
  */
 export type PathEffect =
-  | { readonly op: 'remove' | 'mkdir' | 'touch' | 'unknown'; readonly path: string }
+  | { readonly op: 'remove' | 'mkdir' | 'touch' | 'unknown' | 'mayCreate'; readonly path: string }
   | { readonly op: 'link'; readonly path: string; readonly target: string }
   | {
       readonly op: 'attrs';

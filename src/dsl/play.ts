@@ -14,7 +14,7 @@ import type {
   TaskItem,
   Vars,
 } from '../core/index.ts';
-import { inferVarSchema } from '../schema/index.ts';
+import { inferVarSchema, unknownKeysMessage } from '../schema/index.ts';
 import { callSite, dirOf } from './defined-at.ts';
 
 /** Schemas of a role's variables, by name. */
@@ -96,6 +96,16 @@ export function defineRole<D extends Vars = Vars, S extends VarSchemas = Record<
  * @example roles: [kernel, withRoleParams(docker, { docker_log_driver: 'local' })]
  */
 export function withRoleParams<D extends Vars>(role: Role<D>, params: Partial<D>): Role<D> {
+  // a role param the role does not declare would be silently unused (TypeScript misses it when params are built, not literal)
+  const known = [...new Set([...Object.keys(role.defaults), ...Object.keys(role.varSchemas)])].sort();
+  const unknown = Object.keys(params ?? {}).filter((k) => !known.includes(k));
+  if (typeof params !== 'object' || params === null || Array.isArray(params) || unknown.length) {
+    throw new ValidationError({
+      where: callSite(),
+      message: `role params of ${role.name}: ${unknown.length ? unknownKeysMessage(unknown, known, 'variable') : 'expected an object of role variables'}`,
+      hint: `role params set the role's own variables (declared at ${role.definedAt}); other variables go in the play's vars or the inventory`,
+    });
+  }
   return { ...role, params: { ...role.params, ...params } };
 }
 

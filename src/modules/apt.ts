@@ -139,6 +139,8 @@ function installCommand(a: AptArgs, targets: readonly string[]): ShellFragment {
   return sh`${APT_ENV} apt-get install -y ${recommends}${release} ${LOCK} -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold ${targets}`;
 }
 
+const INSTALL_EFFECTS = [{ op: 'mayCreate', path: '/' }] as const;
+
 function exec(command: ShellFragment, description: string): ExecChange {
   return { kind: 'exec', command: command.text, description };
 }
@@ -215,8 +217,9 @@ function plan(a: AptArgs, s: AptState): Plan<CommandOutput | undefined> {
   }
 
   if (update) changes.push(exec(updateCommand(), 'apt-get update'));
-  if (install.length) changes.push(exec(installCommand(a, install), `apt-get install ${install.join(' ')}`));
-  if (debTarget !== undefined) changes.push(exec(installCommand(a, [debTarget]), `apt-get install ${debTarget}`));
+  // a package brings files nobody listed (docker.io creates /etc/docker): check mode cannot say such a path is missing
+  if (install.length) changes.push({ ...exec(installCommand(a, install), `apt-get install ${install.join(' ')}`), effects: INSTALL_EFFECTS });
+  if (debTarget !== undefined) changes.push({ ...exec(installCommand(a, [debTarget]), `apt-get install ${debTarget}`), effects: INSTALL_EFFECTS });
   remove = [...new Set(remove)];
   if (remove.length) {
     const verb = state === 'purged' ? 'purge' : 'remove';

@@ -4,7 +4,7 @@
  * directory, the packaged cluster roles (`rig/roles`) refusing bad input with task locations inside node_modules, and a
  * plain `npm init -y` (CommonJS) project told exactly what to change.
  */
-import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { $ } from 'zx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,12 +59,23 @@ describe('rig installed from its tarball into a user project', () => {
     const files = (await $({ quiet: true })`tar -tzf ${tgz}`).stdout.trim().split('\n');
     const top = [...new Set(files.map((f) => f.split('/')[1]))].sort();
     console.info(`package: ${files.length} files, ${statSync(tgz).size} bytes packed`);
-    expect(top).toEqual(['README.md', 'bin', 'dist', 'package.json', 'scaffold']);
+    expect(top).toEqual(['README.md', 'bin', 'dist', 'docs', 'package.json', 'scaffold']);
+    expect(files.filter((f) => f.startsWith('package/docs/'))).toEqual(['package/docs/modules.md']);
+    for (const role of ['kernel', 'firewall', 'docker', 'consul', 'swarm']) expect(files).toContain(`package/dist/roles/${role}/README.md`);
+    expect(files).toContain('package/dist/roles/consul/templates/consul.service.hbs');
+    expect(files).toContain('package/scaffold/gitignore');
     expect(files).toContain('package/bin/rig.js');
     expect(files.filter((f) => f.startsWith('package/bin/'))).toEqual(['package/bin/rig.js']);
     expect(files).toContain('package/dist/src/index.d.ts');
     expect(files).toContain('package/dist/roles/index.d.ts');
     expect(files.some((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts') && !f.startsWith('package/scaffold/'))).toBe(false);
+  });
+
+  it('rig init, run by npx from the tarball, made the project depend on that tarball (npm has an unrelated "rig")', () => {
+    const pkg = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { type: string; dependencies: Record<string, string> };
+    expect(pkg.type).toBe('module');
+    expect(pkg.dependencies['rig']).toMatch(/^file:.*rig-\d+\.\d+\.\d+\.tgz$/);
+    expect(path.resolve(project, pkg.dependencies['rig']!.slice('file:'.length))).toBe(tgz);
   });
 
   it("the user's tsc passes on the scaffold with rig's published types (no rig internals, no @types of rig's dependencies)", async () => {

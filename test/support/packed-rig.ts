@@ -21,10 +21,11 @@ export async function packRig(): Promise<string> {
   return path.join(out, tgz);
 }
 
-/** A project scaffolded by the packed rig's own `rig init` (run through npx from the tarball), then `npm install`ed. */
+/** A project scaffolded by the packed rig's own `rig init` (run through npx from the tarball, as the README says; init
+ *  depends on the tarball it was run from), then `npm install`ed. */
 export async function initProject(tgz: string): Promise<string> {
   const dir = path.join(tempDir('rig-user-'), 'infra');
-  await quiet`npx ${NPM_FLAGS} --package=${tgz} rig init ${dir} --rig ${`file:${tgz}`}`;
+  await quiet`npx --yes ${NPM_FLAGS} --package=${tgz} rig init ${dir}`;
   await inDir(dir)`npm install ${NPM_FLAGS}`;
   return dir;
 }

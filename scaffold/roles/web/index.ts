@@ -4,7 +4,7 @@
  * without network access; a second run reports changed=0.
  *
  * Make it real when you are ready: apt({ name: 'nginx', state: 'present' }) first, the config in /etc/nginx/, and
- * systemd({ name: 'nginx', state: 'reloaded' }) as the handler. Every module's args: rig's docs/modules.md.
+ * systemd({ name: 'nginx', state: 'reloaded' }) as the handler. Every module's args: node_modules/rig/docs/modules.md.
  */
 import { absPath, command, defineHandler, defineRole, directory, port, template } from 'rig';
 

@@ -36,6 +36,8 @@ export class PredictedFiles {
     private readonly nodes: ReadonlyMap<string, Node> = new Map(),
     private readonly names: ReadonlyMap<string, number> = new Map(),
     private readonly ids: ReadonlyMap<number, string> = new Map(),
+    /** Directories below which a predicted command may create paths nobody listed (a package install). */
+    private readonly creatable: readonly string[] = [],
   ) {}
 
   /** No prediction touched any path yet. */
@@ -45,7 +47,7 @@ export class PredictedFiles {
 
   /** A prediction touched `path` or a directory above it (its state is not simply the host's). */
   affects(path: string): boolean {
-    return this.nodes.has(path) || ancestors(path).some((a) => this.nodes.has(a));
+    return this.nodes.has(path) || ancestors(path).some((a) => this.nodes.has(a)) || this.mayBeCreated(path);
   }
 
   /** `affects`, or a prediction touched something below `path` (for reads of a whole tree). */
@@ -75,7 +77,7 @@ export class PredictedFiles {
    * hit (writing into a missing directory). Throws NeedRead when a host read is needed first (nothing is recorded then).
    */
   apply(changes: readonly Change[], host: HostFiles, who: ExecIdentity): PredictedFiles | { readonly failed: string } {
-    const next = new PredictedFiles(new Map(this.nodes), new Map(this.names), new Map(this.ids));
+    const next = new PredictedFiles(new Map(this.nodes), new Map(this.names), new Map(this.ids), [...this.creatable]);
     next.learnIdentity(who);
     for (const c of changes) {
       const r = c.kind === 'write' ? next.write(c, host, who) : c.kind === 'exec' ? next.effects(c.effects ?? [], host, who) : undefined;
@@ -237,6 +239,7 @@ export class PredictedFiles {
     const n = this.nodes.get(path);
     const fromHost = (extra: Attrs[]): Seen => {
       const h = host({ path, ...(content ? { content } : {}) });
+      if (!h.exists && this.mayBeCreated(path)) return UNKNOWN;
       this.learn(h);
       return { state: [...patches, ...extra].reduce(patch, h), at: path };
     };
@@ -259,6 +262,11 @@ export class PredictedFiles {
       case 'patched':
         return fromHost([n.patch]);
     }
+  }
+
+  /** A predicted command may have created `path` (it is below a `mayCreate` directory). */
+  private mayBeCreated(path: string): boolean {
+    return this.creatable.some((c) => c === path || under(path, c));
   }
 
   /** Put `node` at `path` (a new node replaces everything below it). Returns undefined: recording never fails. */
@@ -305,6 +313,9 @@ export class PredictedFiles {
     switch (e.op) {
       case 'unknown':
         return this.set(e.path, { type: 'unknown' });
+      case 'mayCreate':
+        if (!this.mayBeCreated(e.path)) (this.creatable as string[]).push(e.path);
+        return undefined;
       case 'remove':
         return this.set(e.path, { type: 'absent' });
       case 'link': {

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadInventory } from '../../../src/index.ts';
+import { loadInventory, ValidationError, withRoleParams } from '../../../src/index.ts';
 import { roleVarProblems } from '../../../src/runner/index.ts';
 import clusterPlaybookFile from '../../../playbooks/cluster.ts';
 import { clusterPlaybook, consul, docker, firewall, kernel, swarm, swarmPreflight } from '../../../roles/index.ts';
@@ -46,13 +46,15 @@ describe('clusterPlaybook()', () => {
     expect(kernel.params).toBeUndefined();
   });
 
-  it('role params are typed by the role defaults', () => {
+  it('role params are typed by the role defaults, and refused at run time when the compiler is bypassed', () => {
     // @ts-expect-error not a variable of the docker role
-    clusterPlaybook({ params: { docker: { docker_log_drvier: 'journald' } } });
-    // @ts-expect-error docker_live_restore is a boolean
-    clusterPlaybook({ params: { docker: { docker_live_restore: 'yes' } } });
+    expect(() => clusterPlaybook({ params: { docker: { docker_log_drvier: 'journald' } } })).toThrow(/did you mean 'docker_log_driver'/);
     // @ts-expect-error no such role
-    clusterPlaybook({ params: { nginx: {} } });
+    expect(() => clusterPlaybook({ params: { nginx: {} } })).toThrow(/unknown role 'nginx'; known roles: kernel, firewall, docker, consul, swarm/);
+    // the value's type is checked at load, against the role's schema (roleVarProblems, below)
+    // @ts-expect-error docker_live_restore is a boolean
+    const wrongType = clusterPlaybook({ params: { docker: { docker_live_restore: 'yes' } } });
+    expect(wrongType.plays[1]!.roles[2]!.params).toEqual({ docker_live_restore: 'yes' });
   });
 
   it("a role param is above the inventory and play vars in the role's scope, and checked against its schema at load", async () => {
@@ -71,5 +73,33 @@ describe('clusterPlaybook()', () => {
     expect(problems[0]!.message).toContain('a role param of docker in the play at');
     // -e is above role params
     expect(roleVarProblems(bad, inventory, ['n1'], { docker_log_max_file: 5 })).toEqual([]);
+  });
+});
+
+describe('withRoleParams refuses what the role does not declare (it would be silently unused)', () => {
+  it.each([
+    ['a misspelled variable', { docker_log_drivr: 'local' }, /role params of docker: unknown variable 'docker_log_drivr' \(did you mean 'docker_log_driver'\?\)/],
+    ['a variable of another role', { consul_version: '1.20.0' }, /unknown variable 'consul_version'/],
+  ])('%s', (_what, params, message) => {
+    let thrown: unknown;
+    try {
+      withRoleParams(docker, params as never);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(ValidationError);
+    const p = (thrown as ValidationError).problems[0]!;
+    expect(p.message).toMatch(message);
+    expect(p.where).toMatch(/^test\/unit\/roles\/role-params\.test\.ts:\d+$/);
+    expect(p.hint).toContain('roles/docker/index.ts');
+  });
+
+  it('through clusterPlaybook too, naming the role', () => {
+    expect(() => clusterPlaybook({ params: { kernel: { rebootAllowd: true } as never } })).toThrow(/role params of kernel: unknown variable 'rebootAllowd' \(did you mean 'rebootAllowed'\?\)/);
+  });
+
+  it("a variable declared only by the role's schemas is a role param too", () => {
+    const names = Object.keys(docker.varSchemas).filter((k) => !(k in docker.defaults));
+    for (const k of names) expect(withRoleParams(docker, { [k]: undefined } as never).params).toHaveProperty(k);
   });
 });

@@ -180,3 +180,24 @@ describe('predicted files: removal, links, attributes', () => {
     expect(files.empty).toBe(true);
   });
 });
+
+describe('a package install (mayCreate): paths nobody listed may appear', () => {
+  const install = exec([{ op: 'mayCreate', path: '/' }]);
+  it('a missing directory is unknown after it, so a write into it is not predicted to fail (docker.io creates /etc/docker)', () => {
+    const before = after({ '/etc': { type: 'directory' } }, [write('/etc/docker/daemon.json', '{}')]);
+    expect(before.failed).toMatch(/directory \/etc\/docker does not exist/);
+    const r = after({ '/etc': { type: 'directory' } }, [install], [write('/etc/docker/daemon.json', '{}')]);
+    expect(r.failed).toBeUndefined();
+    expect(r.files.fileState({ path: '/etc/docker/daemon.json' }, r.h.read)).toBe(UNKNOWN);
+  });
+  it('a path that exists keeps its state, and what the run writes later is known', () => {
+    const r = after({ '/etc': { type: 'directory' }, '/etc/motd': { type: 'file', content: 'hi' } }, [install], [write('/etc/motd', 'new')]);
+    expect(text(r.files.fileState({ path: '/etc/motd', content: true }, r.h.read))).toBe('new');
+    expect(r.files.fileState({ path: '/etc', follow: true }, r.h.read)).toMatchObject({ exists: true, type: 'directory' });
+  });
+  it('only below its directory', () => {
+    const r = after({ '/opt': { type: 'directory' } }, [exec([{ op: 'mayCreate', path: '/opt/app' }])]);
+    expect(r.files.fileState({ path: '/opt/app/bin' }, r.h.read)).toBe(UNKNOWN);
+    expect(r.files.fileState({ path: '/srv/x' }, r.h.read)).toEqual({ path: '/srv/x', exists: false });
+  });
+});
