@@ -1,9 +1,9 @@
 /** `rig init [dir]`: a new infra repo from rig's scaffold/ (package.json, tsconfig, inventories, a role, playbooks). */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
-import { ExitCode } from '../core/index.ts';
+import { ExitCode, ValidationError } from '../core/index.ts';
 
 /** Options of `rig init`. */
 export interface InitFlags {
@@ -76,13 +76,19 @@ function packageJson(template: string, name: string, rigSpec: string): string {
 }
 
 /**
- * `spec` as package.json should hold it: a local path (./x, ../x, /x, file:x) that exists, e.g. a tarball from npm pack,
- * becomes `file:` + its path relative to the project, as `npm install PATH` writes it; anything else is kept as given.
+ * `spec` as package.json should hold it: a local path that exists (./x, ../x, /x, file:x, or a bare name such as the
+ * rig-0.1.0.tgz that npm pack prints), e.g. a tarball, becomes `file:` + its path relative to the project, as
+ * `npm install PATH` writes it; anything else (a version range, a git or https URL) is kept as given.
+ * @throws ValidationError for a path-like spec (file:…, ./…, /…, *.tgz, *.tar.gz) that does not exist.
  */
 export function dependencySpec(spec: string, projectDir: string): string {
-  const local = /^file:/.test(spec) ? spec.slice('file:'.length) : /^\.{0,2}\//.test(spec) ? spec : undefined;
-  if (local === undefined || !existsSync(path.resolve(local))) return spec;
-  return `file:${path.relative(projectDir, path.resolve(local)) || '.'}`;
+  const local = spec.startsWith('file:') ? spec.slice('file:'.length) : spec;
+  const pathLike = spec.startsWith('file:') || /^\.{0,2}\//.test(spec) || /\.(tgz|tar\.gz)$/.test(spec);
+  if (existsSync(path.resolve(local)) && (pathLike || !/^[\^~<>=]|^\d|^[\w-]+:/.test(spec))) {
+    return `file:${path.relative(projectDir, path.resolve(local)) || '.'}`;
+  }
+  if (pathLike) throw new ValidationError({ where: '--rig', message: `${spec}: no such file or directory (from ${process.cwd()})`, hint: 'give the path of the tarball npm pack wrote, e.g. --rig ./rig-0.1.0.tgz' });
+  return spec;
 }
 
 /**
@@ -119,13 +125,28 @@ export async function initCommand(dir: string, flags: InitFlags = {}): Promise<n
   if (!existsSync(scaffoldDir)) return fail(`rig's scaffold is missing: ${scaffoldDir} does not exist`, 'reinstall rig');
   if (flags.rig !== undefined && !flags.rig.trim()) return fail('--rig needs a version spec, e.g. --rig ^0.1.0 or --rig /path/to/rig-0.1.0.tgz');
   const target = path.resolve(dir);
+  let given: string | undefined;
+  try {
+    given = flags.rig === undefined ? undefined : dependencySpec(flags.rig, target);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    return fail(e.problems[0]!.message, e.problems[0]!.hint);
+  }
   const tarball = flags.rig === undefined ? installedFromTarball(rig.root) : undefined;
-  const rigSpec = flags.rig !== undefined ? dependencySpec(flags.rig, target) : tarball ? dependencySpec(`file:${tarball}`, target) : `^${rig.version}`;
+  const rigSpec = given !== undefined ? given : tarball ? dependencySpec(`file:${tarball}`, target) : `^${rig.version}`;
   const shown = (rel: string): string => path.relative(process.cwd(), path.join(target, rel)) || '.';
   if (existsSync(target) && !statSync(target).isDirectory()) return fail(`${shown('')} exists and is not a directory`, 'pick another directory');
 
   const files = scaffoldFiles(scaffoldDir);
-  const existing = files.map(([, to]) => to).filter((to) => existsSync(path.join(target, to)));
+  const exists = (p: string): boolean => {
+    try {
+      lstatSync(p);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const existing = files.map(([, to]) => to).filter((to) => exists(path.join(target, to)));
   if (existing.length > 0 && !flags.force) {
     process.stderr.write(`${pc.red(`ERROR: rig init would overwrite ${existing.length} existing file${existing.length === 1 ? '' : 's'}; nothing was written`)}\n`);
     for (const f of existing) process.stderr.write(`  ${shown(f)}\n`);
@@ -133,14 +154,27 @@ export async function initCommand(dir: string, flags: InitFlags = {}): Promise<n
     return ExitCode.badInput;
   }
   for (const to of existing) {
-    if (statSync(path.join(target, to)).isDirectory()) return fail(`${shown(to)} is a directory, where rig init writes a file`, 'move it away');
+    const st = lstatSync(path.join(target, to));
+    if (st.isSymbolicLink()) return fail(`${shown(to)} is a symbolic link; rig init does not write through links, even with --force`, 'remove the link, then run rig init again');
+    if (st.isDirectory()) return fail(`${shown(to)} is a directory, where rig init writes a file`, 'move it away');
   }
 
+  const written: string[] = [];
   for (const [from, to] of files) {
     const content = readFileSync(path.join(scaffoldDir, from), 'utf8');
     const dest = path.join(target, to);
-    mkdirSync(path.dirname(dest), { recursive: true });
-    writeFileSync(dest, to === 'package.json' ? packageJson(content, packageName(target), rigSpec) : content);
+    try {
+      mkdirSync(path.dirname(dest), { recursive: true });
+      writeFileSync(dest, to === 'package.json' ? packageJson(content, packageName(target), rigSpec) : content);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      const why = err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.code === 'ENOTDIR' ? 'a path component is a file, not a directory' : err.message;
+      return fail(
+        `cannot write ${shown(to)}: ${why}${written.length ? `; ${written.length} file${written.length === 1 ? '' : 's'} already written (${written.join(', ')})` : ''}`,
+        written.length ? 'fix it, then run rig init again with --force (it overwrites only the scaffold\'s files)' : 'pick a directory you can write to',
+      );
+    }
+    written.push(shown(to));
     process.stdout.write(`${existing.includes(to) ? pc.yellow('overwrote') : pc.green('created')} ${shown(to)}\n`);
   }
 

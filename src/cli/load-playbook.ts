@@ -1,7 +1,7 @@
 /** Import a playbook .ts file and check its default export. */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ValidationError, type Playbook } from '../core/index.ts';
 import { frameLocation, isRigEngineFile } from '../dsl/defined-at.ts';
 import { enableTypeScript } from './ts-loader.ts';
@@ -19,7 +19,8 @@ export function userFrame(stack: string | undefined): string | undefined {
     if (!at) continue;
     const rigs = isRigEngineFile(at.file);
     if (rigs && path.basename(at.file).startsWith('load-playbook.')) return undefined;
-    if (rigs) continue;
+    // rig's engine and the TypeScript loader (tsx) are never the culprit
+    if (rigs || at.file.includes(`${path.sep}node_modules${path.sep}tsx${path.sep}`)) continue;
     return `${shownPath(at.file)}:${at.line}`;
   }
   return undefined;
@@ -98,7 +99,7 @@ export function commonJsProblem(abs: string): { message: string; hint: string } 
     const dir = path.dirname(abs);
     return {
       message: `this playbook would be loaded as CommonJS, ${why}: there is no package.json in ${dir} or any directory above it`,
-      hint: `create ${path.join(dir, 'package.json')} containing {"type": "module"} (rig init makes a project with one), ${orRename}`,
+      hint: `playbooks live in a project that has rig installed: rig init ${dir} makes one (package.json with "type": "module"), then npm install there; or create ${path.join(dir, 'package.json')} containing {"type": "module"} and npm install rig`,
     };
   }
   let type: unknown;
@@ -131,10 +132,18 @@ export async function loadPlaybook(file: string): Promise<Playbook> {
     if (!(e instanceof Error)) throw new ValidationError({ where: file, message: `cannot load playbook: it threw ${JSON.stringify(e) ?? String(e)}` });
     const syntax = syntaxError(e.message);
     const msg = syntax ? `syntax error: ${syntax.message}` : e.name && e.name !== 'Error' && !e.message.startsWith(e.name) ? `${e.name}: ${e.message}` : e.message;
-    const at = syntax?.at ?? userFrame(e.stack);
+    // a missing import: Node names the importing file in the message (the stack is the loader's, not the user's)
+    const missing = /^Cannot find (module|package) '([^']+)' imported from (\/.+?)\s*$/m.exec(e.message);
+    const at = syntax?.at ?? (missing ? shownPath(missing[3]!.startsWith('file://') ? fileURLToPath(missing[3]!) : missing[3]!) : userFrame(e.stack));
     // the message names the playbook when the line is in another file (a role, a helper)
     const elsewhere = at !== undefined && at.replace(/:\d+$/, '') !== shownPath(abs);
-    const hint = esmHint(e.message, abs);
+    const hint =
+      esmHint(e.message, abs) ??
+      (missing?.[1] === 'package'
+        ? `install it in the project (npm install ${missing[2]!.split('/').slice(0, missing[2]!.startsWith('@') ? 2 : 1).join('/')}), or fix the import`
+        : missing
+          ? `fix the import path in ${shownPath(missing[3]!)} (a relative import names the file, with its extension: ../roles/web/index.ts)`
+          : undefined);
     // Node rejects the same failed CommonJS load once more, in a promise nobody awaits (it would crash rig after the message)
     if (hint !== undefined) {
       process.on('unhandledRejection', (r) => {

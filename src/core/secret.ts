@@ -1,5 +1,18 @@
 /** Secret values: registered once, redacted from every output (reporters, diffs, JSON). */
 
+// One rig per process: a second copy (a role package with its own node_modules/rig) would register its secrets in a
+// registry the reporters never see, and print them. Refuse it where it loads, saying which copies and what to do.
+const ENGINE = Symbol.for('rig.engine');
+const registry = globalThis as { [ENGINE]?: string };
+const thisCopy = import.meta.url;
+if (registry[ENGINE] !== undefined && registry[ENGINE] !== thisCopy) {
+  const where = (u: string): string => decodeURIComponent(new URL(u).pathname).replace(/\/(src|dist\/src)\/core\/secret\.[jt]s$/, '');
+  throw new Error(
+    `two copies of rig are loaded: ${where(registry[ENGINE])} (running) and ${where(thisCopy)}; one copy must run (the other's secrets would not be redacted, its errors not recognised). Make rig a peerDependency of the package that brings the second copy, and remove that copy (npm dedupe, or delete its node_modules/rig)`,
+  );
+}
+registry[ENGINE] = thisCopy;
+
 const secrets = new Set<string>();
 // longest first, rebuilt only when a secret is added (redact runs on every string of every output)
 let ordered: readonly string[] = [];

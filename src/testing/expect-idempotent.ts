@@ -1,5 +1,4 @@
 /** vitest helper: converge, converge again, and expect the second run to change nothing. */
-import { expect } from 'vitest';
 import type { Playbook, RunSummary } from '../core/index.ts';
 import type { Inventory } from '../inventory/index.ts';
 import { RecordingReporter } from '../reporters/index.ts';
@@ -17,6 +16,10 @@ export async function expectIdempotent(
   inventory: Inventory,
   options: Omit<RunOptions, 'reporter'> & { readonly reporter?: RunOptions['reporter'] },
 ): Promise<IdempotenceRuns> {
+  // vitest is an optional peer of rig/testing: planTask and debianFacts work without it
+  const { expect } = await import('vitest').catch((e: unknown) => {
+    throw new Error(`expectIdempotent needs vitest (an optional peer dependency of rig/testing): npm install -D vitest (${(e as Error).message})`);
+  });
   const first = await runPlaybook(playbook, inventory, { reporter: new RecordingReporter(), ...options });
   expect(first.exitCode, `first run failed: ${JSON.stringify(first.results.filter((r) => r.status === 'failed').map((r) => `${r.host}: ${r.task}: ${r.msg}`))}`).toBe(0);
   const second = await runPlaybook(playbook, inventory, { reporter: new RecordingReporter(), ...options });

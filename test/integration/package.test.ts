@@ -186,6 +186,26 @@ describe('rig installed from its tarball into a user project', () => {
     }
   });
 
+  it('a role package that brings its own copy of rig is refused (its secrets would not be redacted), saying what to do', async () => {
+    const dup = path.join(project, 'node_modules', 'dup-roles');
+    await $({ quiet: true })`mkdir -p ${path.join(dup, 'node_modules')} && cp -r ${path.join(project, 'node_modules', 'rig')} ${path.join(dup, 'node_modules', 'rig')}`;
+    writeFiles(project, {
+      'node_modules/dup-roles/package.json': JSON.stringify({ name: 'dup-roles', version: '1.0.0', type: 'module', exports: './index.js' }),
+      'node_modules/dup-roles/index.js': "import { defineRole, template, secret } from 'rig';\nexport default defineRole({ name: 'dup', tasks: () => [template({ src: 'x.hbs', dest: '/tmp/x', vars: { pw: secret('hunter2') } })] });\n",
+      'playbooks/dup.ts': "import { definePlaybook } from 'rig';\nimport dup from 'dup-roles';\nexport default definePlaybook({ hosts: 'all', roles: [dup] });\n",
+    });
+    try {
+      const r = await rig(['run', 'playbooks/dup.ts', '-i', 'inventory', '--list-tasks'], {}, { cwd: project, bin: projectRig(project), json: false });
+      expect(r.code, r.stdout + r.stderr).toBe(5);
+      expect(r.stdout + r.stderr).toContain(`two copies of rig are loaded: ${path.join(project, 'node_modules', 'rig')} (running) and ${path.join(dup, 'node_modules', 'rig')};`);
+      expect(r.stdout + r.stderr).toContain('peerDependency');
+      expect(r.stdout + r.stderr).not.toContain('hunter2');
+    } finally {
+      rmSync(dup, { recursive: true });
+      rmSync(path.join(project, 'playbooks/dup.ts'));
+    }
+  });
+
   it('nothing is written into the installed package at run time', () => {
     expect(treeState(path.join(project, 'node_modules', 'rig'))).toBe(installedBefore);
   });

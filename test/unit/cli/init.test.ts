@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dependencySpec, packageName, rigPackage, scaffoldFiles } from '../../../src/cli/init-command.ts';
@@ -122,6 +122,44 @@ describe('rig init', () => {
     expect(existsSync(path.join(parent, 'd'))).toBe(false);
   });
 
+  it('--rig: the bare tarball name npm pack prints is a path too; a tarball that does not exist is refused (exit 5)', () => {
+    const parent = tempDir('rig-init-');
+    writeFileSync(path.join(parent, 'rig-0.1.0.tgz'), '');
+    expect(rig(['init', 'sub/a', '--rig', 'rig-0.1.0.tgz'], parent).status).toBe(0);
+    expect(json(parent, 'sub', 'a', 'package.json').dependencies).toEqual({ rig: 'file:../../rig-0.1.0.tgz' });
+    for (const spec of ['./nonexistent.tgz', 'rig-9.9.9.tgz', 'file:/no/such.tgz']) {
+      const r = rig(['init', 'b', '--rig', spec], parent);
+      expect(r.status, spec).toBe(5);
+      expect(r.stderr).toContain(`${spec}: no such file or directory`);
+      expect(existsSync(path.join(parent, 'b'))).toBe(false);
+    }
+  });
+
+  it('never writes through a symbolic link, even with --force; a dangling link counts as an existing file', () => {
+    const parent = tempDir('rig-init-');
+    mkdirSync(path.join(parent, 'p'));
+    writeFileSync(path.join(parent, 'precious.txt'), 'keep');
+    symlinkSync('../precious.txt', path.join(parent, 'p', 'README.md'));
+    symlinkSync('../nowhere', path.join(parent, 'p', '.gitignore'));
+    const listed = rig(['init', 'p'], parent);
+    expect(listed.status).toBe(5);
+    expect(listed.stderr).toContain('p/README.md');
+    expect(listed.stderr).toContain('p/.gitignore');
+    const forced = rig(['init', 'p', '--force'], parent);
+    expect(forced.status).toBe(5);
+    expect(forced.stderr).toMatch(/p\/(README\.md|\.gitignore) is a symbolic link; rig init does not write through links/);
+    expect(read(parent, 'precious.txt')).toBe('keep');
+  });
+
+  it('a directory it cannot create or write is an input error (exit 5) naming the path, not a crash', () => {
+    const parent = tempDir('rig-init-');
+    writeFileSync(path.join(parent, 'afile'), '');
+    const r = rig(['init', 'afile/sub'], parent);
+    expect(r.status).toBe(5);
+    expect(r.stderr).toMatch(/cannot write afile\/sub\/\S+: a path component is a file, not a directory/);
+    expect(r.stderr).not.toContain('unexpected');
+  });
+
   it('a path that is a file is refused (exit 5)', () => {
     const parent = tempDir('rig-init-');
     writeFileSync(path.join(parent, 'taken'), '');
@@ -189,6 +227,7 @@ describe("rig's package root, from wherever the command's code runs", () => {
     expect(dependencySpec('^1.2.3', path.join(dir, 'p'))).toBe('^1.2.3');
     expect(dependencySpec('latest', path.join(dir, 'p'))).toBe('latest');
     expect(dependencySpec(path.join(dir, 'rig.tgz'), path.join(dir, 'p'))).toBe('file:../rig.tgz');
-    expect(dependencySpec('/no/such/rig.tgz', path.join(dir, 'p'))).toBe('/no/such/rig.tgz');
+    expect(() => dependencySpec('/no/such/rig.tgz', path.join(dir, 'p'))).toThrow(/\/no\/such\/rig\.tgz: no such file or directory/);
+    expect(dependencySpec('github:acme/rig', path.join(dir, 'p'))).toBe('github:acme/rig');
   });
 });

@@ -241,7 +241,7 @@ describe('a playbook that would be loaded as CommonJS is refused before it is lo
     const dir = tree({ 'pb.ts': '' });
     expect(commonJsProblem(path.join(dir, 'pb.ts'))).toEqual({
       message: `this playbook would be loaded as CommonJS, which cannot import rig (an ES module): there is no package.json in ${dir} or any directory above it`,
-      hint: `create ${dir}/package.json containing {"type": "module"} (rig init makes a project with one), or rename the playbook to pb.mts (an ES module in any package; so must be the files it imports: .mts too)`,
+      hint: `playbooks live in a project that has rig installed: rig init ${dir} makes one (package.json with "type": "module"), then npm install there; or create ${dir}/package.json containing {"type": "module"} and npm install rig`,
     });
   });
 
@@ -274,5 +274,22 @@ describe('a playbook that would be loaded as CommonJS is refused before it is lo
     expect(ok.stderr).toBe('');
     expect(ok.stdout).toBe('play: all (1 host)\n    h1\n');
     expect(ok.status).toBe(0);
+  });
+});
+
+describe('a missing import is located at the file that imports it, with what to do', () => {
+  it('a relative import of a file that does not exist', async () => {
+    const root = esmTree({ 'playbooks/pb.ts': "import web from '../roles/nope/index.ts';\nexport default web;\n" });
+    const e = await loadError(path.join(root, 'playbooks/pb.ts'));
+    expect(e.problems[0]!.where).toBe(rel(path.join(root, 'playbooks/pb.ts')));
+    expect(e.problems[0]!.message).toContain("Cannot find module '../roles/nope/index.ts'");
+    expect(e.problems[0]!.hint).toContain('fix the import path');
+  });
+  it('a package that is not installed', async () => {
+    const root = esmTree({ 'playbooks/pb.ts': "import x from '@acme/rig-roles/web';\nexport default x;\n" });
+    const e = await loadError(path.join(root, 'playbooks/pb.ts'));
+    expect(e.problems[0]!.where).toBe(rel(path.join(root, 'playbooks/pb.ts')));
+    expect(e.problems[0]!.hint).toContain('npm install @acme/rig-roles');
+    expect(e.problems[0]!.where).not.toMatch(/tsx|node_modules/);
   });
 });
