@@ -1,5 +1,6 @@
 /** `rig init [dir]`: a new infra repo from rig's scaffold/ (package.json, tsconfig, inventories, a role, playbooks). */
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
@@ -63,8 +64,10 @@ export function packageName(dir: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9._~-]+/g, '-')
     .replace(/^[._-]+|-+$/g, '')
-    .slice(0, 214);
-  return name || 'infra';
+    .slice(0, 214)
+    .replace(/[._-]+$/, '');
+  // names npm refuses (its blocklist), and core module names
+  return !name || ['node_modules', 'favicon.ico'].includes(name) || builtinModules.includes(name) ? 'infra' : name;
 }
 
 /** The scaffold's package.json with the project's name and the rig dependency spec filled in. */

@@ -88,10 +88,28 @@ export function schemaProblems(schema: StandardSchemaV1, value: unknown, o: { re
     r.catch(() => undefined); // an error message callback that threw makes zod go async: report it, never leave it unhandled
     return ['cannot be checked synchronously (a value in it could not be read or shown)'];
   }
-  return (r.issues ?? []).map((i) => {
-    const p = issuePath(i);
-    return p ? `${p}: ${i.message}` : i.message;
-  });
+  const issues = r.issues ?? [];
+  // 'dset' (did you mean 'dest'?) already says what is wrong with the missing dest: do not also say dest is invalid
+  const meant = new Set(
+    issues.flatMap((i) => [...i.message.matchAll(/did you mean '([^']+)'/g)].map((m) => `${issuePath(i) ? `${issuePath(i)}.` : ''}${m[1]}`)),
+  );
+  return issues
+    .filter((i) => !(meant.has(issuePath(i)) && valueAt(value, i.path) === undefined))
+    .map((i) => {
+      const p = issuePath(i);
+      return p ? `${p}: ${i.message}` : i.message;
+    });
+}
+
+/** The value at an issue's path inside `value` (undefined when a key on the way is missing). */
+function valueAt(value: unknown, path: StandardIssue['path']): unknown {
+  let v = value;
+  for (const seg of path ?? []) {
+    const key = typeof seg === 'object' ? seg.key : seg;
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
 }
 
 /** Problems as Problem values at `where`, prefixed with `what` (a module name, "task options", a variable). */

@@ -219,6 +219,9 @@ describe("rig's package root, from wherever the command's code runs", () => {
     expect(packageName('/x/My Infra!')).toBe('my-infra');
     expect(packageName('/x/.hidden')).toBe('hidden');
     expect(packageName('/x/___')).toBe('infra');
+    expect(packageName('/x/node_modules')).toBe('infra');
+    expect(packageName('/x/http')).toBe('infra');
+    expect(packageName(`/x/${'a'.repeat(250)}`)).toHaveLength(214);
   });
 
   it('dependency specs: versions and tags as given, existing local paths as file: relative to the project', () => {

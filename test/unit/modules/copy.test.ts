@@ -26,6 +26,14 @@ describe('copy args', () => {
     [{ content: 'x', dest: '/a', owner: '' }, 'owner: must be a non-empty name'],
     [{ content: 'x' }, 'dest: expected an absolute path'],
   ])('%j → %s', (args, message) => expect(v(args).join('\n')).toContain(message));
+  it('a misspelled required key is reported once, as the misspelling (not also as the key it meant, missing)', () => {
+    const problems = v({ content: 'x', dset: '/srv/key' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^unknown key 'dset' \(did you mean 'dest'\?\); known keys: /);
+    expect(v({ content: 'x', dset: '/srv/key' }).join('\n')).not.toMatch(/^dest:/m);
+    // a dest that is present but wrong is still reported beside an unrelated unknown key
+    expect(v({ content: 'x', dest: 'rel', mdoe: '0600' }).join('\n')).toMatch(/dest: must be an absolute path/);
+  });
   it('names the controller file it reads', () => expect(copyModule.localFiles?.({ dest: '/a', src: '/ctl/f' })).toEqual(['/ctl/f']));
 });
 
