@@ -1,5 +1,5 @@
 /** `rig init [dir]`: a new infra repo from rig's scaffold/ (package.json, tsconfig, inventories, a role, playbooks). */
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,7 @@ import { ExitCode, ValidationError } from '../core/index.ts';
 
 /** Options of `rig init`. */
 export interface InitFlags {
-  /** Version spec of the `rig` dependency (default: ^ this rig's version). */
+  /** Version spec of the `rig` dependency. @default the tarball this rig was installed from, else ^ this rig's version */
   rig?: string;
   /** Overwrite files of the scaffold that exist. */
   force?: boolean;
@@ -168,7 +168,10 @@ export async function initCommand(dir: string, flags: InitFlags = {}): Promise<n
     const dest = path.join(target, to);
     try {
       mkdirSync(path.dirname(dest), { recursive: true });
-      writeFileSync(dest, to === 'package.json' ? packageJson(content, packageName(target), rigSpec) : content);
+      // atomic: a file is either the scaffold's or what was there before
+      const tmp = path.join(path.dirname(dest), `.${path.basename(dest)}.rig-init-${process.pid}`);
+      writeFileSync(tmp, to === 'package.json' ? packageJson(content, packageName(target), rigSpec) : content);
+      renameSync(tmp, dest);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       const why = err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.code === 'ENOTDIR' ? 'a path component is a file, not a directory' : err.message;
