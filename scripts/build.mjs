@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The package build (`npm run build`, run by `prepack`): dist/ = tsc's JavaScript and .d.ts of src/ and roles/, one file
 // per source (module identity: one secrets registry, one set of error classes), plus the roles' templates/ and files/.
+import { fileURLToPath } from 'node:url';
 import { $, fs, path } from 'zx';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 $.cwd = root;
 $.verbose = false;
