@@ -25,6 +25,10 @@ const ancestors = (p: string): string[] => {
   const parts = p.split('/').filter(Boolean);
   return parts.slice(0, -1).map((_, i) => `/${parts.slice(0, i + 1).join('/')}`);
 };
+/** What a followed read of `path` reports when links took it to `end`: where it ended (`realPath`), or for a link to
+ *  nothing the missing target (`danglingTo`), as the host's `stat -L` + `readlink -f` do. */
+const followed = (end: { readonly state: FileState; readonly at: string }, path: string): FileState =>
+  end.state.exists ? { ...end.state, path, realPath: end.at } : { path, exists: false, ...(end.at !== path ? { danglingTo: end.at } : {}) };
 const under = (p: string, dir: string) => p.startsWith(dir === '/' ? '/' : `${dir}/`) && p !== dir;
 const octal = (n: number) => n.toString(8).padStart(4, '0');
 const merge = (a: Attrs | undefined, b: Attrs): Attrs => ({ ...a, ...b });
@@ -176,7 +180,7 @@ export class PredictedFiles {
       const end = h.exists ? h.realPath : h.danglingTo;
       if (end === undefined || end === path || !this.affects(end)) return { state: h, at: end ?? path };
       const s = this.seen(end, true, content, host, depth + 1);
-      return s === UNKNOWN ? s : { state: { ...s.state, path, ...(s.state.exists ? { realPath: s.at } : {}) }, at: s.at };
+      return s === UNKNOWN ? s : { state: followed(s, path), at: s.at };
     }
     const s = this.lstat(path, content, host, depth);
     if (s === UNKNOWN || !follow || !s.state.exists) return s;
@@ -185,7 +189,7 @@ export class PredictedFiles {
     const to = posix.resolve(posix.dirname(s.at), s.state.linkTarget ?? '');
     const t = this.seen(to, true, content, host, depth + 1);
     if (t === UNKNOWN) return t;
-    return { state: { ...t.state, path, ...(t.state.exists ? { realPath: t.at } : {}) }, at: t.at };
+    return { state: followed(t, path), at: t.at };
   }
 
   /** As the shell's `[ -e ]`/`[ -d ]` see a path: one that cannot be inspected (a file above it) is missing. */
@@ -309,6 +313,11 @@ export class PredictedFiles {
   }
 
   private effect(given: PathEffect, host: HostFiles, who: ExecIdentity): { failed: string } | undefined {
+    // mkdir -p stops at a component that is a predicted link to nothing (mkdir of it: File exists)
+    if (given.op === 'mkdir') for (const p of [...ancestors(given.path), given.path]) if (this.nodes.get(p)?.type === 'link') {
+      const t = this.test(p, host);
+      if (t !== UNKNOWN && !t.state.exists) return failure(`command failed (rc=1): mkdir: cannot create directory '${p}': File exists`);
+    }
     const e = { ...given, path: this.canon(given.path, host) };
     switch (e.op) {
       case 'unknown':

@@ -201,3 +201,27 @@ describe('a package install (mayCreate): paths nobody listed may appear', () => 
     expect(r.files.fileState({ path: '/srv/x' }, r.h.read)).toEqual({ path: '/srv/x', exists: false });
   });
 });
+
+describe('a followed read through a predicted link to nothing says where it dangles (as stat -L + readlink -f do)', () => {
+  it('link d → a (a missing), then a followed read of d', () => {
+    const r = after({ '/b': { type: 'directory' } }, [exec([{ op: 'link', path: '/b/d', target: '/b/a' }])]);
+    expect(r.files.fileState({ path: '/b/d', follow: true }, r.h.read)).toEqual({ path: '/b/d', exists: false, danglingTo: '/b/a' });
+    expect(r.files.fileState({ path: '/b/d' }, r.h.read)).toMatchObject({ exists: true, type: 'link' });
+  });
+  it('a host link to a path a prediction removed', () => {
+    const r = after({ '/b': { type: 'directory' }, '/b/a': { type: 'file', content: 'x' }, '/b/d': { type: 'link', target: '/b/a' } }, [exec([{ op: 'remove', path: '/b/a' }])]);
+    expect(r.files.fileState({ path: '/b/d', follow: true }, r.h.read)).toEqual({ path: '/b/d', exists: false, danglingTo: '/b/a' });
+  });
+});
+
+describe('mkdir -p through a predicted link', () => {
+  it('to nothing fails as mkdir does (File exists)', () => {
+    const r = after({ '/b': { type: 'directory' } }, [exec([{ op: 'link', path: '/b/d', target: '/b/a' }])], [exec([{ op: 'mkdir', path: '/b/d/c' }])]);
+    expect(r.failed).toBe("command failed (rc=1): mkdir: cannot create directory '/b/d': File exists");
+  });
+  it('to a directory goes through it', () => {
+    const r = after({ '/b': { type: 'directory' }, '/b/a': { type: 'directory' } }, [exec([{ op: 'link', path: '/b/d', target: '/b/a' }])], [exec([{ op: 'mkdir', path: '/b/d/c' }])]);
+    expect(r.failed).toBeUndefined();
+    expect(r.files.fileState({ path: '/b/a/c' }, r.h.read)).toMatchObject({ exists: true, type: 'directory' });
+  });
+});
