@@ -1,5 +1,4 @@
-/** loadInventory: read an Ansible-format YAML inventory (directory or file), resolve vars, validate, build hosts. */
-import { readdir, stat } from 'node:fs/promises';
+/** loadInventory: read an Ansible-format YAML or INI inventory (directory or file), resolve vars, validate, build hosts. */
 import { dirname, join, relative, resolve } from 'node:path';
 import { ValidationError, type Problem } from '../core/errors.ts';
 import type { Host } from '../core/host.ts';
@@ -9,62 +8,27 @@ import { InventoryData, type SourcedVars } from './inventory-data.ts';
 import { mergeLayers, plain, varLayers } from './precedence.ts';
 import type { Group, Inventory } from './types.ts';
 import { groupVarConflicts } from './var-conflicts.ts';
+import { inventoryFiles, isDir, readInventoryFile } from './source-files.ts';
 import { findVarsFiles, listDir, loadVarsFiles, varsFileNames } from './vars-files.ts';
-import { readYamlInventory } from './yaml-inventory.ts';
-import { readYaml } from './yaml-source.ts';
-
-const YAML_EXTS = ['.yml', '.yaml', '.json'];
-// what Ansible skips when a directory is the inventory source (IGNORED_ALWAYS + INVENTORY_IGNORE_EXTS)
-const IGNORED = /^\.|^host_vars$|^group_vars$|^vars_plugins$|(\.pyc|\.pyo|\.swp|\.bak|~|\.rpm|\.md|\.txt|\.rst|\.orig|\.cfg|\.retry)$/;
-
-async function isDir(p: string): Promise<boolean | undefined> {
-  try {
-    return (await stat(p)).isDirectory();
-  } catch {
-    return undefined;
-  }
-}
-
-/** Inventory files of a directory source, in Ansible's order (sorted, recursing into subdirectories). */
-async function inventoryFiles(dir: string, problems: Problem[]): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of (await readdir(dir)).sort()) {
-    if (IGNORED.test(entry)) continue;
-    const full = join(dir, entry);
-    if (await isDir(full)) out.push(...(await inventoryFiles(full, problems)));
-    else if (YAML_EXTS.some((e) => entry.endsWith(e))) out.push(full);
-    else {
-      problems.push({
-        where: full,
-        message: 'not a YAML inventory file (rig reads the YAML inventory format only)',
-        hint: 'convert an INI inventory with `ansible-inventory -i FILE --list -y > hosts.yml`, or move the file out of the inventory directory',
-      });
-    }
-  }
-  return out;
-}
 
 /** Load an inventory; every problem found is collected into one ValidationError. */
 export async function loadInventory(path: string): Promise<Inventory> {
   const source = resolve(path);
   const problems: Problem[] = [];
   const dirSource = await isDir(source);
-  if (dirSource === undefined) throw new ValidationError({ where: path, message: 'inventory not found', hint: 'pass -i DIR (with hosts.yml) or -i FILE.yml' });
+  if (dirSource === undefined) throw new ValidationError({ where: path, message: 'inventory not found', hint: 'pass -i DIR (with hosts.yml or an INI hosts file) or -i FILE' });
   const baseDir = dirSource ? source : dirname(source);
   // messages name files as the user wrote the -i path
   const shownBase = dirSource ? path : dirname(path);
   const shown = (abs: string): string => (abs === source ? path : join(shownBase, relative(baseDir, abs)));
-  const files = dirSource ? await inventoryFiles(source, problems) : [source];
-  if (dirSource && files.length === 0 && problems.length === 0) {
-    problems.push({ where: path, message: 'no inventory file in this directory', hint: 'add hosts.yml (Ansible YAML format: all: { hosts: ..., children: ... })' });
+  const files = dirSource ? await inventoryFiles(source) : [source];
+  if (dirSource && files.length === 0) {
+    problems.push({ where: path, message: 'no inventory file in this directory', hint: 'add hosts.yml (Ansible YAML format: all: { hosts: ..., children: ... }) or an INI hosts file' });
   }
 
+  const warnings: Problem[] = [];
   const inv = new InventoryData(path);
-  for (const file of files) {
-    const parsed = await readYaml(file, shown(file));
-    problems.push(...parsed.problems);
-    if (parsed.root || parsed.problems.length === 0) readYamlInventory(inv, parsed.root, shown(file));
-  }
+  for (const file of files) await readInventoryFile(inv, file, shown(file), problems, warnings);
   inv.reconcile();
   problems.push(...inv.problems);
   for (const name of inv.hosts.keys()) {
@@ -79,7 +43,6 @@ export async function loadInventory(path: string): Promise<Inventory> {
   }
 
   // group_vars/ and host_vars/ next to the inventory
-  const warnings: Problem[] = [];
   const filesVars = async (sub: 'group_vars' | 'host_vars', names: Iterable<string>): Promise<Map<string, SourcedVars>> => {
     const dir = join(baseDir, sub);
     const entries = await listDir(dir);

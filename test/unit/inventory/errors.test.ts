@@ -1,3 +1,4 @@
+import { chmodSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadInventory } from '../../../src/inventory/index.ts';
 import { validationError, writeTree } from './helpers.ts';
@@ -55,16 +56,20 @@ describe('inventory errors: collected into one ValidationError with file:line', 
     expect(err.message).toContain('→ only "hosts", "vars" and "children" are valid');
   });
 
-  it('rejects non-YAML files in an inventory directory, inventory plugin configs, bad vars files and a missing path', async () => {
+  it('rejects TOML inventories, scripts, inventory plugin configs, bad vars files and a missing path (INI files are read)', async () => {
     const dir = writeTree({
       hosts: '[web]\nweb1\n',
       'aws_ec2.yml': 'plugin: amazon.aws.aws_ec2\n',
+      'inv.toml': '[web.hosts.w2]\n',
+      'script.py': '#!/usr/bin/env python3\nprint("{}")\n',
       'notes.md': 'ignored\n',
       'group_vars/all.yml': '- not\n- a mapping\n',
     });
+    chmodSync(`${dir}/script.py`, 0o755);
     const err = await validationError(loadInventory(dir));
     expect(err.problems.map((p) => [p.where, p.message])).toEqual([
-      [`${dir}/hosts`, 'not a YAML inventory file (rig reads the YAML inventory format only)'],
+      [`${dir}/inv.toml`, 'TOML inventories are not supported (rig reads the YAML and INI formats)'],
+      [`${dir}/script.py`, 'inventory scripts are not supported (rig reads the YAML and INI formats)'],
       [`${dir}/aws_ec2.yml:1`, 'inventory plugin configuration files are not supported'],
       [`${dir}/group_vars/all.yml:1`, 'a vars file must be a mapping of variable names to values, got a seq'],
     ]);
