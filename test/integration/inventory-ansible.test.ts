@@ -61,6 +61,17 @@ const sources = [
   'test/fixtures/inventory/yaml-values',
   'inventory/example',
   'inventory/prod',
+  // INI inventories (Ansible's ini plugin), alone, as a single file, and mixed with YAML files and group_vars/host_vars
+  'test/fixtures/inventory/ini-ranges',
+  'test/fixtures/inventory/ini-children',
+  'test/fixtures/inventory/ini-vars-levels',
+  'test/fixtures/inventory/ini-typed-values',
+  'test/fixtures/inventory/ini-host-port/inventory.ini',
+  'test/fixtures/inventory/ini-mixed',
+  'test/fixtures/inventory/ini-group-vars',
+  'test/fixtures/inventory/ini-comments',
+  'test/fixtures/inventory/ini-priority',
+  'test/fixtures/inventory/ini-yml-named',
 ];
 
 describe.each(sources)('%s agrees with ansible-inventory', (source) => {
@@ -77,6 +88,13 @@ describe.each(sources)('%s agrees with ansible-inventory', (source) => {
     expect(toAnsibleGraph(inv)).toBe((await ansibleInventory(['-i', source, '--graph'])).trimEnd());
     const group = [...inv.groups.values()].find((g) => g.children.length > 0 && g.name !== 'all');
     if (group) expect(toAnsibleGraph(inv, group.name)).toBe((await ansibleInventory(['-i', source, '--graph', group.name])).trimEnd());
+  });
+
+  it.skipIf(skip)('--host (first and last host)', async () => {
+    const inv = await loadInventory(join(root, source));
+    for (const h of [inv.hosts[0]!, inv.hosts.at(-1)!]) {
+      expect(h.vars).toEqual(JSON.parse(await ansibleInventory(['-i', source, '--host', h.name])));
+    }
   });
 });
 
