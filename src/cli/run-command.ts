@@ -1,6 +1,6 @@
 /** `rig run`: load and validate everything, then connect and run; exit codes as ansible-playbook. */
 import { ExitCode, secret, ValidationError, type Reporter } from '../core/index.ts';
-import { loadInventory, parseExtraVars } from '../inventory/index.ts';
+import { expandLimit, loadInventory, parseExtraVars } from '../inventory/index.ts';
 import { playHosts, playItems, runPlaybook, taskName } from '../runner/index.ts';
 import { connect } from '../connection/index.ts';
 import { JsonReporter } from '../reporters/json.ts';
@@ -10,7 +10,7 @@ import { loadPlaybook } from './load-playbook.ts';
 import { controllerProblems } from './controller-checks.ts';
 import type { RunFlags } from './flags.ts';
 import { askSecret } from './prompt.ts';
-import { validatePlaybook } from './validate.ts';
+import { playPatternWarnings, validatePlaybook } from './validate.ts';
 import { printWarnings, reportError } from './errors.ts';
 
 /** Run a playbook; resolves to the exit code. */
@@ -20,14 +20,19 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
     if (!Number.isFinite(timeout) || timeout <= 0) throw new ValidationError({ where: '--timeout', message: `must be a positive number of seconds, got '${flags.timeout}'` });
     const forks = Number(flags.forks);
     if (!Number.isInteger(forks) || forks < 1) throw new ValidationError({ where: '--forks', message: `must be a positive integer, got '${flags.forks}'` });
-    const [inventory, extraVars] = await Promise.all([loadInventory(flags.inventory), parseExtraVars(flags.extraVars, process.cwd())]);
+    const [inventory, extraVars, limit] = await Promise.all([
+      loadInventory(flags.inventory),
+      parseExtraVars(flags.extraVars, process.cwd()),
+      flags.limit === undefined ? undefined : expandLimit(flags.limit, process.cwd()),
+    ]);
     printWarnings(inventory.warnings);
     const playbook = await loadPlaybook(playbookFile);
+    printWarnings(playPatternWarnings(playbook, inventory));
     // list modes need only the playbook; a run needs the controller files too — all problems reported together
     const listing = Boolean(flags.listHosts || flags.listTasks);
-    const controller = listing ? [] : await controllerProblems(playbook, inventory, { limit: flags.limit, json: flags.json });
+    const controller = listing ? [] : await controllerProblems(playbook, inventory, { limit, json: flags.json });
     try {
-      validatePlaybook(playbook, inventory, flags.limit, extraVars);
+      validatePlaybook(playbook, inventory, limit, extraVars);
     } catch (e) {
       if (e instanceof ValidationError) throw new ValidationError([...e.problems, ...controller]);
       throw e;
@@ -36,7 +41,7 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
 
     if (listing) {
       for (const play of playbook.plays) {
-        const hosts = playHosts(inventory, play.hosts, flags.limit);
+        const hosts = playHosts(inventory, play.hosts, limit);
         process.stdout.write(`play: ${play.name} (${hosts.length} host${hosts.length === 1 ? '' : 's'})\n`);
         if (flags.listHosts) for (const h of hosts) process.stdout.write(`    ${h}\n`);
         if (flags.listTasks) {
@@ -69,7 +74,7 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
     const summary = await runPlaybook(playbook, inventory, {
       check: flags.check,
       diff: flags.diff,
-      limit: flags.limit,
+      limit,
       forks,
       extraVars,
       tags: flags.tags,

@@ -3,7 +3,7 @@
  *  host. */
 import { schemaProblems, toProblems, ValidationError, type Playbook, type Problem, type Task, type Vars } from '../core/index.ts';
 import { taskOptionsSchema } from '../dsl/task-options.ts';
-import { selectHosts, type Inventory } from '../inventory/index.ts';
+import { matchHosts, selectHosts, type Inventory } from '../inventory/index.ts';
 import { callProblems, playHandlers, playHosts, playItems, roleVarProblems } from '../runner/index.ts';
 import { suggest } from '../schema/index.ts';
 
@@ -15,10 +15,12 @@ export function staticTaskProblems(task: Task): Problem[] {
   return problems;
 }
 
-/** Problems of a host pattern (empty, malformed, matching nothing) at `where`, messages prefixed with `what`. */
-export function patternProblems(inventory: Inventory, pattern: string, where: string, what?: string): Problem[] {
+/** Problems of a host pattern (empty, malformed and, unless `unmatched` is 'allowed', terms matching nothing) at `where`,
+ *  messages prefixed with `what`. */
+export function patternProblems(inventory: Inventory, pattern: string, where: string, what?: string, unmatched: 'refused' | 'allowed' = 'refused'): Problem[] {
   try {
-    selectHosts(inventory, pattern);
+    if (unmatched === 'refused') selectHosts(inventory, pattern);
+    else matchHosts(inventory, pattern);
     return [];
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
@@ -52,10 +54,15 @@ export function validatePlaybook(pb: Playbook, inventory: Inventory, limit?: str
   const problems: Problem[] = [];
   // -l '' must not mean "no limit": an empty or malformed --limit is an error, reported once (not once per play)
   const limitProblems = limit === undefined ? [] : patternProblems(inventory, limit, `--limit ${JSON.stringify(limit)}`);
+  if (limit !== undefined && limitProblems.length === 0 && inventory.hosts.length > 0 && playHosts(inventory, 'all', limit).length === 0) {
+    // Ansible's CLI.get_host_list: a limit leaving no inventory host is an error, not a run that does nothing
+    limitProblems.push({ where: `--limit ${JSON.stringify(limit)}`, message: 'the limit leaves no hosts to target', hint: 'it names only empty groups (or only the implicit localhost): rig inventory -i INVENTORY --graph shows the groups and their hosts' });
+  }
   problems.push(...limitProblems);
   for (const play of pb.plays) {
     let hosts: readonly string[] = [];
-    const playProblems = patternProblems(inventory, play.hosts, play.definedAt, `hosts ${JSON.stringify(play.hosts)}`);
+    // a play pattern naming no host or group is skipped with a warning (playPatternWarnings), as Ansible does
+    const playProblems = patternProblems(inventory, play.hosts, play.definedAt, `hosts ${JSON.stringify(play.hosts)}`, 'allowed');
     problems.push(...playProblems);
     if (playProblems.length === 0 && limitProblems.length === 0) hosts = playHosts(inventory, play.hosts, limit);
     const names = new Map<string, string>();
@@ -77,4 +84,22 @@ export function validatePlaybook(pb: Playbook, inventory: Inventory, limit?: str
     problems.push(...roleVarProblems(play, inventory, hosts, extraVars));
   }
   if (problems.length) throw new ValidationError(problems);
+}
+
+/** Warnings for play patterns with terms that match no host and no group: Ansible warns "Could not match supplied host
+ *  pattern, ignoring: NAME" and runs the play on what the rest matched (skipping it when nothing is left). */
+export function playPatternWarnings(pb: Playbook, inventory: Inventory): Problem[] {
+  const warnings: Problem[] = [];
+  for (const play of pb.plays) {
+    let unmatched: readonly Problem[];
+    try {
+      ({ unmatched } = matchHosts(inventory, play.hosts));
+    } catch {
+      continue; // a malformed pattern is validatePlaybook's error
+    }
+    for (const u of unmatched) {
+      warnings.push({ where: play.definedAt, message: `play '${play.name}': hosts ${JSON.stringify(play.hosts)}: ${u.message}; ignoring it, as Ansible does`, hint: u.hint });
+    }
+  }
+  return warnings;
 }

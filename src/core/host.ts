@@ -35,4 +35,6 @@ export interface Host {
   readonly become: boolean;
   /** Become user. @default 'root' */
   readonly becomeUser?: string;
+  /** How tasks reach the host: over SSH, or on the controller (ansible_connection: local). @default 'ssh' */
+  readonly connection?: 'ssh' | 'local';
 }

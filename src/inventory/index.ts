@@ -1,7 +1,8 @@
 /** Inventory: Ansible-format YAML inventories, host patterns, extra vars, ansible-inventory compatible output. */
 export type { Group, Inventory } from './types.ts';
 export { loadInventory } from './load.ts';
-export { selectHosts } from './patterns.ts';
+export { matchHosts, selectHosts, type PatternMatch } from './patterns.ts';
+export { expandLimit } from './limit.ts';
 export { parseExtraVars } from './extra-vars.ts';
 export { toAnsibleList, toAnsibleGraph } from './ansible-output.ts';
 export { expandHostPattern } from './host-pattern.ts';

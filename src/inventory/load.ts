@@ -1,7 +1,8 @@
 /** loadInventory: read an Ansible-format YAML or INI inventory (directory or file), resolve vars, validate, build hosts. */
 import { dirname, join, relative, resolve } from 'node:path';
 import { ValidationError, type Problem } from '../core/errors.ts';
-import type { Host } from '../core/host.ts';
+import type { Host, Vars } from '../core/host.ts';
+import { groupWalk, IMPLICIT_LOCALHOST } from './group-walk.ts';
 import { unimplementedVarWarnings, unknownAnsibleVarWarnings } from './connection-vars.ts';
 import { hostSettings } from './host-settings.ts';
 import { InventoryData, type SourcedVars } from './inventory-data.ts';
@@ -105,7 +106,6 @@ export async function loadInventory(path: string): Promise<Inventory> {
 
 function makeInventory(source: string, hosts: Host[], groups: Map<string, Group>, warnings: Problem[], origins: ReadonlyMap<string, readonly SourcedVars[]>): Inventory {
   const byName = new Map(hosts.map((h) => [h.name, h]));
-  const order = new Map(hosts.map((h, i) => [h.name, i]));
   const cache = new Map<string, readonly string[]>();
   // the highest layer that has the name set the value that won (mergeLayers: a later layer replaces an earlier one)
   const varOrigin = (host: string, name: string): string | undefined => {
@@ -117,22 +117,23 @@ function makeInventory(source: string, hosts: Host[], groups: Map<string, Group>
     return undefined;
   };
   const groupHosts = (group: string): readonly string[] => {
-    if (group === 'all') return hosts.map((h) => h.name);
-    const hit = cache.get(group);
-    if (hit) return hit;
-    const found = new Set<string>();
-    const seen = new Set<string>();
-    const walk = (g: string): void => {
-      if (seen.has(g)) return;
-      seen.add(g);
-      const grp = groups.get(g);
-      for (const h of grp?.hosts ?? []) found.add(h);
-      for (const c of grp?.children ?? []) walk(c);
-    };
-    walk(group);
-    const list = [...found].sort((a, b) => order.get(a)! - order.get(b)!);
-    cache.set(group, list);
-    return list;
+    let hit = cache.get(group);
+    if (!hit) cache.set(group, (hit = groups.has(group) ? groupWalk(groups, group) : []));
+    return hit;
   };
-  return { source, hosts, groups, warnings, host: (name) => byName.get(name), groupHosts, varOrigin };
+  // Ansible's implicit localhost: made when a pattern or delegateTo names it and the inventory has no such host
+  const host = (name: string): Host | undefined => {
+    const found = byName.get(name);
+    if (found || !IMPLICIT_LOCALHOST.has(name)) return found;
+    const implicit = implicitLocalhost(name, groups.get('all')?.vars ?? {});
+    byName.set(name, implicit);
+    return implicit;
+  };
+  return { source, hosts, groups, warnings, host, groupHosts, varOrigin };
+}
+
+/** Ansible's implicit localhost (not in `all`, never listed): the vars of group `all`, run on the controller. */
+function implicitLocalhost(name: string, allVars: Vars): Host {
+  const become = allVars.ansible_become === true || allVars.ansible_become === 'yes' || allVars.ansible_become === 'true';
+  return { name, groups: ['all'], vars: { ...allVars, ansible_connection: 'local' }, ssh: { address: name, port: 22 }, become, connection: 'local' };
 }

@@ -2,14 +2,17 @@
  * Host patterns (play `hosts:` and --limit) evaluated as Ansible's InventoryManager does: split on `,` (or `:`),
  * union the plain patterns, then apply `&intersections`, then `!exclusions`. Each pattern is a host name, a group
  * name, a glob (`web*`), a regex (`~web\d+`), optionally with a subscript (`web[0]`, `web[1:3]`, `web[2:]`).
- * Subscripts index hosts in Ansible's group order (own hosts, then child groups level by level); the final result is in
- * inventory order. Differences, on purpose: a pattern matching nothing is an error, not a warning; there is no implicit
- * localhost; where Ansible's order depends on set iteration (several groups with children at one level), rig's is fixed.
+ * Hosts come in Ansible's order, which decides `serial` batches and the host `runOnce` picks: pattern by pattern, a
+ * group's hosts in Group.get_hosts order (own hosts, then child groups level by level), matching host names in inventory
+ * order. `localhost`, `127.0.0.1` and `::1` match the implicit localhost when the inventory has no such host (Ansible's
+ * implicit localhost, `ansible_connection: local`). Difference, on purpose: where Ansible's order depends on set
+ * iteration (several groups with children at one level), rig's is fixed (the order the children were declared in).
  */
 import { ValidationError, type Problem } from '../core/errors.ts';
 import { globToRegExp } from './fnmatch.ts';
 import { parseAddress } from './host-pattern.ts';
 import type { Inventory } from './types.ts';
+import { groupWalk, IMPLICIT_LOCALHOST } from './group-walk.ts';
 
 /** Split a pattern string as Ansible's split_host_pattern does. */
 export function splitHostPattern(pattern: string): string[] {
@@ -111,37 +114,18 @@ function compile(expr: string): RegExp {
   }
 }
 
-/** Hosts of a group in Ansible's Group.get_hosts order: the group and its descendants breadth-first, direct hosts of each. */
-function groupWalk(inv: Inventory, group: string): string[] {
-  const order: string[] = [group];
-  const seen = new Set(order);
-  let level = [group];
-  while (level.length) {
-    const next: string[] = [];
-    for (const g of level) {
-      for (const c of inv.groups.get(g)?.children ?? []) {
-        if (seen.has(c)) continue;
-        seen.add(c);
-        order.push(c);
-        next.push(c);
-      }
-    }
-    level = next;
-  }
-  return [...new Set(order.flatMap((g) => inv.groups.get(g)?.hosts ?? []))];
-}
-
 /** Hosts matched by one pattern (without its &/! prefix), or undefined when it matches no host and no group. */
 function matchOne(inv: Inventory, pattern: string): string[] | undefined {
   const { expr, sub } = splitSubscript(pattern);
   const re = compile(expr);
   const found = new Set<string>();
   const groups = [...inv.groups.keys()].filter((g) => re.test(g));
-  for (const g of groups) for (const h of groupWalk(inv, g)) found.add(h);
+  for (const g of groups) for (const h of groupWalk(inv.groups, g)) found.add(h);
   // a group match hides a host of the same name unless the pattern is a regex or glob, as in Ansible
   if (groups.length === 0 || expr[0] === '~' || /[.?*[]/.test(expr)) {
     for (const h of inv.hosts) if (re.test(h.name)) found.add(h.name);
   }
+  if (found.size === 0 && IMPLICIT_LOCALHOST.has(expr) && inv.host(expr)) found.add(expr);
   if (found.size === 0 && groups.length === 0 && expr !== 'all') return undefined;
   const ordered = [...found];
   if (!sub || ordered.length === 0) return ordered;
@@ -161,30 +145,38 @@ function hintFor(inv: Inventory, pattern: string, bare: string): string {
   return `groups: ${shown}; use a glob (web*) or a regex (~web\\d+) for partial names`;
 }
 
-/** Host names selected by `pattern`, in inventory order; throws ValidationError for a malformed or empty pattern (see
- *  patternSyntaxProblems) and naming every pattern that matches nothing. */
-export function selectHosts(inv: Inventory, pattern: string): readonly string[] {
+/** The hosts a pattern selects, in Ansible's order, and a problem for each of its terms that matches no host and no
+ *  group (Ansible: "Could not match supplied host pattern, ignoring: NAME"). */
+export interface PatternMatch {
+  readonly hosts: readonly string[];
+  readonly unmatched: readonly Problem[];
+}
+
+/** Evaluate `pattern` as Ansible's InventoryManager does (terms matching nothing are reported, not fatal); throws
+ *  ValidationError for a malformed or empty pattern (see patternSyntaxProblems) or a subscript out of range. */
+export function matchHosts(inv: Inventory, pattern: string): PatternMatch {
   const syntax = patternSyntaxProblems(pattern);
   if (syntax.length > 0) throw new ValidationError(syntax);
-  const problems: Problem[] = [];
+  const unmatched: Problem[] = [];
   let selected: string[] = [];
   for (const p of orderPatterns(splitHostPattern(pattern))) {
     const bare = p[0] === '!' || p[0] === '&' ? p.slice(1) : p;
-    const matched = inv.host(p) ? [p] : matchOne(inv, bare);
+    const matched = inv.host(p) && !IMPLICIT_LOCALHOST.has(p) ? [p] : matchOne(inv, bare);
     if (matched === undefined) {
-      problems.push({
-        where: `pattern "${pattern}"`,
-        message: `"${bare}" matches no host and no group`,
-        hint: hintFor(inv, pattern, bare),
-      });
-      continue;
+      unmatched.push({ where: `pattern "${pattern}"`, message: `"${bare}" matches no host and no group`, hint: hintFor(inv, pattern, bare) });
     }
-    const set = new Set(matched);
+    const set = new Set(matched ?? []);
     if (p[0] === '!') selected = selected.filter((h) => !set.has(h));
     else if (p[0] === '&') selected = selected.filter((h) => set.has(h));
-    else selected = [...new Set([...selected, ...matched])];
+    else selected = [...new Set([...selected, ...set])];
   }
-  if (problems.length > 0) throw new ValidationError(problems);
-  const chosen = new Set(selected);
-  return inv.hosts.map((h) => h.name).filter((h) => chosen.has(h));
+  return { hosts: selected, unmatched };
+}
+
+/** Host names selected by `pattern`, in Ansible's order; throws ValidationError for a malformed or empty pattern and
+ *  naming every term that matches nothing (for --limit, where a typo must not quietly narrow a run). */
+export function selectHosts(inv: Inventory, pattern: string): readonly string[] {
+  const { hosts, unmatched } = matchHosts(inv, pattern);
+  if (unmatched.length > 0) throw new ValidationError(unmatched);
+  return hosts;
 }

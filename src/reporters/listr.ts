@@ -86,7 +86,7 @@ export class ListrReporter implements Reporter {
 
   onPlayStart(play: PlayInfo): void {
     this.finish();
-    this.print(['', banner(`PLAY [${play.name}]`)]);
+    this.print(['', banner(`PLAY [${play.name}]`), ...(play.hosts.length ? [] : ['skipping: no hosts matched'])]);
   }
 
   onTaskStart(task: TaskInfo, hosts: readonly string[]): void {

@@ -29,7 +29,7 @@ export class PlainReporter implements Reporter {
   onPlayStart(play: PlayInfo): void {
     this.current = undefined;
     this.unreachableShown.clear();
-    this.write(['', banner(`PLAY [${play.name}]`)]);
+    this.write(['', banner(`PLAY [${play.name}]`), ...(play.hosts.length ? [] : [this.colors.skip('skipping: no hosts matched')])]);
   }
 
   onTaskStart(task: TaskInfo): void {

@@ -1,15 +1,16 @@
 /** Run a playbook against an inventory and return the summary (recap, results, exit code). */
 import { ExitCode, ValidationError, type Playbook, type RunSummary } from '../core/index.ts';
-import { selectHosts, type Inventory } from '../inventory/index.ts';
+import { matchHosts, selectHosts, type Inventory } from '../inventory/index.ts';
 import type { RunOptions } from './options.ts';
 import { checkedItems, playItems, runPlay } from './play.ts';
 import { playbookVarSchemas } from './role-vars.ts';
 import { RunState } from './run-state.ts';
 import { factsSaved } from './fact-cache.ts';
 
-/** Hosts of a play after --limit, in inventory order. */
+/** Hosts of a play after --limit, in Ansible's order (see matchHosts). Terms of the play's pattern that match nothing
+ *  are skipped, as Ansible does (validatePlaybook warns about them); a --limit term matching nothing throws. */
 export function playHosts(inventory: Inventory, pattern: string, limit?: string): string[] {
-  const hosts = selectHosts(inventory, pattern);
+  const { hosts } = matchHosts(inventory, pattern);
   if (limit === undefined) return [...hosts];
   const allowed = new Set(selectHosts(inventory, limit));
   return hosts.filter((h) => allowed.has(h));

@@ -1,10 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validatePlaybook } from '../../../src/cli/validate.ts';
+import { playPatternWarnings, validatePlaybook } from '../../../src/cli/validate.ts';
+import { playHosts } from '../../../src/runner/index.ts';
 import { ExitCode, ValidationError } from '../../../src/core/errors.ts';
 import { command, defineHandler, definePlaybook, type Playbook } from '../../../src/index.ts';
-import { loadInventory, type Inventory } from '../../../src/inventory/index.ts';
+import { expandLimit, loadInventory, type Inventory } from '../../../src/inventory/index.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 
 /** An inventory directory with web1..web3 (group web) and db1 (group db). */
@@ -64,7 +65,6 @@ describe('validatePlaybook: host patterns and --limit', () => {
     [':', 'hosts ":": the host pattern has only separators and whitespace, no host or group'],
     ['[', 'hosts "[": the host pattern has an unpaired "[" or "]" and no host or group'],
     ['web[', 'hosts "web[": "web[" has a "[" or "]" without its pair'],
-    ['webb', 'hosts "webb": "webb" matches no host and no group'],
   ];
   for (const [pattern, message] of hosts) {
     it(`definePlaybook({ hosts: ${JSON.stringify(pattern)} }): named at the play's file:line`, async () => {
@@ -75,6 +75,74 @@ describe('validatePlaybook: host patterns and --limit', () => {
       expect(problems[0]!.hint).toBeTruthy();
     });
   }
+});
+
+describe('play patterns matching nothing are skipped with a warning, as Ansible does (kubespray: hosts: calico_rr)', () => {
+  const cases: { hosts: string; limit?: string; selected: string[]; warned: string[] }[] = [
+    { hosts: 'calico_rr', selected: [], warned: ['calico_rr'] },
+    { hosts: 'web:calico_rr', selected: ['web1', 'web2', 'web3'], warned: ['calico_rr'] },
+    { hosts: 'webb,db', selected: ['db1'], warned: ['webb'] },
+    { hosts: 'web:&nosuch', selected: [], warned: ['nosuch'] },
+    { hosts: 'web:!nosuch', selected: ['web1', 'web2', 'web3'], warned: ['nosuch'] },
+    { hosts: 'empty', selected: [], warned: [] },
+    { hosts: 'db', limit: 'web', selected: [], warned: [] },
+    { hosts: 'localhost', selected: ['localhost'], warned: [] },
+    { hosts: 'web', selected: ['web1', 'web2', 'web3'], warned: [] },
+  ];
+  for (const c of cases) {
+    it(`hosts ${JSON.stringify(c.hosts)}${c.limit ? ` -l ${c.limit}` : ''} → [${c.selected.join(', ')}], warned about [${c.warned.join(', ')}]`, async () => {
+      const inv = await inventory();
+      const pb = definePlaybook({ hosts: c.hosts, tasks: [command({ cmd: ['true'] })] });
+      expect(problemsOf(pb, inv, c.limit)).toEqual([]);
+      expect(playHosts(inv, c.hosts, c.limit)).toEqual(c.selected);
+      const warnings = playPatternWarnings(pb, inv);
+      expect(warnings.map((w) => w.message.match(/"([^"]+)" matches no host and no group/)?.[1])).toEqual(c.warned);
+      for (const w of warnings) expect(w.where).toBe(pb.plays[0]!.definedAt);
+    });
+  }
+
+  it('a --limit that leaves no host (an empty group, only the implicit localhost) is an error, as Ansible exits there', async () => {
+    const inv = await inventory();
+    const pb = definePlaybook({ hosts: 'all', tasks: [] });
+    for (const limit of ['empty', 'localhost']) {
+      expect(problemsOf(pb, inv, limit).map((p) => [p.where, p.message])).toEqual([[`--limit ${JSON.stringify(limit)}`, 'the limit leaves no hosts to target']]);
+    }
+  });
+
+  it('the implicit localhost runs on the controller with the vars of `all`, is not in `all`, and a real localhost wins', async () => {
+    const inv = await inventory();
+    expect(playHosts(inv, 'all', undefined)).not.toContain('localhost');
+    for (const name of ['localhost', '127.0.0.1', '::1']) {
+      const h = inv.host(name)!;
+      expect([h.name, h.connection, h.vars.ansible_connection]).toEqual([name, 'local', 'local']);
+    }
+    const dir = tempDir('rig-validate-local-');
+    writeFileSync(path.join(dir, 'hosts.yml'), 'all:\n  hosts:\n    localhost: { ansible_host: 10.0.0.9 }\n');
+    const real = await loadInventory(dir);
+    expect([real.host('localhost')!.connection, real.host('localhost')!.ssh.address]).toEqual([undefined, '10.0.0.9']);
+    expect(playHosts(real, 'all', undefined)).toEqual(['localhost']);
+  });
+});
+
+describe('--limit @file reads host patterns from a file (Ansible retry files)', () => {
+  const dir = tempDir('rig-limit-file-');
+  writeFileSync(path.join(dir, 'retry'), 'db1\n\n  web2  \n');
+  writeFileSync(path.join(dir, 'blank'), '\n \n');
+  mkdirSync(path.join(dir, 'sub'), { recursive: true });
+  it.each([
+    ['@retry', 'db1,web2'],
+    ['web1,@retry', 'web1,db1,web2'],
+    ['web', 'web'],
+  ])('%s → %s', async (limit, expanded) => {
+    expect(await expandLimit(limit, dir)).toBe(expanded);
+  });
+  it.each([
+    ['@missing', /limit file \/\S+\/missing not found/],
+    ['@sub', /must be a file, not a directory/],
+    ['@blank', /lists no host/],
+  ])('%s is refused', async (limit, message) => {
+    await expect(expandLimit(limit, dir)).rejects.toThrow(message);
+  });
 });
 
 describe('validatePlaybook: a static delegateTo names an inventory host', () => {

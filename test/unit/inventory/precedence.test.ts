@@ -84,7 +84,8 @@ describe('hosts', () => {
     expect(inv.host('edge1')!.groups).toEqual(['all', 'prod', 'web', 'edge']);
     expect(inv.host('web1')!.groups).toEqual(['all', 'prod', 'web', 'monitoring']);
     // edge is a child of web, so edge2 (listed under a second `edge:` entry) belongs to prod too
-    expect(inv.groupHosts('prod')).toEqual(['web1', 'web2', 'edge1', 'db1', 'db2', 'edge2']);
+    // Ansible's groups['prod'] order (Group.get_hosts): own hosts, then children level by level
+    expect(inv.groupHosts('prod')).toEqual(['web1', 'web2', 'db1', 'db2', 'edge1', 'edge2']);
     expect(inv.host('edge2')!.groups).toEqual(['all', 'prod', 'web', 'edge']);
     expect(inv.groupHosts('edge')).toEqual(['edge1', 'edge2']);
     expect(inv.groupHosts('nope')).toEqual([]);
