@@ -1,6 +1,6 @@
 /** kernel: kernel ≥ 3.16, overlay/br_netfilter/vxlan loaded and persisted, swarm sysctls, GRUB tokens + rolling reboot. */
 import { assert, command, defineHandler, defineRole, flushHandlers, modprobe, reboot, sysctl, z, type TaskContext } from '../../src/index.ts';
-import { missingTokens } from './library/grub-facts.ts';
+import { missingTokens } from './library/cmdline.ts';
 import { grubCmdline } from './library/tasks.ts';
 
 /** Tokens from grub_cmdline_extra: a list, or a space-separated string (as in inventory/prod). */

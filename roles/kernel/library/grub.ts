@@ -1,6 +1,8 @@
-/** grubCmdline: wanted tokens in GRUB_CMDLINE_LINUX of /etc/default/grub, other tokens preserved (token-wise edit). */
+/** grubCmdline: wanted tokens in effect on the kernel line GRUB builds, by a token-wise edit of /etc/default/grub. */
 import { absPath, defineModule, read, strict, z, type Plan, type Reads, type ReadonlyDeep, type WriteChange } from '../../../src/index.ts';
-import { appendsTo, grubAssignment, grubDefaults, grubDropIns, tokenKey, type GrubDefaults, type GrubDropIn } from './grub-facts.ts';
+import { contradicts, dropContradicting, inEffect, mergeTokens, parseToken } from './cmdline.ts';
+import { grubDefaults, grubDropIns, type GrubDefaults, type GrubDropIn } from './grub-facts.ts';
+import { CMDLINE_VARIABLES, cmdlineAssignments, effectiveCmdline, normalBootLine, quoteValue, rewriteAssignment, type CmdlineVariable, type PlacedToken } from './grub-model.ts';
 
 const TOKEN = /^[A-Za-z0-9_.:,/+-]+(=[A-Za-z0-9_.:,/+=-]*)?$/;
 
@@ -14,7 +16,7 @@ export const grubCmdlineArgs = strict({
       { error: (iss) => `expected a list of kernel command line tokens, got ${JSON.stringify(iss.input)}` },
     )
     .min(1, { error: "list at least one token, e.g. ['cgroup_enable=memory', 'swapaccount=1']" })
-    .describe("Tokens the kernel command line must hold, e.g. ['cgroup_enable=memory', 'swapaccount=1']; a token with the same key (swapaccount=0) is replaced in place."),
+    .describe("Tokens the kernel command line must have in effect, e.g. ['cgroup_enable=memory', 'swapaccount=1']: a single-valued key written with another value (swapaccount=0) is replaced in place (and dropped from GRUB_CMDLINE_LINUX_DEFAULT, which follows it on the kernel line); repeatable keys (console=, cgroup_enable=…) are added beside the others."),
   path: absPath.optional().describe("The GRUB defaults file; <path>.d/*.cfg are checked for overrides. Default '/etc/default/grub'."),
   variable: z
     .enum(['GRUB_CMDLINE_LINUX', 'GRUB_CMDLINE_LINUX_DEFAULT'])
@@ -32,47 +34,54 @@ export interface GrubCmdlineState {
 }
 
 /**
- * Merge wanted tokens into existing ones: a token with the same key (`swapaccount=0`) is replaced in place, a missing
- * one is appended, every other token keeps its place.
+ * The defaults file with the wanted tokens in `variable` (its last assignment, or a new line at the end) and, when
+ * that is GRUB_CMDLINE_LINUX, tokens of GRUB_CMDLINE_LINUX_DEFAULT contradicting them removed (it follows on the kernel
+ * line, so its `swapaccount=0` would win over `swapaccount=1`). The same text when nothing is to change.
  */
-export function mergeTokens(existing: readonly string[], wanted: readonly string[]): string[] {
-  const out = [...existing];
-  for (const w of wanted) {
-    if (out.includes(w)) continue;
-    const i = out.findIndex((t) => t.includes('=') && w.includes('=') && tokenKey(t) === tokenKey(w));
-    if (i >= 0) out[i] = w;
-    else out.push(w);
+export function editGrubDefaults(text: string, wanted: readonly string[], variable: CmdlineVariable = 'GRUB_CMDLINE_LINUX', path = '/etc/default/grub'): string {
+  const last = (t: string, v: CmdlineVariable) => cmdlineAssignments({ path, text: t }).filter((a) => a.variable === v).at(-1);
+  const found = last(text, variable);
+  let out = text;
+  if (!found) out = `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${variable}=${quoteValue(mergeTokens([], wanted))}\n`;
+  else {
+    const tokens = mergeTokens(found.tokens, wanted);
+    if (tokens.join(' ') !== found.tokens.join(' ')) out = rewriteAssignment(out, found.index, tokens);
+  }
+  for (const v of CMDLINE_VARIABLES.slice(CMDLINE_VARIABLES.indexOf(variable) + 1)) {
+    const a = last(out, v);
+    if (!a) continue;
+    const kept = dropContradicting(a.tokens, wanted);
+    if (kept.length !== a.tokens.length) out = rewriteAssignment(out, a.index, kept);
   }
   return out;
 }
 
-/** The file text with `variable` holding the wanted tokens; the same text when nothing is missing. */
-export function editGrubDefaults(text: string, wanted: readonly string[], variable = 'GRUB_CMDLINE_LINUX'): string {
-  const found = grubAssignment(text, variable);
-  const tokens = mergeTokens(found?.tokens ?? [], wanted);
-  if (found && tokens.join(' ') === found.tokens.join(' ')) return text;
-  const line = `${variable}="${tokens.join(' ')}"`;
-  if (!found) return `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${line}\n`;
-  const lines = text.split('\n');
-  lines[found.line] = line;
-  return lines.join('\n');
+/** Why a wanted token is still not in effect after the edit: the drop-in line that overrides or contradicts it. */
+function blocker(line: readonly PlacedToken[], wanted: string, s: GrubCmdlineState, variable: CmdlineVariable): string | undefined {
+  const w = parseToken(wanted);
+  const last = [...line].reverse().find((t) => contradicts(parseToken(t.raw), w));
+  if (last) return `${last.raw} at ${last.at} overrides ${wanted}`;
+  const reset = s.dropIns.flatMap((f) => cmdlineAssignments(f)).filter((a) => a.variable === variable && !a.appends).at(-1);
+  return reset ? `${reset.at} sets ${variable} again without it` : undefined;
 }
 
 function plan(a: GrubCmdlineArgs, s: GrubCmdlineState): Plan<undefined> {
   const path = a.path ?? '/etc/default/grub';
   const variable = a.variable ?? 'GRUB_CMDLINE_LINUX';
   if (s.file.text === undefined) return { changes: [], failed: `${path} does not exist: this host does not boot with GRUB (set grub_manage: false for it)` };
+  const lineOf = (text: string) => normalBootLine(effectiveCmdline([{ path, text }, ...s.dropIns]));
+  const missing = (text: string) => a.tokens.filter((t) => !inEffect(lineOf(text).map((p) => p.raw), t));
+  if (missing(s.file.text).length === 0) return { changes: [], msg: `the kernel line has ${a.tokens.join(' ')} in effect` };
+  const after = editGrubDefaults(s.file.text, a.tokens, variable, path);
   // Debian/Ubuntu cloud images set the command line again in grub.d: an edit of the main file would never reach the kernel
-  const overriding = s.dropIns.filter((f) => grubAssignment(f.text, variable) && !appendsTo(f.text, variable)).at(-1);
-  const lost = overriding ? a.tokens.filter((t) => !grubAssignment(overriding.text, variable)?.tokens.includes(t)) : [];
-  if (overriding && lost.length) {
+  const still = missing(after);
+  if (still.length) {
+    const why = [...new Set(still.map((t) => blocker(lineOf(after), t, s, variable)).filter((b): b is string => b !== undefined))];
     return {
       changes: [],
-      failed: `${variable} is set again in ${overriding.path} (read after ${path}), so ${lost.join(' ')} written to ${path} would not reach the kernel: add them there, or make that line append ("$${variable} ...")`,
+      failed: `${still.join(' ')} written to ${path} would not reach the kernel: ${why.join('; ')} (grub.d files are read after ${path}): change it there, or make that line append ("$${variable} ...")`,
     };
   }
-  const after = editGrubDefaults(s.file.text, a.tokens, variable);
-  if (after === s.file.text) return { changes: [], msg: `${variable} holds ${a.tokens.join(' ')}` };
   const write: WriteChange = { kind: 'write', path, content: after, description: `set ${variable} tokens ${a.tokens.join(' ')} in ${path}` };
   return { changes: [write], diff: [{ path, before: s.file.text, after }], msg: `${variable} updated` };
 }
