@@ -1,5 +1,6 @@
 /** blockinfile: Ansible's blockinfile semantics (a marked block inserted, updated or removed) as a pure text edit. */
 import { read } from '../core/fact.ts';
+import { eolOf, eolOfLine, stripEol, withEol } from './line-endings.ts';
 import { defineModule } from '../core/module.ts';
 import { fileState } from '../facts/files.ts';
 import { absPath, strict, z } from '../schema/index.ts';
@@ -25,25 +26,27 @@ export interface BlockEdit {
 // Python's bytes.splitlines(keepends=True): \n, \r\n and \r end a line.
 const splitLines = (text: string): string[] => text.match(/[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$/g) ?? [];
 
-/** Ansible blockinfile on a text (pure); `original` null means the file does not exist yet. */
+/** Ansible blockinfile on a text (pure); `original` null means the file does not exist yet. Markers match whatever
+ *  ends their line, and the block is written with the file's line ending (eolOf: a CRLF file stays CRLF). */
 export function editBlock(original: string | null, o: BlockEdit): TextEdit {
   const lines = original === null ? [] : splitLines(original);
+  const eol = eolOf(original);
   const present = o.state === 'present';
   const after = o.insertafter ?? (o.insertbefore === undefined ? 'EOF' : undefined);
   const insertRe = after instanceof RegExp ? after : o.insertbefore instanceof RegExp ? o.insertbefore : undefined;
-  const marker0 = o.marker.split('{mark}').join(o.markerBegin) + '\n';
-  const marker1 = o.marker.split('{mark}').join(o.markerEnd) + '\n';
+  const marker0 = o.marker.split('{mark}').join(o.markerBegin);
+  const marker1 = o.marker.split('{mark}').join(o.markerEnd);
   let block = o.block;
   let blockLines: string[] = [];
   if (present && block) {
     if (!block.endsWith('\n')) block += '\n';
-    blockLines = [marker0, ...splitLines(block), marker1];
+    blockLines = [marker0 + eol, ...splitLines(withEol(block, eol)), marker1 + eol];
   }
   let n0: number | undefined;
   let n1: number | undefined;
   lines.forEach((l, i) => {
-    if (l === marker0) n0 = i;
-    if (l === marker1) n1 = i;
+    if (stripEol(l) === marker0) n0 = i;
+    if (stripEol(l) === marker1) n1 = i;
   });
   if (n0 === undefined || n1 === undefined) {
     n0 = undefined;
@@ -54,7 +57,7 @@ export function editBlock(original: string | null, o: BlockEdit): TextEdit {
         if (m) n0 = (original ?? '').slice(0, after instanceof RegExp ? m.index + m[0].length : m.index).split('\n').length - 1;
       } else {
         lines.forEach((l, i) => {
-          if (insertRe.exec(l.replace(/\n$/, ''))) n0 = i;
+          if (insertRe.exec(stripEol(l))) n0 = i;
         });
       }
       if (n0 === undefined) n0 = lines.length;
@@ -66,12 +69,12 @@ export function editBlock(original: string | null, o: BlockEdit): TextEdit {
     n0 = n1;
   }
   // a line separator before the block
-  if (n0 > 0 && !lines[n0 - 1]!.endsWith('\n')) lines[n0 - 1] += '\n';
-  if (o.prependNewline && present && n0 !== 0 && lines[n0 - 1] !== '\n') lines.splice(n0++, 0, '\n');
+  if (n0 > 0 && eolOfLine(lines[n0 - 1]!) === '') lines[n0 - 1] += eol;
+  if (o.prependNewline && present && n0 !== 0 && stripEol(lines[n0 - 1]!) !== '') lines.splice(n0++, 0, eol);
   lines.splice(n0, 0, ...blockLines);
   if (o.appendNewline && present) {
     const next = n0 + blockLines.length;
-    if (next < lines.length && lines[next] !== '\n') lines.splice(next, 0, '\n');
+    if (next < lines.length && stripEol(lines[next]!) !== '') lines.splice(next, 0, eol);
   }
   const text = lines.join('');
   if (original === text) return { text, changed: false, msg: '' };

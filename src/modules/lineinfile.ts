@@ -1,4 +1,5 @@
 /** lineinfile: Ansible's lineinfile semantics as a pure text edit, plus the plumbing text-editing modules share. */
+import { eolOf, eolOfLine, stripEol } from './line-endings.ts';
 import type { Change } from '../core/change.ts';
 import { read } from '../core/fact.ts';
 import { defineModule } from '../core/module.ts';
@@ -56,7 +57,7 @@ export function pyRegex(p: Pattern): RegExp {
 
 /** Python's `re.search` on one line as `readlines()` returns it: `$` also matches before the final newline. */
 export function searchLine(re: RegExp, line: string): RegExpExecArray | null {
-  return re.exec(line.endsWith('\n') ? line.slice(0, -1) : line);
+  return re.exec(stripEol(line));
 }
 
 /** Split like Python's readlines(): every line keeps its '\n'; the last may have none. */
@@ -64,7 +65,6 @@ export function readLines(text: string): string[] {
   return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 
-const rstripEol = (s: string): string => s.replace(/[\r\n]+$/, '');
 
 /** Python's `match.expand(template)`: \1…\99, \g<n>, \g<name>, and the escapes \n \t \r \\ . */
 export function expandBackrefs(template: string, m: RegExpExecArray): string {
@@ -96,12 +96,14 @@ export interface TextEdit {
   readonly msg: string;
 }
 
-/** Ansible lineinfile on a text (pure): the last match is replaced, else the line is inserted (EOF by default). */
+/** Ansible lineinfile on a text (pure): the last match is replaced, else the line is inserted (EOF by default). Lines
+ *  match whatever ends them; a replaced line keeps its ending, new lines get the file's (eolOf: CRLF files stay CRLF). */
 export function editLines(text: string, o: LineEdit): TextEdit {
   const lines = readLines(text);
+  const eol = eolOf(text);
   if (o.state === 'absent') {
     const keep = lines.filter((l) =>
-      o.regexp ? !searchLine(o.regexp, l) : o.searchString !== undefined ? !l.includes(o.searchString) : o.line !== rstripEol(l),
+      o.regexp ? !searchLine(o.regexp, l) : o.searchString !== undefined ? !l.includes(o.searchString) : o.line !== stripEol(l),
     );
     const n = lines.length - keep.length;
     return { text: keep.join(''), changed: n > 0, msg: n > 0 ? `${n} line(s) removed` : '' };
@@ -125,7 +127,7 @@ export function editLines(text: string, o: LineEdit): TextEdit {
   }
   if (!matched) {
     for (let i = 0; i < lines.length; i++) {
-      if (rstripEol(lines[i]!) === line) found = i;
+      if (stripEol(lines[i]!) === line) found = i;
       else if (ins && searchLine(ins, lines[i]!)) {
         insertAt = after instanceof RegExp ? i + 1 : i;
         if (o.firstmatch) break;
@@ -135,11 +137,11 @@ export function editLines(text: string, o: LineEdit): TextEdit {
   const done = (msg: string): TextEdit => ({ text: lines.join(''), changed: true, msg });
   const ensureEol = (): void => {
     const last = lines.length - 1;
-    if (last >= 0 && !/[\r\n]$/.test(lines[last]!)) lines[last] += '\n';
+    if (last >= 0 && !/[\r\n]$/.test(lines[last]!)) lines[last] += eol;
   };
   if (found !== -1) {
     let next = o.backrefs && match ? expandBackrefs(line, match) : line;
-    if (!next.endsWith('\n')) next += '\n';
+    if (!next.endsWith('\n')) next += eolOfLine(lines[found]!) || eol;
     if (lines[found] === next) return { text, changed: false, msg: '' };
     lines[found] = next;
     return done('line replaced');
@@ -147,22 +149,22 @@ export function editLines(text: string, o: LineEdit): TextEdit {
   // backrefs without a match: generating the line would be unsafe, do nothing
   if (o.backrefs) return { text, changed: false, msg: '' };
   if (after === 'BOF' || o.insertbefore === 'BOF') {
-    lines.unshift(line + '\n');
+    lines.unshift(line + eol);
     return done('line added');
   }
   if (after === 'EOF' || insertAt === -1) {
     ensureEol();
-    lines.push(line + '\n');
+    lines.push(line + eol);
     return done('line added');
   }
   if (after instanceof RegExp) {
     // already the line right after the anchor?
-    if (insertAt === lines.length ? rstripEol(lines[insertAt - 1]!) === line : rstripEol(lines[insertAt]!) === line) return { text, changed: false, msg: '' };
+    if (insertAt === lines.length ? stripEol(lines[insertAt - 1]!) === line : stripEol(lines[insertAt]!) === line) return { text, changed: false, msg: '' };
     ensureEol();
-    lines.splice(insertAt, 0, line + '\n');
+    lines.splice(insertAt, 0, line + eol);
     return done('line added');
   }
-  lines.splice(insertAt, 0, line + '\n');
+  lines.splice(insertAt, 0, line + eol);
   return done('line added');
 }
 

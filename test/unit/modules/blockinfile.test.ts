@@ -72,8 +72,24 @@ describe('editBlock', () => {
   it('a missing file is created with the block', () => {
     expect(editBlock(null, opts({ block: 'x' }))).toEqual({ text: `${B}x\n${E}`, changed: true, msg: 'file created' });
   });
-  it('CRLF file: marker lines with CR are not ours, the block is appended', () => {
-    expect(editBlock('a\r\n', opts({ block: 'x' })).text).toBe(`a\r\n${B}x\n${E}`);
+});
+
+// A file edited on Windows (or a vendor's CRLF config): markers match whatever ends their line, and the block is written
+// with the file's own line ending, so a second run finds the block (Ansible writes os.linesep and appends a second one).
+const CB = '# BEGIN RIG MANAGED BLOCK\r\n';
+const CE = '# END RIG MANAGED BLOCK\r\n';
+describe('editBlock on CRLF files (data: text + options → text)', () => {
+  it.each([
+    ['no block yet: appended with CRLF', 'a\r\n', { block: 'x\ny' }, `a\r\n${CB}x\r\ny\r\n${CE}`],
+    ['an existing CRLF block is found and updated in place', `a\r\n${CB}old\r\n${CE}z\r\n`, { block: 'new' }, `a\r\n${CB}new\r\n${CE}z\r\n`],
+    ['an existing CRLF block with the same content: unchanged', `a\r\n${CB}x\r\n${CE}`, { block: 'x' }, `a\r\n${CB}x\r\n${CE}`],
+    ['a CRLF block is removed', `a\r\n${CB}x\r\n${CE}z\r\n`, { state: 'absent' as const }, 'a\r\nz\r\n'],
+    ['no final line ending: CRLF added before the block', 'a\r\nb', { block: 'x' }, `a\r\nb\r\n${CB}x\r\n${CE}`],
+    ['insertafter matches a CRLF line ($ before CR)', 'a=1\r\nb=2\r\n', { block: 'x', insertafter: pyRegex('^a=1$') }, `a=1\r\n${CB}x\r\n${CE}b=2\r\n`],
+    ['prependNewline adds a CRLF blank line', 'a\r\n', { block: 'x', prependNewline: true }, `a\r\n\r\n${CB}x\r\n${CE}`],
+    ['an LF file stays LF', 'a\n', { block: 'x' }, `a\n${B}x\n${E}`],
+  ] as [string, string, Partial<BlockEdit>, string][])('%s', (_name, text, o, after) => {
+    expect(converges(text, opts(o)).text).toBe(after);
   });
 });
 

@@ -33,8 +33,23 @@ describe('editLines: regexp', () => {
   it('no regexp match but the exact line exists: unchanged', () => {
     expect(edit('a\nc=1\n', present({ regexp: pyRegex('^c=2'), line: 'c=1' }))).toMatchObject({ changed: false });
   });
-  it('a CRLF line equal to `line` is rewritten with LF (as Ansible does)', () => {
-    expect(edit('x\r\ny\r\n', present({ line: 'x' }))).toEqual({ text: 'x\ny\r\n', changed: true, msg: 'line replaced' });
+});
+
+// CRLF files keep their line endings (Ansible rewrites a CRLF line equal to `line` with LF and writes os.linesep):
+// lines match whatever ends them, a replaced line keeps its ending, new lines get the file's.
+describe('editLines on CRLF files (data: text + options → text, or unchanged)', () => {
+  it.each([
+    ['the exact line with CR exists: unchanged', 'x\r\ny\r\n', present({ line: 'x' }), undefined],
+    ['a regexp with $ matches a CRLF line; the line keeps CRLF', 'a=1\r\nb=2\r\n', present({ regexp: pyRegex('^a=.*$'), line: 'a=3' }), 'a=3\r\nb=2\r\n'],
+    ['a new line at EOF gets CRLF', 'a\r\n', present({ line: 'b' }), 'a\r\nb\r\n'],
+    ['no final line ending: CRLF added before the new line', 'a\r\nc', present({ line: 'b' }), 'a\r\nc\r\nb\r\n'],
+    ['insertbefore BOF gets CRLF', 'a\r\n', present({ line: 'b', insertbefore: 'BOF' }), 'b\r\na\r\n'],
+    ['insertafter a CRLF anchor', 'a\r\nc\r\n', present({ line: 'b', insertafter: pyRegex('^a$') }), 'a\r\nb\r\nc\r\n'],
+    ['absent removes the CRLF line', 'x\r\ny\r\n', { state: 'absent' as const, line: 'x' }, 'y\r\n'],
+    ['an LF file stays LF', 'a\n', present({ line: 'b' }), 'a\nb\n'],
+  ] as [string, string, LineEdit, string | undefined][])('%s', (_name, text, o, after) => {
+    const r = converges(text, o);
+    expect(r.changed ? r.text : undefined).toBe(after);
   });
 });
 
