@@ -1,13 +1,14 @@
 /** Firewall with ufw: the missing `ufw allow` rules (SSH first), the default inbound policy, then `ufw --force enable`. */
 import { defineModule, read, sh, strict, z, type Change, type Plan, type Reads, type ReadonlyDeep } from '../../../src/index.ts';
-import { ufwRuleKey, ufwState, type UfwRule, type UfwState } from './firewall-ufw-facts.ts';
+import { ufwState, type UfwRule, type UfwState } from './firewall-ufw-facts.ts';
+import { ufwAdmits } from './ufw-coverage.ts';
 import { inputPolicy, plainAllowRules, type AllowRule, type PortSpec } from './firewall.ts';
 
 /** Args schema of ufwFirewall. */
 export const ufwFirewallArgs = strict({
   rules: plainAllowRules.describe('Allow rules in order; put SSH first (it is added before ufw is enabled). Comments: letters, digits, spaces and _+.,:- only.'),
   inputPolicy: inputPolicy.describe("ufw's default for incoming traffic: 'drop' (default, ufw's deny) or 'accept' (allow)."),
-}).describe('ufw holds the allow rules (rules others added are kept), the default inbound policy, and is enabled; ufw persists them itself.');
+}).describe('ufw admits the allowed traffic (rules others added are kept; one of theirs that admits the traffic already, such as limit 22/tcp, counts), the default inbound policy, and is enabled; ufw persists them itself.');
 /** Arguments of ufwFirewall. */
 export type UfwFirewallArgs = ReadonlyDeep<z.infer<typeof ufwFirewallArgs>>;
 
@@ -60,8 +61,8 @@ export function ufwWanted(rules: readonly AllowRule[]): UfwWanted[] {
 
 function plan(a: UfwFirewallArgs, s: UfwFirewallState): Plan<undefined> {
   const u = s.ufw;
-  const have = new Set(u.rules.map(ufwRuleKey));
-  const missing = ufwWanted(a.rules).filter((w) => !have.has(ufwRuleKey(w.rule)));
+  // a rule of the admin's that admits the traffic already (limit 22/tcp, a wider source) is kept as it is
+  const missing = ufwWanted(a.rules).filter((w) => !ufwAdmits(u.rules, w.rule));
   // in wanted order, so SSH (first) is in place before a default deny or the enable below
   const changes: Change[] = missing.map((w) => ({ kind: 'exec', command: sh`ufw ${[...w.argv]}`.text, description: `ufw ${w.argv.join(' ')}` }));
   const policy = (a.inputPolicy ?? 'drop') === 'drop' ? 'DROP' : 'ACCEPT';

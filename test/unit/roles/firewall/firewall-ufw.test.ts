@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { argProblems } from '../../../../src/core/index.ts';
-import { ufwState, type UfwState } from '../../../../roles/firewall/library/firewall-ufw-facts.ts';
+import { parseUfwRule, ufwState, type UfwState } from '../../../../roles/firewall/library/firewall-ufw-facts.ts';
+import { ufwAdmits } from '../../../../roles/firewall/library/ufw-coverage.ts';
 import { ufwFirewallModule, ufwWanted, type UfwFirewallArgs } from '../../../../roles/firewall/library/firewall-ufw.ts';
 import { clusterRules } from '../../../../roles/firewall/index.ts';
 
@@ -63,4 +64,33 @@ describe('ufwFirewall args', () => {
     [{ rules: [], policy: 'drop' }, "unknown key 'policy'"],
     [{ rule: [] }, "unknown key 'rule' (did you mean 'rules'?)"],
   ])('%j → %s', (args, message) => expect(v(args)).toContain(message));
+});
+
+describe("an admin's rule that admits the traffic already is kept, not rewritten (ufw updates a same-match rule in place)", () => {
+  const rule = (line: string) => parseUfwRule(line);
+  it.each([
+    ['limit 22/tcp admits ssh (ufw allow would drop the rate limit)', ['ufw limit 22/tcp'], 'ufw allow proto tcp from any to any port 22', true],
+    ['allow from a wider network', ['ufw allow from 10.0.0.0/8 to any port 2377 proto tcp'], 'ufw allow proto tcp from 10.77.0.0/24 to any port 2377', true],
+    ['allow from a narrower network does not', ['ufw allow from 10.77.0.0/25 to any port 2377 proto tcp'], 'ufw allow proto tcp from 10.77.0.0/24 to any port 2377', false],
+    ['a source address is a /32', ['ufw allow from 10.77.0.5 to any port 99 proto tcp'], 'ufw allow proto tcp from 10.77.0.5/32 to any port 99', true],
+    ['ports split over two rules', ['ufw allow 2377/tcp', 'ufw limit 7946/tcp', 'ufw allow 8301:8302/tcp'], 'ufw allow proto tcp from any to any port 2377,7946,8301:8302', true],
+    ['one port of the list missing', ['ufw allow 2377/tcp'], 'ufw allow proto tcp from any to any port 2377,7946', false],
+    ['proto any with the port covers tcp', ['ufw allow 7946'], 'ufw allow proto udp from any to any port 7946', true],
+    ['another proto does not', ['ufw allow 7946/udp'], 'ufw allow proto tcp from any to any port 7946', false],
+    ['a deny rule never admits', ['ufw deny 22/tcp'], 'ufw allow proto tcp from any to any port 22', false],
+    ['a rule on another interface does not', ['ufw allow in on eth1 to any port 22 proto tcp'], 'ufw allow proto tcp from any to any port 22', false],
+    ['a rule on any interface covers docker0', ['ufw allow 8600/udp'], 'ufw allow in on docker0 proto udp from any to any port 8600', true],
+    ['a rule for all traffic from the network admits esp', ['ufw allow from 10.77.0.0/24'], 'ufw allow to any proto esp from 10.77.0.0/24', true],
+    ['a port rule with proto any does not admit esp', ['ufw allow from 10.77.0.0/24 to any port 22'], 'ufw allow to any proto esp from 10.77.0.0/24', false],
+  ])('%s', (_name, have, want, admitted) => {
+    expect(ufwAdmits(have.map(rule), rule(want))).toBe(admitted);
+  });
+
+  it('the plan adds no ssh rule over limit 22/tcp, and still every other missing one', () => {
+    const s = fx('ufw-applied.txt');
+    const rules = [rule('ufw limit 22/tcp'), ...s.rules.filter((r) => r.port !== '22')];
+    expect(commands(captured, { ...s, rules })).toEqual([]);
+    const noSwarm = rules.filter((r) => !r.port?.startsWith('2377'));
+    expect(commands(captured, { ...s, rules: noSwarm })).toEqual(["ufw allow proto tcp from 10.77.0.0/24 to any port 2377,7946,8300,8301:8302,8500,8600 comment 'rig: swarm + consul'"]);
+  });
 });
