@@ -1,7 +1,7 @@
 /** dockerDaemonJson: /etc/docker/daemon.json from typed options, canonical JSON, checked before it is written. */
 import { absPath, defineModule, fileState, issuePath, read, strict, z, type FileState, type Plan, type Reads, type ReadonlyDeep, type WriteChange } from '../../../src/index.ts';
 import { canonicalJson } from '../../lib/json.ts';
-import { dockerEngine, hasDaemonValidate, type DockerEngine } from './docker-facts.ts';
+import { dockerEngine, dockerUnitHosts, hasDaemonValidate, type DockerEngine, type DockerUnitHosts } from './docker-facts.ts';
 
 const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
 
@@ -86,6 +86,8 @@ export type DockerDaemonJsonArgs = ReadonlyDeep<z.infer<typeof dockerDaemonJsonA
 export interface DockerDaemonJsonState {
   readonly file: FileState;
   readonly engine: DockerEngine;
+  /** How docker.service starts dockerd; read only when the options set daemon.json `hosts`. */
+  readonly unit?: DockerUnitHosts;
 }
 
 /** daemon.json keys from typed options (unset options are left out). */
@@ -162,11 +164,25 @@ export function daemonEngineProblems(a: DockerDaemonJsonArgs, e: DockerEngine): 
   return [];
 }
 
+/**
+ * daemon.json `hosts` beside `-H` in docker.service's ExecStart (Debian's and Ubuntu's units start `dockerd -H fd://`):
+ * dockerd refuses to start ("directives are specified both as a flag and in the configuration file: hosts"), so the
+ * restart would leave the node without docker. Refused before the write; also when the unit is not installed yet, since
+ * the package's unit will pass `-H fd://`.
+ * Source: https://docs.docker.com/engine/daemon/remote-access/ ("configuring remote access with daemon.json").
+ */
+export function daemonHostsProblems(a: DockerDaemonJsonArgs, unit: DockerUnitHosts | undefined): string[] {
+  if (unit === undefined || a.options.extra?.hosts === undefined) return [];
+  if (unit.loaded && unit.hostFlags.length === 0) return [];
+  const why = unit.loaded ? `docker.service already starts dockerd with ${unit.hostFlags.join(' ')}` : 'docker.service is not installed yet, and the docker.io package\'s unit starts dockerd with -H fd://';
+  return [`extra sets daemon.json hosts, but ${why}: dockerd would refuse to start (hosts given both as a flag and in daemon.json). Remove hosts from the options, or first install a systemd drop-in for docker.service that resets ExecStart= and starts dockerd without -H`];
+}
+
 const td = new TextDecoder();
 
 function plan(a: DockerDaemonJsonArgs, s: DockerDaemonJsonState): Plan<undefined> {
   const path = a.path ?? '/etc/docker/daemon.json';
-  const problems = [...crossProblems(a), ...daemonEngineProblems(a, s.engine)];
+  const problems = [...crossProblems(a), ...daemonEngineProblems(a, s.engine), ...daemonHostsProblems(a, s.unit)];
   if (problems.length) return { changes: [], failed: problems.join('; ') };
   const text = canonicalJson(daemonConfig(a.options));
   const before = s.file.exists && s.file.type === 'file' && s.file.content ? td.decode(s.file.content) : undefined;
@@ -191,18 +207,22 @@ export const dockerDaemonJsonModule = defineModule<DockerDaemonJsonArgs, DockerD
   probe: (a): Reads<DockerDaemonJsonState> => ({
     file: read(fileState, { path: a.path ?? '/etc/docker/daemon.json', content: true }),
     engine: read(dockerEngine, undefined),
+    ...(a.options.extra?.hosts !== undefined ? { unit: read(dockerUnitHosts, undefined) } : {}),
   }),
   plan: (a, s) => plan(a, s),
 });
 
 /** Read-only: fail (before anything changes) when the installed engine cannot take these options. */
-export const dockerEngineCheckModule = defineModule<DockerDaemonJsonArgs, { engine: DockerEngine }, undefined>({
+export const dockerEngineCheckModule = defineModule<DockerDaemonJsonArgs, { engine: DockerEngine; unit?: DockerUnitHosts }, undefined>({
   name: 'dockerEngineCheck',
-  args: dockerDaemonJsonArgs.describe('Fail early when the installed engine cannot take these daemon.json options (read-only: cluster-store on engines >= 23).'),
+  args: dockerDaemonJsonArgs.describe('Fail early when the installed engine cannot take these daemon.json options (read-only: cluster-store on engines >= 23, hosts beside -H in docker.service).'),
   readOnly: true,
-  probe: (): Reads<{ engine: DockerEngine }> => ({ engine: read(dockerEngine, undefined) }),
+  probe: (a): Reads<{ engine: DockerEngine; unit?: DockerUnitHosts }> => ({
+    engine: read(dockerEngine, undefined),
+    ...(a.options.extra?.hosts !== undefined ? { unit: read(dockerUnitHosts, undefined) } : {}),
+  }),
   plan: (a, s) => {
-    const p = daemonEngineProblems(a, s.engine);
+    const p = [...daemonEngineProblems(a, s.engine), ...daemonHostsProblems(a, s.unit)];
     return p.length ? { changes: [], failed: p.join('; ') } : { changes: [], msg: s.engine.installed ? `Docker ${s.engine.version}` : 'Docker not installed yet' };
   },
 });

@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { dockerEngine } from '../../../../roles/docker/library/docker-facts.ts';
+import { dockerEngine, dockerUnitHosts } from '../../../../roles/docker/library/docker-facts.ts';
 import { argProblems } from '../../../../src/core/index.ts';
 import { canonicalJson, daemonConfig, daemonOptionProblems, dockerDaemonJsonModule, dockerEngineCheckModule, type DockerDaemonJsonArgs } from '../../../../roles/docker/library/docker.ts';
+
+const debianUnit = `# /lib/systemd/system/docker.service\n${readFileSync(new URL('../../../fixtures/facts/docker/docker.io-20.10.24-docker.service', import.meta.url), 'utf8')}`;
+const unit = (stdout: string) => dockerUnitHosts.parse({ stdout, stderr: '', code: 0 }, undefined);
 
 const v20 = dockerEngine.parse({ stdout: readFileSync(new URL('../../../fixtures/facts/docker/dockerd-version-debian12.txt', import.meta.url), 'utf8'), stderr: '', code: 0 }, undefined);
 const v24 = { installed: true, version: '24.0.7', major: 24, minor: 0 };
@@ -93,5 +96,30 @@ describe('daemonOptionProblems (the playbook\'s input check)', () => {
       'docker_live_restore is true but live-restore is incompatible with swarm mode: set it to false on swarm nodes',
     ]);
     expect(daemonOptionProblems({ options: opts, swarmNode: true })).toEqual([]);
+  });
+});
+
+describe('daemon.json hosts beside -H in docker.service (dockerd would refuse to start)', () => {
+  const override = `${debianUnit}\n# /etc/systemd/system/docker.service.d/override.conf\n[Service]\nExecStart=\nExecStart=/usr/sbin/dockerd \\\n  --containerd=/run/containerd/containerd.sock\n`;
+  it.each([
+    ["Debian's docker.io unit: -H fd://", debianUnit, { loaded: true, hostFlags: ['-H fd://'] }],
+    ['a drop-in resetting ExecStart= without -H (continuation line joined)', override, { loaded: true, hostFlags: [] }],
+    ['a drop-in with --host=tcp://…', `${override}ExecStart=\nExecStart=/usr/sbin/dockerd --host=tcp://0.0.0.0:2376\n`, { loaded: true, hostFlags: ['--host=tcp://0.0.0.0:2376'] }],
+    ['no unit (docker not installed, or no systemd)', '', { loaded: false, hostFlags: [] }],
+  ])('%s', (_name, stdout, parsed) => expect(unit(stdout)).toEqual(parsed));
+
+  const hosts = { options: { extra: { hosts: ['unix:///var/run/docker.sock', 'tcp://10.77.0.11:2376'] } }, swarmNode: true };
+  it('refused on the Debian unit and before docker is installed, naming the way out; written with an override', () => {
+    const plan = (u: string) => dockerDaemonJsonModule.plan(hosts, { file: absent, engine: v20, unit: unit(u) }, undefined as never);
+    expect(plan(debianUnit).failed).toBe(
+      'extra sets daemon.json hosts, but docker.service already starts dockerd with -H fd://: dockerd would refuse to start (hosts given both as a flag and in daemon.json). Remove hosts from the options, or first install a systemd drop-in for docker.service that resets ExecStart= and starts dockerd without -H',
+    );
+    expect(plan('').failed).toMatch(/docker.service is not installed yet, and the docker.io package's unit starts dockerd with -H fd:\/\//);
+    expect(plan(override).changes).toHaveLength(1);
+    expect(dockerEngineCheckModule.plan(hosts, { engine: v20, unit: unit(debianUnit) }, undefined as never).failed).toMatch(/-H fd:\/\//);
+  });
+  it('the unit is read only when hosts is set', () => {
+    expect(Object.keys(dockerDaemonJsonModule.probe({ options: opts, swarmNode: true }, undefined as never))).toEqual(['file', 'engine']);
+    expect(Object.keys(dockerDaemonJsonModule.probe(hosts, undefined as never))).toEqual(['file', 'engine', 'unit']);
   });
 });
