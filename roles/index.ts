@@ -4,7 +4,7 @@
  * Built only on rig's public API (src/index.ts), like any user's roles.
  */
 import { assert, definePlay, definePlaybook, ValidationError, withRoleParams, type Play, type Playbook, type Role, type Vars } from '../src/index.ts';
-import consul from './consul/index.ts';
+import consul, { gossipKeyTasks } from './consul/index.ts';
 import docker, { dockerArgs } from './docker/index.ts';
 import { daemonOptionProblems } from './docker/library/docker.ts';
 import { dockerEngineCheck } from './docker/library/tasks.ts';
@@ -81,7 +81,8 @@ const withParams = <D extends Vars>(role: Role<D>, params: Partial<D> | undefine
 
 /**
  * Play 'cluster input': checks every host's input (CIDR, addresses, odd managers, docker options) and its state (engine
- * version vs the options, foreign swarms) with read-only tasks, before anything changes; one failure stops all hosts.
+ * version vs the options, the Consul gossip key in use, foreign swarms) with read-only tasks, before anything changes;
+ * one failure stops all hosts.
  */
 export function clusterInputPlay(options: Pick<ClusterPlaybookOptions, 'hosts'> = {}): Play {
   return definePlay({
@@ -98,6 +99,9 @@ export function clusterInputPlay(options: Pick<ClusterPlaybookOptions, 'hosts'> 
         return { that: true };
       }, { name: 'docker options' }),
       dockerEngineCheck((ctx) => dockerArgs(ctx), { name: 'docker engine takes the options' }),
+      // the gossip key the consul role will use (the cluster's, read from the servers even outside --limit): keys that
+      // differ, or an inventory key that differs from the cluster's, stop the run here
+      ...gossipKeyTasks((ctx) => ctx.vars.consul_manage !== false).tasks,
       ...swarmPreflight,
     ],
   });

@@ -1,9 +1,9 @@
 /** consul: the agent on every node (servers = managers), JSON config with a gossip key generated once and reused. */
 import { randomBytes } from 'node:crypto';
-import { absPath, copy, defineHandler, defineRole, directory, flushHandlers, group, nonEmpty, shell, sh, systemd, template, user, waitFor, z, type TaskContext } from '../../src/index.ts';
+import { absPath, copy, defineHandler, defineRole, directory, flushHandlers, group, nonEmpty, secret, shell, sh, systemd, template, user, waitFor, z, type Task, type TaskContext } from '../../src/index.ts';
 import { canonicalJson } from '../lib/json.ts';
 import { clusterAddress, requireClusterAddressOf } from '../lib/cluster.ts';
-import { consulAgentConfig, type ConsulAgentOptions } from './library/consul.ts';
+import { consulAgentConfig, type ConsulAgentOptions, type ConsulKeyOutput } from './library/consul.ts';
 import { consulExistingKey, consulGossipKey } from './library/tasks.ts';
 import { consulBin, consulInstallTasks } from './install.ts';
 import { stringList } from '../lib/vars.ts';
@@ -51,25 +51,52 @@ export function consulOptions(ctx: TaskContext<unknown>, key: string): ConsulAge
   };
 }
 
-const existing = consulExistingKey({ path: CONFIG }, { name: 'existing gossip key', noLog: true });
-const keyTask = consulGossipKey(
-  (ctx) => {
-    const found: Record<string, string | undefined> = {};
-    for (const h of ctx.groupHosts('all')) {
-      try {
-        found[h] = ctx.result(existing, h).output?.encrypt;
-      } catch {
-        // host not in this run (--limit): its key is unknown here; set consul_encrypt_key when limiting
+/** The tasks deciding the gossip key, and the decision task whose output holds it. */
+export interface GossipKeyTasks {
+  readonly tasks: readonly Task[];
+  readonly decision: Task<ConsulKeyOutput>;
+}
+
+/**
+ * Read the keys in use and decide the gossip key once: this run's hosts read their own config; the Consul servers are
+ * read by delegation too, so a node added with `--limit newnode` joins with the cluster's key instead of a fresh one it
+ * could never join with (delegated reads of servers in the run are served from their read cache: no extra exec).
+ * `when` limits them (the input play skips hosts with consul_manage: false; the role has its own `when`).
+ */
+export function gossipKeyTasks(when?: (ctx: TaskContext<unknown>) => boolean): GossipKeyTasks {
+  const on = when ? { when } : {};
+  const existing = consulExistingKey({ path: CONFIG }, { name: 'existing gossip key', noLog: true, ...on });
+  const onServers = consulExistingKey<string>({ path: CONFIG }, { name: 'gossip key on the consul servers', noLog: true, runOnce: true, loop: (ctx) => servers(ctx), delegateTo: (ctx) => ctx.item, ...on });
+  // every key is registered as a secret (redacted in all output), so the decision needs no noLog and its failure
+  // ("different keys", "consul_encrypt_key differs") is shown
+  const decision = consulGossipKey(
+    (ctx) => {
+      const found: Record<string, string | undefined> = {};
+      const keep = (k: string | undefined): string | undefined => (k === undefined ? undefined : secret(k));
+      for (const h of ctx.groupHosts('all')) {
+        try {
+          found[h] = keep(ctx.result(existing, h).output?.encrypt);
+        } catch {
+          // host not in this run (--limit): the servers' keys below stand for the cluster
+        }
       }
-    }
-    return {
-      existing: found,
-      ...(typeof ctx.vars.consul_encrypt_key === 'string' ? { provided: ctx.vars.consul_encrypt_key } : {}),
-      generated: randomBytes(32).toString('base64'),
-    };
-  },
-  { name: 'gossip key (once)', runOnce: true, noLog: true },
-);
+      const serverList = servers(ctx);
+      ctx.result(onServers).items?.forEach((r, i) => {
+        const h = serverList[i];
+        if (h !== undefined && found[h] === undefined) found[h] = keep(r.output?.encrypt);
+      });
+      return {
+        existing: found,
+        ...(typeof ctx.vars.consul_encrypt_key === 'string' ? { provided: secret(ctx.vars.consul_encrypt_key) } : {}),
+        generated: secret(randomBytes(32).toString('base64')),
+      };
+    },
+    { name: 'gossip key (once)', runOnce: true, ...on },
+  );
+  return { tasks: [existing, onServers, decision], decision };
+}
+
+const gossip = gossipKeyTasks();
 
 /** The consul role. */
 export default defineRole({
@@ -110,11 +137,10 @@ export default defineRole({
     directory((ctx) => ({ path: String(vars(ctx).consul_data_dir), owner: 'consul', group: 'consul', mode: '0750' }), { name: 'consul data dir' }),
     directory({ path: '/etc/consul.d', owner: 'root', group: 'consul', mode: '0750' }, { name: 'consul config dir' }),
     ...consulInstallTasks(restartConsul),
-    existing,
-    keyTask,
+    ...gossip.tasks,
     copy(
       (ctx) => ({
-        content: canonicalJson(consulAgentConfig(consulOptions(ctx, ctx.result(keyTask).output?.key ?? ''))),
+        content: canonicalJson(consulAgentConfig(consulOptions(ctx, ctx.result(gossip.decision).output?.key ?? ''))),
         dest: CONFIG,
         owner: 'root',
         group: 'consul',

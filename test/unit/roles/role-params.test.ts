@@ -8,7 +8,7 @@ import clusterPlaybookFile from '../../../playbooks/cluster.ts';
 import { clusterPlaybook, consul, docker, firewall, kernel, swarm, swarmPreflight } from '../../../roles/index.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 
-const INPUT_TASKS = ['cluster CIDR, addresses, odd managers', 'docker options', 'docker engine takes the options', ...swarmPreflight.map((t) => t.options.name)];
+const INPUT_TASKS = ['cluster CIDR, addresses, odd managers', 'docker options', 'docker engine takes the options', 'existing gossip key', 'gossip key on the consul servers', 'gossip key (once)', ...swarmPreflight.map((t) => t.options.name)];
 
 describe('clusterPlaybook()', () => {
   it.each([
@@ -21,7 +21,7 @@ describe('clusterPlaybook()', () => {
     expect(input).toMatchObject({ hosts: 'all', become: true, anyErrorsFatal: true, roles: [] });
     expect(input!.tasks.map((t) => (t.kind === 'task' ? t.options.name : t.kind))).toEqual(INPUT_TASKS);
     // the swarm preflight tasks are the role's own (their results are what its decision reads)
-    expect(input!.tasks.slice(3)).toEqual([...swarmPreflight]);
+    expect(input!.tasks.slice(6)).toEqual([...swarmPreflight]);
     expect(cluster).toMatchObject({ hosts: 'all', become: true, tasks: [] });
     expect(cluster!.anyErrorsFatal ?? false).toBe(false);
     // no params: each role is used as it is (the same object, no params)
