@@ -11,7 +11,8 @@ export interface RunFlags {
   readonly extraVars: string[];
   readonly tags: string[];
   readonly skipTags: string[];
-  readonly verbose?: boolean;
+  /** How many -v were given (0–3 and more, Ansible's verbosity). */
+  readonly verbose: number;
   readonly json?: string;
   readonly askBecomePass?: boolean;
   readonly acceptNewHostKeys?: boolean;

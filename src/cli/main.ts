@@ -25,7 +25,7 @@ function program(setCode: (c: number) => void): Command {
     .option('-e, --extra-vars <vars>', 'k=v pairs, JSON, or @file.yml (repeatable)', collect, [])
     .option('-t, --tags <tags>', 'only tasks with these tags', list, [])
     .option('--skip-tags <tags>', 'skip tasks with these tags', list, [])
-    .option('-v, --verbose', 'show commands and their output')
+    .option('-v, --verbose', 'more output, repeatable: -v results with changes and output, -vv also the commands, -vvv also every exec\'s script and timing', (_v: string, n: number) => n + 1, 0)
     .option('--json <file>', 'write every task result to a JSON file')
     .option('-K, --ask-become-pass', 'ask for the sudo password (or set RIG_BECOME_PASSWORD)')
     .option('--accept-new-host-keys', 'accept and remember unknown host keys (changed keys are always refused)')

@@ -61,7 +61,7 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
     const envPass = process.env.RIG_BECOME_PASSWORD;
     const becomePassword = flags.askBecomePass ? secret(envPass ?? (await askSecret('BECOME password: '))) : envPass ? secret(envPass) : undefined;
     const tty = Boolean(process.stdout.isTTY) && process.env.CI !== 'true';
-    const text = { out: process.stdout, verbose: flags.verbose ?? false, diff: flags.diff ?? false, color: tty || Boolean(process.env.FORCE_COLOR) };
+    const text = { out: process.stdout, verbosity: flags.verbose, diff: flags.diff ?? false, color: tty || Boolean(process.env.FORCE_COLOR) };
     // listr2 costs ~150 ms to load: only a terminal gets it
     const reporters: Reporter[] = [tty ? new (await import('../reporters/listr.ts')).ListrReporter(text) : new PlainReporter(text)];
     if (flags.json) reporters.push(new JsonReporter({ file: flags.json }));
@@ -80,7 +80,7 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
       tags: flags.tags,
       skipTags: flags.skipTags,
       forceHandlers: flags.forceHandlers,
-      verbose: flags.verbose,
+      verbosity: flags.verbose,
       reporter: reporters.length === 1 ? (reporters[0] as Reporter) : new MultiReporter(reporters),
       connect: (host) => connect({ host, acceptNewHostKeys: flags.acceptNewHostKeys, becomePassword, connectTimeoutMs: connectTimeout(host.vars, timeout) }),
     });

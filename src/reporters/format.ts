@@ -28,7 +28,8 @@ export function taskHeading(task: TaskInfo): string {
 
 /** What to show per result. */
 export interface DetailOptions {
-  readonly verbose: boolean;
+  /** Ansible's -v count (see TextReporterOptions.verbosity). */
+  readonly verbosity: number;
   readonly diff: boolean;
   readonly colors: Palette;
 }
@@ -43,7 +44,7 @@ function predictedMark(r: TaskResult, handler: boolean): string {
 export function statusLines(r: TaskResult, handler: boolean, opts: DetailOptions, label?: string): string[] {
   const c = opts.colors;
   const at = label ? `[${r.host}] (${label})` : `[${r.host}]`;
-  const tail = opts.verbose && r.msg ? ` => ${r.msg}` : '';
+  const tail = opts.verbosity > 0 && r.msg ? ` => ${r.msg}` : '';
   switch (r.status) {
     case 'ok':
       return [c.ok(`ok: ${at}${tail}`)];
@@ -68,16 +69,14 @@ function block(title: string, text: string, indent: string): string[] {
   return [`${indent}${title}:`, ...body.map((l) => `${indent}  ${l}`)];
 }
 
-/** -v details (changes, commands, rc, stdout, stderr); failures always show rc/stdout/stderr. */
+/** Details: -v changes, rc, stdout, stderr; -vv also the commands run; failures always show rc/stdout/stderr. */
 export function detailLines(r: TaskResult, opts: DetailOptions): string[] {
   if (isNoLog(r)) return [];
   const out: string[] = [];
   const ind = '    ';
-  if (opts.verbose) {
-    for (const ch of r.changes ?? []) out.push(opts.colors.dim(`${ind}~ ${ch}`));
-    for (const cmd of r.commands ?? []) out.push(opts.colors.dim(`${ind}$ ${cmd}`));
-  }
-  if (opts.verbose || r.status === 'failed') {
+  if (opts.verbosity > 0) for (const ch of r.changes ?? []) out.push(opts.colors.dim(`${ind}~ ${ch}`));
+  if (opts.verbosity > 1) for (const cmd of r.commands ?? []) out.push(opts.colors.dim(`${ind}$ ${cmd}`));
+  if (opts.verbosity > 0 || r.status === 'failed') {
     if (r.rc !== undefined) out.push(`${ind}rc: ${r.rc}`);
     if (r.stdout) out.push(...block('stdout', r.stdout, ind));
     if (r.stderr) out.push(...block('stderr', r.stderr, ind));
@@ -103,7 +102,7 @@ export function resultLines(r: TaskResult, task: TaskInfo, opts: DetailOptions):
     if (opts.diff) for (const d of r.diff ?? []) lines.push(...diffLines(d, opts.colors));
   }
   // noLog: say why there is nothing to see when the user asked to see output or diffs
-  lines.push(...statusLines(r, task.handler, { ...opts, verbose: opts.verbose || (hidden && opts.diff) }));
+  lines.push(...statusLines(r, task.handler, { ...opts, verbosity: hidden && opts.diff ? Math.max(opts.verbosity, 1) : opts.verbosity }));
   lines.push(...detailLines(r, opts));
   return lines;
 }

@@ -131,7 +131,7 @@ export class ListrReporter implements Reporter {
   }
 
   onLog(host: string, line: string): void {
-    if (!this.opts.verbose) return;
+    if (this.opts.verbosity < 3) return;
     const text = this.colors.dim(`<${host}> ${line}`);
     if (this.current) this.current.notes.push(text);
     else this.print([text]);
@@ -203,7 +203,7 @@ export class ListrReporter implements Reporter {
       h.skip(redact(`${host}: no result`));
       return;
     }
-    const line = redact(statusLines(r, task.handler, { ...this.detail(), verbose: false })[0] ?? '');
+    const line = redact(statusLines(r, task.handler, { ...this.detail(), verbosity: 0 })[0] ?? '');
     // the live tree shows the message instead of the title for skips and failures; line renderers show both
     if (r.status === 'skipped') {
       h.skip(line);
@@ -237,7 +237,7 @@ export class ListrReporter implements Reporter {
     const lines: string[] = [];
     for (const r of cur.results) {
       const hasDiff = opts.diff && (r.diff?.length || r.items?.some((i) => i.diff?.length));
-      if (opts.verbose || hasDiff || r.status === 'failed' || r.status === 'unreachable' || r.items?.length) {
+      if (opts.verbosity > 0 || hasDiff || r.status === 'failed' || r.status === 'unreachable' || r.items?.length) {
         lines.push(...resultLines(r, cur.task, opts));
       }
     }
@@ -252,7 +252,7 @@ export class ListrReporter implements Reporter {
   }
 
   private detail() {
-    return { verbose: this.opts.verbose, diff: this.opts.diff, colors: this.colors };
+    return { verbosity: this.opts.verbosity, diff: this.opts.diff, colors: this.colors };
   }
 
   /** Queue plain lines behind any running tree. */

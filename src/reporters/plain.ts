@@ -8,8 +8,9 @@ import { printRecap } from './recap.ts';
 /** Options of PlainReporter and ListrReporter. */
 export interface TextReporterOptions {
   readonly out: NodeJS.WritableStream;
-  /** -v: commands each task ran, their rc/stdout/stderr, and onLog lines. */
-  readonly verbose: boolean;
+  /** Ansible's -v count: 1 task results with changes and rc/stdout/stderr, 2 also the commands each task ran, 3 also the
+   *  runner's trace (onLog: each exec's script and timing). @default 0 */
+  readonly verbosity: number;
   /** --diff: unified diffs of `result.diff`. */
   readonly diff: boolean;
   readonly color: boolean;
@@ -41,23 +42,23 @@ export class PlainReporter implements Reporter {
     if (this.current?.id !== task.id) this.heading(task);
     if (result.status === 'unreachable' && this.unreachableShown.has(result.host)) return;
     if (result.status === 'unreachable') this.unreachableShown.add(result.host);
-    this.write(resultLines(result, task, { verbose: this.opts.verbose, diff: this.opts.diff, colors: this.colors }));
+    this.write(resultLines(result, task, { verbosity: this.opts.verbosity, diff: this.opts.diff, colors: this.colors }));
   }
 
   onHostUnreachable(host: string, error: string): void {
     if (this.unreachableShown.has(host)) return;
     this.unreachableShown.add(host);
     const r: TaskResult = { status: 'unreachable', host, task: '', definedAt: '', msg: error, durationMs: 0, execs: 0 };
-    this.write(statusLines(r, false, { verbose: false, diff: false, colors: this.colors }));
+    this.write(statusLines(r, false, { verbosity: 0, diff: false, colors: this.colors }));
   }
 
   onHostFailed(host: string, error: string): void {
     const r: TaskResult = { status: 'failed', host, task: '', definedAt: '', msg: error, durationMs: 0, execs: 0 };
-    this.write(statusLines(r, false, { verbose: false, diff: false, colors: this.colors }));
+    this.write(statusLines(r, false, { verbosity: 0, diff: false, colors: this.colors }));
   }
 
   onLog(host: string, line: string): void {
-    if (this.opts.verbose) this.write([this.colors.dim(`<${host}> ${line}`)]);
+    if (this.opts.verbosity >= 3) this.write([this.colors.dim(`<${host}> ${line}`)]);
   }
 
   onRunEnd(summary: RunSummary): void {

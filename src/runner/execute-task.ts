@@ -30,6 +30,7 @@ import { resolveArgs } from './resolve-items.ts';
 import { asRoot, execOptions, LOGIN, privilegeKey, privilegeOf, type Privilege } from './privilege.ts';
 import { UNKNOWN } from './predicted/files.ts';
 import { hostFiles, identityRead, isModelled, NeedRead, predictRead, type HostReads } from './predicted/reads.ts';
+import { connectFor, tracing } from './trace-connection.ts';
 
 /** Display name of a task: its name option, or "module first-arg". */
 export function taskName(task: Task): string {
@@ -145,7 +146,7 @@ async function attempt(run: TaskRun, rt: HostRuntime, item: unknown, index: numb
   const { state, task, scope } = run;
   const opts = state.options;
   const ctx = taskContext(state, rt, scope, item);
-  const log = opts.verbose ? (l: string) => opts.reporter.onLog?.(rt.host.name, l) : undefined;
+  const log = tracing(opts) ? (l: string) => opts.reporter.onLog?.(rt.host.name, l) : undefined;
   const args = resolveArgs(state, rt, task, scope, item, index);
   const problems = argProblems(task.module, args);
   if (problems.length) return { status: 'failed', msg: `invalid ${task.module.name} args: ${problems.join('; ')}` };
@@ -322,6 +323,6 @@ async function delegateTarget(run: TaskRun, rt: HostRuntime, ctx: TaskContext<un
   const host = run.state.inventory.host(name);
   if (!host) throw new Error(`delegateTo: no host '${name}' in the inventory`);
   const target = run.state.runtime(host);
-  if (!target.conn) target.conn = await run.state.options.connect(host);
+  if (!target.conn) target.conn = await connectFor(run.state.options, host);
   return target;
 }

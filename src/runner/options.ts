@@ -24,8 +24,10 @@ export interface RunOptions {
   readonly forceHandlers?: boolean;
   readonly reporter: Reporter;
   readonly connect: Connector;
-  /** Emit commands and their output to reporter.onLog. @default false */
+  /** Emit commands and their output to reporter.onLog (the same as verbosity 3). @default false */
   readonly verbose?: boolean;
+  /** Ansible's -v count; at 3 (-vvv) every exec's script, timing and output go to reporter.onLog. @default 0 */
+  readonly verbosity?: number;
   /** Seconds to wait before a reconnect attempt after reboot (tests lower it). @default 5 */
   readonly rebootSettleSec?: number;
 }

@@ -18,6 +18,7 @@ import { preflight } from './preflight.ts';
 import type { PlanItem } from './plan-item.ts';
 import { pendingScript } from './pending.ts';
 import { BlockRun, flattenItems } from './blocks.ts';
+import { connectFor } from './trace-connection.ts';
 
 
 /** The play's task list in run order: role tasks, then play tasks (blocks flattened, see blocks.ts). */
@@ -100,7 +101,7 @@ async function prepareHosts(state: RunState, play: Play, items: readonly PlanIte
     rts.map((rt) =>
       limit(async () => {
         try {
-          if (!rt.conn) rt.conn = await state.options.connect(rt.host);
+          if (!rt.conn) rt.conn = await connectFor(state.options, rt.host);
           if (!rt.facts && play.gatherFacts) {
             const privilege = playPrivilege(play, rt);
             // resolve with last run's facts (a guess; see fact-cache.ts), then with none if there are none

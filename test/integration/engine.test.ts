@@ -97,7 +97,7 @@ describe.skipIf(!avail.ok)('engine over real SSH', () => {
 
   it('a secret var never appears in output, diff or JSON', async () => {
     // change the template input so the secret-bearing file shows up in a diff
-    const run = await rig(['run', 'playbooks/example.ts', '-i', inv, '--check', '--diff', '-v', ...base, '-e', 'workers=7']);
+    const run = await rig(['run', 'playbooks/example.ts', '-i', inv, '--check', '--diff', '-vvv', ...base, '-e', 'workers=7']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('workers = 7');
     for (const text of [run.stdout, run.stderr, run.reportText, check.stdout, check.reportText]) expect(text).not.toContain(SECRET);

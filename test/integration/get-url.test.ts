@@ -133,7 +133,7 @@ describe.skipIf(reason !== undefined)('getUrl over real SSH from a local HTTP se
     await sh('mv /usr/bin/curl /usr/bin/curl.hidden');
     try {
       served.set('/file.bin', V1);
-      const run = await fetchRun(sha(V1), '-v');
+      const run = await fetchRun(sha(V1), '-vv');
       expect(run.code, run.stdout + run.stderr).toBe(0);
       expect(run.stdout + run.stderr).toContain('wget -q -t 3 -T 30');
       expect(await sh(`sha256sum < ${DEST}`)).toBe(`${sha(V1)}  -\n`);

@@ -20,7 +20,7 @@ const strip = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 describe('ListrReporter', () => {
   it('falls back to line output on a non-TTY stream without throwing: one row per host, collapsed counts, details after', async () => {
     const out = new StringStream();
-    const r = new ListrReporter({ out, verbose: false, diff: true, color: false });
+    const r = new ListrReporter({ out, verbosity: 0, diff: true, color: false });
     await r.onRunEnd(realRun(r));
     const lines = out.text.split('\n');
     expect(lines).toContain('PLAY [web servers] *************************************************************');
@@ -47,7 +47,7 @@ describe('ListrReporter', () => {
 
   it("the 'test' renderer sees every task and every host's final status", async () => {
     const out = new StringStream();
-    const r = new ListrReporter({ out, verbose: false, diff: false, color: false, renderer: 'test' });
+    const r = new ListrReporter({ out, verbosity: 0, diff: false, color: false, renderer: 'test' });
     await r.onRunEnd(checkRun(r));
     const events = parse(out.text);
     const titles = events.filter((e) => e.event === 'TITLE').map((e) => e.data);
@@ -72,7 +72,7 @@ describe('ListrReporter', () => {
 
   it('marks failed and unreachable hosts as failed rows', async () => {
     const out = new StringStream();
-    const r = new ListrReporter({ out, verbose: false, diff: false, color: false, renderer: 'test' });
+    const r = new ListrReporter({ out, verbosity: 0, diff: false, color: false, renderer: 'test' });
     await r.onRunEnd(realRun(r));
     const failed = parse(out.text).filter((e) => e.event === 'STATE' && e.data === 'FAILED').map((e) => e.task?.path.at(-1));
     expect(failed).toEqual(['db1', 'web2']);
@@ -80,7 +80,7 @@ describe('ListrReporter', () => {
 
   it('many hosts: no row per host, live counts in the title, failures listed after the task', async () => {
     const out = new StringStream();
-    const r = new ListrReporter({ out, verbose: false, diff: false, color: false, renderer: 'test', maxHostRows: 12 });
+    const r = new ListrReporter({ out, verbosity: 0, diff: false, color: false, renderer: 'test', maxHostRows: 12 });
     const hosts = Array.from({ length: 60 }, (_, i) => `node${String(i).padStart(2, '0')}`);
     const t: TaskInfo = { id: 'p', name: 'ping', module: 'command', definedAt: 'p.ts:1', handler: false };
     r.onPlayStart({ name: 'fleet', hosts, check: false });
@@ -97,7 +97,7 @@ describe('ListrReporter', () => {
 
   it('renders the live tree on a TTY stream and restores the cursor', async () => {
     const out = Object.assign(new StringStream(), { isTTY: true, columns: 100, rows: 40 });
-    const r = new ListrReporter({ out, verbose: true, diff: true, color: true, maxHostRows: 2 });
+    const r = new ListrReporter({ out, verbosity: 3, diff: true, color: true, maxHostRows: 2 });
     const summary = realRun(r);
     await r.onRunEnd(summary);
     const text = strip(out.text);
@@ -112,7 +112,7 @@ describe('ListrReporter', () => {
 
   it('hosts that never report a result are closed when the next task starts', async () => {
     const out = new StringStream();
-    const r = new ListrReporter({ out, verbose: false, diff: false, color: false, renderer: 'test' });
+    const r = new ListrReporter({ out, verbosity: 0, diff: false, color: false, renderer: 'test' });
     const t: TaskInfo = { id: 'a', name: 'a', module: 'command', definedAt: 'p.ts:1', handler: false };
     r.onTaskStart(t, ['web1', 'web2']);
     r.onTaskEnd(t, { status: 'ok', host: 'web1', task: 'a', definedAt: 'p.ts:1', durationMs: 1, execs: 1 });

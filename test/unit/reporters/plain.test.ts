@@ -5,7 +5,7 @@ import { checkRun, realRun, SECRET, StringStream } from './fixture-run.ts';
 
 secret(SECRET);
 
-function run(fixture: typeof realRun, opts: { verbose: boolean; diff: boolean; color: boolean }): string {
+function run(fixture: typeof realRun, opts: { verbosity: number; diff: boolean; color: boolean }): string {
   const out = new StringStream();
   const r = new PlainReporter({ out, ...opts });
   void r.onRunEnd(fixture(r));
@@ -14,7 +14,7 @@ function run(fixture: typeof realRun, opts: { verbose: boolean; diff: boolean; c
 
 describe('PlainReporter', () => {
   it('prints a real run like ansible-playbook', () => {
-    expect(run(realRun, { verbose: false, diff: false, color: false }).split('\n')).toEqual([
+    expect(run(realRun, { verbosity: 0, diff: false, color: false }).split('\n')).toEqual([
       '',
       'PLAY [web servers] *************************************************************',
       '',
@@ -57,12 +57,12 @@ describe('PlainReporter', () => {
   });
 
   it('banners are 80 columns wide, like ansible on a non-TTY', () => {
-    const lines = run(realRun, { verbose: false, diff: false, color: false }).split('\n');
+    const lines = run(realRun, { verbosity: 0, diff: false, color: false }).split('\n');
     for (const l of lines.filter((l) => l.endsWith('***'))) expect(l).toHaveLength(80);
   });
 
-  it('-v shows changes, commands, rc, stdout and log lines; noLog results say why they are empty', () => {
-    const text = run(realRun, { verbose: true, diff: false, color: false });
+  it('-vvv shows changes, commands, rc, stdout and log lines; noLog results say why they are empty', () => {
+    const text = run(realRun, { verbosity: 3, diff: false, color: false });
     const lines = text.split('\n');
     const at = lines.indexOf('changed: [web1]');
     expect(lines.slice(at - 1, at + 6)).toEqual([
@@ -79,8 +79,20 @@ describe('PlainReporter', () => {
     expect(text).not.toContain('--- before:');
   });
 
+  it.each([
+    [1, ['changed: [web1]', '    ~ apt-get install nginx', '    rc: 0', '    stdout:', '      Setting up nginx (1.24.0) ...'], ['$ DEBIAN_FRONTEND', '<web1>']],
+    [2, ['changed: [web1]', '    ~ apt-get install nginx', '    $ DEBIAN_FRONTEND=noninteractive apt-get install -y nginx', '    rc: 0', '    stdout:'], ['<web1>']],
+  ])('-v × %i: each level adds its details once (no command printed twice)', (verbosity, shown, hidden) => {
+    const text = run(realRun, { verbosity, diff: false, color: false });
+    const lines = text.split('\n');
+    const at = lines.indexOf('changed: [web1]');
+    expect(lines.slice(at, at + shown.length)).toEqual(shown);
+    for (const h of hidden) expect(text).not.toContain(h);
+    expect(lines.filter((l) => l.includes('apt-get install -y nginx')).length).toBe(verbosity >= 2 ? 1 : 0);
+  });
+
   it('--diff prints unified diffs before the status line, with the secret redacted', () => {
-    const text = run(realRun, { verbose: false, diff: true, color: false });
+    const text = run(realRun, { verbosity: 0, diff: true, color: false });
     const lines = text.split('\n');
     const at = lines.indexOf('--- before: /etc/nginx/nginx.conf');
     expect(lines.slice(at, at + 8)).toEqual([
@@ -98,7 +110,7 @@ describe('PlainReporter', () => {
   });
 
   it('check mode marks predictions and says handlers would run', () => {
-    const lines = run(checkRun, { verbose: false, diff: true, color: false }).split('\n');
+    const lines = run(checkRun, { verbosity: 0, diff: true, color: false }).split('\n');
     expect(lines.slice(3, 18)).toEqual([
       'TASK [nginx : install nginx] ***************************************************',
       'changed: [web1] (predicted)',
@@ -122,7 +134,7 @@ describe('PlainReporter', () => {
   });
 
   it('colors like ansible: green ok, yellow changed, red fatal, cyan skip, red/green/cyan diff', () => {
-    const text = run(realRun, { verbose: false, diff: true, color: true });
+    const text = run(realRun, { verbosity: 0, diff: true, color: true });
     const esc = (code: number, s: string) => `\x1b[${code}m${s}\x1b[39m`;
     expect(text).toContain(esc(32, 'ok: [web2]'));
     expect(text).toContain(esc(33, 'changed: [web1]'));
@@ -136,12 +148,12 @@ describe('PlainReporter', () => {
   });
 
   it('color off writes no escape codes', () => {
-    expect(run(realRun, { verbose: true, diff: true, color: false })).not.toContain('\x1b[');
+    expect(run(realRun, { verbosity: 1, diff: true, color: false })).not.toContain('\x1b[');
   });
 
   it('a result without onTaskStart still gets its heading; a connect-time unreachable host is printed once', () => {
     const out = new StringStream();
-    const r = new PlainReporter({ out, verbose: false, diff: false, color: false });
+    const r = new PlainReporter({ out, verbosity: 0, diff: false, color: false });
     r.onHostUnreachable('db1', 'timeout');
     r.onTaskEnd({ id: 'x', name: 'ping', module: 'command', definedAt: 'p.ts:1', handler: false }, {
       status: 'ok', host: 'web1', task: 'ping', definedAt: 'p.ts:1', durationMs: 1, execs: 1,
@@ -157,7 +169,7 @@ describe('PlainReporter', () => {
 
   it('loop items are printed per item before the host line', () => {
     const out = new StringStream();
-    const r = new PlainReporter({ out, verbose: false, diff: false, color: false });
+    const r = new PlainReporter({ out, verbosity: 0, diff: false, color: false });
     const t = { id: 'l', name: 'users', module: 'user', definedAt: 'p.ts:2', handler: false };
     const base = { host: 'web1', task: 'users', definedAt: 'p.ts:2', durationMs: 1, execs: 1 };
     r.onTaskStart(t);

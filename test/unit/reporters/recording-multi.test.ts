@@ -59,7 +59,7 @@ describe('MultiReporter', () => {
       const out = new StringStream();
       const rec = new RecordingReporter();
       const file = join(dir, 'run.json');
-      const multi = new MultiReporter([new PlainReporter({ out, verbose: false, diff: false, color: false }), new JsonReporter({ file }), rec]);
+      const multi = new MultiReporter([new PlainReporter({ out, verbosity: 0, diff: false, color: false }), new JsonReporter({ file }), rec]);
       await multi.onRunEnd(realRun(multi));
       expect(out.text).toContain('fatal: [web2]: FAILED! => non-zero return code');
       expect(JSON.parse(readFileSync(file, 'utf8')).plays).toHaveLength(2);

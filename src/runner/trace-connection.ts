@@ -1,0 +1,39 @@
+/** -vvv: every exec a connection runs, with its script and timing, as reporter log lines (Ansible's -vvv shows the
+ *  commands it sends; rig sends batched scripts, so those are what is shown). */
+import type { Connection, ExecOptions, ExecOutput, Host } from '../core/index.ts';
+import type { RunOptions } from './options.ts';
+
+/** A connection that logs each exec: `exec #n as <user>: <script>` before, `exec #n: rc=… in …ms` after. */
+export function tracedConnection(conn: Connection, log: (line: string) => void): Connection {
+  let n = 0;
+  return {
+    get host() {
+      return conn.host;
+    },
+    get execCount() {
+      return conn.execCount;
+    },
+    async exec(script: string, opts?: ExecOptions): Promise<ExecOutput> {
+      const id = ++n;
+      const as = opts?.become ? ` as ${opts.becomeUser ?? 'root'}` : '';
+      log(`exec #${id}${as}: ${script}`);
+      const started = performance.now();
+      const out = await conn.exec(script, opts);
+      log(`exec #${id}: rc=${out.code} in ${Math.round(performance.now() - started)}ms, ${out.stdout.length} bytes out`);
+      return out;
+    },
+    reconnect: (o) => conn.reconnect(o),
+    close: () => conn.close(),
+  };
+}
+
+/** Whether the run traces its execs (-vvv, or the older `verbose` option). */
+export function tracing(opts: { readonly verbose?: boolean; readonly verbosity?: number }): boolean {
+  return opts.verbose === true || (opts.verbosity ?? 0) >= 3;
+}
+
+/** Connect to a host through the run's connector, traced when the run traces. */
+export async function connectFor(opts: RunOptions, host: Host): Promise<Connection> {
+  const conn = await opts.connect(host);
+  return tracing(opts) ? tracedConnection(conn, (l) => opts.reporter.onLog?.(host.name, l)) : conn;
+}
