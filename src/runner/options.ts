@@ -26,6 +26,8 @@ export interface RunOptions {
   readonly connect: Connector;
   /** Emit commands and their output to reporter.onLog. @default false */
   readonly verbose?: boolean;
+  /** The number of -v (debug tasks with a higher `verbosity` are skipped). @default 1 with `verbose`, else 0 */
+  readonly verbosity?: number;
   /** Seconds to wait before a reconnect attempt after reboot (tests lower it). @default 5 */
   readonly rebootSettleSec?: number;
 }
