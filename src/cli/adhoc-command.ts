@@ -114,7 +114,10 @@ export async function adhocCommand(pattern: string, flags: AdhocFlags): Promise<
     try {
       validatePlaybook(playbook, inventory, flags.limit, extraVars);
     } catch (e) {
-      if (e instanceof ValidationError) throw new ValidationError([...problems, ...e.problems, ...controller]);
+      // validate says `hosts "x": …` of a play; here the pattern is the command's argument
+      const prefix = `hosts ${JSON.stringify(pattern)}: `;
+      const own = (p: Problem): Problem => (p.where === 'PATTERN' && p.message.startsWith(prefix) ? { ...p, message: p.message.slice(prefix.length) } : p);
+      if (e instanceof ValidationError) throw new ValidationError([...problems, ...e.problems.map(own), ...controller]);
       throw e;
     }
     if (problems.length || controller.length) throw new ValidationError([...problems, ...controller]);
