@@ -11,6 +11,7 @@ import { JsonReporter } from '../reporters/json.ts';
 import { MultiReporter } from '../reporters/multi.ts';
 import { playHosts, runPlaybook } from '../runner/index.ts';
 import { ArgsSyntaxError, parseAdhocArgs } from './adhoc-args.ts';
+import { lazyConnection } from './adhoc-lazy-connection.ts';
 import { adhocArgs, resolveAdhocModule, type AdhocModule } from './adhoc-modules.ts';
 import { controllerProblems } from './controller-checks.ts';
 import { printWarnings, reportError } from './errors.ts';
@@ -151,7 +152,10 @@ export async function adhocCommand(pattern: string, flags: AdhocFlags): Promise<
       verbose: verbosity > 0,
       verbosity,
       reporter: reporters.length === 1 ? (reporters[0] as Reporter) : new MultiReporter(reporters),
-      connect: (host) => connect({ host, acceptNewHostKeys: flags.acceptNewHostKeys, becomePassword, connectTimeoutMs: connectTimeout(host.vars, timeout) }),
+      connect: async (host) => {
+        const open = () => connect({ host, acceptNewHostKeys: flags.acceptNewHostKeys, becomePassword, connectTimeoutMs: connectTimeout(host.vars, timeout) });
+        return built.module.controllerOnly ? lazyConnection(host.name, open) : open();
+      },
     });
     return adhocExitCode(summary.recap);
   } catch (e) {

@@ -34,6 +34,8 @@ export interface AdhocModule {
   readonly commandOutput?: boolean;
   /** The play gathers facts (setup). */
   readonly gatherFacts?: boolean;
+  /** Runs on the controller only: hosts are not connected to (debug; Ansible's `_requires_connection = False`). */
+  readonly controllerOnly?: boolean;
   /** Build the rig args from Ansible's (already renamed and typed); the default passes them on. */
   readonly args?: (a: Json) => { readonly args: unknown } | { readonly problems: readonly string[] };
   /** The JSON printed for a successful result (Ansible's module return values that rig has); `a`: the `-a` args. */
@@ -91,7 +93,7 @@ export const ADHOC_MODULES: readonly AdhocModule[] = [
   { name: 'reboot', collection: 'ansible.builtin', factory: f(dsl.reboot), renames: { reboot_timeout: 'rebootTimeoutSec', test_command: 'testCommand' } },
   { name: 'get_url', collection: 'ansible.builtin', factory: f(dsl.getUrl), renames: { timeout: 'timeoutSec' } },
   { name: 'wait_for', collection: 'ansible.builtin', factory: f(dsl.waitFor), renames: { timeout: 'timeoutSec', sleep: 'sleepSec' } },
-  { name: 'debug', collection: 'ansible.builtin', factory: f(dsl.debug) },
+  { name: 'debug', collection: 'ansible.builtin', factory: f(dsl.debug), controllerOnly: true },
   { name: 'sysctl', collection: 'ansible.posix', factory: f(dsl.sysctl), renames: { key: 'name', val: 'value', sysctl_file: 'file' } },
   { name: 'modprobe', collection: 'community.general', factory: f(dsl.modprobe) },
 ];

@@ -165,6 +165,10 @@ describe.skipIf(!avail.ok)('rig adhoc over real SSH', () => {
       expect(jsonOf(b.ghost!)).toMatchObject({ changed: false, unreachable: true });
       expect(b[names[0]!]![0]).toBe(`${names[0]} | FAILED | rc=1 >>`);
       expect(b[names[1]!]![0]).toBe(`${names[1]} | CHANGED | rc=0 >>`);
+      // debug runs on the controller and connects to nothing, as Ansible's (its action has _requires_connection = False)
+      const debug = await rig(['adhoc', 'all', '-i', inv2, '-T', '3', '-m', 'debug', '-a', 'var=inventory_hostname']);
+      expect(debug.code, debug.stdout + debug.stderr).toBe(0);
+      expect(jsonOf(blocks(debug.stdout).ghost!)).toEqual({ inventory_hostname: 'ghost' });
     } finally {
       names.pop();
     }
