@@ -160,23 +160,30 @@ const camel = (k: string): string => k.replace(/[_-]([a-z0-9])/g, (_m, c: string
 export function adhocArgs(m: AdhocModule, parsed: ParsedArgs, cwd: string): { readonly args: unknown; readonly given: Json } | { readonly problems: readonly string[] } {
   const props = properties(m.factory.module);
   const out: Json = {};
+  const givenAs: Record<string, string> = {};
+  const problems: string[] = [];
   for (const [k, v] of Object.entries(parsed.options)) {
     const key = m.renames?.[k] ?? (k in props ? k : camel(k) in props ? camel(k) : k);
-    if (key in out) return { problems: [`${key} is given twice (as ${Object.keys(parsed.options).filter((o) => (m.renames?.[o] ?? camel(o)) === key || o === key).join(' and ')})`] };
+    if (givenAs[key] !== undefined) {
+      problems.push(`${key} is given twice (as ${givenAs[key]} and as ${k})`);
+      continue;
+    }
+    givenAs[key] = k;
     const typed = typeof v === 'string' ? typeString(v, props[key], m.lists?.includes(key) ?? false) : v;
     const want = props[key] ? typesOf(props[key]) : undefined;
     if (typed === v && typeof v === 'string' && want && !want.has('string') && !want.has('any')) {
       const what = want.has('boolean') ? 'a boolean (yes/no, true/false, on/off, 1/0)' : want.has('number') || want.has('integer') ? 'a number' : [...want].join(' or ');
-      return { problems: [`${k}: expected ${what}, got ${JSON.stringify(v)}`] };
+      problems.push(`${k}: expected ${what}, got ${JSON.stringify(v)}`);
     }
     out[key] = m.controllerPaths?.includes(key) && typeof typed === 'string' ? path.resolve(cwd, typed) : typed;
   }
   if (parsed.raw !== undefined) {
-    if (!m.freeForm) return { problems: [`free-form text ${JSON.stringify(parsed.raw)} is not an argument of ${m.name}: give key=value pairs (Ansible: does not support raw params)`] };
-    if (out.cmd !== undefined) return { problems: ['the command is given twice: as free-form text and as cmd'] };
-    out.cmd = parsed.raw;
+    if (!m.freeForm) problems.push(`free-form text ${JSON.stringify(parsed.raw)} is not an argument of ${m.name}: give key=value pairs (Ansible: does not support raw params)`);
+    else if (out.cmd !== undefined) problems.push(`the command is given twice: as free-form text and as ${givenAs.cmd ?? 'cmd'}`);
+    else out.cmd = parsed.raw;
   }
-  if (m.freeForm && out.cmd === undefined) return { problems: [`No argument passed to ${m.name} module (Ansible's words): give the command, e.g. -a 'uptime'`] };
+  if (m.freeForm && out.cmd === undefined) problems.push(`No argument passed to ${m.name} module (Ansible's words): give the command, e.g. -a 'uptime'`);
+  if (problems.length) return { problems };
   const built = m.args ? m.args(out) : { args: out };
   return 'problems' in built ? built : { args: built.args, given: out };
 }

@@ -89,10 +89,20 @@ describe('-a: Ansible arg names and strings typed by the schema', () => {
     if ('args' in r) expect(argProblems(mod(name).factory.module, r.args)).toEqual([]);
   });
 
+  it('every problem of -a at once', () => {
+    const r = args('apt', 'name=x update_cache=maybe install_recommends=perhaps stray');
+    expect('problems' in r && r.problems).toEqual([
+      'update_cache: expected a boolean (yes/no, true/false, on/off, 1/0), got "maybe"',
+      'install_recommends: expected a boolean (yes/no, true/false, on/off, 1/0), got "perhaps"',
+      'free-form text "stray" is not an argument of apt: give key=value pairs (Ansible: does not support raw params)',
+    ]);
+  });
+
   it.each([
     ['shell', '', 'No argument passed to shell module'],
     ['shell', 'chdir=/tmp', 'No argument passed to shell module'],
-    ['command', '{"cmd": "a", "argv": ["b"]}', 'cmd is given twice'],
+    ['command', '{"cmd": "a", "argv": ["b"]}', 'cmd is given twice (as cmd and as argv)'],
+    ['file', 'path=/a dest=/b', 'path is given twice (as path and as dest)'],
     ['copy', 'dest=/x hello', 'free-form text "hello" is not an argument of copy'],
     ['apt', 'name=x update_cache=maybe', 'update_cache: expected a boolean (yes/no, true/false, on/off, 1/0), got "maybe"'],
     ['user', 'name=x uid=abc', 'uid: expected a number, got "abc"'],
