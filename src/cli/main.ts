@@ -36,6 +36,49 @@ function program(setCode: (c: number) => void): Command {
       const { runCommand } = await import('./run-command.ts');
       setCode(await runCommand(playbook, flags));
     });
+  p.command('adhoc')
+    .description('run one module on the hosts of a pattern, as Ansible\'s `ansible PATTERN -m MODULE -a ARGS`')
+    .argument('<pattern>', 'host pattern (names, groups, globs, !exclude, &intersect)')
+    .requiredOption('-i, --inventory <path>', 'Ansible-format inventory directory or file')
+    .option('-m, --module-name <name>', 'module, by Ansible\'s name (command, shell, copy, file, apt, service, ping, setup, debug…)', 'command')
+    .option('-a, --args <args>', "module args: k=v k2='v 2', JSON {\"k\": …}, or the command of command/shell/raw")
+    .option('-C, --check', 'predict changes, change nothing')
+    .option('-D, --diff', 'show unified diffs of file changes')
+    .option('-l, --limit <pattern>', 'further limit the hosts')
+    .option('-f, --forks <n>', 'hosts worked on in parallel', '50')
+    .option('-T, --timeout <seconds>', 'SSH connection timeout', '10')
+    .option('-e, --extra-vars <vars>', 'k=v pairs, JSON, or @file.yml (repeatable)', collect, [])
+    .option('-v, --verbose', 'more output (repeat: debug verbosity)', (_v: string, n: number) => n + 1, 0)
+    .option('-b, --become', 'run as root (or --become-user) via sudo')
+    .option('--become-user <user>', 'the user to become (with -b or ansible_become)')
+    .option('-K, --ask-become-pass', 'ask for the sudo password (or set RIG_BECOME_PASSWORD)')
+    .option('--json <file>', 'write every result to a JSON file')
+    .option('--accept-new-host-keys', 'accept and remember unknown host keys (changed keys are always refused)')
+    .option('--list-hosts', 'print the hosts the pattern matches, then exit')
+    .action(async (pattern: string, flags: import('./adhoc-command.ts').AdhocFlags) => {
+      const { adhocCommand } = await import('./adhoc-command.ts');
+      setCode(await adhocCommand(pattern, flags));
+    });
+  p.command('shell')
+    .description("run a shell command on the hosts of a pattern: rig adhoc PATTERN -m shell -a CMD")
+    .argument('<pattern>', 'host pattern')
+    .argument('<command>', 'shell command (one argument: quote it)')
+    .requiredOption('-i, --inventory <path>', 'Ansible-format inventory directory or file')
+    .option('-C, --check', 'predict changes, change nothing')
+    .option('-l, --limit <pattern>', 'further limit the hosts')
+    .option('-f, --forks <n>', 'hosts worked on in parallel', '50')
+    .option('-T, --timeout <seconds>', 'SSH connection timeout', '10')
+    .option('-e, --extra-vars <vars>', 'k=v pairs, JSON, or @file.yml (repeatable)', collect, [])
+    .option('-v, --verbose', 'more output', (_v: string, n: number) => n + 1, 0)
+    .option('-b, --become', 'run as root (or --become-user) via sudo')
+    .option('--become-user <user>', 'the user to become (with -b or ansible_become)')
+    .option('-K, --ask-become-pass', 'ask for the sudo password (or set RIG_BECOME_PASSWORD)')
+    .option('--json <file>', 'write every result to a JSON file')
+    .option('--accept-new-host-keys', 'accept and remember unknown host keys (changed keys are always refused)')
+    .action(async (pattern: string, command: string, flags: import('./adhoc-command.ts').AdhocFlags) => {
+      const { adhocCommand } = await import('./adhoc-command.ts');
+      setCode(await adhocCommand(pattern, { ...flags, moduleName: 'shell', args: command }));
+    });
   p.command('inventory')
     .description('show an inventory as ansible-inventory does')
     .requiredOption('-i, --inventory <path>', 'inventory directory or YAML file')

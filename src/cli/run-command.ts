@@ -91,7 +91,7 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
 }
 
 /** SSH handshake timeout: ansible_timeout / rig_timeout host vars win over -T (seconds, like Ansible). */
-function connectTimeout(vars: Readonly<Record<string, unknown>>, flagSec: number): number {
+export function connectTimeout(vars: Readonly<Record<string, unknown>>, flagSec: number): number {
   const v = Number(vars.rig_timeout ?? vars.ansible_timeout ?? flagSec);
   return (Number.isFinite(v) && v > 0 ? v : flagSec) * 1000;
 }

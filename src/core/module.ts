@@ -14,6 +14,8 @@ export interface ModuleContext {
   readonly check: boolean;
   /** `--diff` was asked: probe what a before/after diff needs (file content), not only what the comparison needs. */
   readonly diff: boolean;
+  /** How many `-v` were given (debug's `verbosity` threshold, as Ansible's display verbosity). @default 0 */
+  readonly verbosity?: number;
 }
 
 /** Extra, still side-effect free, helpers for planning. */
@@ -45,6 +47,10 @@ export interface Plan<O = unknown> {
   readonly output?: O;
   /** Re-gather core facts after apply (reboot does). @default false */
   readonly refreshFacts?: boolean;
+  /** The task does not apply to this run (debug above the -v level): the result is `skipped` with this reason. */
+  readonly skipped?: string;
+  /** Printed with the status line at any verbosity, as JSON (debug's `{"msg": …}`; Ansible's `_ansible_verbose_always`). */
+  readonly show?: Readonly<Record<string, unknown>>;
 }
 
 /** Each key of S is produced by one read. */

@@ -29,6 +29,8 @@ export interface TaskResult<O = unknown> {
   readonly stderr?: string;
   readonly rc?: number;
   readonly output?: O;
+  /** What the reporters print after the status line at any verbosity (`ok: [h] => {"msg": …}`), from Plan.show. */
+  readonly show?: Readonly<Record<string, unknown>>;
   /** Per-item results of a loop. */
   readonly items?: readonly TaskResult<O>[];
 }

@@ -5,6 +5,7 @@ import { assertModule } from '../modules/assert.ts';
 import { blockinfileModule } from '../modules/blockinfile.ts';
 import { commandModule, shellModule } from '../modules/command.ts';
 import { copyModule } from '../modules/copy.ts';
+import { debugModule } from '../modules/debug.ts';
 import { directoryModule, fileModule, linkModule } from '../modules/files.ts';
 import { getUrlModule } from '../modules/get-url.ts';
 import { lineinfileModule } from '../modules/lineinfile.ts';
@@ -71,6 +72,8 @@ export const waitFor = taskFactory(waitForModule);
 export const assert = taskFactory(assertModule);
 /** Set host variables for the rest of the run. */
 export const setFact = taskFactory(setFactModule);
+/** Print a message or a variable (Ansible's debug): `ok: [h] => {"msg": …}`; runs nothing on the host. */
+export const debug = taskFactory(debugModule);
 
 const refreshFactsTask = taskFactory(refreshFactsModule);
 /** Gather the core facts again now (one exec), e.g. after a task added an interface or changed the hostname. */

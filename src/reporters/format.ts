@@ -45,8 +45,11 @@ export function statusLines(r: TaskResult, handler: boolean, opts: DetailOptions
   const c = opts.colors;
   const at = label ? `[${r.host}] (${label})` : `[${r.host}]`;
   const tail = opts.verbosity > 0 && r.msg ? ` => ${r.msg}` : '';
+  // debug's output is shown at any verbosity, as Ansible's pretty JSON (`ok: [h] => {` … `}`)
+  const shown = r.show ? showLines(r.show) : undefined;
   switch (r.status) {
     case 'ok':
+      if (shown) return [c.ok(`ok: ${at} => ${shown[0]}`), ...shown.slice(1).map(c.ok)];
       return [c.ok(`ok: ${at}${tail}`)];
     case 'changed':
       return [c.changed(`changed: ${at}${predictedMark(r, handler)}${tail}`)];
@@ -61,6 +64,18 @@ export function statusLines(r: TaskResult, handler: boolean, opts: DetailOptions
       return lines;
     }
   }
+}
+
+/** A result's `show` object as Ansible's callbacks print it: JSON indented by 4, one array entry per line. */
+export function showLines(show: Readonly<Record<string, unknown>>): string[] {
+  return (JSON.stringify(show, jsonSafe, 4) ?? '{}').split('\n');
+}
+
+/** JSON.stringify replacer for values JSON has no form for (bigint, functions, undefined in arrays stay null). */
+function jsonSafe(_k: string, v: unknown): unknown {
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'function') return '<function>';
+  return v;
 }
 
 /** Indent each line of a block of command output. */

@@ -203,7 +203,9 @@ export class ListrReporter implements Reporter {
       h.skip(redact(`${host}: no result`));
       return;
     }
-    const line = redact(statusLines(r, task.handler, { ...this.detail(), verbosity: 0 })[0] ?? '');
+    // a debug result's JSON is printed under the collapsed task (printDetails), not in the row
+    const { show: _shown, ...row } = r;
+    const line = redact(statusLines(row, task.handler, { ...this.detail(), verbosity: 0 })[0] ?? '');
     // the live tree shows the message instead of the title for skips and failures; line renderers show both
     if (r.status === 'skipped') {
       h.skip(line);
@@ -237,7 +239,7 @@ export class ListrReporter implements Reporter {
     const lines: string[] = [];
     for (const r of cur.results) {
       const hasDiff = opts.diff && (r.diff?.length || r.items?.some((i) => i.diff?.length));
-      if (opts.verbosity > 0 || hasDiff || r.status === 'failed' || r.status === 'unreachable' || r.items?.length) {
+      if (opts.verbosity > 0 || hasDiff || r.status === 'failed' || r.status === 'unreachable' || r.items?.length || r.show) {
         lines.push(...resultLines(r, cur.task, opts));
       }
     }

@@ -13,7 +13,8 @@ const noFacts = new Proxy({} as HostFacts, {
 
 /** What a module's probe and plan see for one host (the same in prefetch, preflight and execution: reads are cache keys). */
 export function moduleContext(state: RunState, rt: HostRuntime, ctx: TaskContext<unknown>): ModuleContext {
-  return { host: rt.host, facts: ctx.facts, vars: ctx.vars, check: state.options.check ?? false, diff: state.options.diff ?? false };
+  const verbosity = state.options.verbosity ?? (state.options.verbose ? 3 : 0);
+  return { host: rt.host, facts: ctx.facts, vars: ctx.vars, check: state.options.check ?? false, diff: state.options.diff ?? false, verbosity };
 }
 
 /** Context for one host, task and loop item. */

@@ -63,7 +63,7 @@ export async function executeTask(run: TaskRun, rt: HostRuntime): Promise<TaskRe
   const execs0 = rt.execs;
   const finish = (p: Partial): TaskResult => {
     const hidden = run.task.options.noLog
-      ? { stdout: undefined, stderr: undefined, diff: undefined, commands: undefined, msg: '(output hidden: noLog)' }
+      ? { stdout: undefined, stderr: undefined, diff: undefined, commands: undefined, show: undefined, msg: '(output hidden: noLog)' }
       : {};
     return {
       ...p,
@@ -197,13 +197,14 @@ async function attempt(run: TaskRun, rt: HostRuntime, item: unknown, index: numb
     // e.g. blockinfile on a file an earlier task was only predicted to create
     return (modelled ? undefined : afterPrediction(run, rt, plan.failed)) ?? { status: 'failed', msg: plan.failed, diff };
   }
+  if (plan.skipped !== undefined && plan.changes.length === 0) return { status: 'skipped', msg: plan.skipped };
   let r: Partial;
   if (plan.changes.length === 0) {
     if (plan.refreshFacts) {
       target.facts = await gatherFacts(target);
       target.invalidate();
     }
-    r = { status: 'ok', msg: plan.msg, output: plan.output };
+    r = { status: 'ok', msg: plan.msg, output: plan.output, ...(plan.show ? { show: plan.show } : {}) };
   } else if (predicting) {
     rt.predictedChange = true;
     const next = await withReads(() => target.predicted.apply(plan.changes, hostFiles(hostReads), hostReads(identityRead)));

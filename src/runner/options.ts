@@ -26,7 +26,8 @@ export interface RunOptions {
   readonly connect: Connector;
   /** Emit commands and their output to reporter.onLog (the same as verbosity 3). @default false */
   readonly verbose?: boolean;
-  /** Ansible's -v count; at 3 (-vvv) every exec's script, timing and output go to reporter.onLog. @default 0 */
+  /** Ansible's -v count: debug tasks with a higher `verbosity` are skipped; at 3 (-vvv) every exec's script, timing and
+   *  output go to reporter.onLog. @default 3 with `verbose`, else 0 */
   readonly verbosity?: number;
   /** Seconds to wait before a reconnect attempt after reboot (tests lower it). @default 5 */
   readonly rebootSettleSec?: number;

@@ -1,0 +1,163 @@
+/**
+ * `rig adhoc PATTERN -m MODULE -a ARGS` and `rig shell PATTERN CMD` (Ansible's `ansible` command): a one-task play
+ * built in memory with the DSL and run by the same runner as `rig run`; output as Ansible's ad-hoc, exit codes as `ansible`.
+ */
+import { ExitCode, secret, ValidationError, type HostRecap, type Problem, type Reporter, type Task } from '../core/index.ts';
+import { definePlay, definePlaybook } from '../dsl/index.ts';
+import { connect } from '../connection/index.ts';
+import { loadInventory, parseExtraVars } from '../inventory/index.ts';
+import { AdhocReporter } from '../reporters/adhoc.ts';
+import { JsonReporter } from '../reporters/json.ts';
+import { MultiReporter } from '../reporters/multi.ts';
+import { playHosts, runPlaybook } from '../runner/index.ts';
+import { ArgsSyntaxError, parseAdhocArgs } from './adhoc-args.ts';
+import { lazyConnection } from './adhoc-lazy-connection.ts';
+import { adhocArgs, resolveAdhocModule, type AdhocModule } from './adhoc-modules.ts';
+import { controllerProblems } from './controller-checks.ts';
+import { printWarnings, reportError } from './errors.ts';
+import { askSecret } from './prompt.ts';
+import { connectTimeout } from './run-command.ts';
+import { patternProblems, validatePlaybook } from './validate.ts';
+
+/** Options of `rig adhoc` (and `rig shell`), as commander parses them. */
+export interface AdhocFlags {
+  readonly inventory: string;
+  /** -m. @default 'command' (as Ansible) */
+  readonly moduleName?: string;
+  /** -a */
+  readonly args?: string;
+  readonly check?: boolean;
+  readonly diff?: boolean;
+  readonly limit?: string;
+  readonly forks: string;
+  readonly timeout: string;
+  readonly extraVars: string[];
+  /** Number of -v. */
+  readonly verbose?: number;
+  readonly json?: string;
+  readonly become?: boolean;
+  readonly becomeUser?: string;
+  readonly askBecomePass?: boolean;
+  readonly acceptNewHostKeys?: boolean;
+  readonly listHosts?: boolean;
+}
+
+/** Ansible's exit code of `ansible`: 4 when a host was unreachable (even if another failed), else 2 when one failed. */
+export function adhocExitCode(recap: Readonly<Record<string, HostRecap>>): number {
+  const rows = Object.values(recap);
+  if (rows.some((r) => r.unreachable > 0)) return ExitCode.hostUnreachable;
+  return rows.some((r) => r.failed > 0) ? ExitCode.hostFailed : ExitCode.ok;
+}
+
+/** The one task of the ad-hoc play, or the problems of `-m`/`-a`, all at the `-a`/`-m` flags. */
+export function adhocTask(flags: Pick<AdhocFlags, 'moduleName' | 'args' | 'becomeUser'>, cwd: string): { task: Task; module: AdhocModule; given: Record<string, unknown> } | { problems: Problem[] } {
+  const name = flags.moduleName ?? 'command';
+  const resolved = resolveAdhocModule(name);
+  if (!('factory' in resolved)) return { problems: [{ where: `-m ${name}`, ...resolved }] };
+  const text = flags.args ?? '';
+  const where = text ? `-a ${JSON.stringify(text)}` : `-m ${name}`;
+  let parsed;
+  try {
+    parsed = parseAdhocArgs(text, resolved.freeForm ?? false);
+  } catch (e) {
+    if (e instanceof ArgsSyntaxError) return { problems: [{ where, message: `${name}: ${e.message}` }] };
+    throw e;
+  }
+  const built = adhocArgs(resolved, parsed, cwd);
+  const hint = `${resolved.name}'s args: rig adhoc takes Ansible's names (snake_case) or rig's (docs/modules.md, ${resolved.factory.module.name})`;
+  if ('problems' in built) return { problems: built.problems.map((message) => ({ where, message: `${name}: ${message}`, hint })) };
+  const label = `${name}${text ? ` ${text}` : ''}`;
+  const task = resolved.factory(built.args, { name: label.length > 80 ? `${label.slice(0, 77)}...` : label, ...(flags.becomeUser !== undefined ? { becomeUser: flags.becomeUser } : {}) });
+  // problems of the args are reported at the flag that gave them, not at a line of rig
+  return { task: { ...task, definedAt: where }, module: resolved, given: built.given };
+}
+
+/** Run one module on the hosts of `pattern`; resolves to the exit code. */
+export async function adhocCommand(pattern: string, flags: AdhocFlags): Promise<number> {
+  try {
+    const problems: Problem[] = [];
+    const timeout = Number(flags.timeout);
+    if (!Number.isFinite(timeout) || timeout <= 0) problems.push({ where: '--timeout', message: `must be a positive number of seconds, got '${flags.timeout}'` });
+    const forks = Number(flags.forks);
+    if (!Number.isInteger(forks) || forks < 1) problems.push({ where: '--forks', message: `must be a positive integer, got '${flags.forks}'` });
+    const built = adhocTask(flags, process.cwd());
+    // listing hosts needs no module args (as in Ansible)
+    if ('problems' in built && !flags.listHosts) problems.push(...built.problems);
+    if (flags.args?.includes('{{')) process.stderr.write(`[WARNING] -a: rig does not render Jinja2 ({{ … }}): the text is passed on as written\n`);
+    let loaded;
+    try {
+      loaded = await Promise.all([loadInventory(flags.inventory), parseExtraVars(flags.extraVars, process.cwd())]);
+    } catch (e) {
+      if (e instanceof ValidationError) throw new ValidationError([...problems, ...e.problems]);
+      throw e;
+    }
+    const [inventory, extraVars] = loaded;
+    printWarnings(inventory.warnings);
+    if (flags.listHosts) {
+      const bad = [...problems, ...patternProblems(inventory, pattern, 'PATTERN'), ...(flags.limit === undefined ? [] : patternProblems(inventory, flags.limit, `--limit ${JSON.stringify(flags.limit)}`))];
+      if (bad.length) throw new ValidationError(bad);
+      const hosts = playHosts(inventory, pattern, flags.limit);
+      process.stdout.write(`  hosts (${hosts.length}):\n${hosts.map((h) => `    ${h}\n`).join('')}`);
+      return ExitCode.ok;
+    }
+    if ('problems' in built) throw new ValidationError([...problems, ...patternProblems(inventory, pattern, 'PATTERN')]);
+
+    const play = definePlay({
+      name: 'Ansible Ad-Hoc',
+      hosts: pattern,
+      gatherFacts: built.module.gatherFacts ?? false,
+      ...(flags.become ? { become: true } : {}),
+      tasks: [built.task],
+    });
+    // a bad pattern is reported at the argument that gave it, not at a line of rig
+    const playbook = { ...definePlaybook({ ...play, definedAt: 'PATTERN' }), definedAt: 'rig adhoc' };
+    const controller = await controllerProblems(playbook, inventory, { limit: flags.limit, json: flags.json });
+    try {
+      validatePlaybook(playbook, inventory, flags.limit, extraVars);
+    } catch (e) {
+      // validate says `hosts "x": …` of a play; here the pattern is the command's argument
+      const prefix = `hosts ${JSON.stringify(pattern)}: `;
+      const own = (p: Problem): Problem => (p.where === 'PATTERN' && p.message.startsWith(prefix) ? { ...p, message: p.message.slice(prefix.length) } : p);
+      if (e instanceof ValidationError) throw new ValidationError([...problems, ...e.problems.map(own), ...controller]);
+      throw e;
+    }
+    if (problems.length || controller.length) throw new ValidationError([...problems, ...controller]);
+
+    const envPass = process.env.RIG_BECOME_PASSWORD;
+    const becomePassword = flags.askBecomePass ? secret(envPass ?? (await askSecret('BECOME password: '))) : envPass ? secret(envPass) : undefined;
+    const tty = Boolean(process.stdout.isTTY) && process.env.CI !== 'true';
+    const verbosity = flags.verbose ?? 0;
+    const shape = built.module.shape;
+    const reporters: Reporter[] = [
+      new AdhocReporter({
+        out: process.stdout,
+        color: tty || Boolean(process.env.FORCE_COLOR),
+        diff: flags.diff ?? false,
+        verbosity,
+        commandOutput: built.module.commandOutput ?? false,
+        ...(shape ? { shape: (r) => shape(r, built.given) } : {}),
+      }),
+    ];
+    if (flags.json) reporters.push(new JsonReporter({ file: flags.json }));
+    process.once('SIGINT', () => {
+      process.stderr.write('\nrig: interrupted\n');
+      process.exit(ExitCode.interrupted);
+    });
+    const summary = await runPlaybook(playbook, inventory, {
+      check: flags.check,
+      diff: flags.diff,
+      limit: flags.limit,
+      forks,
+      extraVars,
+      verbosity,
+      reporter: reporters.length === 1 ? (reporters[0] as Reporter) : new MultiReporter(reporters),
+      connect: async (host) => {
+        const open = () => connect({ host, acceptNewHostKeys: flags.acceptNewHostKeys, becomePassword, connectTimeoutMs: connectTimeout(host.vars, timeout) });
+        return built.module.controllerOnly ? lazyConnection(host.name, open) : open();
+      },
+    });
+    return adhocExitCode(summary.recap);
+  } catch (e) {
+    return reportError(e);
+  }
+}
