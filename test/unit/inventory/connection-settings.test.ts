@@ -73,3 +73,26 @@ describe('connection variables rig cannot honour are errors naming host, variabl
     expect(inv.host('h1')!.ssh.identityFiles).toEqual([`${dir}/keys/id`]);
   });
 });
+
+describe("legacy ansible_ssh_* names win over the current ones, as in Ansible's ConfigManager (last listed var wins); rig_* above both", () => {
+  const cases: { vars: Record<string, string | number>; want: { address?: string; port?: number; user?: string; password?: string } }[] = [
+    { vars: { ansible_host: 'new.example', ansible_ssh_host: 'old.example' }, want: { address: 'old.example' } },
+    { vars: { ansible_port: 2201, ansible_ssh_port: 2202 }, want: { port: 2202 } },
+    { vars: { ansible_user: 'new', ansible_ssh_user: 'old' }, want: { user: 'old' } },
+    { vars: { ansible_password: 'newpw', ansible_ssh_pass: 'oldpw' }, want: { password: 'oldpw' } },
+    { vars: { ansible_host: 'new.example', ansible_ssh_host: 'old.example', rig_host: 'rig.example' }, want: { address: 'rig.example' } },
+    { vars: { ansible_port: 2201, ansible_ssh_port: 2202, rig_port: 2203 }, want: { port: 2203 } },
+    { vars: { ansible_user: 'new', ansible_ssh_user: 'old', rig_user: 'rig' }, want: { user: 'rig' } },
+    { vars: { ansible_password: 'newpw', ansible_ssh_pass: 'oldpw', rig_password: 'rigpw' }, want: { password: 'rigpw' } },
+    { vars: { ansible_host: 'new.example' }, want: { address: 'new.example' } },
+  ];
+  for (const c of cases) {
+    it(Object.keys(c.vars).join(' + '), async () => {
+      const lines = Object.entries(c.vars).map(([k, v]) => `        ${k}: ${JSON.stringify(v)}\n`).join('');
+      const inv = await loadInventory(writeTree({ 'hosts.yml': `all:\n  hosts:\n    h1:\n${lines}` }));
+      const ssh = inv.host('h1')!.ssh;
+      const got = { address: ssh.address, port: ssh.port, user: ssh.user, password: ssh.password };
+      expect(Object.fromEntries(Object.keys(c.want).map((k) => [k, got[k as keyof typeof got]]))).toEqual(c.want);
+    });
+  }
+});
