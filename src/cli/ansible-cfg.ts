@@ -100,7 +100,7 @@ export function findAnsibleCfg(o: CfgEnvironment, warnings: Problem[]): string |
   if (skippedLocal && (fromEnv === undefined || found !== candidates[0])) {
     warnings.push({ where: local, message: `ignored: the working directory ${cwd} is world-writable, so rig (like Ansible) does not read an ansible.cfg from it`, hint: `chmod o-w ${cwd}, or point ANSIBLE_CONFIG at the file` });
   }
-  if (fromEnv !== undefined && found !== candidates[0]) {
+  if (fromEnv !== undefined && fromEnv !== '' && found !== candidates[0]) {
     warnings.push({ where: '$ANSIBLE_CONFIG', message: `${candidates[0]} is not a readable file; ${found ? `read ${found} instead` : 'no ansible.cfg is read'}`, hint: 'fix or unset ANSIBLE_CONFIG' });
   }
   return found;
