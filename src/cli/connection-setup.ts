@@ -10,6 +10,9 @@ import { printWarnings } from './errors.ts';
 import { askSecret } from './prompt.ts';
 import { privateKeySource, resolveSettings, type SettingFlags, type Settings } from './run-settings.ts';
 
+/** Bad flags, environment or ansible.cfg: a usage error (ansible-playbook exits 5 for them, --syntax-check too). */
+export class SettingsError extends ValidationError {}
+
 /** Settings and the inventory they apply to. */
 export interface Prepared {
   readonly settings: Settings;
@@ -27,16 +30,11 @@ export async function prepare(flags: SettingFlags, more: () => Promise<Problem[]
     const p = await privateKeyFileProblem(settings.defaults.privateKeyFile);
     if (p) problems.push({ where: keyFrom, message: `private key ${settings.defaults.privateKeyFile}: ${p}`, hint: 'fix the path, or leave it out to use ssh-agent and ~/.ssh/id_*' });
   }
-  if (!settings.inventory) throw new ValidationError(problems);
-  let loaded: Inventory;
-  try {
-    loaded = await loadInventory(settings.inventory);
-  } catch (e) {
-    if (e instanceof ValidationError) throw new ValidationError([...problems, ...e.problems]);
-    throw e;
-  }
-  problems.push(...(await more()));
-  if (problems.length) throw new ValidationError(problems);
+  // bad flags or config are usage errors (exit 5 even under --syntax-check, as Ansible's AnsibleOptionsError): before the inventory
+  if (problems.length) throw new SettingsError(problems);
+  const loaded = await loadInventory(settings.inventory);
+  const later = await more();
+  if (later.length) throw new ValidationError(later);
   printWarnings(loaded.warnings);
   return { settings, inventory: inventoryWithDefaults(loaded, settings.defaults) };
 }

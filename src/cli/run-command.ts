@@ -12,7 +12,7 @@ import type { RunFlags } from './flags.ts';
 import { askSecret } from './prompt.ts';
 import { validatePlaybook } from './validate.ts';
 import { reportError } from './errors.ts';
-import { prepare, sshPassword } from './connection-setup.ts';
+import { prepare, SettingsError, sshPassword } from './connection-setup.ts';
 import { stepper, stepProblem } from './step-prompt.ts';
 
 /** ansible-playbook's exit code for a playbook or inventory that does not parse (AnsibleParserError), for --syntax-check. */
@@ -105,8 +105,8 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
     }
   } catch (e) {
     const code = reportError(e);
-    // ansible-playbook --syntax-check exits 4 on a playbook or inventory it cannot parse
-    return flags.syntaxCheck && e instanceof ValidationError ? SYNTAX_ERROR : code;
+    // ansible-playbook --syntax-check exits 4 on a playbook or inventory it cannot parse (bad options stay 5)
+    return flags.syntaxCheck && e instanceof ValidationError && !(e instanceof SettingsError) ? SYNTAX_ERROR : code;
   }
 }
 

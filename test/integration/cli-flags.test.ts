@@ -148,6 +148,12 @@ describe.skipIf(!avail.ok)('rig run connection flags and ansible.cfg on real ssh
     const r = await rig(['run', bad, '-i', inv, '--syntax-check'], env);
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/nosuch/);
+    // a bad option is a usage error, 5, as Ansible's AnsibleOptionsError (ansible.cfg forks = x)
+    const project = tempDir('rig-syntax-cfg-');
+    writeFileSync(path.join(project, 'ansible.cfg'), '[defaults]\nforks = x\n');
+    const opt = await rig(['run', whoPb(), '-i', inv, '--syntax-check'], env, { cwd: project });
+    expect(opt.code).toBe(5);
+    expect(opt.stderr).toContain(`${path.join(project, 'ansible.cfg')}:2: [defaults] forks must be an integer, got 'x'`);
   });
 
   it("--flush-cache forgets the saved facts of the inventory's hosts", async () => {

@@ -9,12 +9,11 @@ import { localWorld } from './local-run.ts';
 
 const echo = (name: string) => command({ cmd: `echo ${name}` }, { name });
 const web = defineRole({ name: 'web', tasks: () => [echo('install nginx'), echo('configure nginx')] });
-const pb: Playbook = {
-  plays: [
-    definePlaybook({ name: 'one', hosts: 'all', tasks: [echo('first'), echo('second')] }).plays[0]!,
-    definePlaybook({ name: 'two', hosts: 'all', roles: [web], tasks: [echo('third'), echo('install app')] }).plays[0]!,
-  ],
-} as Playbook;
+const plays = [
+  { name: 'one', hosts: 'all', tasks: [echo('first'), echo('second')] },
+  { name: 'two', hosts: 'all', roles: [web], tasks: [echo('third'), echo('install app')] },
+];
+const pb: Playbook = definePlaybook(...plays);
 
 describe('findStartAt: first task whose name (or "role : name") equals or globs the pattern', () => {
   const cases: [string, { play: number; item: number } | undefined][] = [
@@ -39,7 +38,7 @@ describe('findStartAt: first task whose name (or "role : name") equals or globs 
 describe('the runner with startAtTask / confirmTask', () => {
   it('--start-at-task skips earlier plays and earlier tasks of its play; later plays run whole', async () => {
     const world = await localWorld(['a']);
-    const later: Playbook = { plays: [...pb.plays, definePlaybook({ name: 'three', hosts: 'all', tasks: [echo('fourth')] }).plays[0]!] } as Playbook;
+    const later = definePlaybook(...plays, { name: 'three', hosts: 'all', tasks: [echo('fourth')] });
     const { summary, rec } = await world.run(later, { startAtTask: 'configure*' });
     expect(summary.exitCode).toBe(0);
     expect(rec.results('a').map((r) => r.task)).toEqual(['configure nginx', 'third', 'install app', 'fourth']);
