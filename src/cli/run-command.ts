@@ -21,7 +21,7 @@ const SYNTAX_ERROR = 4;
 /** Run a playbook; resolves to the exit code. */
 export async function runCommand(playbookFile: string, flags: RunFlags): Promise<number> {
   try {
-    const step = flags.step && !flags.syntaxCheck ? stepProblem(Boolean(process.stdin.isTTY)) : undefined;
+    const step = flags.step && !flags.syntaxCheck && !flags.listHosts && !flags.listTasks ? stepProblem(Boolean(process.stdin.isTTY)) : undefined;
     if (step) throw step;
     const { settings, inventory: loaded } = await prepare(flags);
     let inventory = loaded;
