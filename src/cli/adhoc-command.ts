@@ -4,7 +4,7 @@
  */
 import { ExitCode, secret, ValidationError, type HostRecap, type Problem, type Reporter, type Task } from '../core/index.ts';
 import { definePlay, definePlaybook } from '../dsl/index.ts';
-import { connect } from '../connection/index.ts';
+import { openConnection } from '../connection/index.ts';
 import { loadInventory, parseExtraVars } from '../inventory/index.ts';
 import { AdhocReporter } from '../reporters/adhoc.ts';
 import { JsonReporter } from '../reporters/json.ts';
@@ -152,7 +152,7 @@ export async function adhocCommand(pattern: string, flags: AdhocFlags): Promise<
       verbosity,
       reporter: reporters.length === 1 ? (reporters[0] as Reporter) : new MultiReporter(reporters),
       connect: async (host) => {
-        const open = () => connect({ host, acceptNewHostKeys: flags.acceptNewHostKeys, becomePassword, connectTimeoutMs: connectTimeout(host.vars, timeout) });
+        const open = () => openConnection({ host, acceptNewHostKeys: flags.acceptNewHostKeys, becomePassword, connectTimeoutMs: connectTimeout(host.vars, timeout) });
         return built.module.controllerOnly ? lazyConnection(host.name, open) : open();
       },
     });

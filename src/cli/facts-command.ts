@@ -1,17 +1,22 @@
-/** `rig facts HOST`: connect, gather the core facts in one exec, print them as JSON. */
+/** `rig facts HOST`: connect (over SSH, or locally for ansible_connection: local), gather the core facts in one exec, print them as JSON. */
 import { ExitCode, redact, UnreachableError, ValidationError } from '../core/index.ts';
-import { connect } from '../connection/index.ts';
+import { openConnection } from '../connection/index.ts';
 import { hostFacts } from '../facts/host.ts';
-import { loadInventory } from '../inventory/index.ts';
+import { inventoryWithDefaults } from '../inventory/index.ts';
 import { reportError } from './errors.ts';
+import type { FactsFlags } from './flags.ts';
+import { prepare, sshPassword } from './connection-setup.ts';
 
 /** Print one host's facts; resolves to the exit code. */
-export async function factsCommand(name: string, flags: { inventory: string; acceptNewHostKeys?: boolean }): Promise<number> {
+export async function factsCommand(name: string, flags: FactsFlags): Promise<number> {
   try {
-    const inv = await loadInventory(flags.inventory);
+    const { settings, inventory: loaded } = await prepare(flags);
+    const password = await sshPassword(settings.askPass);
+    const inv = password === undefined ? loaded : inventoryWithDefaults(loaded, { password });
     const host = inv.host(name);
-    if (!host) throw new ValidationError({ where: flags.inventory, message: `no host '${name}' in the inventory`, hint: 'see rig inventory -i INV --list' });
-    const conn = await connect({ host, acceptNewHostKeys: flags.acceptNewHostKeys });
+    if (!host) throw new ValidationError({ where: settings.inventory, message: `no host '${name}' in the inventory`, hint: 'see rig inventory -i INV --list' });
+    const timeout = Number(host.vars.rig_timeout ?? host.vars.ansible_timeout ?? settings.timeoutSec);
+    const conn = await openConnection({ host, acceptNewHostKeys: settings.acceptNewHostKeys, connectTimeoutMs: timeout * 1000 });
     try {
       const facts = hostFacts.parse(await conn.exec(hostFacts.command()));
       process.stdout.write(`${redact(JSON.stringify(facts, null, 2))}\n`);

@@ -1,7 +1,7 @@
 /** rig's command line: argv parsing only; every command's code is imported when it runs so --help stays fast. */
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode } from '../core/errors.ts';
-import type { RunFlags } from './flags.ts';
+import type { FactsFlags, RunFlags } from './flags.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 const list = (v: string, prev: string[]) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -16,12 +16,22 @@ function program(setCode: (c: number) => void): Command {
   p.command('run')
     .description('run a playbook against an inventory')
     .argument('<playbook>', 'playbook .ts file (default export: definePlaybook(...))')
-    .requiredOption('-i, --inventory <path>', 'Ansible-format inventory directory or YAML file')
+    .option('-i, --inventory <path>', 'Ansible-format inventory directory or file (default: ansible.cfg [defaults] inventory)')
     .option('-C, --check', 'predict changes, change nothing')
     .option('-D, --diff', 'show unified diffs of file changes')
     .option('-l, --limit <pattern>', 'limit to hosts/groups (globs, !exclude, &intersect, comma lists)')
-    .option('-f, --forks <n>', 'hosts worked on in parallel', '50')
-    .option('-T, --timeout <seconds>', 'SSH connection timeout (ansible_timeout / rig_timeout per host win)', '10')
+    .option('-f, --forks <n>', 'hosts worked on in parallel (default: ansible.cfg forks, else 50)')
+    .option('-T, --timeout <seconds>', 'SSH connection timeout (default: ansible.cfg timeout, else 10; ansible_timeout / rig_timeout per host win)')
+    .option('-u, --user <user>', 'login user for hosts without ansible_user')
+    .option('--key-file, --private-key <file>', 'private key for hosts without ansible_ssh_private_key_file')
+    .option('-k, --ask-pass', 'ask for the SSH password (or set RIG_SSH_PASSWORD)')
+    .option('-c, --connection <type>', 'ssh or local, for hosts without ansible_connection')
+    .option('-b, --become', 'become (sudo) in every play that does not set become')
+    .option('--become-user <user>', 'user to become for hosts without ansible_become_user (default root)')
+    .option('--start-at-task <name>', 'start at the first task with this name (glob allowed)')
+    .option('--step', 'confirm each task before running it (y/n/c)')
+    .option('--syntax-check', 'load and validate the playbook and inventory, connect to nothing')
+    .option('--flush-cache', "forget the saved facts of the inventory's hosts first")
     .option('-e, --extra-vars <vars>', 'k=v pairs, JSON, or @file.yml (repeatable)', collect, [])
     .option('-t, --tags <tags>', 'only tasks with these tags', list, [])
     .option('--skip-tags <tags>', 'skip tasks with these tags', list, [])
@@ -92,9 +102,14 @@ function program(setCode: (c: number) => void): Command {
   p.command('facts')
     .description("gather and print one host's facts as JSON")
     .argument('<host>', 'inventory host name')
-    .requiredOption('-i, --inventory <path>', 'inventory directory or YAML file')
+    .option('-i, --inventory <path>', 'inventory directory or file (default: ansible.cfg [defaults] inventory)')
     .option('--accept-new-host-keys', 'accept and remember unknown host keys')
-    .action(async (host: string, flags: { inventory: string; acceptNewHostKeys?: boolean }) => {
+    .option('-u, --user <user>', 'login user if the host has no ansible_user')
+    .option('--key-file, --private-key <file>', 'private key if the host has no ansible_ssh_private_key_file')
+    .option('-k, --ask-pass', 'ask for the SSH password (or set RIG_SSH_PASSWORD)')
+    .option('-c, --connection <type>', 'ssh or local, if the host has no ansible_connection')
+    .option('-T, --timeout <seconds>', 'SSH connection timeout (default: ansible.cfg timeout, else 10)')
+    .action(async (host: string, flags: FactsFlags) => {
       const { factsCommand } = await import('./facts-command.ts');
       setCode(await factsCommand(host, flags));
     });

@@ -1,10 +1,10 @@
 /** Ask for a secret on the terminal without echo. */
 import { ValidationError } from '../core/index.ts';
 
-/** Read a line from the TTY with echo off; refuses when there is no TTY (CI). */
-export async function askSecret(question: string): Promise<string> {
+/** Read a line from the TTY with echo off; refuses when there is no TTY (CI), naming `envVar` as the way out. */
+export async function askSecret(question: string, envVar = 'RIG_BECOME_PASSWORD'): Promise<string> {
   const stdin = process.stdin;
-  if (!stdin.isTTY) throw new ValidationError({ message: `${question.trim()} needs a terminal`, hint: 'set RIG_BECOME_PASSWORD instead when running without a TTY' });
+  if (!stdin.isTTY) throw new ValidationError({ message: `${question.trim()} needs a terminal`, hint: `set ${envVar} instead when running without a TTY` });
   process.stderr.write(question);
   stdin.setRawMode(true);
   stdin.resume();

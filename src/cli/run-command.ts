@@ -1,8 +1,8 @@
 /** `rig run`: load and validate everything, then connect and run; exit codes as ansible-playbook. */
 import { ExitCode, secret, ValidationError, type Reporter } from '../core/index.ts';
-import { expandLimit, loadInventory, parseExtraVars } from '../inventory/index.ts';
-import { playHosts, playItems, runPlaybook, taskName } from '../runner/index.ts';
-import { connect } from '../connection/index.ts';
+import { expandLimit, inventoryWithDefaults, parseExtraVars } from '../inventory/index.ts';
+import { forgetFacts, playHosts, playItems, runPlaybook, startAtProblem, taskName } from '../runner/index.ts';
+import { openConnection } from '../connection/index.ts';
 import { JsonReporter } from '../reporters/json.ts';
 import { MultiReporter } from '../reporters/multi.ts';
 import { PlainReporter } from '../reporters/plain.ts';
@@ -12,25 +12,32 @@ import type { RunFlags } from './flags.ts';
 import { askSecret } from './prompt.ts';
 import { playPatternWarnings, validatePlaybook } from './validate.ts';
 import { printWarnings, reportError } from './errors.ts';
+import { prepare, SettingsError, sshPassword } from './connection-setup.ts';
+import { stepper, stepProblem } from './step-prompt.ts';
+
+/** ansible-playbook's exit code for a playbook or inventory that does not parse (AnsibleParserError), for --syntax-check. */
+const SYNTAX_ERROR = 4;
 
 /** Run a playbook; resolves to the exit code. */
 export async function runCommand(playbookFile: string, flags: RunFlags): Promise<number> {
   try {
-    const timeout = Number(flags.timeout);
-    if (!Number.isFinite(timeout) || timeout <= 0) throw new ValidationError({ where: '--timeout', message: `must be a positive number of seconds, got '${flags.timeout}'` });
-    const forks = Number(flags.forks);
-    if (!Number.isInteger(forks) || forks < 1) throw new ValidationError({ where: '--forks', message: `must be a positive integer, got '${flags.forks}'` });
-    const [inventory, extraVars, limit] = await Promise.all([
-      loadInventory(flags.inventory),
+    const step = flags.step && !flags.syntaxCheck && !flags.listHosts && !flags.listTasks ? stepProblem(Boolean(process.stdin.isTTY)) : undefined;
+    if (step) throw step;
+    const { settings, inventory: loaded } = await prepare(flags);
+    let inventory = loaded;
+    const [extraVars, limit] = await Promise.all([
       parseExtraVars(flags.extraVars, process.cwd()),
       flags.limit === undefined ? undefined : expandLimit(flags.limit, process.cwd()),
     ]);
-    printWarnings(inventory.warnings);
+    // Ansible flushes every inventory host's facts, before --limit applies (CLI._flush_cache)
+    if (flags.flushCache) await forgetFacts(inventory.hosts);
     const playbook = await loadPlaybook(playbookFile);
     printWarnings(playPatternWarnings(playbook, inventory));
-    // list modes need only the playbook; a run needs the controller files too — all problems reported together
-    const listing = Boolean(flags.listHosts || flags.listTasks);
+    // list modes and the syntax check need only the playbook; a run needs the controller files too — all problems reported together
+    const listing = Boolean(flags.listHosts || flags.listTasks || flags.syntaxCheck);
     const controller = listing ? [] : await controllerProblems(playbook, inventory, { limit, json: flags.json });
+    const startAt = flags.startAtTask === undefined ? undefined : startAtProblem(playbook, flags.startAtTask);
+    if (startAt) controller.unshift(startAt);
     try {
       validatePlaybook(playbook, inventory, limit, extraVars);
     } catch (e) {
@@ -38,6 +45,10 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
       throw e;
     }
     if (controller.length) throw new ValidationError(controller);
+    if (flags.syntaxCheck) {
+      process.stdout.write(`\nplaybook: ${playbookFile}\n`);
+      return ExitCode.ok;
+    }
 
     if (listing) {
       for (const play of playbook.plays) {
@@ -58,9 +69,12 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
       return ExitCode.ok;
     }
 
+    const password = await sshPassword(settings.askPass);
+    if (password !== undefined) inventory = inventoryWithDefaults(inventory, { password });
     const envPass = process.env.RIG_BECOME_PASSWORD;
-    const becomePassword = flags.askBecomePass ? secret(envPass ?? (await askSecret('BECOME password: '))) : envPass ? secret(envPass) : undefined;
-    const tty = Boolean(process.stdout.isTTY) && process.env.CI !== 'true';
+    const becomePassword = settings.askBecomePass ? secret(envPass ?? (await askSecret('BECOME password: '))) : envPass ? secret(envPass) : undefined;
+    // --step prompts between tasks: listr's redrawing would overwrite the question
+    const tty = Boolean(process.stdout.isTTY) && process.env.CI !== 'true' && !flags.step;
     const text = { out: process.stdout, verbosity: flags.verbose, diff: flags.diff ?? false, color: tty || Boolean(process.env.FORCE_COLOR) };
     // listr2 costs ~150 ms to load: only a terminal gets it
     const reporters: Reporter[] = [tty ? new (await import('../reporters/listr.ts')).ListrReporter(text) : new PlainReporter(text)];
@@ -71,22 +85,32 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
       process.stderr.write('\nrig: interrupted; pending handlers stay recorded on the hosts and run on the next run\n');
       process.exit(ExitCode.interrupted);
     });
-    const summary = await runPlaybook(playbook, inventory, {
-      check: flags.check,
-      diff: flags.diff,
-      limit,
-      forks,
-      extraVars,
-      tags: flags.tags,
-      skipTags: flags.skipTags,
-      forceHandlers: flags.forceHandlers,
-      verbosity: flags.verbose,
-      reporter: reporters.length === 1 ? (reporters[0] as Reporter) : new MultiReporter(reporters),
-      connect: (host) => connect({ host, acceptNewHostKeys: flags.acceptNewHostKeys, becomePassword, connectTimeoutMs: connectTimeout(host.vars, timeout) }),
-    });
-    return summary.exitCode;
+    const asker = flags.step ? stepper() : undefined;
+    try {
+      const summary = await runPlaybook(playbook, inventory, {
+        check: flags.check,
+        diff: flags.diff,
+        limit,
+        forks: settings.forks,
+        extraVars,
+        tags: flags.tags,
+        skipTags: flags.skipTags,
+        forceHandlers: flags.forceHandlers,
+        verbosity: flags.verbose,
+        ...(flags.startAtTask !== undefined && { startAtTask: flags.startAtTask }),
+        ...(asker && { confirmTask: asker.confirm }),
+        reporter: reporters.length === 1 ? (reporters[0] as Reporter) : new MultiReporter(reporters),
+        connect: (host) =>
+          openConnection({ host, acceptNewHostKeys: settings.acceptNewHostKeys, becomePassword, connectTimeoutMs: connectTimeout(host.vars, settings.timeoutSec) }),
+      });
+      return summary.exitCode;
+    } finally {
+      asker?.close();
+    }
   } catch (e) {
-    return reportError(e);
+    const code = reportError(e);
+    // ansible-playbook --syntax-check exits 4 on a playbook or inventory it cannot parse (bad options stay 5)
+    return flags.syntaxCheck && e instanceof ValidationError && !(e instanceof SettingsError) ? SYNTAX_ERROR : code;
   }
 }
 

@@ -1,5 +1,7 @@
 /** SSH connections (ssh2 underneath), host key policy, ~/.ssh/config, and the atomic file-write script. */
 export { connect, type ConnectOptions } from './ssh-connection.ts';
+export { openConnection } from './open.ts';
+export { LocalConnection } from './local.ts';
 export { writeFileScript, BACKUP_LINE, TEMP_PREFIX } from './write-file.ts';
 export { parseKnownHosts, checkHostKey, hashHostName, hostLookupName, fingerprint, type KnownHostEntry, type HostKeyVerdict } from './known-hosts.ts';
 export { privateKeyFileProblem } from './key-file.ts';

@@ -31,10 +31,10 @@ export interface Host {
   readonly vars: Vars;
   /** Connection settings. */
   readonly ssh: SshSettings;
+  /** How tasks reach the host: over SSH, or on the controller (ansible_connection: local). @default 'ssh' */
+  readonly connection?: 'ssh' | 'local';
   /** Become root via sudo for every task unless a task says otherwise (ansible_become). @default false */
   readonly become: boolean;
   /** Become user. @default 'root' */
   readonly becomeUser?: string;
-  /** How tasks reach the host: over SSH, or on the controller (ansible_connection: local). @default 'ssh' */
-  readonly connection?: 'ssh' | 'local';
 }

@@ -88,7 +88,7 @@ export function unknownAnsibleVarWarnings(owner: string, vars: SourcedVars): Pro
 const SSH_CONFIG_KEYS = 'HostName, Port, User, IdentityFile, ProxyJump and UserKnownHostsFile';
 const SSH_ARGS = `rig connects with its own SSH client (ssh2) and passes no ssh/scp/sftp command-line options; of ~/.ssh/config it reads ${SSH_CONFIG_KEYS} only (no ProxyCommand, no other options)`;
 const NO_PROGRAMS = 'rig runs no ssh, scp or sftp program: it connects with its own SSH client (ssh2) and sends files over the SSH exec channel';
-const HOST_KEYS = 'rig always checks host keys against known_hosts (~/.ssh/known_hosts, UserKnownHostsFile, rig_known_hosts_file): an unknown key is refused unless --accept-new-host-keys is given, a changed key always';
+const HOST_KEYS = 'rig always checks host keys against known_hosts (~/.ssh/known_hosts, UserKnownHostsFile, rig_known_hosts_file): an unknown key is refused unless --accept-new-host-keys (or host_key_checking = False in ansible.cfg) is given, a changed key always';
 const SUDO_ONLY = 'rig becomes another user only with sudo (ansible_become_method other than sudo is an error)';
 const SUDO_CMD = 'rig runs `sudo -H -n -u USER -- sh -c …` (-S and its own prompt instead of -n when a become password is set), the sudo in the PATH of the SSH session';
 const rename = (to: string): Unimplemented => ({ instead: `rig reads ${to} instead`, hint: `rename it to ${to.split(/,| or /)[0]!.trim()} (Ansible reads that name too)` });

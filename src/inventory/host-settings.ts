@@ -5,22 +5,25 @@ import type { Problem } from '../core/errors.ts';
 import type { SshSettings, Vars } from '../core/host.ts';
 import { secret } from '../core/secret.ts';
 import type { Sourced, SourcedVars } from './inventory-data.ts';
+import { connectionType } from './connection-type.ts';
 
 /** Connection-related settings of one host. */
 export interface HostSettings {
   readonly ssh: SshSettings;
   readonly become: boolean;
   readonly becomeUser?: string;
+  readonly connection?: 'ssh' | 'local';
 }
 
-// later names in each list lose: rig's own name first, then Ansible's current name, then its legacy alias
+// later names in each list lose: rig's own name first, then Ansible's in the reverse of its plugin docs' `vars:` order
+// (Ansible's ConfigManager takes the last listed var that is set, so the legacy ansible_ssh_* names win)
 const NAMES = {
-  address: ['rig_host', 'ansible_host', 'ansible_ssh_host'],
-  port: ['rig_port', 'ansible_port', 'ansible_ssh_port'],
-  user: ['rig_user', 'ansible_user', 'ansible_ssh_user'],
+  address: ['rig_host', 'ansible_ssh_host', 'ansible_host'],
+  port: ['rig_port', 'ansible_ssh_port', 'ansible_port'],
+  user: ['rig_user', 'ansible_ssh_user', 'ansible_user'],
   identityFiles: ['rig_identity_file', 'ansible_ssh_private_key_file', 'ansible_private_key_file'],
   knownHostsFile: ['rig_known_hosts_file'],
-  password: ['rig_password', 'ansible_password', 'ansible_ssh_pass'],
+  password: ['rig_password', 'ansible_ssh_pass', 'ansible_password'],
   proxyJump: ['rig_proxy_jump'],
   become: ['rig_become', 'ansible_become'],
   becomeUser: ['rig_become_user', 'ansible_become_user'],
@@ -38,8 +41,6 @@ export const SETTING_VARS: readonly string[] = Object.values(NAMES).flat();
 
 /** Become methods rig implements (Ansible's default, sudo), with their FQCN spelling. */
 export const BECOME_METHODS = ['sudo', 'ansible.builtin.sudo'];
-/** Connection plugins that mean "over SSH" (rig's only transport). */
-export const SSH_CONNECTIONS = ['ssh', 'smart', 'paramiko', 'paramiko_ssh', 'ansible.builtin.ssh', 'ansible.builtin.paramiko_ssh'];
 
 // Ansible's boolean(): y/yes/on/1/true/t and n/no/off/0/false/f (an empty string is false for become too)
 const TRUE = new Set(['yes', 'true', 'on', '1', 'y', 't']);
@@ -120,15 +121,8 @@ export function hostSettings(host: string, vars: SourcedVars, baseDir: string, p
       hint: `set it to one of: ${BECOME_METHODS.join(', ')} (or remove it: sudo is the default)`,
     });
   }
-  // rig only connects over SSH: `local`, `docker`, `winrm`… would silently be SSH to the host's address
   const conn = pick(vars, NAMES.connection);
-  if (conn && !(typeof conn.value === 'string' && SSH_CONNECTIONS.includes(conn.value))) {
-    problems.push({
-      where: conn.where,
-      message: `host "${host}": ansible_connection is ${JSON.stringify(conn.value)}, but rig connects only over SSH`,
-      hint: `set it to one of: ${SSH_CONNECTIONS.join(', ')} (or remove it)`,
-    });
-  }
+  const connection = conn ? connectionType(host, conn, problems) : undefined;
   const t = pick(vars, NAMES.timeout);
   if (t) {
     const n = typeof t.value === 'string' && t.value.trim() !== '' ? Number(t.value) : t.value;
@@ -144,5 +138,5 @@ export function hostSettings(host: string, vars: SourcedVars, baseDir: string, p
     ...(password !== undefined && { password: secret(password) }),
     ...(proxyJump !== undefined && { proxyJump }),
   };
-  return { ssh, become, ...(becomeUser !== undefined && { becomeUser }) };
+  return { ssh, become, ...(becomeUser !== undefined && { becomeUser }), ...(connection !== undefined && { connection }) };
 }

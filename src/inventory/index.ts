@@ -8,3 +8,5 @@ export { toAnsibleList, toAnsibleGraph } from './ansible-output.ts';
 export { expandHostPattern } from './host-pattern.ts';
 export { settingVar, BECOME_METHODS, type HostSetting } from './host-settings.ts';
 export { isKnownAnsibleVar, KNOWN_ANSIBLE_VARS } from './connection-vars.ts';
+export { inventoryWithDefaults, withConnectionDefaults, type ConnectionDefaults } from './connection-defaults.ts';
+export { connectionKind, CONNECTION_HINT } from './connection-type.ts';

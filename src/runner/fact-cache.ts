@@ -4,7 +4,7 @@
  * `factsOf()` for hosts outside the run (--limit), like Ansible's fact cache.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { Host, HostFacts } from '../core/index.ts';
@@ -49,4 +49,23 @@ export function saveFacts(host: Host, facts: HostFacts): void {
 /** Resolves when every saveFacts so far has finished. */
 export async function factsSaved(): Promise<void> {
   await Promise.all([...inFlight]);
+}
+
+/**
+ * --flush-cache: forget the saved facts of `hosts` (Ansible's CLI._flush_cache clears every inventory host's facts,
+ * before --limit applies). Resolves to the number of cache files removed; a missing file is not an error.
+ */
+export async function forgetFacts(hosts: Iterable<Host>): Promise<number> {
+  let removed = 0;
+  for (const h of hosts) {
+    const f = file(h);
+    if (!f) continue;
+    try {
+      await rm(f);
+      removed += 1;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
+  return removed;
 }

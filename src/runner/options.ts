@@ -1,5 +1,5 @@
 /** Options of one run (what the CLI flags map to). */
-import type { Connection, Host, Reporter, Vars } from '../core/index.ts';
+import type { Connection, Host, Reporter, TaskInfo, Vars } from '../core/index.ts';
 
 /** How to open a connection for a host (the CLI passes src/connection's `connect`; tests may pass the same). */
 export type Connector = (host: Host) => Promise<Connection>;
@@ -29,6 +29,10 @@ export interface RunOptions {
   /** Ansible's -v count: debug tasks with a higher `verbosity` are skipped; at 3 (-vvv) every exec's script, timing and
    *  output go to reporter.onLog. @default 3 with `verbose`, else 0 */
   readonly verbosity?: number;
+  /** --start-at-task: skip every task before the first one whose name (or `role : name`) equals or globs this (start-at.ts). */
+  readonly startAtTask?: string;
+  /** --step: asked before each task and handler that is about to run on some host; false skips it. @default run all */
+  readonly confirmTask?: (task: TaskInfo) => Promise<boolean>;
   /** Seconds to wait before a reconnect attempt after reboot (tests lower it). @default 5 */
   readonly rebootSettleSec?: number;
 }

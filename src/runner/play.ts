@@ -155,6 +155,8 @@ async function runTask(state: RunState, run: TaskRun, rts: readonly HostRuntime[
   const info = infoOf(run.task, run.scope, handler);
   const active = rts.filter((rt) => rt.active || (handler && state.options.forceHandlers && !rt.unreachable));
   if (active.length === 0) return [];
+  // --step: the user may skip it (Ansible asks once per task, not per host)
+  if (state.options.confirmTask && !(await state.options.confirmTask(info))) return [];
   state.options.reporter.onTaskStart?.(info, active.map((r) => r.host.name));
   const limit = createLimiter(Math.min(state.options.forks ?? 50, run.task.options.serial ?? Number.POSITIVE_INFINITY));
   const done = (rt: HostRuntime, r: TaskResult) => {
@@ -229,14 +231,16 @@ async function clearPending(state: RunState, rts: readonly HostRuntime[], name: 
   );
 }
 
-/** Run a play on `hosts` (already limited). */
-export async function runPlay(state: RunState, play: Play, hosts: readonly string[], later: readonly LaterPlay[] = []): Promise<void> {
+/** Run a play on `hosts` (already limited). `startItem` (--start-at-task) skips the earlier tasks in the first serial
+ *  batch only: later batches run the whole play, as Ansible's start_at_done does. */
+export async function runPlay(state: RunState, play: Play, hosts: readonly string[], later: readonly LaterPlay[] = [], startItem = 0): Promise<void> {
   const opts = state.options;
   opts.reporter.onPlayStart?.({ name: play.name, hosts, check: opts.check ?? false });
   const items = playItems(play);
-  for (const batch of serialBatches(hosts, play.serial)) {
+  for (const [b, batch] of serialBatches(hosts, play.serial).entries()) {
+    const from = b === 0 ? startItem : 0;
     const rts = batch.map((name) => state.runtime(state.inventory.host(name)!));
-    await prepareHosts(state, play, items, rts.filter((r) => r.active), later);
+    await prepareHosts(state, play, items.slice(from), rts.filter((r) => r.active), later);
     // bad input on any host stops the run before anything is applied anywhere: this play's tasks and handlers fully,
     // later plays' args as far as they resolve now
     const active = rts.filter((r) => r.active);
@@ -248,6 +252,7 @@ export async function runPlay(state: RunState, play: Play, hosts: readonly strin
     let aborted = false;
     const blocks = new BlockRun(state);
     for (const [i, item] of items.entries()) {
+      if (i < from) continue;
       blocks.advance(item.blocks ?? [], rts);
       if ('flush' in item) {
         await flushHandlers(state, play, rts);

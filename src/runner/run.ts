@@ -6,6 +6,7 @@ import { checkedItems, playItems, runPlay } from './play.ts';
 import { playbookVarSchemas } from './role-vars.ts';
 import { RunState } from './run-state.ts';
 import { factsSaved } from './fact-cache.ts';
+import { findStartAt, startAtProblem } from './start-at.ts';
 
 /** Hosts of a play after --limit, in Ansible's order (see matchHosts). Terms of the play's pattern that match nothing
  *  are skipped, as Ansible does (validatePlaybook warns about them); a --limit term matching nothing throws. */
@@ -25,6 +26,8 @@ export function exitCodeOf(recap: RunSummary['recap']): number {
 /** Run every play. Throws ValidationError for bad input found before anything was applied. */
 export async function runPlaybook(playbook: Playbook, inventory: Inventory, options: RunOptions): Promise<RunSummary> {
   const started = Date.now();
+  const start = options.startAtTask === undefined ? { play: 0, item: 0 } : findStartAt(playbook, options.startAtTask);
+  if (!start) throw new ValidationError(startAtProblem(playbook, options.startAtTask as string)!);
   const state = new RunState(inventory, options, playbookVarSchemas(playbook));
   // every play's hosts are resolved first so a bad pattern fails before any connection
   const plays = playbook.plays.map((play) => ({ play, hosts: playHosts(inventory, play.hosts, options.limit) }));
@@ -34,8 +37,10 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
   try {
     const later = plays.map(({ play, hosts }) => ({ items: playItems(play), checked: checkedItems(play), hosts: new Set(hosts) }));
     for (const [i, { play, hosts }] of plays.entries()) {
+      // --start-at-task: the plays before its play do not run at all (Ansible's iterator leaves them complete)
+      if (i < start.play) continue;
       const live = hosts.filter((h) => state.runtimes.get(h)?.active ?? true);
-      await runPlay(state, play, live, later.slice(i + 1));
+      await runPlay(state, play, live, later.slice(i + 1), i === start.play ? start.item : 0);
     }
   } catch (e) {
     // problems a later play's own preflight found after earlier plays applied changes: say so, not "nothing changed"

@@ -12,8 +12,8 @@ describe('connection variables rig cannot honour are errors naming host, variabl
     { name: 'ansible_become_method', value: 'su', message: 'ansible_become_method is "su", but rig becomes another user only with sudo' },
     { name: 'ansible_become_method', value: 'community.general.doas', message: 'ansible_become_method is "community.general.doas", but rig becomes another user only with sudo' },
     { name: 'ansible_become_method', value: '5', message: 'ansible_become_method is 5, but rig becomes another user only with sudo' },
-    { name: 'ansible_connection', value: 'local', message: 'ansible_connection is "local", but rig connects only over SSH', hint: /ssh, smart, paramiko/ },
-    { name: 'ansible_connection', value: 'winrm', message: 'ansible_connection is "winrm", but rig connects only over SSH' },
+    { name: 'ansible_connection', value: 'docker', message: 'ansible_connection is "docker", but rig connects only over SSH or locally (ssh, local)', hint: /ssh, smart, paramiko.*, local/ },
+    { name: 'ansible_connection', value: 'winrm', message: 'ansible_connection is "winrm", but rig connects only over SSH or locally (ssh, local)' },
     { name: 'ansible_port', value: '0', message: 'ansible_port must be a port number 1–65535, got 0' },
     { name: 'ansible_port', value: '65536', message: 'ansible_port must be a port number 1–65535, got 65536' },
     { name: 'ansible_port', value: '22.5', message: 'ansible_port must be a port number 1–65535, got 22.5' },
@@ -38,6 +38,8 @@ describe('connection variables rig cannot honour are errors naming host, variabl
     { name: 'ansible_become_method', value: 'ansible.builtin.sudo', check: () => {} },
     { name: 'ansible_connection', value: 'ssh', check: () => {} },
     { name: 'ansible_connection', value: 'smart', check: () => {} },
+    { name: 'ansible_connection', value: 'local', check: (h) => expect((h as { connection?: string }).connection).toBe('local') },
+    { name: 'ansible_connection', value: 'ansible.builtin.local', check: (h) => expect((h as { connection?: string }).connection).toBe('local') },
     { name: 'ansible_port', value: "'2222'", check: (h) => expect(h.ssh.port).toBe(2222) },
     { name: 'ansible_port', value: '65535', check: (h) => expect(h.ssh.port).toBe(65535) },
     { name: 'ansible_become', value: 'yes', check: (h) => expect(h.become).toBe(true) },
@@ -70,4 +72,27 @@ describe('connection variables rig cannot honour are errors naming host, variabl
     expect(inv.varOrigin?.('h1', 'ansible_port')).toBeUndefined();
     expect(inv.host('h1')!.ssh.identityFiles).toEqual([`${dir}/keys/id`]);
   });
+});
+
+describe("legacy ansible_ssh_* names win over the current ones, as in Ansible's ConfigManager (last listed var wins); rig_* above both", () => {
+  const cases: { vars: Record<string, string | number>; want: { address?: string; port?: number; user?: string; password?: string } }[] = [
+    { vars: { ansible_host: 'new.example', ansible_ssh_host: 'old.example' }, want: { address: 'old.example' } },
+    { vars: { ansible_port: 2201, ansible_ssh_port: 2202 }, want: { port: 2202 } },
+    { vars: { ansible_user: 'new', ansible_ssh_user: 'old' }, want: { user: 'old' } },
+    { vars: { ansible_password: 'newpw', ansible_ssh_pass: 'oldpw' }, want: { password: 'oldpw' } },
+    { vars: { ansible_host: 'new.example', ansible_ssh_host: 'old.example', rig_host: 'rig.example' }, want: { address: 'rig.example' } },
+    { vars: { ansible_port: 2201, ansible_ssh_port: 2202, rig_port: 2203 }, want: { port: 2203 } },
+    { vars: { ansible_user: 'new', ansible_ssh_user: 'old', rig_user: 'rig' }, want: { user: 'rig' } },
+    { vars: { ansible_password: 'newpw', ansible_ssh_pass: 'oldpw', rig_password: 'rigpw' }, want: { password: 'rigpw' } },
+    { vars: { ansible_host: 'new.example' }, want: { address: 'new.example' } },
+  ];
+  for (const c of cases) {
+    it(Object.keys(c.vars).join(' + '), async () => {
+      const lines = Object.entries(c.vars).map(([k, v]) => `        ${k}: ${JSON.stringify(v)}\n`).join('');
+      const inv = await loadInventory(writeTree({ 'hosts.yml': `all:\n  hosts:\n    h1:\n${lines}` }));
+      const ssh = inv.host('h1')!.ssh;
+      const got = { address: ssh.address, port: ssh.port, user: ssh.user, password: ssh.password };
+      expect(Object.fromEntries(Object.keys(c.want).map((k) => [k, got[k as keyof typeof got]]))).toEqual(c.want);
+    });
+  }
 });
