@@ -4,11 +4,13 @@ import { connect } from '../connection/index.ts';
 import { hostFacts } from '../facts/host.ts';
 import { loadInventory } from '../inventory/index.ts';
 import { reportError } from './errors.ts';
+import type { VaultFlags } from './vault-options.ts';
+import { loadVaultSecrets } from './vault-secrets.ts';
 
 /** Print one host's facts; resolves to the exit code. */
-export async function factsCommand(name: string, flags: { inventory: string; acceptNewHostKeys?: boolean }): Promise<number> {
+export async function factsCommand(name: string, flags: { inventory: string; acceptNewHostKeys?: boolean } & VaultFlags): Promise<number> {
   try {
-    const inv = await loadInventory(flags.inventory);
+    const inv = await loadInventory(flags.inventory, { vaultSecrets: await loadVaultSecrets(flags) });
     const host = inv.host(name);
     if (!host) throw new ValidationError({ where: flags.inventory, message: `no host '${name}' in the inventory`, hint: 'see rig inventory -i INV --list' });
     const conn = await connect({ host, acceptNewHostKeys: flags.acceptNewHostKeys });

@@ -1,7 +1,9 @@
 /** Parsed flags of the CLI commands. */
 
+import type { VaultFlags } from './vault-options.ts';
+
 /** Options of `rig run`, as commander parses them. */
-export interface RunFlags {
+export interface RunFlags extends VaultFlags {
   readonly inventory: string;
   readonly check?: boolean;
   readonly diff?: boolean;

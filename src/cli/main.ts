@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode } from '../core/errors.ts';
 import type { RunFlags } from './flags.ts';
+import { withVaultOptions, type VaultFlags } from './vault-options.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 const list = (v: string, prev: string[]) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -13,7 +14,7 @@ function program(setCode: (c: number) => void): Command {
     .version('0.1.0')
     .exitOverride()
     .showHelpAfterError('(run rig --help for usage)');
-  p.command('run')
+  withVaultOptions(p.command('run'))
     .description('run a playbook against an inventory')
     .argument('<playbook>', 'playbook .ts file (default export: definePlaybook(...))')
     .requiredOption('-i, --inventory <path>', 'Ansible-format inventory directory or YAML file')
@@ -36,22 +37,22 @@ function program(setCode: (c: number) => void): Command {
       const { runCommand } = await import('./run-command.ts');
       setCode(await runCommand(playbook, flags));
     });
-  p.command('inventory')
+  withVaultOptions(p.command('inventory'))
     .description('show an inventory as ansible-inventory does')
     .requiredOption('-i, --inventory <path>', 'inventory directory or YAML file')
     .addOption(new Option('--list', 'JSON like ansible-inventory --list').conflicts('graph'))
     .option('--graph [group]', 'tree like ansible-inventory --graph')
     .option('--host <name>', "one host's effective vars")
-    .action(async (flags: { inventory: string; list?: boolean; graph?: string | boolean; host?: string }) => {
+    .action(async (flags: { inventory: string; list?: boolean; graph?: string | boolean; host?: string } & VaultFlags) => {
       const { inventoryCommand } = await import('./inventory-command.ts');
       setCode(await inventoryCommand(flags));
     });
-  p.command('facts')
+  withVaultOptions(p.command('facts'))
     .description("gather and print one host's facts as JSON")
     .argument('<host>', 'inventory host name')
     .requiredOption('-i, --inventory <path>', 'inventory directory or YAML file')
     .option('--accept-new-host-keys', 'accept and remember unknown host keys')
-    .action(async (host: string, flags: { inventory: string; acceptNewHostKeys?: boolean }) => {
+    .action(async (host: string, flags: { inventory: string; acceptNewHostKeys?: boolean } & VaultFlags) => {
       const { factsCommand } = await import('./facts-command.ts');
       setCode(await factsCommand(host, flags));
     });

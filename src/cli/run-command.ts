@@ -10,6 +10,7 @@ import { loadPlaybook } from './load-playbook.ts';
 import { controllerProblems } from './controller-checks.ts';
 import type { RunFlags } from './flags.ts';
 import { askSecret } from './prompt.ts';
+import { loadVaultSecrets } from './vault-secrets.ts';
 import { validatePlaybook } from './validate.ts';
 import { printWarnings, reportError } from './errors.ts';
 
@@ -20,7 +21,8 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
     if (!Number.isFinite(timeout) || timeout <= 0) throw new ValidationError({ where: '--timeout', message: `must be a positive number of seconds, got '${flags.timeout}'` });
     const forks = Number(flags.forks);
     if (!Number.isInteger(forks) || forks < 1) throw new ValidationError({ where: '--forks', message: `must be a positive integer, got '${flags.forks}'` });
-    const [inventory, extraVars] = await Promise.all([loadInventory(flags.inventory), parseExtraVars(flags.extraVars, process.cwd())]);
+    const vaultSecrets = await loadVaultSecrets(flags);
+    const [inventory, extraVars] = await Promise.all([loadInventory(flags.inventory, { vaultSecrets }), parseExtraVars(flags.extraVars, process.cwd(), { vaultSecrets })]);
     printWarnings(inventory.warnings);
     const playbook = await loadPlaybook(playbookFile);
     // list modes need only the playbook; a run needs the controller files too — all problems reported together

@@ -53,7 +53,7 @@ export function toAnsibleListText(inv: Inventory): string {
 export function toAnsibleHostText(inv: Inventory, name: string): string {
   const h = inv.host(name);
   if (!h) throw new ValidationError({ where: inv.source, message: `no host '${name}' in the inventory`, hint: 'see rig inventory -i INV --list' });
-  return pythonJson(h.vars);
+  return pythonJson(h.vars, false);
 }
 
 /** The text `ansible-inventory -i SRC --graph [group]` prints (without a trailing newline). */

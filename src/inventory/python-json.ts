@@ -20,11 +20,14 @@ export function pyFloatRepr(n: number): string {
   return `${sign}${intPart}.${frac || '0'}`;
 }
 
-/** The JSON text of a value, keys sorted, 4-space indent, floats and markers as ansible-inventory 2.19 prints them. */
-export function pythonJson(value: unknown, indent = ''): string {
+/**
+ * The JSON text of a value, keys sorted, 4-space indent, floats and markers as ansible-inventory 2.19 prints them;
+ * `unsafeMarked`: `!unsafe` strings as `{"__ansible_unsafe": …}` (--list does, --host prints the plain string).
+ */
+export function pythonJson(value: unknown, unsafeMarked = true, indent = ''): string {
   const inner = `${indent}    `;
-  if (value instanceof VaultValue) return pythonJson({ __ansible_vault: value.text }, indent);
-  if (value instanceof UnsafeValue) return pythonJson({ __ansible_unsafe: value.value }, indent);
+  if (value instanceof VaultValue) return pythonJson({ __ansible_vault: value.text }, unsafeMarked, indent);
+  if (value instanceof UnsafeValue) return unsafeMarked ? pythonJson({ __ansible_unsafe: value.value }, unsafeMarked, indent) : JSON.stringify(value.value);
   if (value instanceof PyFloat) return pyFloatRepr(value.value);
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : pyFloatRepr(value);
@@ -33,12 +36,12 @@ export function pythonJson(value: unknown, indent = ''): string {
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
-    return `[\n${value.map((v) => inner + pythonJson(v, inner)).join(',\n')}\n${indent}]`;
+    return `[\n${value.map((v) => inner + pythonJson(v, unsafeMarked, inner)).join(',\n')}\n${indent}]`;
   }
   if (typeof value === 'object') {
     const keys = Object.keys(value).sort();
     if (keys.length === 0) return '{}';
-    return `{\n${keys.map((k) => `${inner}${JSON.stringify(k)}: ${pythonJson((value as Record<string, unknown>)[k], inner)}`).join(',\n')}\n${indent}}`;
+    return `{\n${keys.map((k) => `${inner}${JSON.stringify(k)}: ${pythonJson((value as Record<string, unknown>)[k], unsafeMarked, inner)}`).join(',\n')}\n${indent}}`;
   }
   return JSON.stringify(String(value));
 }

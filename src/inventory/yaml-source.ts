@@ -144,7 +144,9 @@ function customTags(opts: YamlOptions, hints: Map<string, string | undefined>): 
         return {
           ...tag,
           resolve: (str: string, onError: (m: string) => void, o: Parameters<ScalarTag['resolve']>[2]) => {
-            const v: unknown = tag.resolve(str, onError, o);
+            const r: unknown = tag.resolve(str, onError, o);
+            // the library's `1.50` float resolves to a Scalar node (to keep its digits)
+            const v = isScalar(r) ? r.value : r;
             return typeof v === 'number' && Number.isInteger(v) ? new PyFloat(v) : v;
           },
         } as ScalarTag;
