@@ -50,7 +50,7 @@ describe('loadInventory with vault secrets', () => {
     expect(err.problems.map((p) => p.where)).toEqual([`${f}/hosts.yml:4:17`, `${f}/hosts.yml:16:24`, `${f}/hosts.yml:26:17`, `${f}/hosts.yml:37:15`, `${f}/group_vars/all/vault.yml:1`]);
     expect(err.problems[0]!.message).toBe('vault value but no vault password was given (Ansible: Attempting to decrypt but no vault secrets found.)');
     expect(err.problems[0]!.hint).toContain('--vault-password-file');
-    expect(err.problems.find((p) => p.where.endsWith('vault.yml:1'))!.message).toContain('encrypted file but no vault password was given');
+    expect(err.problems.find((p) => p.where?.endsWith('vault.yml:1'))!.message).toContain('encrypted file but no vault password was given');
   });
 
   it('a wrong password: Ansible\'s message, where, and which secrets were tried', async () => {
