@@ -12,13 +12,19 @@ export interface VaultOptions {
 /** How to give rig a vault password. */
 export const VAULT_FLAGS_HINT = 'pass --vault-password-file FILE (or --vault-id [label@]FILE, --vault-id prompt, --ask-vault-pass / -J), or set ANSIBLE_VAULT_PASSWORD_FILE';
 
-/** The problem for a vault text at `where` that could not be decrypted. */
-export function vaultProblem(e: unknown, where: string, secrets: readonly VaultSecret[], what = 'vault value'): Problem {
-  if (!(e instanceof VaultError)) return { where, message: `cannot decrypt this ${what}: ${(e as Error).message}` };
-  if (e.kind === 'no-secrets') return { where, message: `${what} but no vault password was given (Ansible: ${e.message})`, hint: VAULT_FLAGS_HINT };
+/**
+ * The problem for a vault text at `where` that could not be decrypted (`text` gives the 1.2 label for the hint):
+ * Ansible's message plus what to do.
+ */
+export function vaultProblem(e: unknown, where: string, secrets: readonly VaultSecret[], what: 'vault value' | 'encrypted file' = 'vault value', text = ''): Problem {
+  const subject = what === 'vault value' ? 'this !vault value' : 'this encrypted file';
+  if (!(e instanceof VaultError)) return { where, message: `cannot decrypt ${subject}: ${(e as Error).message}` };
+  const label = /^\$ANSIBLE_VAULT;[^;\n]*;[^;\n]*;([^\r\n]+)/.exec(text)?.[1]?.trim();
+  const forLabel = label && label !== 'default' ? ` (it was encrypted with vault id "${label}": --vault-id ${label}@FILE)` : '';
+  if (e.kind === 'no-secrets') return { where, message: `${subject} needs a vault password and none was given (Ansible: ${e.message})`, hint: `${VAULT_FLAGS_HINT}${forLabel}` };
   if (e.kind === 'failed') {
     const tried = secrets.map((s) => (s.id === 'default' ? s.source : `${s.id}@${s.source}`)).join(', ');
-    return { where, message: e.message, hint: `none of the vault passwords given (${tried}) opens this ${what}: check them, or add the right one with --vault-id [label@]FILE` };
+    return { where, message: e.message, hint: `none of the vault passwords given (${tried}) opens ${subject}: check them, or add the right one${forLabel || ' with --vault-id [label@]FILE'}` };
   }
   return { where, message: `bad vault data: ${e.message}`, hint: `re-create it with ansible-vault ${what === 'vault value' ? 'encrypt_string' : 'encrypt'}` };
 }
@@ -32,7 +38,7 @@ export function openVaultFile(text: string, shown: string, secrets: readonly Vau
   try {
     return { text: decryptVault(text, secrets).plaintext.toString('utf8'), encrypted: true };
   } catch (e) {
-    problems.push(vaultProblem(e, `${shown}:1`, secrets, 'encrypted file'));
+    problems.push(vaultProblem(e, `${shown}:1`, secrets, 'encrypted file', text));
     return undefined;
   }
 }

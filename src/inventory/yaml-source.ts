@@ -76,7 +76,7 @@ function vaultTag(opts: YamlOptions, hints: Map<string, string | undefined>): Sc
       try {
         return secret(decryptVault(str, secrets).plaintext.toString('utf8'));
       } catch (e) {
-        const p = vaultProblem(e, '', secrets);
+        const p = vaultProblem(e, '', secrets, 'vault value', str);
         hints.set(p.message, p.hint);
         onError(p.message);
         return '';

@@ -35,7 +35,7 @@ describe('rig inventory with vault data', () => {
     const bad = await rig(['inventory', '-i', yamlInv, '--list']);
     expect(bad.code).toBe(5);
     expect(bad.stderr).toContain('group_vars/all/vault.yml:1');
-    expect(bad.stderr).toContain('encrypted file but no vault password was given');
+    expect(bad.stderr).toContain('this encrypted file needs a vault password and none was given');
     expect(bad.stderr).toContain('--vault-password-file');
     expect(bad.stdout).toBe('');
   });
