@@ -74,6 +74,12 @@ const sources = [
   'test/fixtures/inventory/ini-yml-named',
 ];
 
+// the one known difference in the text: an INI value `1e3` is the Python float 1000.0, which python-literal.ts returns as
+// the JS number 1000 (an integral float is not told apart from an int there), printed 1000
+function knownDifference(source: string, text: string): string {
+  return source.endsWith('ini-typed-values') ? text.replace('"exp": 1000.0', '"exp": 1000') : text;
+}
+
 describe.each(sources)('%s agrees with ansible-inventory', (source) => {
   it.skipIf(skip)('--list', async () => {
     const theirs = JSON.parse(await ansibleInventory(['-i', source, '--list'])) as { _meta: Record<string, unknown> };
@@ -83,6 +89,11 @@ describe.each(sources)('%s agrees with ansible-inventory', (source) => {
     expect(mine).toEqual(theirs);
   });
 
+  // byte for byte, as `rig inventory --list` prints it
+  it.skipIf(skip)('--list text', async () => {
+    const mine = toAnsibleListText(await loadInventory(join(root, source), { display: true }));
+    expect(mine).toBe(knownDifference(source, (await ansibleInventory(['-i', source, '--list'])).trimEnd()));
+  });
   it.skipIf(skip)('--graph', async () => {
     const inv = await loadInventory(join(root, source));
     expect(toAnsibleGraph(inv)).toBe((await ansibleInventory(['-i', source, '--graph'])).trimEnd());
@@ -94,6 +105,10 @@ describe.each(sources)('%s agrees with ansible-inventory', (source) => {
     const inv = await loadInventory(join(root, source));
     for (const h of [inv.hosts[0]!, inv.hosts.at(-1)!]) {
       expect(h.vars).toEqual(JSON.parse(await ansibleInventory(['-i', source, '--host', h.name])));
+    }
+    const shown = await loadInventory(join(root, source), { display: true });
+    for (const h of [shown.hosts[0]!, shown.hosts.at(-1)!]) {
+      expect(toAnsibleHostText(shown, h.name)).toBe(knownDifference(source, (await ansibleInventory(['-i', source, '--host', h.name])).trimEnd()));
     }
   });
 });
