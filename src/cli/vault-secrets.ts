@@ -76,6 +76,10 @@ async function prompt(question: string, flag: string): Promise<Buffer> {
 
 /** The vault secrets the flags and environment give, in the order Ansible tries them; throws ValidationError listing every bad source. */
 export async function loadVaultSecrets(flags: VaultFlags, env: NodeJS.ProcessEnv = process.env): Promise<VaultSecret[]> {
+  if (flags.askVaultPass && flags.vaultPasswordFile?.length) {
+    // ansible-playbook's argparse group makes these two mutually exclusive
+    throw new ValidationError({ where: '--vault-password-file', message: 'argument --vault-password-file/--vault-pass-file: not allowed with argument -J/--ask-vault-password/--ask-vault-pass', hint: 'give one of them (or --vault-id for several secrets)' });
+  }
   const slugs: { id: string; source: string; flag: string }[] = [];
   for (const v of flags.vaultId ?? []) {
     const at = v.indexOf('@');

@@ -77,10 +77,24 @@ function vaultParts(body: string): VaultParts {
   return { salt: unhexlify(inner.slice(0, first)), hmac: unhexlify(inner.slice(first + 1, second)), ciphertext: unhexlify(inner.slice(second + 1)) };
 }
 
+interface Keys {
+  readonly key: Buffer;
+  readonly hmacKey: Buffer;
+  readonly iv: Buffer;
+}
+// the same value is decrypted again for each host that has it (rig inventory's display mode): cache the ~10 ms PBKDF2
+// per (password, salt), as Ansible's functools.cache on _gen_key_initctr does
+const keyCache = new Map<string, Keys>();
+
 /** AES key, HMAC key and CTR IV: PBKDF2-SHA256, 10000 iterations, 32 + 32 + 16 bytes (VaultAES256._gen_key_initctr). */
-function deriveKeys(password: Buffer, salt: Buffer): { key: Buffer; hmacKey: Buffer; iv: Buffer } {
+function deriveKeys(password: Buffer, salt: Buffer): Keys {
+  const id = `${password.toString('hex')}:${salt.toString('hex')}`;
+  const hit = keyCache.get(id);
+  if (hit) return hit;
   const derived = pbkdf2Sync(password, salt, 10000, 80, 'sha256');
-  return { key: derived.subarray(0, 32), hmacKey: derived.subarray(32, 64), iv: derived.subarray(64, 80) };
+  const keys = { key: derived.subarray(0, 32), hmacKey: derived.subarray(32, 64), iv: derived.subarray(64, 80) };
+  keyCache.set(id, keys);
+  return keys;
 }
 
 /** Plaintext of the parts with one password, or undefined when the HMAC does not match (a wrong password). */

@@ -39,6 +39,7 @@ describe('loadVaultSecrets', () => {
     ['an empty file', { vaultPasswordFile: [file('empty.txt', '\n')] }, `Invalid vault password was provided from file (${join(dir, 'empty.txt')})`],
     ['a failing script', { vaultPasswordFile: [file('fail.sh', '#!/bin/sh\necho nope >&2\nexit 3\n', 0o755)] }, `Vault password script ${join(dir, 'fail.sh')} returned non-zero (3): nope`],
     ['a prompt without a terminal', { askVaultPass: true }, 'cannot ask for the vault password: there is no terminal'],
+    ['-J with --vault-password-file (exclusive in Ansible)', { askVaultPass: true, vaultPasswordFile: [a] }, 'argument --vault-password-file/--vault-pass-file: not allowed with argument -J/--ask-vault-password/--ask-vault-pass'],
   ];
   it.each(bad)('%s is an error', async (_name, flags, message) => {
     const err = await loadVaultSecrets(flags, {}).then(
