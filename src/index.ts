@@ -9,7 +9,7 @@ export type {
 /** Facts a module author builds on: a path's state (type, mode, owner, sha256, content) and a small file's content. */
 export { fileState, fileContent, type FileState, type FilePresent, type FileAbsent } from './facts/files.ts';
 export { runPlaybook, type RunOptions } from './runner/index.ts';
-export { loadInventory, type Inventory } from './inventory/index.ts';
+export { loadInventory, type Inventory, type LoadOptions, type VaultSecret } from './inventory/index.ts';
 export { connect } from './connection/index.ts';
 export { LocalConnection } from './connection/local.ts';
 /** Schemas for role variables and custom modules: zod 4 plus rig's field schemas (strict objects with "did you mean"). */

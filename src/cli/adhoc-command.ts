@@ -5,7 +5,7 @@
 import { ExitCode, secret, ValidationError, type HostRecap, type Problem, type Reporter, type Task } from '../core/index.ts';
 import { definePlay, definePlaybook } from '../dsl/index.ts';
 import { openConnection } from '../connection/index.ts';
-import { loadInventory, parseExtraVars } from '../inventory/index.ts';
+import { expandLimit, inventoryWithDefaults, parseExtraVars } from '../inventory/index.ts';
 import { AdhocReporter } from '../reporters/adhoc.ts';
 import { JsonReporter } from '../reporters/json.ts';
 import { MultiReporter } from '../reporters/multi.ts';
@@ -14,14 +14,18 @@ import { ArgsSyntaxError, parseAdhocArgs } from './adhoc-args.ts';
 import { lazyConnection } from './adhoc-lazy-connection.ts';
 import { adhocArgs, resolveAdhocModule, type AdhocModule } from './adhoc-modules.ts';
 import { controllerProblems } from './controller-checks.ts';
-import { printWarnings, reportError } from './errors.ts';
+import { reportError } from './errors.ts';
 import { askSecret } from './prompt.ts';
+import { prepare, sshPassword } from './connection-setup.ts';
+import type { ConnectionFlags } from './flags.ts';
+import type { VaultFlags } from './vault-options.ts';
 import { connectTimeout } from './run-command.ts';
 import { patternProblems, validatePlaybook } from './validate.ts';
 
 /** Options of `rig adhoc` (and `rig shell`), as commander parses them. */
-export interface AdhocFlags {
-  readonly inventory: string;
+export interface AdhocFlags extends ConnectionFlags, VaultFlags {
+  /** -i; ansible.cfg's inventory when absent. */
+  readonly inventory?: string;
   /** -m. @default 'command' (as Ansible) */
   readonly moduleName?: string;
   /** -a */
@@ -29,8 +33,7 @@ export interface AdhocFlags {
   readonly check?: boolean;
   readonly diff?: boolean;
   readonly limit?: string;
-  readonly forks: string;
-  readonly timeout: string;
+  readonly forks?: string;
   readonly extraVars: string[];
   /** Number of -v. */
   readonly verbose?: number;
@@ -38,7 +41,6 @@ export interface AdhocFlags {
   readonly become?: boolean;
   readonly becomeUser?: string;
   readonly askBecomePass?: boolean;
-  readonly acceptNewHostKeys?: boolean;
   readonly listHosts?: boolean;
 }
 
@@ -76,31 +78,28 @@ export function adhocTask(flags: Pick<AdhocFlags, 'moduleName' | 'args' | 'becom
 export async function adhocCommand(pattern: string, flags: AdhocFlags): Promise<number> {
   try {
     const problems: Problem[] = [];
-    const timeout = Number(flags.timeout);
-    if (!Number.isFinite(timeout) || timeout <= 0) problems.push({ where: '--timeout', message: `must be a positive number of seconds, got '${flags.timeout}'` });
-    const forks = Number(flags.forks);
-    if (!Number.isInteger(forks) || forks < 1) problems.push({ where: '--forks', message: `must be a positive integer, got '${flags.forks}'` });
     const built = adhocTask(flags, process.cwd());
     // listing hosts needs no module args (as in Ansible)
     if ('problems' in built && !flags.listHosts) problems.push(...built.problems);
     if (flags.args?.includes('{{')) process.stderr.write(`[WARNING] -a: rig does not render Jinja2 ({{ … }}): the text is passed on as written\n`);
-    let loaded;
-    try {
-      loaded = await Promise.all([loadInventory(flags.inventory), parseExtraVars(flags.extraVars, process.cwd())]);
-    } catch (e) {
-      if (e instanceof ValidationError) throw new ValidationError([...problems, ...e.problems]);
-      throw e;
-    }
-    const [inventory, extraVars] = loaded;
-    printWarnings(inventory.warnings);
+    // the same settings as rig run: flags > ANSIBLE_* > ansible.cfg > defaults, host vars winning per host
+    const { settings, inventory: loaded, vaultSecrets } = await prepare(flags);
+    const [extraVars, limit] = await Promise.all([
+      parseExtraVars(flags.extraVars, process.cwd(), { vaultSecrets }),
+      flags.limit === undefined ? undefined : expandLimit(flags.limit, process.cwd()),
+    ]);
+    const password = await sshPassword(settings.askPass);
+    const inventory = password === undefined ? loaded : inventoryWithDefaults(loaded, { password });
+    // the pattern is the command's own argument: a term matching nothing is an error, as for --limit
+    problems.push(...patternProblems(inventory, pattern, 'PATTERN'));
     if (flags.listHosts) {
-      const bad = [...problems, ...patternProblems(inventory, pattern, 'PATTERN'), ...(flags.limit === undefined ? [] : patternProblems(inventory, flags.limit, `--limit ${JSON.stringify(flags.limit)}`))];
+      const bad = [...problems, ...(limit === undefined ? [] : patternProblems(inventory, limit, `--limit ${JSON.stringify(limit)}`))];
       if (bad.length) throw new ValidationError(bad);
-      const hosts = playHosts(inventory, pattern, flags.limit);
+      const hosts = playHosts(inventory, pattern, limit);
       process.stdout.write(`  hosts (${hosts.length}):\n${hosts.map((h) => `    ${h}\n`).join('')}`);
       return ExitCode.ok;
     }
-    if ('problems' in built) throw new ValidationError([...problems, ...patternProblems(inventory, pattern, 'PATTERN')]);
+    if ('problems' in built) throw new ValidationError(problems);
 
     const play = definePlay({
       name: 'Ansible Ad-Hoc',
@@ -111,9 +110,9 @@ export async function adhocCommand(pattern: string, flags: AdhocFlags): Promise<
     });
     // a bad pattern is reported at the argument that gave it, not at a line of rig
     const playbook = { ...definePlaybook({ ...play, definedAt: 'PATTERN' }), definedAt: 'rig adhoc' };
-    const controller = await controllerProblems(playbook, inventory, { limit: flags.limit, json: flags.json });
+    const controller = await controllerProblems(playbook, inventory, { limit, json: flags.json });
     try {
-      validatePlaybook(playbook, inventory, flags.limit, extraVars);
+      validatePlaybook(playbook, inventory, limit, extraVars);
     } catch (e) {
       // validate says `hosts "x": …` of a play; here the pattern is the command's argument
       const prefix = `hosts ${JSON.stringify(pattern)}: `;
@@ -124,7 +123,7 @@ export async function adhocCommand(pattern: string, flags: AdhocFlags): Promise<
     if (problems.length || controller.length) throw new ValidationError([...problems, ...controller]);
 
     const envPass = process.env.RIG_BECOME_PASSWORD;
-    const becomePassword = flags.askBecomePass ? secret(envPass ?? (await askSecret('BECOME password: '))) : envPass ? secret(envPass) : undefined;
+    const becomePassword = settings.askBecomePass ? secret(envPass ?? (await askSecret('BECOME password: '))) : envPass ? secret(envPass) : undefined;
     const tty = Boolean(process.stdout.isTTY) && process.env.CI !== 'true';
     const verbosity = flags.verbose ?? 0;
     const shape = built.module.shape;
@@ -146,13 +145,13 @@ export async function adhocCommand(pattern: string, flags: AdhocFlags): Promise<
     const summary = await runPlaybook(playbook, inventory, {
       check: flags.check,
       diff: flags.diff,
-      limit: flags.limit,
-      forks,
+      limit,
+      forks: settings.forks,
       extraVars,
       verbosity,
       reporter: reporters.length === 1 ? (reporters[0] as Reporter) : new MultiReporter(reporters),
       connect: async (host) => {
-        const open = () => openConnection({ host, acceptNewHostKeys: flags.acceptNewHostKeys, becomePassword, connectTimeoutMs: connectTimeout(host.vars, timeout) });
+        const open = () => openConnection({ host, acceptNewHostKeys: settings.acceptNewHostKeys, becomePassword, connectTimeoutMs: connectTimeout(host.vars, settings.timeoutSec) });
         return built.module.controllerOnly ? lazyConnection(host.name, open) : open();
       },
     });

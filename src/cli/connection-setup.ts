@@ -4,7 +4,9 @@
  */
 import { ValidationError, secret, type Problem } from '../core/index.ts';
 import { privateKeyFileProblem } from '../connection/index.ts';
-import { inventoryWithDefaults, loadInventory, type Inventory } from '../inventory/index.ts';
+import { inventoryWithDefaults, loadInventory, type Inventory, type VaultSecret } from '../inventory/index.ts';
+import type { VaultFlags } from './vault-options.ts';
+import { loadVaultSecrets } from './vault-secrets.ts';
 import { loadAnsibleCfg } from './ansible-cfg.ts';
 import { printWarnings } from './errors.ts';
 import { askSecret } from './prompt.ts';
@@ -17,10 +19,12 @@ export class SettingsError extends ValidationError {}
 export interface Prepared {
   readonly settings: Settings;
   readonly inventory: Inventory;
+  /** The vault secrets the flags gave (for -e @file too). */
+  readonly vaultSecrets: readonly VaultSecret[];
 }
 
 /** Resolve the settings and load the inventory; every problem of both in one ValidationError. */
-export async function prepare(flags: SettingFlags, more: () => Promise<Problem[]> = async () => []): Promise<Prepared> {
+export async function prepare(flags: SettingFlags & VaultFlags, more: () => Promise<Problem[]> = async () => []): Promise<Prepared> {
   const cfg = loadAnsibleCfg();
   printWarnings(cfg.warnings);
   const { settings, problems } = resolveSettings(flags, cfg);
@@ -32,11 +36,12 @@ export async function prepare(flags: SettingFlags, more: () => Promise<Problem[]
   }
   // bad flags or config are usage errors (exit 5 even under --syntax-check, as Ansible's AnsibleOptionsError): before the inventory
   if (problems.length) throw new SettingsError(problems);
-  const loaded = await loadInventory(settings.inventory);
+  const vaultSecrets = await loadVaultSecrets(flags);
+  const loaded = await loadInventory(settings.inventory, { vaultSecrets });
   const later = await more();
   if (later.length) throw new ValidationError(later);
   printWarnings(loaded.warnings);
-  return { settings, inventory: inventoryWithDefaults(loaded, settings.defaults) };
+  return { settings, inventory: inventoryWithDefaults(loaded, settings.defaults), vaultSecrets };
 }
 
 /** The SSH password for -k / ask_pass: RIG_SSH_PASSWORD if set (also without -k, like RIG_BECOME_PASSWORD), else asked. */

@@ -1,5 +1,7 @@
 /** Parsed flags of the CLI commands. */
 
+import type { VaultFlags } from './vault-options.ts';
+
 /** Connection flags shared by `rig run` and `rig facts` (ansible-playbook's connection options). */
 export interface ConnectionFlags {
   /** -u/--user: login user for hosts without ansible_user. */
@@ -16,7 +18,7 @@ export interface ConnectionFlags {
 }
 
 /** Options of `rig run`, as commander parses them. */
-export interface RunFlags extends ConnectionFlags {
+export interface RunFlags extends ConnectionFlags, VaultFlags {
   /** -i; ansible.cfg's inventory when absent. */
   readonly inventory?: string;
   readonly check?: boolean;
@@ -47,6 +49,6 @@ export interface RunFlags extends ConnectionFlags {
 }
 
 /** Options of `rig facts`. */
-export interface FactsFlags extends ConnectionFlags {
+export interface FactsFlags extends ConnectionFlags, VaultFlags {
   readonly inventory?: string;
 }

@@ -1,21 +1,23 @@
 /** `rig inventory`: --list / --graph / --host as ansible-inventory prints them. */
 import { ExitCode, redact, ValidationError } from '../core/index.ts';
-import { loadInventory, toAnsibleGraph, toAnsibleList } from '../inventory/index.ts';
+import { loadInventory, toAnsibleGraph, toAnsibleHostText, toAnsibleListText } from '../inventory/index.ts';
 import { printWarnings, reportError } from './errors.ts';
+import type { VaultFlags } from './vault-options.ts';
+import { loadVaultSecrets } from './vault-secrets.ts';
 
 /** Print the inventory; resolves to the exit code. */
-export async function inventoryCommand(flags: { inventory: string; list?: boolean; graph?: string | boolean; host?: string }): Promise<number> {
+export async function inventoryCommand(flags: { inventory: string; list?: boolean; graph?: string | boolean; host?: string } & VaultFlags): Promise<number> {
   try {
-    const inv = await loadInventory(flags.inventory);
+    // as ansible-inventory: !vault values are shown encrypted, so no password is needed unless a whole file is encrypted
+    const inv = await loadInventory(flags.inventory, { vaultSecrets: await loadVaultSecrets(flags), display: true });
     printWarnings(inv.warnings);
     if (flags.host) {
-      const h = inv.host(flags.host);
-      if (!h) throw new ValidationError({ where: flags.inventory, message: `no host '${flags.host}' in the inventory` });
-      process.stdout.write(`${redact(JSON.stringify(h.vars, null, 4))}\n`);
+      if (!inv.host(flags.host)) throw new ValidationError({ where: flags.inventory, message: `no host '${flags.host}' in the inventory` });
+      process.stdout.write(`${redact(toAnsibleHostText(inv, flags.host))}\n`);
     } else if (flags.graph !== undefined) {
       process.stdout.write(`${toAnsibleGraph(inv, typeof flags.graph === 'string' ? flags.graph : undefined)}\n`);
     } else {
-      process.stdout.write(`${redact(JSON.stringify(toAnsibleList(inv), null, 4))}\n`);
+      process.stdout.write(`${redact(toAnsibleListText(inv))}\n`);
     }
     return ExitCode.ok;
   } catch (e) {

@@ -2,8 +2,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode } from '../core/errors.ts';
 import type { FactsFlags, RunFlags } from './flags.ts';
+import { withHostOptions } from './host-options.ts';
+import { withVaultOptions, type VaultFlags } from './vault-options.ts';
 
-const collect = (v: string, prev: string[]) => [...prev, v];
 const list = (v: string, prev: string[]) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
 
@@ -13,32 +14,15 @@ function program(setCode: (c: number) => void): Command {
     .version('0.1.0')
     .exitOverride()
     .showHelpAfterError('(run rig --help for usage)');
-  p.command('run')
+  withHostOptions(p.command('run'))
     .description('run a playbook against an inventory')
     .argument('<playbook>', 'playbook .ts file (default export: definePlaybook(...))')
-    .option('-i, --inventory <path>', 'Ansible-format inventory directory or file (default: ansible.cfg [defaults] inventory)')
-    .option('-C, --check', 'predict changes, change nothing')
-    .option('-D, --diff', 'show unified diffs of file changes')
-    .option('-l, --limit <pattern>', 'limit to hosts/groups (globs, !exclude, &intersect, comma lists)')
-    .option('-f, --forks <n>', 'hosts worked on in parallel (default: ansible.cfg forks, else 50)')
-    .option('-T, --timeout <seconds>', 'SSH connection timeout (default: ansible.cfg timeout, else 10; ansible_timeout / rig_timeout per host win)')
-    .option('-u, --user <user>', 'login user for hosts without ansible_user')
-    .option('--key-file, --private-key <file>', 'private key for hosts without ansible_ssh_private_key_file')
-    .option('-k, --ask-pass', 'ask for the SSH password (or set RIG_SSH_PASSWORD)')
-    .option('-c, --connection <type>', 'ssh or local, for hosts without ansible_connection')
-    .option('-b, --become', 'become (sudo) in every play that does not set become')
-    .option('--become-user <user>', 'user to become for hosts without ansible_become_user (default root)')
     .option('--start-at-task <name>', 'start at the first task with this name (glob allowed)')
     .option('--step', 'confirm each task before running it (y/n/c)')
     .option('--syntax-check', 'load and validate the playbook and inventory, connect to nothing')
     .option('--flush-cache', "forget the saved facts of the inventory's hosts first")
-    .option('-e, --extra-vars <vars>', 'k=v pairs, JSON, or @file.yml (repeatable)', collect, [])
     .option('-t, --tags <tags>', 'only tasks with these tags', list, [])
     .option('--skip-tags <tags>', 'skip tasks with these tags', list, [])
-    .option('-v, --verbose', 'more output, repeatable: -v results with changes and output, -vv also the commands, -vvv also every exec\'s script and timing', (_v: string, n: number) => n + 1, 0)
-    .option('--json <file>', 'write every task result to a JSON file')
-    .option('-K, --ask-become-pass', 'ask for the sudo password (or set RIG_BECOME_PASSWORD)')
-    .option('--accept-new-host-keys', 'accept and remember unknown host keys (changed keys are always refused)')
     .option('--force-handlers', 'run notified handlers even on hosts that failed')
     .option('--list-hosts', 'print the hosts each play targets, then exit')
     .option('--list-tasks', 'print the tasks of each play, then exit')
@@ -46,60 +30,35 @@ function program(setCode: (c: number) => void): Command {
       const { runCommand } = await import('./run-command.ts');
       setCode(await runCommand(playbook, flags));
     });
-  p.command('adhoc')
+  withHostOptions(p.command('adhoc'))
     .description('run one module on the hosts of a pattern, as Ansible\'s `ansible PATTERN -m MODULE -a ARGS`')
     .argument('<pattern>', 'host pattern (names, groups, globs, !exclude, &intersect)')
-    .requiredOption('-i, --inventory <path>', 'Ansible-format inventory directory or file')
     .option('-m, --module-name <name>', 'module, by Ansible\'s name (command, shell, copy, file, apt, service, ping, setup, debug…)', 'command')
     .option('-a, --args <args>', "module args: k=v k2='v 2', JSON {\"k\": …}, or the command of command/shell/raw")
-    .option('-C, --check', 'predict changes, change nothing')
-    .option('-D, --diff', 'show unified diffs of file changes')
-    .option('-l, --limit <pattern>', 'further limit the hosts')
-    .option('-f, --forks <n>', 'hosts worked on in parallel', '50')
-    .option('-T, --timeout <seconds>', 'SSH connection timeout', '10')
-    .option('-e, --extra-vars <vars>', 'k=v pairs, JSON, or @file.yml (repeatable)', collect, [])
-    .option('-v, --verbose', 'more output (repeat: debug verbosity)', (_v: string, n: number) => n + 1, 0)
-    .option('-b, --become', 'run as root (or --become-user) via sudo')
-    .option('--become-user <user>', 'the user to become (with -b or ansible_become)')
-    .option('-K, --ask-become-pass', 'ask for the sudo password (or set RIG_BECOME_PASSWORD)')
-    .option('--json <file>', 'write every result to a JSON file')
-    .option('--accept-new-host-keys', 'accept and remember unknown host keys (changed keys are always refused)')
     .option('--list-hosts', 'print the hosts the pattern matches, then exit')
     .action(async (pattern: string, flags: import('./adhoc-command.ts').AdhocFlags) => {
       const { adhocCommand } = await import('./adhoc-command.ts');
       setCode(await adhocCommand(pattern, flags));
     });
-  p.command('shell')
+  withHostOptions(p.command('shell'))
     .description("run a shell command on the hosts of a pattern: rig adhoc PATTERN -m shell -a CMD")
     .argument('<pattern>', 'host pattern')
     .argument('<command>', 'shell command (one argument: quote it)')
-    .requiredOption('-i, --inventory <path>', 'Ansible-format inventory directory or file')
-    .option('-C, --check', 'predict changes, change nothing')
-    .option('-l, --limit <pattern>', 'further limit the hosts')
-    .option('-f, --forks <n>', 'hosts worked on in parallel', '50')
-    .option('-T, --timeout <seconds>', 'SSH connection timeout', '10')
-    .option('-e, --extra-vars <vars>', 'k=v pairs, JSON, or @file.yml (repeatable)', collect, [])
-    .option('-v, --verbose', 'more output', (_v: string, n: number) => n + 1, 0)
-    .option('-b, --become', 'run as root (or --become-user) via sudo')
-    .option('--become-user <user>', 'the user to become (with -b or ansible_become)')
-    .option('-K, --ask-become-pass', 'ask for the sudo password (or set RIG_BECOME_PASSWORD)')
-    .option('--json <file>', 'write every result to a JSON file')
-    .option('--accept-new-host-keys', 'accept and remember unknown host keys (changed keys are always refused)')
     .action(async (pattern: string, command: string, flags: import('./adhoc-command.ts').AdhocFlags) => {
       const { adhocCommand } = await import('./adhoc-command.ts');
       setCode(await adhocCommand(pattern, { ...flags, moduleName: 'shell', args: command }));
     });
-  p.command('inventory')
+  withVaultOptions(p.command('inventory'))
     .description('show an inventory as ansible-inventory does')
     .requiredOption('-i, --inventory <path>', 'inventory directory or YAML file')
     .addOption(new Option('--list', 'JSON like ansible-inventory --list').conflicts('graph'))
     .option('--graph [group]', 'tree like ansible-inventory --graph')
     .option('--host <name>', "one host's effective vars")
-    .action(async (flags: { inventory: string; list?: boolean; graph?: string | boolean; host?: string }) => {
+    .action(async (flags: { inventory: string; list?: boolean; graph?: string | boolean; host?: string } & VaultFlags) => {
       const { inventoryCommand } = await import('./inventory-command.ts');
       setCode(await inventoryCommand(flags));
     });
-  p.command('facts')
+  withVaultOptions(p.command('facts'))
     .description("gather and print one host's facts as JSON")
     .argument('<host>', 'inventory host name')
     .option('-i, --inventory <path>', 'inventory directory or file (default: ansible.cfg [defaults] inventory)')

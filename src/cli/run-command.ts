@@ -23,10 +23,10 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
   try {
     const step = flags.step && !flags.syntaxCheck && !flags.listHosts && !flags.listTasks ? stepProblem(Boolean(process.stdin.isTTY)) : undefined;
     if (step) throw step;
-    const { settings, inventory: loaded } = await prepare(flags);
+    const { settings, inventory: loaded, vaultSecrets } = await prepare(flags);
     let inventory = loaded;
     const [extraVars, limit] = await Promise.all([
-      parseExtraVars(flags.extraVars, process.cwd()),
+      parseExtraVars(flags.extraVars, process.cwd(), { vaultSecrets }),
       flags.limit === undefined ? undefined : expandLimit(flags.limit, process.cwd()),
     ]);
     // Ansible flushes every inventory host's facts, before --limit applies (CLI._flush_cache)

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { ValidationError, type Problem } from '../core/errors.ts';
 import type { Vars } from '../core/host.ts';
+import type { VaultSecret } from './vault.ts';
 import { parseYaml, readYaml, type YamlParse } from './yaml-source.ts';
 
 /** Split a key=value string on whitespace outside quotes and Jinja blocks, like Ansible's split_args. */
@@ -84,18 +85,22 @@ function mapOf(parsed: YamlParse, spec: string, problems: Problem[]): Record<str
   return value as Record<string, unknown>;
 }
 
-/** Merge every -e spec, later ones winning per top-level key; throws ValidationError listing every bad spec. */
-export async function parseExtraVars(specs: readonly string[], cwd: string): Promise<Vars> {
+/**
+ * Merge every -e spec, later ones winning per top-level key; throws ValidationError listing every bad spec. `!vault`
+ * values and vault-encrypted `@files` are decrypted with `options.vaultSecrets` (secrets, tried in order).
+ */
+export async function parseExtraVars(specs: readonly string[], cwd: string, options: { readonly vaultSecrets?: readonly VaultSecret[] } = {}): Promise<Vars> {
+  const opts = { vault: options.vaultSecrets ?? [] };
   const problems: Problem[] = [];
   let vars: Record<string, unknown> = {};
   for (const spec of specs) {
     if (!spec) continue;
     let data: Record<string, unknown>;
-    if (spec.startsWith('@')) data = mapOf(await readYaml(resolve(cwd, spec.slice(1)), spec.slice(1)), spec, problems);
+    if (spec.startsWith('@')) data = mapOf(await readYaml(resolve(cwd, spec.slice(1)), spec.slice(1), opts), spec, problems);
     else if (spec[0] === '/' || spec[0] === '.') {
       problems.push({ where: `-e ${spec}`, message: 'looks like a file name', hint: `prepend it with @: -e @${spec}` });
       continue;
-    } else if (spec[0] === '{' || spec[0] === '[') data = mapOf(parseYaml(spec, '-e'), spec, problems);
+    } else if (spec[0] === '{' || spec[0] === '[') data = mapOf(parseYaml(spec, '-e', opts), spec, problems);
     else data = parseKeyValues(spec, problems);
     vars = { ...vars, ...data };
   }

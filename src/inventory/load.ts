@@ -11,9 +11,29 @@ import type { Group, Inventory } from './types.ts';
 import { groupVarConflicts } from './var-conflicts.ts';
 import { inventoryFiles, isDir, readInventoryFile } from './source-files.ts';
 import { findVarsFiles, listDir, loadVarsFiles, varsFileNames } from './vars-files.ts';
+import { untag } from './tagged-values.ts';
+import type { VaultSecret } from './vault.ts';
+import type { YamlOptions } from './yaml-source.ts';
 
-/** Load an inventory; every problem found is collected into one ValidationError. */
-export async function loadInventory(path: string): Promise<Inventory> {
+/** Options of loadInventory. */
+export interface LoadOptions {
+  /** Vault secrets, tried in order on `!vault` values and encrypted files (see src/cli/vault-secrets.ts). @default [] */
+  readonly vaultSecrets?: readonly VaultSecret[];
+  /**
+   * Load for `rig inventory`: values as ansible-inventory prints them — `!vault` values stay encrypted (no password
+   * needed, as ansible-inventory 2.19), `!unsafe` and integral floats are marked (tagged-values.ts). Not for running.
+   * @default false
+   */
+  readonly display?: boolean;
+}
+
+/**
+ * Load an inventory; every problem found is collected into one ValidationError. Vault data follows Ansible: a `!vault`
+ * value or an encrypted file without a fitting secret is a problem at its file:line (naming the flag to pass).
+ */
+export async function loadInventory(path: string, options: LoadOptions = {}): Promise<Inventory> {
+  const secrets = options.vaultSecrets ?? [];
+  const yamlOpts: YamlOptions = { vault: secrets, display: options.display };
   const source = resolve(path);
   const problems: Problem[] = [];
   const dirSource = await isDir(source);
@@ -29,7 +49,7 @@ export async function loadInventory(path: string): Promise<Inventory> {
 
   const warnings: Problem[] = [];
   const inv = new InventoryData(path);
-  for (const file of files) await readInventoryFile(inv, file, shown(file), problems, warnings);
+  for (const file of files) await readInventoryFile(inv, file, shown(file), problems, warnings, yamlOpts);
   inv.reconcile();
   problems.push(...inv.problems);
   for (const name of inv.hosts.keys()) {
@@ -48,7 +68,7 @@ export async function loadInventory(path: string): Promise<Inventory> {
     const dir = join(baseDir, sub);
     const entries = await listDir(dir);
     const out = new Map<string, SourcedVars>();
-    for (const n of names) out.set(n, await loadVarsFiles(await findVarsFiles(dir, n, entries), problems, shown));
+    for (const n of names) out.set(n, await loadVarsFiles(await findVarsFiles(dir, n, entries), problems, shown, yamlOpts, warnings));
     for (const n of varsFileNames(entries)) {
       if (!out.has(n)) warnings.push({ where: join(shownBase, sub, n), message: `no ${sub === 'group_vars' ? 'group' : 'host'} named "${n}" in the inventory: these vars are ignored` });
     }
@@ -84,7 +104,8 @@ export async function loadInventory(path: string): Promise<Inventory> {
     });
     const vars = mergeLayers(layers);
     warnings.push(...groupVarConflicts(h.name, h.definedAt, layers, related));
-    const settings = hostSettings(h.name, vars, baseDir, problems);
+    // display mode: the settings are read from the plain values (a vault value no secret opens is left out)
+    const settings = hostSettings(h.name, options.display ? untagVars(vars, secrets) : vars, baseDir, problems);
     hosts.push({ name: h.name, groups: groupNames.filter((g) => g === 'all' || mine.has(g)), vars: plain(vars), ...settings });
     effective.push({ name: h.name, vars });
     // where each var's winning value was set, for messages after loading (a missing key file, a bad role variable):
@@ -102,6 +123,15 @@ export async function loadInventory(path: string): Promise<Inventory> {
     groups.set(g.name, { name: g.name, hosts: [...g.hosts], children: [...g.children], vars: plain(own), definedAt: g.definedAt });
   }
   return makeInventory(source, hosts, groups, warnings, origins);
+}
+
+function untagVars(vars: SourcedVars, secrets: readonly VaultSecret[]): SourcedVars {
+  const out: SourcedVars = new Map();
+  for (const [k, v] of vars) {
+    const value = untag(v.value, secrets);
+    if (value !== undefined) out.set(k, { ...v, value });
+  }
+  return out;
 }
 
 function makeInventory(source: string, hosts: Host[], groups: Map<string, Group>, warnings: Problem[], origins: ReadonlyMap<string, readonly SourcedVars[]>): Inventory {

@@ -5,10 +5,11 @@
 import { access, constants, readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Problem } from '../core/errors.ts';
-import { parseIni, readIniInventory } from './ini-source.ts';
+import { parseIni, readIniInventory, type IniParse } from './ini-source.ts';
 import type { InventoryData } from './inventory-data.ts';
+import { openVaultFile, registerSecretStrings } from './vault-load.ts';
 import { readYamlInventory } from './yaml-inventory.ts';
-import { parseYaml } from './yaml-source.ts';
+import { parseYaml, type YamlOptions } from './yaml-source.ts';
 
 // the yaml plugin's yaml_extensions; it also takes files with no extension
 const YAML_EXTS = ['.yml', '.yaml', '.json'];
@@ -49,16 +50,20 @@ async function executable(file: string): Promise<boolean> {
 /**
  * Read one inventory file (`shown` in messages) into `inv`. As in Ansible, a `.yml`/`.yaml`/`.json` file or one with no
  * extension is YAML when it parses as a YAML mapping, and any file but `.toml` is otherwise tried as INI. Where both
- * fail, the problems reported are the YAML ones for a YAML extension and the INI ones otherwise.
+ * fail, the problems reported are the YAML ones for a YAML extension and the INI ones otherwise. A vault-encrypted
+ * file is decrypted first with `opts.vault` (as Ansible's DataLoader does), and its values become secrets.
  */
-export async function readInventoryFile(inv: InventoryData, file: string, shown: string, problems: Problem[], warnings: Problem[]): Promise<void> {
-  let text: string;
+export async function readInventoryFile(inv: InventoryData, file: string, shown: string, problems: Problem[], warnings: Problem[], opts: YamlOptions = {}): Promise<void> {
+  let raw: string;
   try {
-    text = await readFile(file, 'utf8');
+    raw = await readFile(file, 'utf8');
   } catch (e) {
     problems.push({ where: shown, message: `cannot read: ${(e as Error).message}` });
     return;
   }
+  const opened = openVaultFile(raw, shown, opts.vault ?? [], problems);
+  if (!opened) return;
+  const text = opened.text;
   const ext = extname(file);
   if (ext === '.toml') {
     problems.push({ where: shown, message: 'TOML inventories are not supported (rig reads the YAML and INI formats)', hint: CONVERT });
@@ -71,12 +76,14 @@ export async function readInventoryFile(inv: InventoryData, file: string, shown:
   }
   const yamlExt = YAML_EXTS.includes(ext);
   if (yamlExt || ext === '') {
-    const yaml = parseYaml(text, shown);
+    const yaml = parseYaml(text, shown, opts);
     const root = yaml.root;
+    if (opened.encrypted) registerSecretStrings(root?.value);
     // an empty YAML-named file stays an error (Ansible would read it as an empty INI file)
     const isYaml = (root && root.kind === 'map') || (yamlExt && yaml.problems.length === 0 && (!root || root.value === null));
     if (isYaml) {
       problems.push(...yaml.problems);
+      warnings.push(...yaml.warnings);
       readYamlInventory(inv, root, shown);
       return;
     }
@@ -89,11 +96,14 @@ export async function readInventoryFile(inv: InventoryData, file: string, shown:
     if (yamlExt) {
       warnings.push({ where: shown, message: 'read as an INI inventory: it is not YAML (Ansible reads it as INI too)', hint: `rename it to ${shown.slice(0, -ext.length)}.ini` });
     }
-    problems.push(...ini.problems);
-    readIniInventory(inv, ini);
+    readIni(inv, ini, problems, opened.encrypted);
     return;
   }
-  const ini = parseIni(text, shown);
+  readIni(inv, parseIni(text, shown), problems, opened.encrypted);
+}
+
+function readIni(inv: InventoryData, ini: IniParse, problems: Problem[], encrypted: boolean): void {
   problems.push(...ini.problems);
+  if (encrypted) for (const e of ini.entries) registerSecretStrings(e.kind === 'hosts' ? e.vars.map(([, v]) => v) : e.kind === 'var' ? e.value : undefined);
   readIniInventory(inv, ini);
 }

@@ -3,7 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Problem } from '../core/errors.ts';
 import type { SourcedVars } from './inventory-data.ts';
-import { readYaml } from './yaml-source.ts';
+import { readYaml, type YamlOptions } from './yaml-source.ts';
 
 const EXTENSIONS = ['.yml', '.yaml', '.json'];
 
@@ -70,12 +70,16 @@ export function varsFileNames(entries: ReadonlySet<string>): string[] {
   return [...names];
 }
 
-/** Load and merge (later file wins per key) the vars files of one host or group. */
-export async function loadVarsFiles(files: readonly string[], problems: Problem[], shown: (file: string) => string): Promise<SourcedVars> {
+/**
+ * Load and merge (later file wins per key) the vars files of one host or group; `opts` gives vault secrets (an encrypted
+ * file is decrypted) and display mode; YAML warnings (duplicate keys) go to `warnings`.
+ */
+export async function loadVarsFiles(files: readonly string[], problems: Problem[], shown: (file: string) => string, opts: YamlOptions = {}, warnings: Problem[] = []): Promise<SourcedVars> {
   const vars: SourcedVars = new Map();
   for (const file of files) {
-    const parsed = await readYaml(file, shown(file));
+    const parsed = await readYaml(file, shown(file), opts);
     problems.push(...parsed.problems);
+    warnings.push(...parsed.warnings);
     const root = parsed.root;
     if (!root || root.value === null) continue;
     if (root.kind !== 'map') {

@@ -34,7 +34,7 @@ describe('rig YAML tags', () => {
     expect(redact('eu-west-7 tok-9f8e7d6c ssh-pw-5a4b3c')).toBe(`eu-west-7 ${REDACTED} ${REDACTED}`);
   });
 
-  it('an unset !env variable, a !vault value and an unknown tag are errors with file:line:col', async () => {
+  it('an unset !env variable, a malformed !vault value and an unknown tag are errors with file:line:col', async () => {
     delete process.env.RIG_TEST_UNSET_VAR;
     const dir = writeTree({
       'group_vars/all.yml': 'a: 1\nkey: !env RIG_TEST_UNSET_VAR\npw: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162\nother: !custom x\n',
@@ -44,8 +44,8 @@ describe('rig YAML tags', () => {
     const f = `${dir}/group_vars/all.yml`;
     expect(err.problems.map((p) => p.where)).toEqual([`${f}:2:6`, `${f}:3:5`, `${f}:6:8`]);
     expect(err.problems[0]!.message).toContain('environment variable RIG_TEST_UNSET_VAR is not set');
-    expect(err.problems[1]!.message).toContain('!vault) are not supported');
-    expect(err.problems[1]!.message).toContain('!secret_env NAME');
+    expect(err.problems[1]!.message).toBe('bad vault data: Vault vaulttext format error.');
+    expect(err.problems[1]!.hint).toContain('ansible-vault encrypt_string');
     expect(err.problems[2]!.message).toBe('unknown YAML tag !custom');
   });
 });
@@ -80,12 +80,23 @@ describe('YAML values as PyYAML (Ansible) reads them', () => {
     });
   });
 
-  it('duplicate keys and rig tags on collections are errors', async () => {
+  it('rig tags on collections are errors', async () => {
     const dir = writeTree({ 'hosts.yml': 'all:\n  hosts:\n    h: { a: 1, a: 2 }\n    g:\n      pw: !secret [1, 2]\n' });
     const err = await validationError(loadInventory(dir));
-    expect(err.problems.map((p) => [p.where, p.message])).toEqual([
-      [`${dir}/hosts.yml:3:16`, 'Map keys must be unique'],
-      [`${dir}/hosts.yml:5:11`, '!secret applies to a single value, not a list or mapping'],
+    expect(err.problems.map((p) => [p.where, p.message])).toEqual([[`${dir}/hosts.yml:5:11`, '!secret applies to a single value, not a list or mapping']]);
+  });
+
+  it('duplicate keys warn at the repeated key and keep the last value, as Ansible (inventory and vars files, nested maps)', async () => {
+    const dir = writeTree({
+      'hosts.yml': 'all:\n  hosts:\n    h: { a: 1, a: 2 }\n',
+      'host_vars/h.yml': 'b: first\nc: 1\nb: second\nm:\n  x: 1\n  x: 2\n',
+    });
+    const inv = await loadInventory(dir);
+    expect(inv.host('h')!.vars).toEqual({ a: 2, b: 'second', c: 1, m: { x: 2 } });
+    expect(inv.warnings.filter((w) => w.message.startsWith('duplicate key')).map((w) => w.where)).toEqual([
+      `${dir}/hosts.yml:3`,
+      `${dir}/host_vars/h.yml:3`,
+      `${dir}/host_vars/h.yml:6`,
     ]);
   });
 });
