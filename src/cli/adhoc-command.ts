@@ -25,7 +25,7 @@ import { patternProblems, validatePlaybook } from './validate.ts';
 /** Options of `rig adhoc` (and `rig shell`), as commander parses them. */
 export interface AdhocFlags extends ConnectionFlags, VaultFlags {
   /** -i; ansible.cfg's inventory when absent. */
-  readonly inventory?: string;
+  readonly inventory?: readonly string[];
   /** -m. @default 'command' (as Ansible) */
   readonly moduleName?: string;
   /** -a */

@@ -14,7 +14,7 @@ export async function factsCommand(name: string, flags: FactsFlags): Promise<num
     const password = await sshPassword(settings.askPass);
     const inv = password === undefined ? loaded : inventoryWithDefaults(loaded, { password });
     const host = inv.host(name);
-    if (!host) throw new ValidationError({ where: settings.inventory, message: `no host '${name}' in the inventory`, hint: 'see rig inventory -i INV --list' });
+    if (!host) throw new ValidationError({ where: settings.inventory.join(', '), message: `no host '${name}' in the inventory`, hint: 'see rig inventory -i INV --list' });
     const timeout = Number(host.vars.rig_timeout ?? host.vars.ansible_timeout ?? settings.timeoutSec);
     const conn = await openConnection({ host, acceptNewHostKeys: settings.acceptNewHostKeys, connectTimeoutMs: timeout * 1000 });
     try {

@@ -19,8 +19,8 @@ export interface ConnectionFlags {
 
 /** Options of `rig run`, as commander parses them. */
 export interface RunFlags extends ConnectionFlags, VaultFlags {
-  /** -i; ansible.cfg's inventory when absent. */
-  readonly inventory?: string;
+  /** -i, repeatable; ansible.cfg's inventory when absent. */
+  readonly inventory?: readonly string[];
   readonly check?: boolean;
   readonly diff?: boolean;
   readonly limit?: string;
@@ -50,5 +50,5 @@ export interface RunFlags extends ConnectionFlags, VaultFlags {
 
 /** Options of `rig facts`. */
 export interface FactsFlags extends ConnectionFlags, VaultFlags {
-  readonly inventory?: string;
+  readonly inventory?: readonly string[];
 }

@@ -2,12 +2,12 @@
 import type { Command } from 'commander';
 import { withVaultOptions } from './vault-options.ts';
 
-const collect = (v: string, prev: string[]) => [...prev, v];
+const collect = (v: string, prev: readonly string[] | undefined) => [...(prev ?? []), v];
 
 /** Add the inventory, limit, connection, privilege, vars, verbosity, report and vault options to a command. */
 export function withHostOptions(cmd: Command): Command {
   const withOptions = cmd
-    .option('-i, --inventory <path>', 'Ansible-format inventory directory or file (default: ansible.cfg [defaults] inventory)')
+    .option('-i, --inventory <path>', 'Ansible-format inventory directory or file, repeatable (default: ansible.cfg [defaults] inventory)', collect, undefined)
     .option('-C, --check', 'predict changes, change nothing')
     .option('-D, --diff', 'show unified diffs of file changes')
     .option('-l, --limit <pattern>', 'limit to hosts/groups (globs, !exclude, &intersect, comma lists, @retry-file)')

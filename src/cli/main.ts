@@ -5,6 +5,7 @@ import type { FactsFlags, RunFlags } from './flags.ts';
 import { withHostOptions } from './host-options.ts';
 import { withVaultOptions, type VaultFlags } from './vault-options.ts';
 
+const collect = (v: string, prev: readonly string[] | undefined) => [...(prev ?? []), v];
 const list = (v: string, prev: string[]) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
 
@@ -50,18 +51,18 @@ function program(setCode: (c: number) => void): Command {
     });
   withVaultOptions(p.command('inventory'))
     .description('show an inventory as ansible-inventory does')
-    .requiredOption('-i, --inventory <path>', 'inventory directory or YAML file')
+    .requiredOption('-i, --inventory <path>', 'inventory directory or file, repeatable', collect, undefined)
     .addOption(new Option('--list', 'JSON like ansible-inventory --list').conflicts('graph'))
     .option('--graph [group]', 'tree like ansible-inventory --graph')
     .option('--host <name>', "one host's effective vars")
-    .action(async (flags: { inventory: string; list?: boolean; graph?: string | boolean; host?: string } & VaultFlags) => {
+    .action(async (flags: { inventory: readonly string[]; list?: boolean; graph?: string | boolean; host?: string } & VaultFlags) => {
       const { inventoryCommand } = await import('./inventory-command.ts');
       setCode(await inventoryCommand(flags));
     });
   withVaultOptions(p.command('facts'))
     .description("gather and print one host's facts as JSON")
     .argument('<host>', 'inventory host name')
-    .option('-i, --inventory <path>', 'inventory directory or file (default: ansible.cfg [defaults] inventory)')
+    .option('-i, --inventory <path>', 'inventory directory or file, repeatable (default: ansible.cfg [defaults] inventory)', collect, undefined)
     .option('--accept-new-host-keys', 'accept and remember unknown host keys')
     .option('-u, --user <user>', 'login user if the host has no ansible_user')
     .option('--key-file, --private-key <file>', 'private key if the host has no ansible_ssh_private_key_file')

@@ -11,7 +11,8 @@ import type { ConnectionFlags } from './flags.ts';
 
 /** The flags that take part (run's; facts has a subset). */
 export interface SettingFlags extends ConnectionFlags {
-  readonly inventory?: string;
+  /** -i, repeatable (Ansible reads every source into one inventory). */
+  readonly inventory?: readonly string[];
   readonly forks?: string;
   readonly become?: boolean;
   readonly becomeUser?: string;
@@ -21,8 +22,8 @@ export interface SettingFlags extends ConnectionFlags {
 
 /** Resolved settings. */
 export interface Settings {
-  /** -i, else [defaults] inventory / ANSIBLE_INVENTORY (one path). */
-  readonly inventory: string;
+  /** -i (each), else [defaults] inventory / ANSIBLE_INVENTORY (a comma list). */
+  readonly inventory: readonly string[];
   /** -f, else forks. @default 50 (Ansible's is 5) */
   readonly forks: number;
   /** -T, else timeout (seconds). @default 10 */
@@ -41,12 +42,10 @@ export interface Settings {
 export function resolveSettings(flags: SettingFlags, cfg: AnsibleCfg, cwd = process.cwd()): { settings: Settings; problems: Problem[] } {
   const s = cfg.settings;
   const problems: Problem[] = [];
-  let inventory = flags.inventory ?? '';
-  if (flags.inventory === undefined) {
-    const list = s.inventory?.value ?? [];
-    if (list.length === 0) problems.push({ where: '-i', message: 'no inventory given', hint: 'pass -i PATH, or set inventory = PATH under [defaults] in ansible.cfg (or ANSIBLE_INVENTORY)' });
-    else if (list.length > 1) problems.push({ where: s.inventory!.where, message: `inventory names ${list.length} sources (${list.join(', ')}), rig reads one`, hint: 'name one directory (rig reads every inventory file below it), or pass -i' });
-    else inventory = list[0] as string;
+  let inventory: readonly string[] = flags.inventory ?? [];
+  if (inventory.length === 0) {
+    inventory = (s.inventory?.value ?? []).map(String);
+    if (inventory.length === 0) problems.push({ where: '-i', message: 'no inventory given', hint: 'pass -i PATH, or set inventory = PATH under [defaults] in ansible.cfg (or ANSIBLE_INVENTORY)' });
   }
 
   const positive = (raw: string | undefined, from: Sourced | undefined, flag: string, fallback: number, integer: boolean): number => {

@@ -27,29 +27,53 @@ export interface LoadOptions {
   readonly display?: boolean;
 }
 
-/**
- * Load an inventory; every problem found is collected into one ValidationError. Vault data follows Ansible: a `!vault`
- * value or an encrypted file without a fitting secret is a problem at its file:line (naming the flag to pass).
- */
-export async function loadInventory(path: string, options: LoadOptions = {}): Promise<Inventory> {
-  const secrets = options.vaultSecrets ?? [];
-  const yamlOpts: YamlOptions = { vault: secrets, display: options.display };
+/** One `-i` source: a directory or a file, with the directory its group_vars/ and host_vars/ are looked up in. */
+interface Source {
+  /** As the user wrote it (messages name files this way). */
+  readonly path: string;
+  readonly baseDir: string;
+  readonly shownBase: string;
+  readonly files: readonly string[];
+  shown(abs: string): string;
+}
+
+async function openSource(path: string, problems: Problem[]): Promise<Source | undefined> {
   const source = resolve(path);
-  const problems: Problem[] = [];
   const dirSource = await isDir(source);
-  if (dirSource === undefined) throw new ValidationError({ where: path, message: 'inventory not found', hint: 'pass -i DIR (with hosts.yml or an INI hosts file) or -i FILE' });
+  if (dirSource === undefined) {
+    problems.push({ where: path, message: 'inventory not found', hint: 'pass -i DIR (with hosts.yml or an INI hosts file) or -i FILE' });
+    return undefined;
+  }
   const baseDir = dirSource ? source : dirname(source);
-  // messages name files as the user wrote the -i path
   const shownBase = dirSource ? path : dirname(path);
-  const shown = (abs: string): string => (abs === source ? path : join(shownBase, relative(baseDir, abs)));
   const files = dirSource ? await inventoryFiles(source) : [source];
   if (dirSource && files.length === 0) {
     problems.push({ where: path, message: 'no inventory file in this directory', hint: 'add hosts.yml (Ansible YAML format: all: { hosts: ..., children: ... }) or an INI hosts file' });
   }
+  return { path, baseDir, shownBase, files, shown: (abs) => (abs === source ? path : join(shownBase, relative(baseDir, abs))) };
+}
+
+/**
+ * Load an inventory from one source or several (`-i a -i b`, as Ansible: read in order into one inventory, each with
+ * the group_vars/ and host_vars/ beside it, a later source's files winning); every problem found is collected into one
+ * ValidationError. Vault data follows Ansible: a `!vault` value or an encrypted file without a fitting secret is a
+ * problem at its file:line (naming the flag to pass).
+ */
+export async function loadInventory(paths: string | readonly string[], options: LoadOptions = {}): Promise<Inventory> {
+  const secrets = options.vaultSecrets ?? [];
+  const yamlOpts: YamlOptions = { vault: secrets, display: options.display };
+  const problems: Problem[] = [];
+  const list = typeof paths === 'string' ? [paths] : [...paths];
+  const opened = await Promise.all(list.map((p) => openSource(p, problems)));
+  if (opened.includes(undefined)) throw new ValidationError(problems);
+  const sources = opened as Source[];
+  const source = resolve(list[0]!);
+  // relative key paths in host vars resolve against the first source's directory
+  const baseDir = sources[0]!.baseDir;
 
   const warnings: Problem[] = [];
-  const inv = new InventoryData(path);
-  for (const file of files) await readInventoryFile(inv, file, shown(file), problems, warnings, yamlOpts);
+  const inv = new InventoryData(list[0]!);
+  for (const src of sources) for (const file of src.files) await readInventoryFile(inv, file, src.shown(file), problems, warnings, yamlOpts);
   inv.reconcile();
   problems.push(...inv.problems);
   for (const name of inv.hosts.keys()) {
@@ -63,19 +87,26 @@ export async function loadInventory(path: string, options: LoadOptions = {}): Pr
     }
   }
 
-  // group_vars/ and host_vars/ next to the inventory
-  const filesVars = async (sub: 'group_vars' | 'host_vars', names: Iterable<string>): Promise<Map<string, SourcedVars>> => {
-    const dir = join(baseDir, sub);
-    const entries = await listDir(dir);
+  // group_vars/ and host_vars/ next to each source, a later source's winning
+  const filesVars = async (sub: 'group_vars' | 'host_vars', names: readonly string[]): Promise<Map<string, SourcedVars>> => {
     const out = new Map<string, SourcedVars>();
-    for (const n of names) out.set(n, await loadVarsFiles(await findVarsFiles(dir, n, entries), problems, shown, yamlOpts, warnings));
-    for (const n of varsFileNames(entries)) {
-      if (!out.has(n)) warnings.push({ where: join(shownBase, sub, n), message: `no ${sub === 'group_vars' ? 'group' : 'host'} named "${n}" in the inventory: these vars are ignored` });
+    const known = new Set(names);
+    for (const src of new Map(sources.map((x) => [x.baseDir, x])).values()) {
+      const dir = join(src.baseDir, sub);
+      const entries = await listDir(dir);
+      for (const n of names) {
+        const found = await loadVarsFiles(await findVarsFiles(dir, n, entries), problems, src.shown, yamlOpts, warnings);
+        const prev = out.get(n);
+        out.set(n, prev && prev.size ? new Map([...prev, ...found]) : found);
+      }
+      for (const n of varsFileNames(entries)) {
+        if (!known.has(n)) warnings.push({ where: join(src.shownBase, sub, n), message: `no ${sub === 'group_vars' ? 'group' : 'host'} named "${n}" in the inventory: these vars are ignored` });
+      }
     }
     return out;
   };
-  const groupFiles = await filesVars('group_vars', inv.groups.keys());
-  const hostFiles = await filesVars('host_vars', inv.hosts.keys());
+  const groupFiles = await filesVars('group_vars', [...inv.groups.keys()]);
+  const hostFiles = await filesVars('host_vars', [...inv.hosts.keys()]);
 
   // ansible_prot: 2222 is ignored by Ansible and rig alike
   for (const g of inv.groups.values()) {

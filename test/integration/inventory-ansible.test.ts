@@ -174,3 +174,18 @@ describe('host patterns agree with `ansible PATTERN --list-hosts`', () => {
     expect([...mine].sort()).toEqual(theirs.sort());
   });
 });
+
+// several -i sources read into one inventory, each with its group_vars/host_vars (a later source's files winning)
+describe('several -i sources agree with `ansible-inventory -i A -i B`', () => {
+  const pairs = [
+    ['test/fixtures/inventory/ini-group-vars', 'test/fixtures/inventory/priority'],
+    ['test/fixtures/inventory/nested', 'test/fixtures/inventory/ini-children/hosts'],
+    ['test/fixtures/inventory/ini-priority', 'test/fixtures/inventory/ini-vars-levels', 'test/fixtures/inventory/ranges'],
+  ];
+  it.skipIf(skip).each(pairs)('%s + %s', async (...srcs: string[]) => {
+    const theirs = JSON.parse(await ansibleInventory([...srcs.flatMap((s) => ['-i', s]), '--list'])) as { _meta: Record<string, unknown> };
+    const mine = toAnsibleList(await loadInventory(srcs.map((s) => join(root, s)))) as { _meta: Record<string, unknown> };
+    if (!('profile' in theirs._meta)) delete mine._meta.profile;
+    expect(mine).toEqual(theirs);
+  });
+});

@@ -97,7 +97,7 @@ describe.skipIf(!have)('connection settings agree with ansible -vvvv', () => {
       const ansible = parseVerbose(out);
 
       const cfg = loadAnsibleCfg({ cwd: dir, home: dir, env, systemFile: '/nonexistent' });
-      const { settings, problems } = resolveSettings({ inventory: inv, ...c.flags }, cfg, dir);
+      const { settings, problems } = resolveSettings({ inventory: [inv], ...c.flags }, cfg, dir);
       expect(problems).toEqual([]);
       const h = inventoryWithDefaults(await loadInventory(inv), settings.defaults).host('h')!;
       const rig: Seen = { address: h.ssh.address, user: h.ssh.user, port: h.ssh.port, key: h.ssh.identityFiles?.[0] };
