@@ -3,13 +3,15 @@ import { ExitCode, redact, UnreachableError, ValidationError } from '../core/ind
 import { connect } from '../connection/index.ts';
 import { hostFacts } from '../facts/host.ts';
 import { loadInventory } from '../inventory/index.ts';
+import { withRenderedConnections } from '../runner/index.ts';
 import { reportError } from './errors.ts';
 
 /** Print one host's facts; resolves to the exit code. */
 export async function factsCommand(name: string, flags: { inventory: string; acceptNewHostKeys?: boolean }): Promise<number> {
   try {
-    const inv = await loadInventory(flags.inventory);
-    const host = inv.host(name);
+    const loaded = await loadInventory(flags.inventory);
+    // Jinja in ansible_host & co. rendered for this host
+    const host = loaded.host(name) && withRenderedConnections(loaded, {}, [name]).host(name);
     if (!host) throw new ValidationError({ where: flags.inventory, message: `no host '${name}' in the inventory`, hint: 'see rig inventory -i INV --list' });
     const conn = await connect({ host, acceptNewHostKeys: flags.acceptNewHostKeys });
     try {

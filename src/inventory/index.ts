@@ -5,5 +5,5 @@ export { selectHosts } from './patterns.ts';
 export { parseExtraVars } from './extra-vars.ts';
 export { toAnsibleList, toAnsibleGraph } from './ansible-output.ts';
 export { expandHostPattern } from './host-pattern.ts';
-export { settingVar, BECOME_METHODS, type HostSetting } from './host-settings.ts';
+export { hostSettings, isJinja, settingVar, BECOME_METHODS, SETTING_VARS, type HostSetting } from './host-settings.ts';
 export { isKnownAnsibleVar, KNOWN_ANSIBLE_VARS } from './connection-vars.ts';

@@ -8,3 +8,4 @@ export { playItems, playHandlers } from './play.ts';
 export { taskName } from './execute-task.ts';
 export { roleVarProblems, coerceVars, playbookVarSchemas } from './role-vars.ts';
 export { callProblems } from './preflight.ts';
+export { withRenderedConnections } from './connection-settings.ts';

@@ -1,0 +1,235 @@
+/**
+ * Jinja expressions in variable values (`ansible_host: "{{ ip }}"`), rendered as Ansible renders them: a template that is
+ * one `{{ expr }}` keeps the expression's type (ansible-core 2.19), anything else is text; an undefined name is an error
+ * when it is used (Ansible's StrictUndefined), never an empty string. The only importer of nunjucks.
+ */
+import nunjucks from 'nunjucks';
+import { redact, redactDeep, secret } from '../core/secret.ts';
+import { FILTERS, GLOBALS, TESTS } from './jinja-filters.ts';
+import { JinjaError, Undefined, isUndefined, pyStr } from './jinja-values.ts';
+
+export { JinjaError, Undefined, isUndefined, pyStr } from './jinja-values.ts';
+
+/** Where a template's names come from: `lookup(name)` gives the value, or `MISSING` when the name is not defined. */
+export interface JinjaScope {
+  lookup(name: string): unknown;
+}
+
+/** What `JinjaScope.lookup` returns for a name that is not defined. */
+export const MISSING: unique symbol = Symbol('missing');
+
+/** Whether a value is a template: a string with `{{`, `{%` or `{#` (Ansible's is_possibly_template). */
+export function isTemplate(value: unknown): value is string {
+  return typeof value === 'string' && (value.includes('{{') || value.includes('{%') || value.includes('{#'));
+}
+
+const UNSAFE = Symbol.for('rig.unsafe');
+/** Values marked `!unsafe` are never rendered. Seam: the YAML reader does not mark them yet; a value (object) carrying
+ *  `Symbol.for('rig.unsafe')` is treated as unsafe, so the tag only has to produce such a marker. */
+export function isUnsafe(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && UNSAFE in value;
+}
+
+/** Whether a value (deeply) holds a template that rendering would change. */
+export function hasTemplate(value: unknown): boolean {
+  if (isTemplate(value)) return true;
+  if (value === null || typeof value !== 'object' || isUnsafe(value)) return false;
+  if (Array.isArray(value)) return value.some(hasTemplate);
+  return Object.values(value).some(hasTemplate);
+}
+
+// one render in progress (renders nest: a variable's template reads a variable that is a template)
+interface Frame {
+  readonly scope: JinjaScope;
+  tainted: boolean;
+  error?: unknown;
+  last?: unknown;
+}
+const frames: Frame[] = [];
+const top = (): Frame | undefined => frames[frames.length - 1];
+
+type NunjucksRuntime = {
+  contextOrFrameLookup: (context: unknown, frame: { lookup(n: string): unknown }, name: string) => unknown;
+  memberLookup: (obj: unknown, key: unknown, ...rest: unknown[]) => unknown;
+  suppressValue: (val: unknown, autoescape: boolean) => unknown;
+};
+type NunjucksNode = { typename: string; children?: NunjucksNode[] };
+const nj = nunjucks as unknown as typeof nunjucks & { runtime: NunjucksRuntime; parser: { parse(src: string): NunjucksNode }; installJinjaCompat(): void };
+
+const containsSecret = (v: unknown): boolean => (typeof v === 'string' ? redact(v) !== v : v !== null && typeof v === 'object' && redactDeep(v) !== v);
+
+/** Remember an error of ours (nunjucks wraps what it catches) and throw it. */
+function fail(e: unknown): never {
+  const f = top();
+  if (f && f.error === undefined) f.error = e;
+  throw e;
+}
+
+// Python's str methods that inventories call (`ip.split('.')`, `name.startswith('db')`); JS's own stay reachable
+const STRING_METHODS: Record<string, (s: string, ...a: unknown[]) => unknown> = {
+  upper: (s) => s.toUpperCase(),
+  lower: (s) => s.toLowerCase(),
+  strip: (s, c) => (typeof c === 'string' ? trimChars(s, c) : s.trim()),
+  startswith: (s, p) => s.startsWith(String(p)),
+  endswith: (s, p) => s.endsWith(String(p)),
+  split: (s, sep, max) => FILTERS.split!(s, sep, max),
+  replace: (s, a, b) => s.split(String(a)).join(String(b)),
+  format: (s, ...a) => { let i = 0; return s.replace(/\{\}/g, () => pyStr(a[i++])); },
+};
+function trimChars(s: string, chars: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && chars.includes(s[a]!)) a++;
+  while (b > a && chars.includes(s[b - 1]!)) b--;
+  return s.slice(a, b);
+}
+
+let env: nunjucks.Environment | undefined;
+function environment(): nunjucks.Environment {
+  if (env) return env;
+  nj.installJinjaCompat(); // True/False/None, slices, dict.items()/keys()/values()
+  const rt = nj.runtime;
+  const frameLookup = rt.contextOrFrameLookup;
+  rt.contextOrFrameLookup = (context, frame, name) => {
+    const local = frame.lookup(name);
+    if (local !== undefined) return local;
+    const f = top();
+    if (!f) return frameLookup(context, frame, name);
+    let v: unknown;
+    try {
+      v = f.scope.lookup(name);
+    } catch (e) {
+      fail(e);
+    }
+    if (v === MISSING) {
+      if (name in GLOBALS) return GLOBALS[name];
+      const compat = frameLookup(context, frame, name);
+      return compat !== undefined ? compat : new Undefined(`'${name}' is undefined`);
+    }
+    if (containsSecret(v)) f.tainted = true;
+    return v;
+  };
+  const member = rt.memberLookup;
+  rt.memberLookup = (obj, key, ...rest) => {
+    if (isUndefined(obj)) return fail(obj.error());
+    if (obj === null || obj === undefined) return fail(new JinjaError(`'None' has no attribute '${String(key)}'`));
+    if (rest.length >= 2) return member(obj, key, ...rest); // a slice
+    if (typeof obj === 'string' && typeof key === 'string' && key in STRING_METHODS) return (...a: unknown[]) => STRING_METHODS[key]!(obj, ...a);
+    const v = member(obj, key);
+    if (v === undefined) {
+      const what = Array.isArray(obj) ? 'list object' : typeof obj === 'string' ? 'str object' : 'dict object';
+      return new Undefined(Array.isArray(obj) && typeof key === 'number' ? `list object has no element ${key}` : `'${what}' has no attribute '${String(key)}'`);
+    }
+    if (containsSecret(v)) top()!.tainted = true;
+    return v;
+  };
+  rt.suppressValue = (val) => {
+    const f = top();
+    if (f) f.last = val;
+    try {
+      return pyStr(val);
+    } catch (e) {
+      return fail(e);
+    }
+  };
+  env = new nunjucks.Environment(null, { autoescape: false });
+  // only our filters and tests: a nunjucks builtin that differs from Jinja's must not run silently
+  const e = env as unknown as { getFilter(n: string): unknown; getTest(n: string): unknown };
+  e.getFilter = (name: string) => {
+    const f = Object.hasOwn(FILTERS, name) ? FILTERS[name] : undefined;
+    return f ? guard(name, f) : fail(new JinjaError(`no filter named '${name}'`, `rig supports: ${Object.keys(FILTERS).sort().join(', ')}`));
+  };
+  e.getTest = (name: string) => {
+    if (!Object.hasOwn(TESTS, name)) fail(new JinjaError(`no test named '${name}'`, `rig supports: ${Object.keys(TESTS).sort().join(', ')}`));
+    return TESTS[name];
+  };
+  return env;
+}
+
+const guarded = new Map<string, (...a: unknown[]) => unknown>();
+/** A filter that fails on an undefined input (StrictUndefined), except the ones made for it, and reports its errors. */
+function guard(name: string, fn: (...a: unknown[]) => unknown): (...a: unknown[]) => unknown {
+  let g = guarded.get(name);
+  if (!g) {
+    const lenient = name === 'default' || name === 'd' || name === 'mandatory';
+    g = (...args: unknown[]) => {
+      if (!lenient && isUndefined(args[0])) return fail(args[0].error());
+      try {
+        return fn(...args);
+      } catch (e) {
+        return fail(e instanceof JinjaError ? e : new JinjaError(`filter '${name}': ${e instanceof Error ? e.message : String(e)}`));
+      }
+    };
+    guarded.set(name, g);
+  }
+  return g;
+}
+
+interface Compiled {
+  readonly template: nunjucks.Template;
+  /** The whole template is one `{{ expr }}`: its value keeps its type. */
+  readonly single: boolean;
+}
+const compiled = new Map<string, Compiled>();
+function compile(src: string): Compiled {
+  let c = compiled.get(src);
+  if (c) return c;
+  const e = environment();
+  let root: NunjucksNode;
+  try {
+    root = nj.parser.parse(src);
+  } catch (err) {
+    throw new JinjaError(`template syntax error: ${cleanMessage(err)}`, 'check the {{ }} / {% %} pairs and the expression');
+  }
+  const only = root.children?.length === 1 ? root.children[0] : undefined;
+  const single = only?.typename === 'Output' && only.children?.length === 1 && only.children[0]!.typename !== 'TemplateData';
+  c = { template: new nunjucks.Template(src, e, undefined, true), single };
+  if (compiled.size > 10_000) compiled.clear();
+  compiled.set(src, c);
+  return c;
+}
+
+/** The message of a nunjucks error without its "(unknown path) [Line 1, Column 3]" preamble. */
+function cleanMessage(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  const last = m.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? m;
+  return last.replace(/^\(unknown path\)\s*(\[[^\]]*\])?\s*/, '').replace(/^(Template render error: |Error: )/, '');
+}
+
+/**
+ * Render one template string with `scope`'s names: one `{{ expr }}` gives the value itself (a number, list, dict…),
+ * anything else a string. A result built from a secret is registered as a secret.
+ * @throws JinjaError for an undefined name, an unknown filter/test or a syntax error; an error thrown by
+ *   `scope.lookup` (a variable that failed to render) is rethrown as it is.
+ */
+export function renderString(src: string, scope: JinjaScope): unknown {
+  const c = compile(src);
+  const frame: Frame = { scope, tainted: false };
+  frames.push(frame);
+  let out: unknown;
+  try {
+    const text = c.template.render({});
+    out = c.single ? frame.last : text;
+  } catch (e) {
+    if (frame.error !== undefined) throw frame.error;
+    throw new JinjaError(cleanMessage(e));
+  } finally {
+    frames.pop();
+  }
+  if (isUndefined(out)) throw out.error();
+  if (frame.tainted && typeof out === 'string') secret(out);
+  // the parent render read a secret through this one
+  const parent = top();
+  if (parent && frame.tainted) parent.tainted = true;
+  return out;
+}
+
+/** Render a value: templates in strings, and inside lists and dicts (keys too), as Ansible templates nested data. */
+export function renderValue(value: unknown, scope: JinjaScope): unknown {
+  if (isTemplate(value)) return renderString(value, scope);
+  if (value === null || typeof value !== 'object' || isUnsafe(value) || !hasTemplate(value)) return value;
+  if (Array.isArray(value)) return value.map((v) => renderValue(v, scope));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[isTemplate(k) ? pyStr(renderString(k, scope)) : k] = renderValue(v, scope);
+  return out;
+}
