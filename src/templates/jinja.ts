@@ -54,7 +54,33 @@ type NunjucksRuntime = {
   suppressValue: (val: unknown, autoescape: boolean) => unknown;
 };
 type NunjucksNode = { typename: string; children?: NunjucksNode[] };
-const nj = nunjucks as unknown as typeof nunjucks & { runtime: NunjucksRuntime; parser: { parse(src: string): NunjucksNode }; installJinjaCompat(): void };
+type Tokenizer = { current(): string; forward(): void; isFinished(): boolean; _parseString(delimiter: string): string };
+const nj = nunjucks as unknown as typeof nunjucks & {
+  runtime: NunjucksRuntime;
+  parser: { parse(src: string): NunjucksNode };
+  lexer: { lex(src: string, opts: object): Tokenizer };
+  installJinjaCompat(): void;
+};
+
+// Python's string literal escapes; an unknown one keeps its backslash ('\d' in a regex stays \d, as in Jinja)
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0', '\n': '' };
+function parsePythonString(this: Tokenizer, delimiter: string): string {
+  this.forward();
+  let str = '';
+  while (!this.isFinished() && this.current() !== delimiter) {
+    const cur = this.current();
+    this.forward();
+    if (cur !== '\\') {
+      str += cur;
+      continue;
+    }
+    const c = this.current();
+    this.forward();
+    str += Object.hasOwn(ESCAPES, c) ? ESCAPES[c] : `\\${c}`;
+  }
+  this.forward();
+  return str;
+}
 
 const containsSecret = (v: unknown): boolean => (typeof v === 'string' ? redact(v) !== v : v !== null && typeof v === 'object' && redactDeep(v) !== v);
 
@@ -88,6 +114,7 @@ let env: nunjucks.Environment | undefined;
 function environment(): nunjucks.Environment {
   if (env) return env;
   nj.installJinjaCompat(); // True/False/None, slices, dict.items()/keys()/values()
+  (Object.getPrototypeOf(nj.lexer.lex('', {})) as Tokenizer)._parseString = parsePythonString;
   const rt = nj.runtime;
   const frameLookup = rt.contextOrFrameLookup;
   rt.contextOrFrameLookup = (context, frame, name) => {
