@@ -4,7 +4,7 @@
  * when it is used (Ansible's StrictUndefined), never an empty string. The only importer of nunjucks.
  */
 import nunjucks from 'nunjucks';
-import { redact, redactDeep, secret } from '../core/secret.ts';
+import { redact, secret } from '../core/secret.ts';
 import { FILTERS, GLOBALS, TESTS } from './jinja-filters.ts';
 import { JinjaError, Undefined, isUndefined, pyStr } from './jinja-values.ts';
 
@@ -82,7 +82,8 @@ function parsePythonString(this: Tokenizer, delimiter: string): string {
   return str;
 }
 
-const containsSecret = (v: unknown): boolean => (typeof v === 'string' ? redact(v) !== v : v !== null && typeof v === 'object' && redactDeep(v) !== v);
+// strings only (and lists of them): walking a dict could render lazy variables nobody reads (hostvars, a host's vars)
+const containsSecret = (v: unknown): boolean => (typeof v === 'string' ? redact(v) !== v : Array.isArray(v) && v.some((x) => typeof x === 'string' && redact(x) !== x));
 
 /** Remember an error of ours (nunjucks wraps what it catches) and throw it. */
 function fail(e: unknown): never {
@@ -125,6 +126,7 @@ function environment(): nunjucks.Environment {
     let v: unknown;
     try {
       v = f.scope.lookup(name);
+      if (containsSecret(v)) f.tainted = true;
     } catch (e) {
       fail(e);
     }
@@ -133,7 +135,6 @@ function environment(): nunjucks.Environment {
       const compat = frameLookup(context, frame, name);
       return compat !== undefined ? compat : new Undefined(`'${name}' is undefined`);
     }
-    if (containsSecret(v)) f.tainted = true;
     return v;
   };
   const member = rt.memberLookup;
@@ -142,7 +143,12 @@ function environment(): nunjucks.Environment {
     if (obj === null || obj === undefined) return fail(new JinjaError(`'None' has no attribute '${String(key)}'`));
     if (rest.length >= 2) return member(obj, key, ...rest); // a slice
     if (typeof obj === 'string' && typeof key === 'string' && key in STRING_METHODS) return (...a: unknown[]) => STRING_METHODS[key]!(obj, ...a);
-    const v = member(obj, key);
+    let v: unknown;
+    try {
+      v = member(obj, key);
+    } catch (e) {
+      fail(e); // a variable of another host that failed to render (hostvars)
+    }
     if (v === undefined) {
       const what = Array.isArray(obj) ? 'list object' : typeof obj === 'string' ? 'str object' : 'dict object';
       return new Undefined(Array.isArray(obj) && typeof key === 'number' ? `list object has no element ${key}` : `'${what}' has no attribute '${String(key)}'`);
