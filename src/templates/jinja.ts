@@ -6,7 +6,7 @@
 import nunjucks from 'nunjucks';
 import { redact, secret } from '../core/secret.ts';
 import { FILTERS, GLOBALS, TESTS } from './jinja-filters.ts';
-import { JinjaError, Undefined, isUndefined, pyStr } from './jinja-values.ts';
+import { JinjaError, Undefined, isUndefined, pyStr, truthy } from './jinja-values.ts';
 
 export { JinjaError, Undefined, isUndefined, pyStr } from './jinja-values.ts';
 
@@ -43,7 +43,10 @@ interface Frame {
   readonly scope: JinjaScope;
   tainted: boolean;
   error?: unknown;
+  /** Expression outputs so far, and the last one's value and text (Jinja's native_concat decides the result type). */
+  outputs: number;
   last?: unknown;
+  lastText?: string;
 }
 const frames: Frame[] = [];
 const top = (): Frame | undefined => frames[frames.length - 1];
@@ -53,12 +56,28 @@ type NunjucksRuntime = {
   memberLookup: (obj: unknown, key: unknown, ...rest: unknown[]) => unknown;
   suppressValue: (val: unknown, autoescape: boolean) => unknown;
 };
-type NunjucksNode = { typename: string; children?: NunjucksNode[] };
-type Tokenizer = { current(): string; forward(): void; isFinished(): boolean; _parseString(delimiter: string): string };
+type Compiler = {
+  _emit(code: string): void;
+  compile(node: unknown, frame: unknown): void;
+  _compileExpression(node: unknown, frame: unknown): void;
+  compileIf(node: { cond: unknown }, frame: unknown, async?: boolean): void;
+  _pyCond?: unknown;
+};
+type BinNode = { left: unknown; right: unknown };
+type Tokenizer = {
+  current(): string;
+  forward(): void;
+  isFinished(): boolean;
+  _parseString(delimiter: string): string;
+  nextToken(): { type: string } | null;
+  /** Inside `{{ }}` (set by the nextToken wrapper). */
+  _inVariable?: boolean;
+};
 const nj = nunjucks as unknown as typeof nunjucks & {
   runtime: NunjucksRuntime;
-  parser: { parse(src: string): NunjucksNode };
+  parser: { parse(src: string): unknown };
   lexer: { lex(src: string, opts: object): Tokenizer };
+  compiler: { Compiler: { prototype: Compiler & Record<string, unknown> } };
   installJinjaCompat(): void;
 };
 
@@ -76,7 +95,7 @@ function parsePythonString(this: Tokenizer, delimiter: string): string {
     }
     const c = this.current();
     this.forward();
-    str += Object.hasOwn(ESCAPES, c) ? ESCAPES[c] : `\\${c}`;
+    str += this._inVariable ? `\\${c}` : Object.hasOwn(ESCAPES, c) ? ESCAPES[c] : `\\${c}`;
   }
   this.forward();
   return str;
@@ -115,7 +134,16 @@ let env: nunjucks.Environment | undefined;
 function environment(): nunjucks.Environment {
   if (env) return env;
   nj.installJinjaCompat(); // True/False/None, slices, dict.items()/keys()/values()
-  (Object.getPrototypeOf(nj.lexer.lex('', {})) as Tokenizer)._parseString = parsePythonString;
+  const tokenizer = Object.getPrototypeOf(nj.lexer.lex('', {})) as Tokenizer;
+  tokenizer._parseString = parsePythonString;
+  const nextToken = tokenizer.nextToken;
+  tokenizer.nextToken = function (this: Tokenizer) {
+    const tok = nextToken.call(this);
+    if (tok?.type === 'variable-start') this._inVariable = true;
+    else if (tok?.type === 'variable-end') this._inVariable = false;
+    return tok;
+  };
+  pythonTruthiness();
   const rt = nj.runtime;
   const frameLookup = rt.contextOrFrameLookup;
   rt.contextOrFrameLookup = (context, frame, name) => {
@@ -158,9 +186,14 @@ function environment(): nunjucks.Environment {
   };
   rt.suppressValue = (val) => {
     const f = top();
-    if (f) f.last = val;
     try {
-      return pyStr(val);
+      const text = val === null ? '' : pyStr(val); // ansible-core 2.19 prints None as nothing ("{{ x }}-" is "-")
+      if (f) {
+        f.outputs += 1;
+        f.last = val;
+        f.lastText = text;
+      }
+      return text;
     } catch (e) {
       return fail(e);
     }
@@ -177,6 +210,61 @@ function environment(): nunjucks.Environment {
     return TESTS[name];
   };
   return env;
+}
+
+/** `if`, `x if c else y`, `and`, `or`, `not` with Python's truthiness ([] and {} are false; an undefined name fails),
+ *  and `a or b` giving the operand as Python does. nunjucks compiles them to JavaScript's `if (c)`, `||`, `&&`, `!`. */
+function pythonTruthiness(): void {
+  const rt = nj.runtime as NunjucksRuntime & { pyTruthy?: (v: unknown) => boolean };
+  rt.pyTruthy = (v) => {
+    try {
+      return truthy(v);
+    } catch (e) {
+      return fail(e);
+    }
+  };
+  const C = nj.compiler.Compiler.prototype;
+  const compileIf = C.compileIf;
+  C.compileIf = function (this: Compiler, node, frame, async) {
+    this._pyCond = node.cond;
+    compileIf.call(this, node, frame, async);
+  };
+  const expr = C._compileExpression;
+  C._compileExpression = function (this: Compiler, node: unknown, frame: unknown) {
+    if (node !== this._pyCond) return expr.call(this, node, frame);
+    this._pyCond = undefined;
+    this._emit('runtime.pyTruthy(');
+    expr.call(this, node, frame);
+    this._emit(')');
+  };
+  C.compileInlineIf = function (this: Compiler, node: { cond: unknown; body: unknown; else_: unknown }, frame: unknown) {
+    this._emit('(runtime.pyTruthy(');
+    this.compile(node.cond, frame);
+    this._emit(')?');
+    this.compile(node.body, frame);
+    this._emit(':');
+    if (node.else_ !== null) this.compile(node.else_, frame);
+    else this._emit('""');
+    this._emit(')');
+  };
+  const logical = (whenTrue: boolean) =>
+    function (this: Compiler, node: BinNode, frame: unknown) {
+      this._emit('(function(l){return runtime.pyTruthy(l)?');
+      if (whenTrue) this._emit('l:(');
+      else this._emit('(');
+      this.compile(node.right, frame);
+      this._emit(whenTrue ? ')' : '):l');
+      this._emit('})(');
+      this.compile(node.left, frame);
+      this._emit(')');
+    };
+  C.compileOr = logical(true);
+  C.compileAnd = logical(false);
+  C.compileNot = function (this: Compiler, node: { target: unknown }, frame: unknown) {
+    this._emit('!runtime.pyTruthy(');
+    this.compile(node.target, frame);
+    this._emit(')');
+  };
 }
 
 const guarded = new Map<string, (...a: unknown[]) => unknown>();
@@ -198,25 +286,17 @@ function guard(name: string, fn: (...a: unknown[]) => unknown): (...a: unknown[]
   return g;
 }
 
-interface Compiled {
-  readonly template: nunjucks.Template;
-  /** The whole template is one `{{ expr }}`: its value keeps its type. */
-  readonly single: boolean;
-}
-const compiled = new Map<string, Compiled>();
-function compile(src: string): Compiled {
+const compiled = new Map<string, nunjucks.Template>();
+function compile(src: string): nunjucks.Template {
   let c = compiled.get(src);
   if (c) return c;
   const e = environment();
-  let root: NunjucksNode;
   try {
-    root = nj.parser.parse(src);
+    nj.parser.parse(src); // a syntax error is reported here, as such
   } catch (err) {
     throw new JinjaError(`template syntax error: ${cleanMessage(err)}`, 'check the {{ }} / {% %} pairs and the expression');
   }
-  const only = root.children?.length === 1 ? root.children[0] : undefined;
-  const single = only?.typename === 'Output' && only.children?.length === 1 && only.children[0]!.typename !== 'TemplateData';
-  c = { template: new nunjucks.Template(src, e, undefined, true), single };
+  c = new nunjucks.Template(src, e, undefined, true);
   if (compiled.size > 10_000) compiled.clear();
   compiled.set(src, c);
   return c;
@@ -230,19 +310,20 @@ function cleanMessage(e: unknown): string {
 }
 
 /**
- * Render one template string with `scope`'s names: one `{{ expr }}` gives the value itself (a number, list, dict…),
- * anything else a string. A result built from a secret is registered as a secret.
+ * Render one template string with `scope`'s names: a template whose only output is one expression gives its value (a
+ * number, list, dict…), one with no output None, anything else a string (Jinja's native_concat, as ansible-core 2.19). A result built from a secret is registered as a secret.
  * @throws JinjaError for an undefined name, an unknown filter/test or a syntax error; an error thrown by
  *   `scope.lookup` (a variable that failed to render) is rethrown as it is.
  */
 export function renderString(src: string, scope: JinjaScope): unknown {
   const c = compile(src);
-  const frame: Frame = { scope, tainted: false };
+  const frame: Frame = { scope, tainted: false, outputs: 0 };
   frames.push(frame);
   let out: unknown;
   try {
-    const text = c.template.render({});
-    out = c.single ? frame.last : text;
+    const text = c.render({});
+    // Jinja's native_concat, as ansible-core 2.19: one output alone keeps its type, none is None, more are text
+    out = text === '' && frame.outputs === 0 ? null : frame.outputs === 1 && text === frame.lastText ? frame.last : text;
   } catch (e) {
     if (frame.error !== undefined) throw frame.error;
     throw new JinjaError(cleanMessage(e));

@@ -4,7 +4,7 @@
  * (debug does not connect). ansible-core is the cached venv of inventory-ansible.test.ts; without it the test is skipped.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +14,7 @@ import { loadInventory, selectHosts } from '../../src/inventory/index.ts';
 import { RunState } from '../../src/runner/run-state.ts';
 import { RecordingReporter } from '../../src/reporters/recording.ts';
 import { tempDir } from '../support/temp-dir.ts';
+import { CASES, VARS } from '../fixtures/jinja-expressions.ts';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '../..');
@@ -26,7 +27,7 @@ const env = { ...process.env, ANSIBLE_CONFIG: join(home, 'ansible.cfg'), ANSIBLE
 
 const INV = 'test/fixtures/inventory/jinja-levels';
 // variable → the hosts it is compared on (every host where it is defined)
-const CASES: readonly (readonly [string, string])[] = [
+const NAMES: readonly (readonly [string, string])[] = [
   ['fqdn', 'all'], ['admin', 'all'], ['api_url', 'web'], ['web_port', 'web'], ['ansible_host', 'all'], ['nic', 'web2*'],
   ['db_ports', 'db'], ['db_conf', 'db'], ['ansible_port', 'cache'], ['role_label', 'cache'], ['first_web', 'cache'],
   ['first_db_host', 'all'], ['web_count', 'all'], ['is_web', 'all'], ['flags', 'all'], ['web_user', 'web'], ['listen', 'web'],
@@ -48,10 +49,24 @@ describe.skipIf(skip)('Jinja in inventory vars: rig renders what ansible-core re
   const inv = await loadInventory(join(root, INV));
   const play = { name: 'p', hosts: 'all', vars: {}, roles: [], tasks: [], definedAt: 'x' } as unknown as Play;
   const state = new RunState(inv, { reporter: new RecordingReporter(), connect: () => Promise.reject(new Error('no')) });
-  it.each(CASES)('%s on %s', async (name, pattern) => {
+  it.each(NAMES)('%s on %s', async (name, pattern) => {
     const expected = await ansibleValues(pattern, name);
     expect(Object.keys(expected).length).toBeGreaterThan(0);
     const mine = Object.fromEntries(selectHosts(inv, pattern).map((h) => [h, state.varsFor(state.runtime(inv.host(h)!), { play })[name]]));
     expect(mine).toEqual(expected);
+  });
+});
+
+describe.skipIf(skip)('the filter table of the unit tests is what ansible-core gives', () => {
+  it(`${CASES.length} expressions, in one ansible run`, async () => {
+    const dir = tempDir('rig-jinja-cases-');
+    mkdirSync(join(dir, 'host_vars'));
+    writeFileSync(join(dir, 'hosts.yml'), 'all:\n  hosts:\n    x:\n');
+    const cases = Object.fromEntries(CASES.map(([src], i) => [`c${i}`, src]));
+    writeFileSync(join(dir, 'host_vars', 'x.yml'), JSON.stringify({ ...VARS, cases }));
+    const { stdout } = await run(join(bin, 'ansible'), ['x', '-i', dir, '-m', 'debug', '-a', 'var=cases', '-o'], { env, cwd: root, maxBuffer: 16 << 20 });
+    const got = (JSON.parse(/=> (\{.*\})$/m.exec(stdout)![1]!) as { cases: Record<string, unknown> }).cases;
+    const differ = CASES.map(([src, value], i) => ({ src, rig: value, ansible: got[`c${i}`] })).filter((c) => JSON.stringify(c.rig) !== JSON.stringify(c.ansible));
+    expect(differ).toEqual([]);
   });
 });
