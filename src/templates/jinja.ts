@@ -115,20 +115,13 @@ function fail(e: unknown): never {
 const STRING_METHODS: Record<string, (s: string, ...a: unknown[]) => unknown> = {
   upper: (s) => s.toUpperCase(),
   lower: (s) => s.toLowerCase(),
-  strip: (s, c) => (typeof c === 'string' ? trimChars(s, c) : s.trim()),
+  strip: (s, c) => FILTERS.trim!(s, c),
   startswith: (s, p) => s.startsWith(String(p)),
   endswith: (s, p) => s.endsWith(String(p)),
   split: (s, sep, max) => FILTERS.split!(s, sep, max),
   replace: (s, a, b) => s.split(String(a)).join(String(b)),
   format: (s, ...a) => { let i = 0; return s.replace(/\{\}/g, () => pyStr(a[i++])); },
 };
-function trimChars(s: string, chars: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && chars.includes(s[a]!)) a++;
-  while (b > a && chars.includes(s[b - 1]!)) b--;
-  return s.slice(a, b);
-}
 
 let env: nunjucks.Environment | undefined;
 function environment(): nunjucks.Environment {
@@ -181,7 +174,8 @@ function environment(): nunjucks.Environment {
       const what = Array.isArray(obj) ? 'list object' : typeof obj === 'string' ? 'str object' : 'dict object';
       return new Undefined(Array.isArray(obj) && typeof key === 'number' ? `list object has no element ${key}` : `'${what}' has no attribute '${String(key)}'`);
     }
-    if (containsSecret(v)) top()!.tainted = true;
+    const f = top();
+    if (f && containsSecret(v)) f.tainted = true;
     return v;
   };
   rt.suppressValue = (val) => {
