@@ -3,6 +3,7 @@ import { ExitCode, redact, UnreachableError, ValidationError } from '../core/ind
 import { openConnection } from '../connection/index.ts';
 import { hostFacts } from '../facts/host.ts';
 import { inventoryWithDefaults } from '../inventory/index.ts';
+import { withRenderedConnections } from '../runner/index.ts';
 import { reportError } from './errors.ts';
 import type { FactsFlags } from './flags.ts';
 import { prepare, sshPassword } from './connection-setup.ts';
@@ -13,7 +14,8 @@ export async function factsCommand(name: string, flags: FactsFlags): Promise<num
     const { settings, inventory: loaded } = await prepare(flags);
     const password = await sshPassword(settings.askPass);
     const inv = password === undefined ? loaded : inventoryWithDefaults(loaded, { password });
-    const host = inv.host(name);
+    // Jinja in ansible_host & co. rendered for this host
+    const host = inv.host(name) && withRenderedConnections(inv, {}, [name]).host(name);
     if (!host) throw new ValidationError({ where: settings.inventory.join(', '), message: `no host '${name}' in the inventory`, hint: 'see rig inventory -i INV --list' });
     const timeout = Number(host.vars.rig_timeout ?? host.vars.ansible_timeout ?? settings.timeoutSec);
     const conn = await openConnection({ host, acceptNewHostKeys: settings.acceptNewHostKeys, connectTimeoutMs: timeout * 1000 });

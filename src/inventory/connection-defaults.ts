@@ -9,25 +9,9 @@ import { userInfo } from 'node:os';
 import type { Host } from '../core/host.ts';
 import { secret } from '../core/secret.ts';
 import { settingVar } from './host-settings.ts';
-import type { Inventory } from './types.ts';
+import type { ConnectionDefaults, Inventory } from './types.ts';
 
-/** Defaults for every host, each used only where the host's vars do not set it. */
-export interface ConnectionDefaults {
-  /** -u / remote_user: the SSH login user. */
-  readonly user?: string;
-  /** --private-key / private_key_file: absolute path of a private key to try. */
-  readonly privateKeyFile?: string;
-  /** -k / RIG_SSH_PASSWORD: SSH password (registered as a secret). */
-  readonly password?: string;
-  /** -c / transport. @default 'ssh' */
-  readonly connection?: 'ssh' | 'local';
-  /** remote_port / ANSIBLE_REMOTE_PORT. @default 22 */
-  readonly port?: number;
-  /** -b / become: become for every play that does not say otherwise. @default false */
-  readonly become?: boolean;
-  /** --become-user / become_user. @default 'root' */
-  readonly becomeUser?: string;
-}
+export type { ConnectionDefaults };
 
 /** `host` with `d` filled in where its vars say nothing; a local host's login user is the controller's user. */
 export function withConnectionDefaults(host: Host, d: ConnectionDefaults): Host {
@@ -58,6 +42,7 @@ export function inventoryWithDefaults(inv: Inventory, d: ConnectionDefaults): In
   const byName = new Map(hosts.map((h) => [h.name, h]));
   return {
     source: inv.source,
+    connectionDefaults: { ...inv.connectionDefaults, ...d },
     hosts,
     groups: inv.groups,
     warnings: inv.warnings,

@@ -6,6 +6,7 @@ import type { SshSettings, Vars } from '../core/host.ts';
 import { secret } from '../core/secret.ts';
 import type { Sourced, SourcedVars } from './inventory-data.ts';
 import { connectionType } from './connection-type.ts';
+import { isUnsafeText } from '../core/unsafe.ts';
 
 /** Connection-related settings of one host. */
 export interface HostSettings {
@@ -51,10 +52,17 @@ export function settingVar(vars: Vars, setting: HostSetting): string | undefined
   return NAMES[setting].find((n) => vars[n] !== undefined && vars[n] !== null);
 }
 
+/** Whether a value holds Jinja (`{{ ip }}`, also inside a list): rendered per host before connecting (the runner's
+ *  connection-settings.ts), so at load it is neither used nor validated. */
+export function isJinja(v: unknown): boolean {
+  if (typeof v === 'string') return /\{[{%#]/.test(v) && !isUnsafeText(v);
+  return Array.isArray(v) && v.some(isJinja);
+}
+
 function pick(vars: SourcedVars, names: readonly string[]): (Sourced & { name: string }) | undefined {
   for (const name of names) {
     const v = vars.get(name);
-    if (v !== undefined && v.value !== null && v.value !== undefined) return { ...v, name };
+    if (v !== undefined && v.value !== null && v.value !== undefined) return isJinja(v.value) ? undefined : { ...v, name };
   }
   return undefined;
 }
@@ -65,7 +73,8 @@ export function resolvePath(p: string, baseDir: string): string {
   return isAbsolute(expanded) ? expanded : resolve(baseDir, expanded);
 }
 
-/** Build and validate the connection settings of `host`; problems name the file:line of the offending var. */
+/** Build and validate the connection settings of `host`; problems name the file:line of the offending var. A Jinja
+ *  value is left out here (the setting keeps its default) until it is rendered with the host's vars and -e. */
 export function hostSettings(host: string, vars: SourcedVars, baseDir: string, problems: Problem[]): HostSettings {
   const bad = (v: Sourced & { name: string }, expected: string): void => {
     problems.push({ where: v.where, message: `host "${host}": ${v.name} must be ${expected}, got ${JSON.stringify(v.value)}` });

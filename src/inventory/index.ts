@@ -8,7 +8,7 @@ export { toAnsibleList, toAnsibleListText, toAnsibleHostText, toAnsibleGraph } f
 export { decryptVault, parseVaultEnvelope, isVaultText, VaultError, DEFAULT_VAULT_ID, type VaultSecret } from './vault.ts';
 export { VAULT_FLAGS_HINT } from './vault-load.ts';
 export { expandHostPattern } from './host-pattern.ts';
-export { settingVar, BECOME_METHODS, type HostSetting } from './host-settings.ts';
+export { hostSettings, isJinja, settingVar, BECOME_METHODS, SETTING_VARS, type HostSetting } from './host-settings.ts';
 export { isKnownAnsibleVar, KNOWN_ANSIBLE_VARS } from './connection-vars.ts';
 export { inventoryWithDefaults, withConnectionDefaults, type ConnectionDefaults } from './connection-defaults.ts';
 export { connectionKind, CONNECTION_HINT } from './connection-type.ts';

@@ -20,6 +20,7 @@ import { PyFloat, UnsafeValue, VaultValue } from './tagged-values.ts';
 import { pyTimestamp, PY_TIMESTAMP } from './yaml-timestamp.ts';
 import { openVaultFile, registerSecretStrings, vaultProblem } from './vault-load.ts';
 import { decryptVault, type VaultSecret } from './vault.ts';
+import { markUnsafe } from '../core/unsafe.ts';
 
 /** One entry of a YAML mapping, with the position of its key. */
 export interface YEntry {
@@ -113,7 +114,7 @@ function rigTags(opts: YamlOptions, hints: Map<string, string | undefined>): Sca
     envTag('!secret_env', true),
     vaultTag(opts, hints),
     // Ansible's marker for "do not template"; rig does not template inventory values, so it is a plain string.
-    { tag: '!unsafe', resolve: (str) => (opts.display ? new UnsafeValue(str) : str) },
+    { tag: '!unsafe', resolve: (str) => (opts.display ? new UnsafeValue(str) : markUnsafe(str)) },
   ];
 }
 

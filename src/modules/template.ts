@@ -22,7 +22,12 @@ export type TemplateArgs = z.infer<typeof templateArgs> & { readonly vars?: Vars
  * `host` ({ name, groups }); the last two are reserved names. Connection settings are never exposed.
  */
 export function templateContext(a: TemplateArgs, ctx: PlanContext): Vars {
-  return { ...ctx.vars, ...a.vars, facts: ctx.facts, host: { name: ctx.host.name, groups: ctx.host.groups } };
+  // copied as properties, not spread: a Jinja value of an inventory var is rendered only if the template reads it
+  const out = Object.defineProperties({}, Object.getOwnPropertyDescriptors(ctx.vars)) as Record<string, unknown>;
+  for (const [k, v] of Object.entries({ ...a.vars, facts: ctx.facts, host: { name: ctx.host.name, groups: ctx.host.groups } })) {
+    Object.defineProperty(out, k, { value: v, enumerable: true, configurable: true, writable: true });
+  }
+  return out;
 }
 
 function render(a: TemplateArgs, ctx: PlanContext): { text: string } | { error: string } {

@@ -37,10 +37,8 @@ export function taskContext<I>(state: RunState, rt: HostRuntime, scope: TaskScop
       return vars[name] as T;
     },
     hostvars(name: string) {
-      const other = state.inventory.host(name);
-      if (!other) throw new ValidationError({ where: rt.host.name, message: `hostvars: no host '${name}' in the inventory` });
-      const ort = state.runtimes.get(name);
-      return ort ? state.varsFor(ort, scope) : state.typed(name, { ...other.vars, ...scope.play.vars, ...state.extraVars });
+      if (!state.inventory.host(name)) throw new ValidationError({ where: rt.host.name, message: `hostvars: no host '${name}' in the inventory` });
+      return state.hostvars(name, scope);
     },
     factsOf(name: string) {
       return state.factsOf(name);

@@ -10,3 +10,4 @@ export { roleVarProblems, coerceVars, playbookVarSchemas } from './role-vars.ts'
 export { callProblems } from './preflight.ts';
 export { forgetFacts } from './fact-cache.ts';
 export { findStartAt, startAtProblem, type StartAt } from './start-at.ts';
+export { withRenderedConnections } from './connection-settings.ts';

@@ -1,6 +1,8 @@
 /** Role variables checked and coerced against their schemas: at load for every targeted host, and for every task context. */
 import { checkVar, redact, showValue, type Play, type Playbook, type Problem, type Role, type StandardSchemaV1, type Vars } from '../core/index.ts';
 import type { Inventory } from '../inventory/index.ts';
+import { hasTemplate } from '../templates/index.ts';
+import { withVars } from './lazy-vars.ts';
 
 /** One variable a host gives a role that its schema refuses. */
 export interface VarProblem {
@@ -26,7 +28,7 @@ export function coerceVars(schemas: Schemas, vars: Vars, required = false): { re
       if (!required) continue;
       const shown = redact(showValue(value));
       problems.push({ name, message: `${name} = ${shown}: ${r.problem}` });
-    } else if (r.value !== value) (out ??= { ...vars })[name] = r.value;
+    } else if (r.value !== value) (out ??= withVars(vars, {}) as Record<string, unknown>)[name] = r.value;
   }
   return { vars: out ?? vars, problems };
 }
@@ -60,7 +62,9 @@ export function roleVarProblems(play: Play, inventory: Inventory, hosts: readonl
       const vars = { ...role.defaults, ...host.vars, ...play.vars, ...params, ...extraVars };
       const origin = (v: string): string =>
         v in extraVars ? 'set by -e' : v in params ? `a role param of ${role.name} in the play at ${play.definedAt}` : v in play.vars ? `set by the play at ${play.definedAt}` : v in host.vars ? `set at ${inventory.varOrigin?.(name, v) ?? 'the inventory'}` : v in role.defaults ? "the role's default" : 'not set';
-      const found = coerceVars(role.varSchemas, vars, true).problems.map((p) => ({ ...p, message: `${p.message} (${origin(p.name)})` }));
+      // a Jinja value (inventory or -e) is typed when it is rendered, on the host at run time
+      const templated = (v: string): boolean => (v in extraVars || (v in host.vars && !(v in play.vars) && !(v in params))) && hasTemplate(vars[v as keyof typeof vars]);
+      const found = coerceVars(role.varSchemas, vars, true).problems.filter((p) => !templated(p.name)).map((p) => ({ ...p, message: `${p.message} (${origin(p.name)})` }));
       problems.push(...varProblemsOf(role, name, found));
     }
   }

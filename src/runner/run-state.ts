@@ -5,6 +5,8 @@ import { HostRuntime } from './host-runtime.ts';
 import { cachedFacts } from './fact-cache.ts';
 import type { RunOptions } from './options.ts';
 import { coerceVars, varProblemsOf } from './role-vars.ts';
+import { lazyVars, needsRendering, withVars } from './lazy-vars.ts';
+import { hostvarsOf, magicVar } from './magic-vars.ts';
 
 /** Where a task comes from: its play and, for role tasks, its role. */
 export interface TaskScope {
@@ -66,7 +68,56 @@ export class RunState {
    * @throws ValidationError naming host and variable when a value (e.g. set by setFact) does not fit its schema.
    */
   varsFor(rt: HostRuntime, scope: TaskScope): Vars {
-    return this.typed(rt.host.name, rt.vars({ roleDefaults: scope.role?.defaults, playVars: scope.play.vars, roleParams: scope.role?.params, extraVars: this.extraVars }), scope.role);
+    const raw = rt.vars({ roleDefaults: scope.role?.defaults, playVars: scope.play.vars, roleParams: scope.role?.params, extraVars: this.extraVars });
+    return this.typed(rt.host.name, this.rendered(rt.host.name, raw, scope, rt), scope.role);
+  }
+
+  /** Vars of another host as `ctx.hostvars(name)` and Jinja's `hostvars[name]` see them (its runtime's, else its
+   *  inventory vars under the play's vars and -e), rendered for that host. */
+  hostvars(name: string, scope: TaskScope): Vars {
+    const other = this.inventory.host(name);
+    if (!other) throw new ValidationError({ message: `hostvars: no host '${name}' in the inventory` });
+    const ort = this.runtimes.get(name);
+    if (ort) return this.varsFor(ort, scope);
+    return this.typed(name, this.rendered(name, { ...other.vars, ...scope.play.vars, ...this.extraVars }, scope));
+  }
+
+  private readonly views = new Map<string, { raw: Vars; facts: number; view: Vars }[]>();
+  private readonly hostvarsViews = new WeakMap<object, Readonly<Record<string, Vars>>>();
+  private templatesInExtra: boolean | undefined;
+  private readonly templatesInHost = new Map<string, boolean>();
+
+  /**
+   * `raw` (a host's merged vars) with its Jinja values rendered when read: inventory and -e values are templates
+   * (play vars, role defaults and setFact values are TypeScript values, never rendered). Cached per host while the
+   * values and facts are the same, so each template renders once per host and scope.
+   */
+  private rendered(host: string, raw: Vars, scope: TaskScope, rt?: HostRuntime): Vars {
+    const inv = this.inventory.host(host)?.vars ?? {};
+    let own = this.templatesInHost.get(host);
+    if (own === undefined) this.templatesInHost.set(host, (own = needsRendering(inv, () => true)));
+    if (!own && !(this.templatesInExtra ??= needsRendering(this.extraVars, () => true))) return raw;
+    const facts = rt?.factsVersion ?? 0;
+    const cached = this.views.get(host) ?? [];
+    const hit = cached.find((c) => c.facts === facts && sameVars(c.raw, raw));
+    if (hit) return hit.view;
+    const extra = this.extraVars;
+    const over = [scope.role?.params ?? {}, rt?.setVars ?? {}, scope.play.vars];
+    const view = lazyVars(raw, {
+      host,
+      templated: (n) => Object.hasOwn(extra, n) || (Object.hasOwn(inv, n) && !over.some((l) => Object.hasOwn(l, n))),
+      magic: (n) => magicVar(this.inventory, host, n, () => this.hostvarsProxy(scope), rt?.facts),
+      origin: (n) => (Object.hasOwn(extra, n) ? `-e ${n}` : this.inventory.varOrigin?.(host, n)),
+    });
+    this.views.set(host, [{ raw, facts, view }, ...cached].slice(0, 4));
+    return view;
+  }
+
+  private hostvarsProxy(scope: TaskScope): Readonly<Record<string, Vars>> {
+    const key = scope.role ?? scope.play;
+    let p = this.hostvarsViews.get(key);
+    if (!p) this.hostvarsViews.set(key, (p = hostvarsOf(this.inventory, (name) => this.hostvars(name, scope))));
+    return p;
   }
 
   /** `vars` of `host` coerced by the schemas (cached: contexts are built for every task and loop item). */
@@ -75,7 +126,7 @@ export class RunState {
     if (!names.length && !role) return vars;
     const key = `${host}\0${role ? roleKey(role) : ''}`;
     const hit = this.typedCache.get(key);
-    if (hit && names.every((n, i) => hit.raw[i] === vars[n])) return Object.keys(hit.fixed).length ? { ...vars, ...hit.fixed } : vars;
+    if (hit && names.every((n, i) => hit.raw[i] === vars[n])) return Object.keys(hit.fixed).length ? withVars(vars, hit.fixed) : vars;
     // other roles' schemas only coerce what fits them (two roles may type one name differently); a role's own are the law
     let r = coerceVars(this.varSchemas, vars);
     if (role) r = coerceVars(role.varSchemas, r.vars, true);
@@ -102,6 +153,12 @@ export class RunState {
     else r[result.status] += 1;
   }
 }
+
+const sameVars = (a: Vars, b: Vars): boolean => {
+  if (a === b) return true;
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => Object.is(a[k], b[k]));
+};
 
 const roleKeys = new WeakMap<Role, number>();
 let lastRoleKey = 0;

@@ -5,6 +5,7 @@ import type { RunOptions } from './options.ts';
 import { checkedItems, playItems, runPlay } from './play.ts';
 import { playbookVarSchemas } from './role-vars.ts';
 import { RunState } from './run-state.ts';
+import { withRenderedConnections } from './connection-settings.ts';
 import { factsSaved } from './fact-cache.ts';
 import { findStartAt, startAtProblem } from './start-at.ts';
 
@@ -24,14 +25,16 @@ export function exitCodeOf(recap: RunSummary['recap']): number {
 }
 
 /** Run every play. Throws ValidationError for bad input found before anything was applied. */
-export async function runPlaybook(playbook: Playbook, inventory: Inventory, options: RunOptions): Promise<RunSummary> {
+export async function runPlaybook(playbook: Playbook, loaded: Inventory, options: RunOptions): Promise<RunSummary> {
   const started = Date.now();
   const start = options.startAtTask === undefined ? { play: 0, item: 0 } : findStartAt(playbook, options.startAtTask);
   if (!start) throw new ValidationError(startAtProblem(playbook, options.startAtTask as string)!);
-  const state = new RunState(inventory, options, playbookVarSchemas(playbook));
   // every play's hosts are resolved first so a bad pattern fails before any connection
-  const plays = playbook.plays.map((play) => ({ play, hosts: playHosts(inventory, play.hosts, options.limit) }));
+  const plays = playbook.plays.map((play) => ({ play, hosts: playHosts(loaded, play.hosts, options.limit) }));
   const all = [...new Set(plays.flatMap((p) => p.hosts))];
+  // Jinja in connection vars (ansible_host: "{{ ip }}") and -e ansible_user=…: rendered before anything connects
+  const inventory = withRenderedConnections(loaded, options.extraVars ?? {}, all);
+  const state = new RunState(inventory, options, playbookVarSchemas(playbook));
   options.reporter.onRunStart?.({ check: options.check ?? false, hosts: all });
   for (const h of all) state.recapOf(h);
   try {
