@@ -2,7 +2,8 @@
  * `rig adhoc PATTERN -m MODULE -a ARGS` and `rig shell PATTERN CMD` (Ansible's `ansible` command): a one-task play
  * built in memory with the DSL and run by the same runner as `rig run`; output as Ansible's ad-hoc, exit codes as `ansible`.
  */
-import { ExitCode, secret, ValidationError, type HostRecap, type Problem, type Reporter, type Task } from '../core/index.ts';
+import { ExitCode, secret, ValidationError, type HostRecap, type Problem, type Reporter, type Task, type TaskContext } from '../core/index.ts';
+import { hasTemplate } from '../templates/index.ts';
 import { definePlay, definePlaybook } from '../dsl/index.ts';
 import { openConnection } from '../connection/index.ts';
 import { expandLimit, inventoryWithDefaults, parseExtraVars } from '../inventory/index.ts';
@@ -65,11 +66,23 @@ export function adhocTask(flags: Pick<AdhocFlags, 'moduleName' | 'args' | 'becom
     if (e instanceof ArgsSyntaxError) return { problems: [{ where, message: `${name}: ${e.message}` }] };
     throw e;
   }
-  const built = adhocArgs(resolved, parsed, cwd);
   const hint = `${resolved.name}'s args: rig adhoc takes Ansible's names (snake_case) or rig's (docs/modules.md, ${resolved.factory.module.name})`;
-  if ('problems' in built) return { problems: built.problems.map((message) => ({ where, message: `${name}: ${message}`, hint })) };
   const label = `${name}${text ? ` ${text}` : ''}`;
-  const task = resolved.factory(built.args, { name: label.length > 80 ? `${label.slice(0, 77)}...` : label, ...(flags.becomeUser !== undefined ? { becomeUser: flags.becomeUser } : {}) });
+  const options = { name: label.length > 80 ? `${label.slice(0, 77)}...` : label, ...(flags.becomeUser !== undefined ? { becomeUser: flags.becomeUser } : {}) };
+  // Jinja in -a (`dest=/etc/{{ inventory_hostname }}`) is rendered per host, as Ansible's templar does, then typed
+  if (hasTemplate(parsed.options) || hasTemplate(parsed.raw)) {
+    const perHost = (ctx: TaskContext<unknown>): unknown => {
+      const rendered = { options: ctx.render(parsed.options) as Record<string, unknown>, ...(parsed.raw !== undefined && { raw: String(ctx.render(parsed.raw)) }) };
+      const b = adhocArgs(resolved, rendered, cwd);
+      if ('problems' in b) throw new ValidationError(b.problems.map((message) => ({ where: `${where} on ${ctx.host.name}`, message: `${name}: ${message}`, hint })));
+      return b.args;
+    };
+    const task = resolved.factory(perHost, options);
+    return { task: { ...task, definedAt: where }, module: resolved, given: { ...parsed.options, ...(parsed.raw !== undefined && { cmd: parsed.raw }) } };
+  }
+  const built = adhocArgs(resolved, parsed, cwd);
+  if ('problems' in built) return { problems: built.problems.map((message) => ({ where, message: `${name}: ${message}`, hint })) };
+  const task = resolved.factory(built.args, options);
   // problems of the args are reported at the flag that gave them, not at a line of rig
   return { task: { ...task, definedAt: where }, module: resolved, given: built.given };
 }
@@ -81,7 +94,6 @@ export async function adhocCommand(pattern: string, flags: AdhocFlags): Promise<
     const built = adhocTask(flags, process.cwd());
     // listing hosts needs no module args (as in Ansible)
     if ('problems' in built && !flags.listHosts) problems.push(...built.problems);
-    if (flags.args?.includes('{{')) process.stderr.write(`[WARNING] -a: rig does not render Jinja2 ({{ … }}): the text is passed on as written\n`);
     // the same settings as rig run: flags > ANSIBLE_* > ansible.cfg > defaults, host vars winning per host
     const { settings, inventory: loaded, vaultSecrets } = await prepare(flags);
     const [extraVars, limit] = await Promise.all([

@@ -25,6 +25,13 @@ export interface TaskContext<I = unknown> {
   groupHosts(group: string): readonly string[];
   /** The registered result of an earlier task on this host (or on `host`). Throws NotYetRun if it has not run. */
   result<O>(task: Task<O>, host?: string): TaskResult<O>;
+  /**
+   * Render Jinja (`{{ … }}` in strings, inside lists and objects too) with this host's variables and Ansible's magic
+   * names (inventory_hostname, group_names, groups, hostvars, ansible_facts), as Ansible's templar renders module args;
+   * values without templates come back as they are. For text from outside TypeScript (ad-hoc `-a`, YAML data).
+   * @throws ValidationError naming the host, for an undefined name, an unsupported filter or a syntax error.
+   */
+  render(value: unknown): unknown;
 }
 
 /** A value, or a function of the host context computed right before the task runs. */

@@ -1,5 +1,7 @@
 /** Build the TaskContext that args, `when` and `loop` functions see. */
-import { NotYetRun, OutputNotRun, ValidationError, type HostFacts, type ModuleContext, type Task, type TaskContext, type TaskResult } from '../core/index.ts';
+import { NotYetRun, OutputNotRun, ValidationError, type HostFacts, type ModuleContext, type Task, type TaskContext, type TaskResult, type Vars } from '../core/index.ts';
+import { hasTemplate, JinjaError, renderValue } from '../templates/index.ts';
+import { hostvarsOf, magicVar } from './magic-vars.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import type { RunState, TaskScope } from './run-state.ts';
 
@@ -45,6 +47,17 @@ export function taskContext<I>(state: RunState, rt: HostRuntime, scope: TaskScop
     },
     groupHosts(group: string) {
       return state.inventory.groupHosts(group);
+    },
+    render(value: unknown): unknown {
+      if (!hasTemplate(value)) return value;
+      const hostvars = (): Readonly<Record<string, Vars>> => hostvarsOf(state.inventory, (h) => state.hostvars(h, scope));
+      const lookup = (n: string): unknown => (Object.hasOwn(vars, n) ? vars[n] : magicVar(state.inventory, rt.host.name, n, hostvars, rt.facts));
+      try {
+        return renderValue(value, { lookup });
+      } catch (e) {
+        if (e instanceof JinjaError) throw new ValidationError({ where: rt.host.name, message: e.message, hint: 'define the variable (group_vars, host_vars, -e) or fix the template' });
+        throw e;
+      }
     },
     result<O>(task: Task<O>, host?: string): TaskResult<O> {
       const target = host ? state.runtimes.get(host) : rt;

@@ -15,7 +15,7 @@ import {
   type TaskResult,
   type Vars,
 } from '../core/index.ts';
-import { renderTemplate } from '../templates/index.ts';
+import { hasTemplate, MISSING, renderTemplate, renderValue } from '../templates/index.ts';
 import { debianFacts } from './fake-facts.ts';
 
 /** Inputs of planTask. */
@@ -59,6 +59,11 @@ export function planTask(task: Task<unknown>, input: PlanTaskInput = {}): Planne
     hostvars: () => ({}),
     factsOf: () => undefined,
     groupHosts: () => [],
+    render: (value: unknown) => {
+      if (!hasTemplate(value)) return value;
+      const magic: Record<string, unknown> = { inventory_hostname: host.name, inventory_hostname_short: host.name.split('.')[0], group_names: [], groups: {}, hostvars: {}, ansible_facts: facts };
+      return renderValue(value, { lookup: (n) => (Object.hasOwn(vars, n) ? vars[n] : Object.hasOwn(magic, n) ? magic[n] : MISSING) });
+    },
     result: <O>(t: Task<O>) => {
       // by id, as the runner does: a role's `when` hands out copies of its tasks that keep their id
       const r = input.results?.get(t as Task<unknown>) ?? [...(input.results ?? [])].find(([k]) => k.id === t.id)?.[1];

@@ -94,6 +94,18 @@ describe.skipIf(!avail.ok)('rig adhoc over real SSH', () => {
     for (const h of names) expect(jsonOf(blocks(again.stdout)[h]!)).toEqual({ changed: false });
   });
 
+  it('Jinja in -a is rendered per host (inventory vars, magic names, -e), then typed; an undefined name fails naming the host', async () => {
+    const args = ['adhoc', 'all', '-i', inv, '-b', '-m', 'copy', '-a', 'content="{{ nested.list | join(\',\') }} on {{ inventory_hostname }} for {{ who }}" dest=/srv/adhoc-{{ inventory_hostname }}.txt mode={{ file_mode }}', '-e', 'who=ops file_mode=0600'];
+    const run = await rig(args);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    for (const h of names) expect((await lab.exec(h, `stat -c %a /srv/adhoc-${h}.txt; cat /srv/adhoc-${h}.txt`)).stdout).toBe(`600\na,b on ${h} for ops`);
+    expect((await rig(args)).stdout).not.toMatch(/CHANGED/);
+    const bad = await rig(['adhoc', 'all', '-i', inv, '-m', 'copy', '-a', 'content={{ nobody_defined_this }} dest=/srv/never.txt']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stdout + bad.stderr).toMatch(/'nobody_defined_this' is undefined/);
+    for (const h of names) expect((await lab.exec(h, 'test -e /srv/never.txt && echo yes || echo no')).stdout.trim()).toBe('no');
+  });
+
   it('-b runs as root, --become-user as that user, without -b as the login user', async () => {
     const [plain, root, user] = await Promise.all([
       rig(['shell', names[0]!, '-i', inv, 'id -un']),
