@@ -34,6 +34,7 @@ const KEYS = [
   ['becomeUser', 'privilege_escalation', 'become_user', 'ANSIBLE_BECOME_USER', 'str'],
   ['becomeAskPass', 'privilege_escalation', 'become_ask_pass', 'ANSIBLE_BECOME_ASK_PASS', 'bool'],
   ['becomeMethod', 'privilege_escalation', 'become_method', 'ANSIBLE_BECOME_METHOD', 'str'],
+  ['vaultPasswordFile', 'defaults', 'vault_password_file', 'ANSIBLE_VAULT_PASSWORD_FILE', 'path'],
 ] as const satisfies readonly (readonly [string, string, string, string, Kind])[];
 
 type Key = (typeof KEYS)[number];
@@ -152,7 +153,7 @@ export function loadAnsibleCfg(o: CfgEnvironment = {}): AnsibleCfg {
     const known = new Set(KEYS.map(([, s, k]) => `${s}\0${k}`));
     for (const e of ini.entries) {
       if (!known.has(`${e.section}\0${e.key}`)) {
-        warnings.push({ where: e.where, message: `[${e.section}] ${e.key} is not read by rig: it has no effect here`, hint: 'rig reads [defaults] inventory, forks, remote_user, remote_port, private_key_file, timeout, host_key_checking, transport, ask_pass and [privilege_escalation] become, become_user, become_ask_pass, become_method' });
+        warnings.push({ where: e.where, message: `[${e.section}] ${e.key} is not read by rig: it has no effect here`, hint: 'rig reads [defaults] inventory, forks, remote_user, remote_port, private_key_file, timeout, host_key_checking, transport, ask_pass, vault_password_file and [privilege_escalation] become, become_user, become_ask_pass, become_method' });
       }
     }
     for (const [name, section, key, , kind] of KEYS) {

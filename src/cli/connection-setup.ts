@@ -7,7 +7,7 @@ import { privateKeyFileProblem } from '../connection/index.ts';
 import { inventoryWithDefaults, loadInventory, type Inventory, type VaultSecret } from '../inventory/index.ts';
 import type { VaultFlags } from './vault-options.ts';
 import { loadVaultSecrets } from './vault-secrets.ts';
-import { loadAnsibleCfg } from './ansible-cfg.ts';
+import { loadAnsibleCfg, type AnsibleCfg } from './ansible-cfg.ts';
 import { printWarnings } from './errors.ts';
 import { askSecret } from './prompt.ts';
 import { privateKeySource, resolveSettings, type SettingFlags, type Settings } from './run-settings.ts';
@@ -36,12 +36,19 @@ export async function prepare(flags: SettingFlags & VaultFlags, more: () => Prom
   }
   // bad flags or config are usage errors (exit 5 even under --syntax-check, as Ansible's AnsibleOptionsError): before the inventory
   if (problems.length) throw new SettingsError(problems);
-  const vaultSecrets = await loadVaultSecrets(flags);
+  const vaultSecrets = await loadVaultSecrets(flags, vaultEnv(cfg));
   const loaded = await loadInventory(settings.inventory, { vaultSecrets });
   const later = await more();
   if (later.length) throw new ValidationError(later);
   printWarnings(loaded.warnings);
   return { settings, inventory: inventoryWithDefaults(loaded, settings.defaults), vaultSecrets };
+}
+
+/** The environment vault secrets are read with: ansible.cfg's vault_password_file stands for ANSIBLE_VAULT_PASSWORD_FILE
+ *  (the same Ansible setting; the variable, when set, already won over the file in loadAnsibleCfg). */
+export function vaultEnv(cfg: AnsibleCfg, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const file = cfg.settings.vaultPasswordFile?.value;
+  return file === undefined ? env : { ...env, ANSIBLE_VAULT_PASSWORD_FILE: file };
 }
 
 /** The SSH password for -k / ask_pass: RIG_SSH_PASSWORD if set (also without -k, like RIG_BECOME_PASSWORD), else asked. */

@@ -120,6 +120,14 @@ export function commonJsProblem(abs: string): { message: string; hint: string } 
 export async function loadPlaybook(file: string): Promise<Playbook> {
   const abs = path.resolve(file);
   if (!existsSync(abs)) throw new ValidationError({ where: file, message: 'playbook file not found', hint: 'pass the path of a .ts file whose default export is definePlaybook(...)' });
+  // an Ansible YAML playbook: Node would say only "Unknown file extension"
+  if (/\.(ya?ml|json|ini|cfg)$/i.test(abs)) {
+    throw new ValidationError({
+      where: file,
+      message: 'rig playbooks are TypeScript modules, not Ansible YAML playbooks',
+      hint: "write the plays in a .ts file whose default export is definePlaybook(...) (README: Writing playbooks); inventories, group_vars and vault files are read as they are, and `rig adhoc` runs single modules",
+    });
+  }
   // before importing: Node's own error for it ("Cannot require() ES Module … in a cycle") says nothing of the cause
   const cjs = commonJsProblem(abs);
   if (cjs) throw new ValidationError({ where: file, ...cjs });

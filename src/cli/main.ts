@@ -51,11 +51,11 @@ function program(setCode: (c: number) => void): Command {
     });
   withVaultOptions(p.command('inventory'))
     .description('show an inventory as ansible-inventory does')
-    .requiredOption('-i, --inventory <path>', 'inventory directory or file, repeatable', collect, undefined)
+    .option('-i, --inventory <path>', 'inventory directory or file, repeatable (default: ansible.cfg [defaults] inventory)', collect, undefined)
     .addOption(new Option('--list', 'JSON like ansible-inventory --list').conflicts('graph'))
     .option('--graph [group]', 'tree like ansible-inventory --graph')
     .option('--host <name>', "one host's effective vars")
-    .action(async (flags: { inventory: readonly string[]; list?: boolean; graph?: string | boolean; host?: string } & VaultFlags) => {
+    .action(async (flags: { inventory?: readonly string[]; list?: boolean; graph?: string | boolean; host?: string } & VaultFlags) => {
       const { inventoryCommand } = await import('./inventory-command.ts');
       setCode(await inventoryCommand(flags));
     });

@@ -66,6 +66,15 @@ describe('rig inventory with vault data', () => {
     expect(JSON.parse(runs[2]!.stdout)).toMatchObject({ label_file_var: '********' });
   });
 
+  it("ansible.cfg's inventory and vault_password_file: rig inventory needs neither -i nor a vault flag, as ansible-inventory", async () => {
+    const dir = tempDir('rig-vault-cfg-');
+    writeFileSync(path.join(dir, 'ansible.cfg'), `[defaults]\ninventory = ${fx('vault-ini/hosts')}\nvault_password_file = ${pass}\n`);
+    const r = await rig(['inventory', '--host', 'db1'], {}, { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ db_port: 5432, db_password: '********' });
+    expect(r.stderr).not.toContain('vault_password_file is not read');
+  });
+
   it('-J / --vault-id prompt without a terminal, and a missing password file, are clear errors', async () => {
     const ask = await rig(['inventory', '-i', yamlInv, '--list', '-J']);
     expect(ask.code).toBe(5);

@@ -78,9 +78,10 @@ describe('loadPlaybook: an error while loading names the file:line that threw', 
   }
 
   it('something thrown that is not an Error, a missing file and a default export that is not a playbook name the playbook', async () => {
-    const dir = esmTree({ 'str.ts': `throw 'plain string';\n`, 'none.ts': `export const x = 1;\n` });
+    const dir = esmTree({ 'str.ts': `throw 'plain string';\n`, 'none.ts': `export const x = 1;\n`, 'site.yml': `- hosts: all\n  tasks: []\n` });
     const cases: [string, string][] = [
       ['str.ts', 'cannot load playbook: it threw "plain string"'],
+      ['site.yml', 'rig playbooks are TypeScript modules, not Ansible YAML playbooks'],
       ['nope.ts', 'playbook file not found'],
       ['none.ts', 'the default export is not a playbook'],
     ];
