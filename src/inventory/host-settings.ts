@@ -7,6 +7,7 @@ import { secret } from '../core/secret.ts';
 import type { Sourced, SourcedVars } from './inventory-data.ts';
 import { connectionType } from './connection-type.ts';
 import { isUnsafeText } from '../core/unsafe.ts';
+import { lockedVaultIn } from './vault-load.ts';
 
 /** Connection-related settings of one host. */
 export interface HostSettings {
@@ -52,9 +53,11 @@ export function settingVar(vars: Vars, setting: HostSetting): string | undefined
   return NAMES[setting].find((n) => vars[n] !== undefined && vars[n] !== null);
 }
 
-/** Whether a value holds Jinja (`{{ ip }}`, also inside a list): rendered per host before connecting (the runner's
- *  connection-settings.ts), so at load it is neither used nor validated. */
+/** Whether a value holds Jinja (`{{ ip }}`, also inside a list) or a vault value no secret opened: resolved per host
+ *  before connecting (the runner's connection-settings.ts, for the run's hosts only), so at load it is neither used nor
+ *  validated. */
 export function isJinja(v: unknown): boolean {
+  if (lockedVaultIn(v)) return true;
   if (typeof v === 'string') return /\{[{%#]/.test(v) && !isUnsafeText(v);
   return Array.isArray(v) && v.some(isJinja);
 }

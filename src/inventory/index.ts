@@ -6,7 +6,7 @@ export { expandLimit } from './limit.ts';
 export { parseExtraVars } from './extra-vars.ts';
 export { toAnsibleList, toAnsibleListText, toAnsibleHostText, toAnsibleGraph } from './ansible-output.ts';
 export { decryptVault, parseVaultEnvelope, isVaultText, VaultError, DEFAULT_VAULT_ID, type VaultSecret } from './vault.ts';
-export { VAULT_FLAGS_HINT } from './vault-load.ts';
+export { LockedVault, lockedVaultIn, VAULT_FLAGS_HINT } from './vault-load.ts';
 export { expandHostPattern } from './host-pattern.ts';
 export { hostSettings, isJinja, settingVar, BECOME_METHODS, SETTING_VARS, type HostSetting } from './host-settings.ts';
 export { isKnownAnsibleVar, KNOWN_ANSIBLE_VARS } from './connection-vars.ts';

@@ -53,3 +53,34 @@ export function registerSecretStrings(value: unknown): void {
   } else if (Array.isArray(value)) value.forEach(registerSecretStrings);
   else if (value !== null && typeof value === 'object') Object.values(value).forEach(registerSecretStrings);
 }
+
+/**
+ * A `!vault` value no given secret opens (none given, or the wrong ones): kept instead of failing the load, because
+ * Ansible decrypts lazily — a run that never uses the value needs no password. Reading it (a task, a template, a
+ * connection setting of a host the run targets) is the error, with `problem` (Ansible's words and the flag to pass).
+ */
+export class LockedVault {
+  constructor(
+    /** The vault text. */
+    readonly ciphertext: string,
+    /** Why it could not be opened (`where` is filled in by the reader: the variable's file:line). */
+    readonly problem: Problem,
+  ) {}
+}
+
+/** The first LockedVault in a value (itself, or inside lists and objects), if any. */
+export function lockedVaultIn(value: unknown): LockedVault | undefined {
+  if (value instanceof LockedVault) return value;
+  if (Array.isArray(value)) {
+    for (const v of value) {
+      const l = lockedVaultIn(v);
+      if (l) return l;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) {
+      const l = lockedVaultIn(v);
+      if (l) return l;
+    }
+  }
+  return undefined;
+}

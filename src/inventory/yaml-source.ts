@@ -18,8 +18,8 @@ import type { Problem } from '../core/errors.ts';
 import { secret } from '../core/secret.ts';
 import { PyFloat, UnsafeValue, VaultValue } from './tagged-values.ts';
 import { pyTimestamp, PY_TIMESTAMP } from './yaml-timestamp.ts';
-import { openVaultFile, registerSecretStrings, vaultProblem } from './vault-load.ts';
-import { decryptVault, type VaultSecret } from './vault.ts';
+import { LockedVault, openVaultFile, registerSecretStrings, vaultProblem } from './vault-load.ts';
+import { decryptVault, VaultError, type VaultSecret } from './vault.ts';
 import { markUnsafe } from '../core/unsafe.ts';
 
 /** One entry of a YAML mapping, with the position of its key. */
@@ -66,8 +66,9 @@ const pyBool = (value: boolean, test: RegExp): ScalarTag => ({
   resolve: () => value,
 });
 
-// `!vault |` values: decrypted into a registered secret (or kept encrypted in display mode); the problem's hint is
-// looked up by message, since the YAML library only passes the message on
+// `!vault |` values: decrypted into a registered secret (or kept encrypted in display mode); one no secret opens is kept
+// locked (an error only when used, as Ansible decrypts lazily); bad vault data is a problem at once, its hint looked up
+// by message, since the YAML library only passes the message on
 function vaultTag(opts: YamlOptions, hints: Map<string, string | undefined>): ScalarTag {
   return {
     tag: '!vault',
@@ -78,6 +79,7 @@ function vaultTag(opts: YamlOptions, hints: Map<string, string | undefined>): Sc
         return secret(decryptVault(str, secrets).plaintext.toString('utf8'));
       } catch (e) {
         const p = vaultProblem(e, '', secrets, 'vault value', str);
+        if (e instanceof VaultError && (e.kind === 'no-secrets' || e.kind === 'failed')) return new LockedVault(str, p);
         hints.set(p.message, p.hint);
         onError(p.message);
         return '';

@@ -5,6 +5,7 @@
  * no error. Errors name the variable, the file:line that set it and the host.
  */
 import { ValidationError, type Vars } from '../core/index.ts';
+import { lockedVaultIn } from '../inventory/index.ts';
 import { hasTemplate, isUnsafe, JinjaError, MISSING, renderValue, type JinjaScope } from '../templates/index.ts';
 
 /** What a view of one host's variables needs besides the values. */
@@ -24,7 +25,7 @@ const rendering: string[] = [];
 
 /** Whether any templated value of `raw` is a template (else the raw object is the view). */
 export function needsRendering(raw: Vars, templated: (name: string) => boolean): boolean {
-  for (const k in raw) if (templated(k) && !isUnsafe(raw[k]) && hasTemplate(raw[k])) return true;
+  for (const k in raw) if (templated(k) && !isUnsafe(raw[k]) && (hasTemplate(raw[k]) || lockedVaultIn(raw[k]))) return true;
   return false;
 }
 
@@ -36,7 +37,7 @@ export function lazyVars(raw: Vars, src: LazyVarsSource): Vars {
   const done = new Map<string, unknown>();
   const scope: JinjaScope = { lookup: (n) => (Object.hasOwn(raw, n) ? out[n] : src.magic(n)) };
   for (const [k, v] of Object.entries(raw)) {
-    if (!src.templated(k) || isUnsafe(v) || !hasTemplate(v)) {
+    if (!src.templated(k) || isUnsafe(v) || (!hasTemplate(v) && !lockedVaultIn(v))) {
       out[k] = v;
       continue;
     }
@@ -57,6 +58,9 @@ export function lazyVars(raw: Vars, src: LazyVarsSource): Vars {
 }
 
 function renderVar(src: LazyVarsSource, name: string, value: unknown, scope: JinjaScope): unknown {
+  // a vault value no given secret opens: an error now that it is used (Ansible decrypts lazily)
+  const locked = lockedVaultIn(value);
+  if (locked) throw new ValidationError({ ...locked.problem, where: src.origin(name) ?? src.host, message: `host ${src.host}: variable '${name}': ${locked.problem.message}` });
   const id = `${src.host}\0${name}`;
   const at = rendering.indexOf(id);
   if (at >= 0) {

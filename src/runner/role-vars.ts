@@ -1,6 +1,6 @@
 /** Role variables checked and coerced against their schemas: at load for every targeted host, and for every task context. */
 import { checkVar, redact, showValue, type Play, type Playbook, type Problem, type Role, type StandardSchemaV1, type Vars } from '../core/index.ts';
-import type { Inventory } from '../inventory/index.ts';
+import { lockedVaultIn, type Inventory } from '../inventory/index.ts';
 import { hasTemplate } from '../templates/index.ts';
 import { withVars } from './lazy-vars.ts';
 
@@ -63,7 +63,11 @@ export function roleVarProblems(play: Play, inventory: Inventory, hosts: readonl
       const origin = (v: string): string =>
         v in extraVars ? 'set by -e' : v in params ? `a role param of ${role.name} in the play at ${play.definedAt}` : v in play.vars ? `set by the play at ${play.definedAt}` : v in host.vars ? `set at ${inventory.varOrigin?.(name, v) ?? 'the inventory'}` : v in role.defaults ? "the role's default" : 'not set';
       // a Jinja value (inventory or -e) is typed when it is rendered, on the host at run time
-      const templated = (v: string): boolean => (v in extraVars || (v in host.vars && !(v in play.vars) && !(v in params))) && hasTemplate(vars[v as keyof typeof vars]);
+      // (a vault value no secret opened, too: it is an error only if read)
+      const templated = (v: string): boolean => {
+        const value = vars[v as keyof typeof vars];
+        return (v in extraVars || (v in host.vars && !(v in play.vars) && !(v in params))) && (hasTemplate(value) || lockedVaultIn(value) !== undefined);
+      };
       const found = coerceVars(role.varSchemas, vars, true).problems.filter((p) => !templated(p.name)).map((p) => ({ ...p, message: `${p.message} (${origin(p.name)})` }));
       problems.push(...varProblemsOf(role, name, found));
     }

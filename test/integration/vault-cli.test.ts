@@ -111,10 +111,26 @@ describe.skipIf(!avail.ok)('rig run with vault values on a real host', () => {
     expect((await lab.exec(lab.hosts[0]!.name, 'cat /tmp/rig-vault-out')).stdout).toBe('web-group-vars-secret whole-file-api-key\n');
   });
 
-  it('without the password nothing runs: exit 5 naming the file:line and the flag', async () => {
+  it('without the password: an encrypted vars file stops the run at once (exit 5, file:line, the flag)', async () => {
     const r = await rig(['run', 'test/fixtures/playbooks/vault-secret.ts', '-i', inv]);
     expect(r.code).toBe(5);
-    expect(r.stderr).toContain('group_vars/all/inline.yml:1');
+    expect(r.stderr).toContain('group_vars/all/vault.yml:1');
     expect(r.stderr).toContain('--vault-password-file');
+  });
+
+  it('without the password, !vault values are opened lazily as in Ansible: a run that does not read them works; one that does stops before any change', async () => {
+    const lazy = await lab.writeInventory(tempDir('rig-vault-lazy-'));
+    mkdirSync(path.join(lazy, 'group_vars/all'), { recursive: true });
+    copyFileSync(fx('vault-yaml/group_vars/web.yml'), path.join(lazy, 'group_vars/all/inline.yml'));
+    const host = lab.hosts[0]!.name;
+    await lab.exec(host, 'rm -f /tmp/rig-vault-out');
+    const shell = await rig(['shell', 'all', '-i', lazy, 'echo no-vault-needed']);
+    expect(shell.code, shell.stdout + shell.stderr).toBe(0);
+    expect(shell.stdout).toContain('no-vault-needed');
+    const run = await rig(['run', 'test/fixtures/playbooks/vault-secret.ts', '-i', lazy]);
+    expect(run.code, run.stdout + run.stderr).toBe(5);
+    expect(run.stderr).toMatch(/group_vars\/all\/inline\.yml:1: host \S+: variable 'web_db_password': this !vault value needs a vault password and none was given/);
+    expect(run.stderr).toContain('--vault-password-file');
+    expect((await lab.exec(host, 'test -e /tmp/rig-vault-out && echo yes || echo no')).stdout.trim()).toBe('no');
   });
 });

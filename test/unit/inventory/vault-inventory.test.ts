@@ -3,7 +3,7 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redact, REDACTED } from '../../../src/core/secret.ts';
-import { loadInventory, parseExtraVars, toAnsibleHostText, type VaultSecret } from '../../../src/inventory/index.ts';
+import { LockedVault, loadInventory, parseExtraVars, toAnsibleHostText, type VaultSecret } from '../../../src/inventory/index.ts';
 import { fixture, validationError, writeTree } from './helpers.ts';
 
 const secretOf = (file: string, id = 'default'): VaultSecret => ({ id, password: Buffer.from(readFileSync(file, 'utf8').trim()), source: file });
@@ -43,23 +43,40 @@ describe('loadInventory with vault secrets', () => {
     expect(inv.host('app1')!.vars).toEqual({ app_secret: 'labelled-secret', label_file_var: 'labelled-file-secret' });
   });
 
-  it('no secret: every vault value and encrypted file is a problem at file:line naming the flags', async () => {
+  it('no secret: the inventory loads (Ansible decrypts lazily); a !vault value is locked until read, an encrypted file is a problem at once', async () => {
+    const dir = writeTree({ 'hosts.yml': readFileSync(fixture('vault-label/hosts.yml'), 'utf8') });
+    const inv = await loadInventory(dir);
+    expect(inv.host('app1')!.vars.app_secret).toBeInstanceOf(LockedVault);
+    const locked = inv.host('app1')!.vars.app_secret as LockedVault;
+    expect(locked.problem.message).toBe('this !vault value needs a vault password and none was given (Ansible: Attempting to decrypt but no vault secrets found.)');
+    expect(locked.problem.hint).toContain('--vault-id prod@FILE');
     const err = await validationError(loadInventory(fixture('vault-yaml')));
     const f = fixture('vault-yaml');
-    // the inventory file does not load, so the groups and hosts whose vars files would be read are unknown but `all`
-    expect(err.problems.map((p) => p.where)).toEqual([`${f}/hosts.yml:4:17`, `${f}/hosts.yml:16:24`, `${f}/hosts.yml:26:17`, `${f}/hosts.yml:37:15`, `${f}/group_vars/all/vault.yml:1`]);
-    expect(err.problems[0]!.message).toBe('this !vault value needs a vault password and none was given (Ansible: Attempting to decrypt but no vault secrets found.)');
-    expect(err.problems[0]!.hint).toContain('--vault-password-file');
-    expect(err.problems.find((p) => p.where?.endsWith('vault.yml:1'))!.message).toContain('this encrypted file needs a vault password and none was given');
+    expect(err.problems.map((p) => p.where)).toEqual([`${f}/group_vars/all/vault.yml:1`]);
+    expect(err.problems[0]!.message).toContain('this encrypted file needs a vault password and none was given');
   });
 
-  it('a wrong password: Ansible\'s message, where, and which secrets were tried', async () => {
+  it('a wrong password: the value is locked with Ansible\'s message and which secrets were tried; an encrypted file fails at once', async () => {
     const err = await validationError(loadInventory(fixture('vault-label'), { vaultSecrets: [wrong] }));
-    expect(err.problems.map((p) => [p.where, p.message])).toEqual([
-      [`${fixture('vault-label')}/hosts.yml:4:19`, 'Decryption failed (no vault secrets were found that could decrypt).'],
-      [`${fixture('vault-label')}/group_vars/all.yml:1`, 'Decryption failed (no vault secrets were found that could decrypt).'],
-    ]);
-    expect(err.problems[0]!.hint).toBe('none of the vault passwords given (wrong.txt) opens this !vault value: check them, or add the right one (it was encrypted with vault id "prod": --vault-id prod@FILE)');
+    expect(err.problems.map((p) => [p.where, p.message])).toEqual([[`${fixture('vault-label')}/group_vars/all.yml:1`, 'Decryption failed (no vault secrets were found that could decrypt).']]);
+    const dir = writeTree({ 'hosts.yml': readFileSync(fixture('vault-label/hosts.yml'), 'utf8') });
+    const locked = (await loadInventory(dir, { vaultSecrets: [wrong] })).host('app1')!.vars.app_secret as LockedVault;
+    expect(locked.problem.message).toBe('Decryption failed (no vault secrets were found that could decrypt).');
+    expect(locked.problem.hint).toBe('none of the vault passwords given (wrong.txt) opens this !vault value: check them, or add the right one (it was encrypted with vault id "prod": --vault-id prod@FILE)');
+  });
+
+  it('reading a locked value is the error, naming host, variable and file:line; values not read cost nothing', async () => {
+    const { lazyVars } = await import('../../../src/runner/lazy-vars.ts');
+    const dir = writeTree({ 'hosts.yml': readFileSync(fixture('vault-label/hosts.yml'), 'utf8').replace('all:\n', 'all:\n  vars:\n    plain: visible\n') });
+    const inv = await loadInventory(dir);
+    const vars = lazyVars(inv.host('app1')!.vars, { host: 'app1', templated: () => true, magic: () => undefined, origin: (n) => inv.varOrigin?.('app1', n) });
+    expect(vars.plain).toBe('visible');
+    expect(() => vars.app_secret).toThrow(/host app1: variable 'app_secret': this !vault value needs a vault password and none was given/);
+    try {
+      void vars.app_secret;
+    } catch (e) {
+      expect((e as { problems: { where: string }[] }).problems[0]!.where).toMatch(/hosts\.yml:\d+$/);
+    }
   });
 
   it('display mode (rig inventory): !vault values stay encrypted and need no password, as ansible-inventory prints them', async () => {
@@ -72,7 +89,9 @@ describe('loadInventory with vault secrets', () => {
     const dir = writeTree({ 'e.yml': readFileSync(fixture('vault-yaml/group_vars/web.yml'), 'utf8') });
     copyFileSync(fixture('vault-yaml/group_vars/all/vault.yml'), join(dir, 'enc.yml'));
     expect(await parseExtraVars(['@e.yml', '@enc.yml'], dir, { vaultSecrets: [yamlPass] })).toMatchObject({ web_db_password: 'web-group-vars-secret', web_port: 8080, vault_api_key: 'whole-file-api-key' });
-    const err = await validationError(parseExtraVars(['@e.yml'], dir));
-    expect(err.problems.map((p) => p.where)).toEqual(['e.yml:1:18']);
+    // without the password the -e value is locked: an error when a task reads it
+    expect((await parseExtraVars(['@e.yml'], dir)).web_db_password).toBeInstanceOf(LockedVault);
+    const err = await validationError(parseExtraVars(['@enc.yml'], dir));
+    expect(err.problems.map((p) => p.where)).toEqual(['enc.yml:1']);
   });
 });

@@ -65,3 +65,16 @@ describe('!unsafe values are never rendered', () => {
     expect([vars.literal, vars.go_format, vars.rendered]).toEqual(['{{ not_a_var }} stays', '{{.Node.Hostname}}', '10.9.0.7:80']);
   });
 });
+
+describe('a vaulted connection var no secret opens', () => {
+  it('is an error for a host the run targets only, naming host, variable and file:line', async () => {
+    const { readFileSync, mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const vaultText = /!vault \|\n((?: {16}.*\n)+)/.exec(readFileSync(join(import.meta.dirname, '../../fixtures/inventory/vault-label/hosts.yml'), 'utf8'))![1]!;
+    const d = mkdtempSync(join(tmpdir(), 'rig-vault-conn-'));
+    writeFileSync(join(d, 'hosts.yml'), `all:\n  hosts:\n    locked:\n      ansible_password: !vault |\n${vaultText}    other:\n      ansible_host: 10.0.0.2\n`);
+    const v = await loadInventory(d);
+    expect(withRenderedConnections(v, {}, ['other']).host('other')!.ssh.address).toBe('10.0.0.2');
+    expect(() => withRenderedConnections(v, {}, ['locked'])).toThrow(/host locked: variable 'ansible_password': this !vault value needs a vault password/);
+  });
+});
