@@ -69,6 +69,9 @@ export function resolveSettings(flags: SettingFlags, cfg: AnsibleCfg, cwd = proc
     problems.push({ where: method.where, message: `become_method '${method.value}': rig becomes another user only with sudo`, hint: `set it to one of: ${BECOME_METHODS.join(', ')} (or remove it)` });
   }
   const user = flags.user ?? s.remoteUser?.value;
+  if (user !== undefined && user.trim() === '') {
+    problems.push({ where: flags.user !== undefined ? '--user' : s.remoteUser!.where, message: 'the login user is empty', hint: 'name a user (-u deploy), or leave it out to use ansible_user, ~/.ssh/config or the local user' });
+  }
   const key = flags.privateKey !== undefined ? path.resolve(cwd, flags.privateKey) : s.privateKeyFile?.value;
   const becomeUser = flags.becomeUser ?? s.becomeUser?.value;
   const become = flags.become ? true : s.become?.value;

@@ -24,7 +24,13 @@ export class ValidationError extends Error {
 
 /** Render a problem as "where: message (hint)". */
 export function formatProblem(p: Problem): string {
-  return `${p.where ? `${p.where}: ` : ''}${p.message}${p.hint ? `\n  → ${p.hint}` : ''}`;
+  return `${p.where ? `${printable(p.where)}: ` : ''}${printable(p.message)}${p.hint ? `\n  → ${printable(p.hint)}` : ''}`;
+}
+
+/** Control characters from input (a binary inventory file, a crafted name) shown as escapes, never sent to the terminal raw. */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** Exit codes, as ansible-playbook uses them. */

@@ -79,7 +79,7 @@ function renderVar(src: LazyVarsSource, name: string, value: unknown, scope: Jin
     throw new ValidationError({
       where: src.origin(name) ?? src.host,
       message: `host ${src.host}: variable '${name}' (${JSON.stringify(value)}): ${e.message}`,
-      hint: e.hint ?? 'define the name (group_vars/host_vars, play vars, role defaults or -e), or give it a default: {{ name | default(...) }}',
+      hint: e.hint ?? (/is undefined/.test(e.message) ? 'define the name (group_vars/host_vars, play vars, role defaults or -e), or give it a default: {{ name | default(...) }}' : 'fix the template'),
     });
   } finally {
     rendering.pop();

@@ -347,7 +347,19 @@ TESTS.regex = TESTS.search!;
 TESTS.null = TESTS.none!; // nunjucks reads `none` as the literal null
 
 /** Functions a template may call: `lookup('env', 'NAME')` (Ansible's env lookup: '' when unset). */
+/** Jinja's sandbox limit on range() (MAX_RANGE): a template must not allocate without bound. */
+const MAX_RANGE = 100_000;
+
 export const GLOBALS: Record<string, Fn> = {
+  range: (...args) => {
+    const n = args.map((a) => Number(a));
+    if (n.length === 0 || n.length > 3 || n.some((x) => !Number.isInteger(x))) throw new JinjaError('range() takes 1 to 3 integers');
+    const [start, stop, step] = n.length === 1 ? [0, n[0]!, 1] : [n[0]!, n[1]!, n[2] ?? 1];
+    if (step === 0) throw new JinjaError('range() arg 3 must not be zero');
+    const count = Math.max(0, Math.ceil((stop - start) / step));
+    if (count > MAX_RANGE) throw new JinjaError(`range() of ${count} items is too big (at most ${MAX_RANGE}, as Jinja's sandbox)`);
+    return Array.from({ length: count }, (_, i) => start + i * step);
+  },
   lookup: (plugin, ...terms) => {
     if (plugin !== 'env' && plugin !== 'ansible.builtin.env') throw new JinjaError(`lookup('${String(plugin)}') is not supported`, "rig's templates only have lookup('env', 'NAME')");
     const names = terms.filter((t) => !(t !== null && typeof t === 'object'));

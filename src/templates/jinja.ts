@@ -103,7 +103,34 @@ function parsePythonString(this: Tokenizer, delimiter: string): string {
 }
 
 // strings only (and lists of them): walking a dict could render lazy variables nobody reads (hostvars, a host's vars)
+/** Whether a value holds a string that is not itself redacted (a piece of a secret would then be shown). */
+function piecesOfSecret(v: unknown): boolean {
+  if (typeof v === 'string') return v !== '' && redact(v) === v;
+  if (Array.isArray(v)) return v.some(piecesOfSecret);
+  if (v !== null && typeof v === 'object') return Object.values(v).some(piecesOfSecret);
+  return false;
+}
+
 const containsSecret = (v: unknown): boolean => (typeof v === 'string' ? redact(v) !== v : Array.isArray(v) && v.some((x) => typeof x === 'string' && redact(x) !== x));
+
+// Python's read-only dict and list methods (nunjucks' Jinja compatibility provides them); the mutating ones
+// (pop, update, append…) would change the inventory's values for every later read, so they are not reachable
+const DICT_METHODS: ReadonlySet<string> = new Set(['items', 'keys', 'values', 'get']);
+const LIST_METHODS: ReadonlySet<string> = new Set(['count', 'index']);
+
+/** Whether `obj[key]` is a value of the data (an own item of a dict, list or string, or a read-only Python method of a
+ *  dict or list), not a JavaScript internal. */
+function reachable(obj: unknown, key: unknown): boolean {
+  if (typeof key !== 'string' && typeof key !== 'number') return false;
+  if (typeof obj === 'function' || typeof obj === 'symbol' || typeof obj === 'bigint') return false;
+  const k = String(key);
+  if (Array.isArray(obj)) return /^-?\d+$/.test(k) || LIST_METHODS.has(k);
+  if (typeof obj === 'string') return /^-?\d+$/.test(k);
+  if (typeof obj !== 'object' || obj === null) return false;
+  if (k === 'constructor' || k === '__proto__' || k === 'prototype') return false;
+  if (DICT_METHODS.has(k) && !Object.hasOwn(obj, k)) return true;
+  return Object.hasOwn(obj, k) || k in obj && Object.getPrototypeOf(obj) === null;
+}
 
 /** Remember an error of ours (nunjucks wraps what it catches) and throw it. */
 function fail(e: unknown): never {
@@ -163,8 +190,18 @@ function environment(): nunjucks.Environment {
   rt.memberLookup = (obj, key, ...rest) => {
     if (isUndefined(obj)) return fail(obj.error());
     if (obj === null || obj === undefined) return fail(new JinjaError(`'None' has no attribute '${String(key)}'`));
-    if (rest.length >= 2) return member(obj, key, ...rest); // a slice
-    if (typeof obj === 'string' && typeof key === 'string' && key in STRING_METHODS) return (...a: unknown[]) => STRING_METHODS[key]!(obj, ...a);
+    if (rest.length >= 2) {
+      // a slice: of a string it is a string, as in Python (nunjucks gives a list of characters)
+      const sliced = member(obj, key, ...rest);
+      return typeof obj === 'string' && Array.isArray(sliced) ? sliced.join('') : sliced;
+    }
+    if (typeof obj === 'string' && typeof key === 'string' && Object.hasOwn(STRING_METHODS, key)) return (...a: unknown[]) => STRING_METHODS[key]!(obj, ...a);
+    // a template is data, not code: only a value's own items are reachable — never a function's or an object's
+    // JavaScript internals (`range.constructor(...)` would run any code on the controller: nunjucks' sandbox escape)
+    if (!reachable(obj, key)) {
+      const what = typeof obj === 'function' ? 'function' : Array.isArray(obj) ? 'list object' : typeof obj === 'string' ? 'str object' : 'dict object';
+      return new Undefined(`'${what}' has no attribute '${String(key)}'`);
+    }
     let v: unknown;
     try {
       v = member(obj, key);
@@ -319,6 +356,10 @@ export function renderString(src: string, scope: JinjaScope): unknown {
     const text = c.render({});
     // Jinja's native_concat, as ansible-core 2.19: one output alone keeps its type, none is None, more are text
     out = text === '' && frame.outputs === 0 ? null : frame.outputs === 1 && text === frame.lastText ? frame.last : text;
+    // a secret broken into pieces (`| list`, `.split()`): rig can keep a whole string secret, not its parts
+    if (frame.tainted && typeof out !== 'string' && piecesOfSecret(out)) {
+      throw new JinjaError('this template breaks a secret into pieces (a list or dict of parts of it), which could not be kept out of the output', 'use the secret whole (a string), or keep the pieces out of templates');
+    }
   } catch (e) {
     if (frame.error !== undefined) throw frame.error;
     throw new JinjaError(cleanMessage(e));

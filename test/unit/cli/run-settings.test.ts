@@ -87,6 +87,8 @@ describe('flags > ANSIBLE_* > ansible.cfg > default, host vars above all', () =>
 describe('bad settings are problems naming the flag or the file:line', () => {
   const bad: { name: string; flags?: SettingFlags; cfg?: string; message: RegExp; where: string }[] = [
     { name: '-c docker', flags: { connection: 'docker' }, where: '--connection', message: /connection 'docker' is not one rig has/ },
+    { name: "-u ''", flags: { user: '' }, where: '--user', message: /the login user is empty/ },
+    { name: 'remote_user = (blank)', cfg: '[defaults]\nremote_user =\n', where: 'ansible.cfg:2', message: /the login user is empty/ },
     { name: 'transport = winrm', cfg: '[defaults]\ntransport = winrm\n', where: 'ansible.cfg:2', message: /connection 'winrm'/ },
     { name: 'become_method = su', cfg: '[privilege_escalation]\nbecome_method = su\n', where: 'ansible.cfg:2', message: /rig becomes another user only with sudo/ },
     { name: '-f 0', flags: { forks: '0' }, where: '--forks', message: /--forks must be a positive integer, got '0'/ },

@@ -15,3 +15,13 @@ describe('secret forms', () => {
     }
   });
 });
+
+describe('problems are printed without raw control characters (a binary inventory file, a crafted name)', () => {
+  it.each([
+    [{ where: 'hosts:1', message: 'bad \u001b[31mline\u0007' }, 'hosts:1: bad \\x1b[31mline\\x07'],
+    [{ message: 'tab\tand\nnewline stay', hint: 'x\u009by' }, 'tab\tand\nnewline stay\n  → x\\x9by'],
+  ])('%j', async (p, text) => {
+    const { formatProblem } = await import('../../../src/core/errors.ts');
+    expect(formatProblem(p)).toBe(text);
+  });
+});

@@ -95,3 +95,11 @@ describe('loadInventory with vault secrets', () => {
     expect(err.problems.map((p) => p.where)).toEqual(['enc.yml:1']);
   });
 });
+
+describe('values of a whole encrypted file are secrets', () => {
+  it('strings and numbers of 4 or more characters (a PIN printed as digits would show)', async () => {
+    const { registerSecretStrings } = await import('../../../src/inventory/vault-load.ts');
+    registerSecretStrings({ db_pin: 98765432, port: 22, list: ['abcdefgh-vault', 7] });
+    expect(redact('pin 98765432, abcdefgh-vault, port 22')).toBe(`pin ${REDACTED}, ${REDACTED}, port 22`);
+  });
+});

@@ -46,3 +46,48 @@ describe('Jinja errors', () => {
     }
   });
 });
+
+// found by trying to break it: a template is data — no code on the controller, no unbounded allocation, no secret in pieces
+describe('Jinja hardening', () => {
+  const marker = `/tmp/rig-jinja-escape-${process.pid}`;
+  it.each([
+    `{{ range.constructor("return process.getBuiltinModule('child_process').execSync('touch ${marker}')")() }}`,
+    `{{ ''.constructor.constructor("return 1")() }}`,
+    `{{ cycler.constructor("return 1")() }}`,
+    `{{ ''.toString.constructor("return 1")() }}`,
+    `{{ lookup.call(none, 'pipe', 'id') }}`,
+    `{{ {}.__proto__ }}`,
+    `{{ [1].pop() }}`,
+    `{{ {'a': 1}.update({'b': 2}) }}`,
+  ])('%s reaches no JavaScript internals (and mutates nothing)', async (src) => {
+    expect(() => renderString(src, scope)).toThrow(JinjaError);
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it.each([
+    ['{{ range(3) | list }}', [0, 1, 2]],
+    ['{{ range(1, 10, 4) | list }}', [1, 5, 9]],
+    ['{{ range(5, 0, -2) | list }}', [5, 3, 1]],
+    ["{{ 'abcdef'[1:] }}", 'bcdef'],
+    ["{{ 'abcdef'[:-2] }}", 'abcd'],
+    ["{{ {'a': 1, 'b': 2}.items() | list }}", [['a', 1], ['b', 2]]],
+    ["{{ {'a': 1}.get('a') }}", 1],
+    ['{{ [1, 2, 2].count(2) }}', 2],
+  ])('%s → %j', (src, value) => expect(renderString(src, scope)).toEqual(value));
+
+  it('range() is capped as in Jinja\'s sandbox (a billion items crashed node)', () => {
+    expect(() => renderString('{{ range(1000000000) | length }}', scope)).toThrow(/too big \(at most 100000/);
+  });
+
+  it('a secret broken into pieces is refused; whole, sliced or transformed it stays a secret', async () => {
+    const { secret, redact } = await import('../../../src/core/secret.ts');
+    const pw = secret('TopSecret42-jinja');
+    const s = { lookup: (n: string) => (n === 'pw' ? pw : MISSING) };
+    for (const src of ['{{ pw | list }}', "{{ pw.split('S') }}", "{{ pw.split('-') }}"]) expect(() => renderString(src, s)).toThrow(/breaks a secret into pieces/);
+    for (const src of ['{{ pw[1:] }}', '{{ pw | upper }}', '{{ pw | replace("Top", "x") }}']) {
+      const out = renderString(src, s) as string;
+      expect(redact(`a ${out} b`)).toBe('a ******** b');
+    }
+  });
+});
