@@ -4,11 +4,12 @@
  * module's schema, as Ansible's argument spec converts them (`yes` → true, `5` → 5, `a,b` → a list).
  */
 import path from 'node:path';
-import type { Module, Task, TaskOptions, TaskResult } from '../core/index.ts';
+import type { HostFacts, Module, Task, TaskOptions, TaskResult } from '../core/index.ts';
 import { scalarFromString } from '../core/index.ts';
 import * as dsl from '../dsl/modules.ts';
 import { globToRegExp } from '../inventory/fnmatch.ts';
 import { jsonSchema, isZodSchema, suggest } from '../schema/index.ts';
+import { ansibleFacts } from '../runner/index.ts';
 import type { ParsedArgs } from './adhoc-args.ts';
 
 type Json = Record<string, unknown>;
@@ -75,7 +76,12 @@ export const ADHOC_MODULES: readonly AdhocModule[] = [
       const filter = a.filter === undefined ? [] : Array.isArray(a.filter) ? a.filter : String(a.filter).split(',');
       if (!filter.every((g) => typeof g === 'string')) return { problems: ['filter: expected glob strings, e.g. filter=os,kernel or filter=mem*'] };
       const globs = (filter as string[]).map((g) => globToRegExp(g.trim()));
-      return { args: (ctx: { facts: object }) => ({ msg: globs.length ? Object.fromEntries(Object.entries(ctx.facts).filter(([k]) => globs.some((g) => g.test(k)))) : ctx.facts }) };
+      // Ansible's names (ansible_hostname, ansible_default_ipv4…) and rig's own facts; not rig's pending-handler records
+      const all = (facts: HostFacts): Record<string, unknown> => {
+        const { pendingHandlers: _p, pendingHandlerPlaces: _pp, ...own } = facts;
+        return { ...Object.fromEntries(Object.entries(ansibleFacts(facts)).map(([k, v]) => [`ansible_${k}`, v])), ...own };
+      };
+      return { args: (ctx: { facts: HostFacts }) => ({ msg: Object.fromEntries(Object.entries(all(ctx.facts)).filter(([k]) => !globs.length || globs.some((g) => g.test(k)))) }) };
     },
     shape: (r) => ({ ansible_facts: (r.show as { msg?: unknown } | undefined)?.msg, changed: false }),
   },

@@ -11,3 +11,4 @@ export { callProblems } from './preflight.ts';
 export { forgetFacts } from './fact-cache.ts';
 export { findStartAt, startAtProblem, type StartAt } from './start-at.ts';
 export { withRenderedConnections } from './connection-settings.ts';
+export { ansibleFacts, ansibleFactVar } from './ansible-facts.ts';

@@ -2,6 +2,7 @@
 import type { HostFacts, Vars } from '../core/index.ts';
 import type { Inventory } from '../inventory/index.ts';
 import { MISSING } from '../templates/index.ts';
+import { ansibleFacts, ansibleFactVar } from './ansible-facts.ts';
 
 const groupsCache = new WeakMap<Inventory, Readonly<Record<string, readonly string[]>>>();
 /** `groups`: every group (all and ungrouped included) → its hosts, in inventory order. */
@@ -39,8 +40,11 @@ export function magicVar(inv: Inventory, host: string, name: string, hostvars: (
     case 'hostvars':
       return hostvars();
     case 'ansible_facts':
-      return facts ?? MISSING;
-    default:
-      return MISSING;
+      // Ansible's names (unprefixed) over rig's own keys, which stay readable where Ansible has none (os, memory…)
+      return facts ? { ...facts, ...ansibleFacts(facts) } : MISSING;
+    default: {
+      const fact = facts ? ansibleFactVar(facts, name) : undefined;
+      return fact === undefined ? MISSING : fact;
+    }
   }
 }

@@ -133,6 +133,11 @@ describe.skipIf(!avail.ok)('rig adhoc over real SSH', () => {
     expect(Object.keys(facts.ansible_facts).sort()).toEqual(['hostname', 'os']);
     expect(facts.ansible_facts.hostname).toBe(names[1]);
     expect(facts.changed).toBe(false);
+    // Ansible's names too, as ansible's setup prints them (ansible_*), with its globs
+    const ansible = await rig(['adhoc', names[1]!, '-i', inv, '-m', 'setup', '-a', 'filter=ansible_distribution*,ansible_os_family']);
+    const af = (jsonOf(blocks(ansible.stdout)[names[1]!]!) as { ansible_facts: Record<string, unknown> }).ansible_facts;
+    expect(Object.keys(af).sort()).toEqual(['ansible_distribution', 'ansible_distribution_major_version', 'ansible_distribution_release', 'ansible_distribution_version', 'ansible_os_family']);
+    expect(af.ansible_os_family).toBe('Debian');
   });
 
   it('-m debug: msg, var (inventory, -e, magic, nested, undefined), verbosity; secrets redacted', async () => {

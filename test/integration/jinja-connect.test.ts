@@ -56,6 +56,20 @@ describe.skipIf(!avail.ok)('Jinja in inventory vars over real SSH', () => {
     await Promise.all(lab.hosts.map((h) => lab.exec(h.name, 'rm -rf /srv/rig-jinja')));
   });
 
+  it("inventory Jinja reads facts by Ansible's names once gathered (ansible_hostname, ansible_default_ipv4, ansible_os_family)", async () => {
+    const inv = inventory(`      facts_line: "{{ ansible_hostname }} {{ ansible_default_ipv4.address | default('none') }} {{ ansible_os_family }} {{ ansible_facts.distribution }}"\n`);
+    const run = await rig(['run', 'test/fixtures/playbooks/jinja-facts.ts', '-i', inv]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    for (const h of lab.hosts) {
+      const [name, addr, family, distro] = (await lab.exec(h.name, 'cat /srv/rig-jinja-facts')).stdout.trim().split(' ');
+      expect(name).toBe((await lab.exec(h.name, 'hostname -s')).stdout.trim());
+      expect(addr).toMatch(/^(\d+\.){3}\d+$|^none$/);
+      expect(family).toBe('Debian');
+      expect(distro).toBe('Debian');
+    }
+    await Promise.all(lab.hosts.map((h) => lab.exec(h.name, 'rm -f /srv/rig-jinja-facts')));
+  });
+
   it('an undefined name in a connection var stops the run before any connection, naming var, file:line and host', async () => {
     const inv = inventory();
     writeFileSync(path.join(inv, 'group_vars', 'all.yml'), `ansible_user: "{{ no_such_admin }}"\nbase_port: 2221\nlisten_port: 1\n`);
