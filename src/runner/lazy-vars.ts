@@ -6,7 +6,7 @@
  */
 import { ValidationError, type Vars } from '../core/index.ts';
 import { lockedVaultIn } from '../inventory/index.ts';
-import { hasTemplate, isUnsafe, JinjaError, MISSING, renderValue, type JinjaScope } from '../templates/index.ts';
+import { hasTemplate, isUnsafe, JinjaError, renderValue, type JinjaScope } from '../templates/index.ts';
 
 /** What a view of one host's variables needs besides the values. */
 export interface LazyVarsSource {
