@@ -50,9 +50,6 @@ const MIN_SECRET = 4;
 export function registerSecretStrings(value: unknown): void {
   if (typeof value === 'string') {
     if (value.length >= MIN_SECRET) secret(value);
-  } else if (typeof value === 'number') {
-    // a PIN or port from an encrypted file is as secret as its strings (redacted where its digits are printed)
-    if (String(value).length >= MIN_SECRET) secret(String(value));
   } else if (Array.isArray(value)) value.forEach(registerSecretStrings);
   else if (value !== null && typeof value === 'object') Object.values(value).forEach(registerSecretStrings);
 }
