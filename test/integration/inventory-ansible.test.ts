@@ -5,44 +5,18 @@
  * on PATH; when that fails (no network) the tests are skipped with the reason printed.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadInventory, selectHosts, toAnsibleGraph, toAnsibleHostText, toAnsibleList, toAnsibleListText, type VaultSecret } from '../../src/inventory/index.ts';
+import { ansibleEnv, findAnsible } from '../support/ansible-core.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '../..');
-const venv = process.env.RIG_TEST_ANSIBLE_VENV ?? join(homedir(), '.cache/rig-test/ansible-venv');
-const ansibleHome = tempDir('rig-ansible-home-');
-writeFileSync(join(ansibleHome, 'ansible.cfg'), '[defaults]\n');
 // a clean Ansible: an empty ansible.cfg (not the user's), no colour, UTF-8 locale (ansible-core refuses others)
-const env = { ...process.env, ANSIBLE_CONFIG: join(ansibleHome, 'ansible.cfg'), ANSIBLE_HOME: ansibleHome, ANSIBLE_NOCOLOR: '1', LC_ALL: 'C.UTF-8', ANSIBLE_INVENTORY_UNPARSED_FAILED: 'true' };
-
-async function which(cmd: string): Promise<string | undefined> {
-  try {
-    return (await run('sh', ['-c', `command -v ${cmd}`])).stdout.trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Path of the bin dir holding ansible-inventory, installing ansible-core into the cached venv if needed. */
-async function findAnsible(): Promise<{ bin?: string; reason?: string }> {
-  const onPath = await which('ansible-inventory');
-  if (onPath) return { bin: dirname(onPath) };
-  const venvBin = join(venv, 'bin');
-  if (existsSync(join(venvBin, 'ansible-inventory'))) return { bin: venvBin };
-  try {
-    await run('python3', ['-m', 'venv', venv], { timeout: 120_000 });
-    await run(join(venvBin, 'pip'), ['install', '--quiet', 'ansible-core'], { timeout: 600_000 });
-    return { bin: venvBin };
-  } catch (e) {
-    return { reason: `could not install ansible-core into ${venv}: ${(e as Error).message.split('\n')[0]}` };
-  }
-}
+const env = ansibleEnv();
 
 const ansible = await findAnsible();
 if (!ansible.bin) console.warn(`SKIPPED inventory-ansible comparison: ${ansible.reason}`);
