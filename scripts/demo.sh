@@ -29,7 +29,9 @@ if [ -n "$need" ]; then
 fi
 [ -d node_modules ] || npm ci
 
-echo "== bringing up the VM lab (first time: builds the Debian image and Consul; later runs reuse the cache)"
+# the demo runs on Debian 13 (stable); the e2e runs a mixed 13/12 cluster (RIG_LAB_RELEASES, test/lab/README.md)
+export RIG_LAB_RELEASES="${RIG_LAB_RELEASES:-trixie}"
+echo "== bringing up the VM lab on Debian $RIG_LAB_RELEASES (first time: builds the image and Consul; later runs reuse the cache)"
 npm run --silent lab:up
 
 if [ -f playbooks/cluster.ts ]; then

@@ -9,6 +9,7 @@ import { sh } from '../../src/core/quote.ts';
 import { rig, type CliRun } from '../integration/engine/cli.ts';
 import { labSkipReason, useLab, type Lab } from './lab-harness.ts';
 import { watchSsh } from './ssh-watch.ts';
+import { CONSUL_SERVICE, OVERLAYS, ensureServices, importImage, memoryLimits, reachedFrom, registerConsulService, resolveInTask, resolveOnBridge, until } from './cluster-proofs.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { initProject, packRig, projectRig } from '../support/packed-rig.ts';
 
@@ -91,6 +92,50 @@ describe.skipIf(skip !== null)('cluster playbook on the VM lab', () => {
   const readyNodes = (out: string): string[] => out.trim().split('\n').filter((l) => / Ready$/.test(l)).sort();
   const aliveMembers = (out: string): number => out.split('\n').filter((l) => /\balive\b/.test(l)).length;
 
+
+  /** Overlay traffic: from each node's task, every node's task answers over each overlay (plain and encrypted). */
+  const proveOverlay = async (label: string): Promise<void> => {
+    const t0 = Date.now();
+    await importImage(lab, HOSTS);
+    await ensureServices(lab, 'lab1');
+    for (const o of OVERLAYS) {
+      for (const h of HOSTS) {
+        const reached = await until(() => reachedFrom(lab, h, o.service), (r) => r.length === HOSTS.length);
+        expect(reached, `${label}: ${o.network} from ${h}`).toEqual([...HOSTS]);
+      }
+    }
+    // the encrypted overlay really is ESP: IPsec security associations between the nodes
+    for (const h of HOSTS) expect(await lab.must(h, 'sudo ip xfrm state'), `${label}: ${h} has ESP SAs`).toMatch(/proto esp/);
+    timings[`${label}: overlay`] = (Date.now() - t0) / 1000;
+  };
+
+  /** Consul DNS from containers on every node: the default bridge (daemon.json dns) and an overlay task (embedded DNS). */
+  const proveConsulDns = async (label: string): Promise<void> => {
+    if (!lab.consul.available) {
+      console.warn(`SKIPPED consul DNS from containers (${label}): ${lab.consul.reason}`);
+      return;
+    }
+    const t0 = Date.now();
+    const servers = [lab.host('lab1').privateIp];
+    await registerConsulService(lab, 'lab3', lab.host('lab3').privateIp);
+    for (const h of HOSTS) {
+      expect(await until(() => resolveOnBridge(lab, h, 'consul.service.consul'), (a) => a.length > 0), `${label}: ${h} bridge`).toEqual(servers);
+      expect(await until(() => resolveOnBridge(lab, h, `${CONSUL_SERVICE}.service.consul`), (a) => a.length > 0), `${label}: ${h} bridge`).toEqual([lab.host('lab3').privateIp]);
+      expect(await until(() => resolveInTask(lab, h, OVERLAYS[0].service, 'consul.service.consul'), (a) => a.length > 0), `${label}: ${h} task`).toEqual(servers);
+    }
+    timings[`${label}: consul dns`] = (Date.now() - t0) / 1000;
+  };
+
+  /** Memory accounting: no docker info warning about limits, and a -m 64m container has 64 MiB in its cgroup (swap too). */
+  const proveMemoryLimits = async (label: string): Promise<void> => {
+    for (const h of HOSTS) {
+      const m = await memoryLimits(lab, h);
+      expect({ ...m, warnings: m.warnings.filter((w) => /memory|swap|limit/i.test(w)) }, `${label}: ${h}`).toEqual({
+        memoryLimit: 'true', swapLimit: 'true', warnings: [], memoryMax: String(64 * 2 ** 20), swapMax: String(64 * 2 ** 20),
+      });
+    }
+  };
+
   beforeAll(async () => {
     const t0 = Date.now();
     project = await initProject(await packRig());
@@ -105,7 +150,8 @@ describe.skipIf(skip !== null)('cluster playbook on the VM lab', () => {
     writeFileSync(path.join(inv, 'hosts.yml'), readFileSync(path.join(lab.inventoryDir, 'hosts.yml')));
     // the lab inventory already turns off apt-get update (the VMs have no route to a mirror, and lists expiring between
     // the check and the run would make the predicted set depend on the clock)
-    writeFileSync(path.join(inv, 'group_vars/all.yml'), readFileSync(path.join(lab.inventoryDir, 'group_vars/all.yml')));
+    // firewall_allow_esp: the encrypted overlay (ESP) is proven below
+    writeFileSync(path.join(inv, 'group_vars/all.yml'), `${readFileSync(path.join(lab.inventoryDir, 'group_vars/all.yml'), 'utf8')}firewall_allow_esp: true\n`);
     writeFileSync(path.join(inv, 'group_vars/managers.yml'), 'docker_labels: [instance=manager]\n');
     writeFileSync(path.join(inv, 'group_vars/workers.yml'), 'docker_labels: [instance=java]\nswarm_node_labels:\n  zone: a\n');
     writeFileSync(path.join(inv, 'host_vars/lab3.yml'), 'docker_labels: [instance=db]\nswarm_node_labels:\n  zone: b\n  disk: ssd\n');
@@ -206,6 +252,18 @@ for p in (4789, 7946):
     }
   });
 
+  it('2d. overlay traffic crosses nodes through the firewall: plain VXLAN and encrypted (ESP) overlays', async () => {
+    await proveOverlay('converged');
+  });
+
+  it('2e. Consul DNS from containers on every node (daemon.json dns, and Docker\'s embedded DNS on an overlay)', async () => {
+    await proveConsulDns('converged');
+  });
+
+  it('2f. memory accounting: no docker info warning, a -m 64m container is limited in its cgroup', async () => {
+    await proveMemoryLimits('converged');
+  });
+
   it('3. a second run changes nothing: no reboot, no docker restart', async () => {
     const boots = await bootIds();
     const started = await dockerStarted();
@@ -234,6 +292,12 @@ for p in (4789, 7946):
       const out = await eventually('lab1', '/usr/local/bin/consul members', (o) => aliveMembers(o) === 3);
       expect(aliveMembers(out), out).toBe(3);
     } else console.warn(`SKIPPED consul members after reboot: ${lab.consul.reason}`);
+  });
+
+  it('4b. after the reboots: overlay traffic, Consul DNS and memory limits still work', async () => {
+    await proveOverlay('after reboot');
+    await proveConsulDns('after reboot');
+    await proveMemoryLimits('after reboot');
   });
 
   it('5. --check on the converged lab predicts no change', async () => {

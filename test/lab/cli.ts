@@ -40,9 +40,9 @@ async function main(argv: string[]): Promise<void> {
         console.log('lab: down');
         return;
       }
-      console.log(`base image: ${s.state.baseImage}; ${s.state.accel}; started ${s.state.startedAt}${s.state.owner ? `; owned by pid ${s.state.owner}` : ''}`);
+      console.log(`base images: ${Object.entries(s.state.baseImages ?? {}).map(([r, p]) => `${r} ${p}`).join(', ')}; ${s.state.accel}; started ${s.state.startedAt}${s.state.owner ? `; owned by pid ${s.state.owner}` : ''}`);
       for (const v of s.vms) {
-        console.log(`${v.name}: ${v.pid ? `running (pid ${v.pid})` : 'stopped'}, ssh 127.0.0.1:${v.sshPort} ${v.ssh ? 'ok' : 'no answer'}, private ${v.privateIp}`);
+        console.log(`${v.name} (${v.release}): ${v.pid ? `running (pid ${v.pid})` : 'stopped'}, ssh 127.0.0.1:${v.sshPort} ${v.ssh ? 'ok' : 'no answer'}, private ${v.privateIp}`);
       }
       return;
     }

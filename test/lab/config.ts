@@ -2,6 +2,8 @@
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LabError } from './errors.ts';
+import { RELEASES, type LabRelease } from './image-recipe.ts';
 
 /** The repository root (test/lab/../..). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -63,6 +65,28 @@ export interface VmSpec {
   mgmtMac: string;
   privateMac: string;
   uuid: string;
+  /** Debian release the VM boots. */
+  release: LabRelease;
+}
+
+/**
+ * The default releases, cycled over the VMs: a mixed cluster (lab1 and lab3 Debian 13, lab2 Debian 12), so one run
+ * proves docker.io 26 and 20.10, kernels 6.12 and 6.1, and both GRUB versions side by side.
+ */
+export const DEFAULT_RELEASES: readonly LabRelease[] = ['trixie', 'bookworm'];
+
+/**
+ * Each VM's release from RIG_LAB_RELEASES: one suite for every VM (`trixie`), or a comma list cycled over the VMs
+ * (`trixie,bookworm`); default DEFAULT_RELEASES. Throws LabError naming the variable for an unknown suite.
+ */
+export function labReleases(count: number, env: NodeJS.ProcessEnv = process.env): LabRelease[] {
+  const raw = env['RIG_LAB_RELEASES']?.trim();
+  const list = raw ? raw.split(',').map((r) => r.trim()) : [...DEFAULT_RELEASES];
+  const bad = list.filter((r) => !Object.hasOwn(RELEASES, r));
+  if (bad.length || !list.length) {
+    throw new LabError(`RIG_LAB_RELEASES=${JSON.stringify(raw)}: unknown Debian release ${bad.map((b) => JSON.stringify(b)).join(', ') || '(empty)'}; use ${Object.keys(RELEASES).join(' or ')}, or a comma list of them`);
+  }
+  return Array.from({ length: count }, (_, i) => list[i % list.length] as LabRelease);
 }
 
 /** Ports: SSH forwards from RIG_LAB_SSH_PORT (default 2201) upwards; the private segment's multicast port. */
@@ -73,6 +97,7 @@ export function portBase(env: NodeJS.ProcessEnv = process.env): { ssh: number; m
 /** The VMs lab1..labN: lab1 is the manager, the rest are workers. */
 export function vmSpecs(count: number, env: NodeJS.ProcessEnv = process.env): VmSpec[] {
   const { ssh } = portBase(env);
+  const releases = labReleases(count, env);
   return Array.from({ length: count }, (_, i) => {
     const n = i + 1;
     const hex = n.toString(16).padStart(2, '0');
@@ -86,6 +111,7 @@ export function vmSpecs(count: number, env: NodeJS.ProcessEnv = process.env): Vm
       mgmtMac: `52:54:00:12:34:${hex}`,
       privateMac: `52:54:00:77:00:${hex}`,
       uuid: `7269672d-6c61-6200-0000-0000000000${hex}`,
+      release: releases[i]!,
     };
   });
 }

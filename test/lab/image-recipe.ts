@@ -1,13 +1,19 @@
 /** What the base image is: suite, packages, size and every file the lab writes into it. Its hash keys the cache. */
 
-/** Debian release of the base image. */
-export const SUITE = 'bookworm';
+/** Debian releases a lab VM can run, by suite name: 13 (trixie, stable) and 12 (bookworm, oldstable). */
+export const RELEASES = { trixie: 13, bookworm: 12 } as const;
+/** A Debian suite the lab builds images of. */
+export type LabRelease = keyof typeof RELEASES;
 
-/** Packages on top of debootstrap's minbase (netcat-openbsd for VM-to-VM probes). */
+/**
+ * Packages on top of debootstrap's minbase, the same on every release: netcat-openbsd for VM-to-VM probes,
+ * busybox-static as the rootfs of the e2e's container image (no registry), firewalld for the firewalld backend
+ * (installed disabled: only a VM whose inventory chooses it runs it).
+ */
 export const PACKAGES: readonly string[] = [
   'systemd-sysv', 'udev', 'openssh-server', 'sudo', 'iproute2', 'ifupdown', 'isc-dhcp-client',
   'linux-image-amd64', 'grub-pc', 'python3', 'iptables', 'nftables', 'ufw', 'docker.io',
-  'ca-certificates', 'curl', 'procps', 'kmod', 'netcat-openbsd',
+  'ca-certificates', 'curl', 'procps', 'kmod', 'netcat-openbsd', 'busybox-static', 'firewalld',
 ];
 
 /** Raw disk size; the root partition starts at 1 MiB. */
@@ -157,6 +163,8 @@ export const CHROOT_STEPS: readonly (readonly string[])[] = [
   ['systemctl', 'enable', 'rig-lab-seed.service', 'rig-lab-firstboot.service'],
   // dockerd must not initialise its state during the GRUB boot: that state would be shared by every VM
   ['systemctl', 'disable', 'docker.service', 'docker.socket', 'containerd.service'],
+  // installed for the firewalld backend, never running unless a playbook enables it (auto would follow an active one)
+  ['systemctl', 'disable', 'firewalld.service'],
   // no background apt in the VMs: it would hold the dpkg lock against playbooks and try to reach the network
   ['systemctl', 'mask', 'apt-daily.timer', 'apt-daily-upgrade.timer'],
   ['apt-get', 'clean'],

@@ -1,4 +1,4 @@
-/** The Debian 12 base image: debootstrap into an offset-loop ext4, GRUB installed by a first boot, cached by recipe hash. */
+/** A Debian base image per release: debootstrap into an offset-loop ext4, GRUB installed by a first boot, cached by recipe hash. */
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -8,7 +8,8 @@ import type { LabPaths } from './config.ts';
 import { LabError } from './errors.ts';
 import { must, run } from './exec.ts';
 import {
-  CHROOT_STEPS, CMDLINE_DEFAULT, DISK_BYTES, FIRSTBOOT_OK, GUEST_FILES, PACKAGES, PART_OFFSET, REMOVE_PATHS, ROOT_LABEL, SUITE,
+  CHROOT_STEPS, CMDLINE_DEFAULT, DISK_BYTES, FIRSTBOOT_OK, GUEST_FILES, PACKAGES, PART_OFFSET, REMOVE_PATHS, ROOT_LABEL,
+  type LabRelease,
 } from './image-recipe.ts';
 import { attachAt, detachStale, mountLoop } from './loop.ts';
 import { debianMirror } from './mirror.ts';
@@ -16,20 +17,22 @@ import { requireFreeDisk } from './preflight.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Hash of the recipe (this builder and image-recipe.ts): a new hash means a new image. */
-export function recipeHash(): string {
+/** Hash of the recipe (this builder, image-recipe.ts and the release): a new hash means a new image. */
+export function recipeHash(release: LabRelease): string {
   const h = createHash('sha256');
   for (const f of ['image.ts', 'image-recipe.ts']) h.update(readFileSync(join(here, f)));
+  h.update(release);
   return h.digest('hex').slice(0, 12);
 }
 
-/** Path of the cached base image for the current recipe. */
-export function baseImagePath(paths: LabPaths): string {
-  return join(paths.images, `base-${recipeHash()}.raw`);
+/** Path of the cached base image of `release` for the current recipe. */
+export function baseImagePath(paths: LabPaths, release: LabRelease): string {
+  return join(paths.images, `base-${release}-${recipeHash(release)}.raw`);
 }
 
 /** Timings of one image build, stored next to the image. */
 export interface ImageBuildInfo {
+  release: LabRelease;
   hash: string;
   mirror: string;
   debootstrapSeconds: number;
@@ -38,27 +41,31 @@ export interface ImageBuildInfo {
   builtAt: string;
 }
 
-/** Return the cached base image, building it first when the recipe changed. */
-export async function ensureBaseImage(paths: LabPaths, accel: Accel, log: (m: string) => void): Promise<{ path: string; build: ImageBuildInfo | null }> {
-  const path = baseImagePath(paths);
+/** Return the cached base image of `release`, building it first when the recipe changed. */
+export async function ensureBaseImage(
+  paths: LabPaths, accel: Accel, release: LabRelease, log: (m: string) => void,
+): Promise<{ path: string; build: ImageBuildInfo | null }> {
+  const path = baseImagePath(paths, release);
   if (existsSync(path)) return { path, build: null };
   mkdirSync(paths.images, { recursive: true });
-  requireFreeDisk(paths.images, 6, 'the base image build (4 GB sparse disk, ~1.3 GB used, plus the package cache)');
-  const build = await buildImage(paths, accel, log);
+  requireFreeDisk(paths.images, 6, `the ${release} base image build (4 GB sparse disk, ~1.5 GB used, plus the package cache)`);
+  const build = await buildImage(paths, accel, release, (m) => log(`[${release}] ${m}`));
   return { path, build };
 }
 
-async function buildImage(paths: LabPaths, accel: Accel, log: (m: string) => void): Promise<ImageBuildInfo> {
-  const hash = recipeHash();
-  const work = join(paths.images, `build-${hash}`);
+async function buildImage(paths: LabPaths, accel: Accel, release: LabRelease, log: (m: string) => void): Promise<ImageBuildInfo> {
+  const hash = recipeHash(release);
+  const work = join(paths.images, `build-${release}-${hash}`);
+  // one package cache per release: two builds may run at once, and a package of the same name differs between them
+  const debs = join(paths.debs, release);
   const raw = join(work, 'disk.raw');
   const mnt = join(work, 'mnt');
   detachStale(raw, mnt);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(mnt, { recursive: true });
-  mkdirSync(paths.debs, { recursive: true });
+  mkdirSync(debs, { recursive: true });
   const t0 = Date.now();
-  const mirror = debianMirror(SUITE);
+  const mirror = debianMirror(release);
 
   writeFileSync(raw, '');
   await must('truncate', ['-s', String(DISK_BYTES), raw]);
@@ -71,9 +78,9 @@ async function buildImage(paths: LabPaths, accel: Accel, log: (m: string) => voi
   let initrd: string;
   let debootstrapSeconds: number;
   try {
-    log(`debootstrap ${SUITE} from ${mirror} (log: ${join(work, 'debootstrap.log')})`);
+    log(`debootstrap ${release} from ${mirror} (log: ${join(work, 'debootstrap.log')})`);
     const tb = Date.now();
-    await must('debootstrap', ['--variant=minbase', `--include=${PACKAGES.join(',')}`, `--cache-dir=${paths.debs}`, SUITE, mnt, mirror], {
+    await must('debootstrap', ['--variant=minbase', `--include=${PACKAGES.join(',')}`, `--cache-dir=${debs}`, release, mnt, mirror], {
       logFile: join(work, 'debootstrap.log'),
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
@@ -106,12 +113,12 @@ async function buildImage(paths: LabPaths, accel: Accel, log: (m: string) => voi
   if (r.code !== 0 || !console.includes(FIRSTBOOT_OK)) {
     throw new LabError(`first boot did not install GRUB (qemu exit ${r.code}${r.code === 124 ? ', timed out' : ''}): see ${serial}`);
   }
-  const path = baseImagePath(paths);
+  const path = baseImagePath(paths, release);
   renameSync(raw, path);
   chmodSync(path, 0o444);
   rmSync(work, { recursive: true, force: true });
   const info: ImageBuildInfo = {
-    hash, mirror, debootstrapSeconds, firstBootSeconds, totalSeconds: (Date.now() - t0) / 1000, builtAt: new Date().toISOString(),
+    release, hash, mirror, debootstrapSeconds, firstBootSeconds, totalSeconds: (Date.now() - t0) / 1000, builtAt: new Date().toISOString(),
   };
   writeFileSync(path.replace(/\.raw$/, '.json'), JSON.stringify(info, null, 2) + '\n');
   log(`base image ${path} built in ${info.totalSeconds.toFixed(0)} s (first boot ${firstBootSeconds.toFixed(0)} s)`);
@@ -143,7 +150,7 @@ export function pruneOldImages(paths: LabPaths, keepPaths: readonly string[]): v
   if (!existsSync(paths.images)) return;
   for (const f of readdirSync(paths.images)) {
     const p = join(paths.images, f);
-    if (/^base-[0-9a-f]+\.(raw|json)$/.test(f) && !keepPaths.some((k) => k.replace(/\.raw$/, '') === p.replace(/\.(raw|json)$/, ''))) {
+    if (/^base-([a-z]+-)?[0-9a-f]+\.(raw|json)$/.test(f) && !keepPaths.some((k) => k.replace(/\.raw$/, '') === p.replace(/\.(raw|json)$/, ''))) {
       rmSync(p, { force: true });
     }
   }

@@ -2,13 +2,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chooseAccel } from './accel.ts';
+import { chooseAccel, type Accel } from './accel.ts';
 import type { CleanupHandle } from './cleanup.ts';
 import { DEFAULT_VM_COUNT, LAB_USER, labPaths, portBase, REPO_ROOT, vmSpecs, type LabPaths, type VmSpec } from './config.ts';
 import { cachedConsul, ensureConsul, type ConsulArtifact } from './consul.ts';
 import { LabError } from './errors.ts';
 import { run } from './exec.ts';
 import { ensureBaseImage, pruneOldImages, type ImageBuildInfo } from './image.ts';
+import type { LabRelease } from './image-recipe.ts';
 import { writeInventory } from './inventory.ts';
 import { ensureHostKey, ensureLabKey, knownHostsText } from './keys.ts';
 import { withLock } from './lock.ts';
@@ -42,7 +43,8 @@ export interface UpResult {
   state: LabState;
   inventoryDir: string;
   reused: boolean;
-  image: ImageBuildInfo | null;
+  /** The images built by this `up` (none when all were cached). */
+  images: ImageBuildInfo[];
   bootSeconds: number | null;
   consul: ConsulArtifact;
 }
@@ -59,6 +61,21 @@ function allRunning(paths: LabPaths, state: LabState): boolean {
   return state.vms.every((v) => livePid(paths, v.name) !== null);
 }
 
+/** Does the running lab boot each VM's wanted release (a lab from before per-VM releases has none recorded)? */
+function sameReleases(state: LabState, specs: readonly VmSpec[]): boolean {
+  return specs.every((s, i) => state.vms[i]?.release === s.release && state.baseImages?.[s.release] !== undefined);
+}
+
+/** Build (or find cached) the base image of every release in `specs`, at the same time: a build is mostly network and disk. */
+async function baseImages(paths: LabPaths, accel: Accel, specs: readonly VmSpec[], log: Log): Promise<{ images: Partial<Record<LabRelease, string>>; builds: ImageBuildInfo[] }> {
+  const releases = [...new Set(specs.map((s) => s.release))];
+  const done = await Promise.all(releases.map((r) => ensureBaseImage(paths, accel, r, log)));
+  return {
+    images: Object.fromEntries(releases.map((r, i) => [r, done[i]!.path])),
+    builds: done.flatMap((d) => (d.build ? [d.build] : [])),
+  };
+}
+
 /** Bring the lab up: reuse a running one, else build the image if its recipe changed, boot the VMs from fresh overlays, write the inventory. */
 export async function up(opts: UpOptions = {}): Promise<UpResult> {
   const log = opts.log ?? stderrLog;
@@ -67,18 +84,19 @@ export async function up(opts: UpOptions = {}): Promise<UpResult> {
   requireRootAndLoop();
   await ensureHostTools(log);
   const paths = labPaths();
+  const specs = vmSpecs(count);
   mkdirSync(paths.root, { recursive: true });
   return withLock(paths.lock, log, async () => {
     const existing = readState(paths);
-    if (existing && existing.vms.length === count && allRunning(paths, existing)) {
-      log(`lab already up (${existing.vms.map((v) => v.name).join(', ')}); reusing it`);
+    if (existing && existing.vms.length === count && sameReleases(existing, specs) && allRunning(paths, existing)) {
+      log(`lab already up (${existing.vms.map((v) => `${v.name} ${v.release}`).join(', ')}); reusing it`);
       await Promise.all(existing.vms.map((v) => waitForSsh(paths, v.name, sshTarget(paths, v), 5 * 60_000)));
       const consul = cachedConsul(paths) ?? (await ensureConsul(paths, log));
       const inventoryDir = inventoryFor(paths, existing.vms, consul);
-      return { state: existing, inventoryDir, reused: true, image: null, bootSeconds: null, consul };
+      return { state: existing, inventoryDir, reused: true, images: [], bootSeconds: null, consul };
     }
     if (existing) {
-      log('a previous lab is partly down or a different size; stopping it first');
+      log('a previous lab is partly down, a different size or other releases; stopping it first');
       stopAll(paths, existing);
     }
     mkdirSync(paths.run, { recursive: true });
@@ -88,10 +106,9 @@ export async function up(opts: UpOptions = {}): Promise<UpResult> {
     const consulPromise = ensureConsul(paths, log);
     const handles: CleanupHandle[] = [];
     try {
-      const { path: baseImage, build } = await ensureBaseImage(paths, accel, log);
+      const { images, builds } = await baseImages(paths, accel, specs, log);
       requireFreeDisk(paths.run, 1.5 * count, `${count} VM overlays`);
       const labKey = await ensureLabKey(paths);
-      const specs = vmSpecs(count);
       for (const vm of specs) await requirePortFree(vm.sshPort);
       const hostKeys = await Promise.all(specs.map((vm) => ensureHostKey(paths, vm.name)));
       writeFileSync(knownHostsPath(paths), knownHostsText(specs.map((vm, i) => ({ sshPort: vm.sshPort, publicKey: hostKeys[i]!.publicKey }))));
@@ -101,15 +118,15 @@ export async function up(opts: UpOptions = {}): Promise<UpResult> {
         // a disk left by a lab that went down without `lab:down` (killed, crashed) is in whatever state its last run
         // left it (the e2e once found a swarm and a GRUB edit on it): booting always starts from the base image
         rmSync(overlayPath(paths, vm.name), { force: true });
-        const overlay = await ensureOverlay(paths, vm.name, baseImage);
+        const overlay = await ensureOverlay(paths, vm.name, images[vm.release]!);
         const seed = await buildSeed(paths.run, vm, hostKeys[i]!, labKey);
         handles.push(await startVm(paths, vm, { accel, overlay, seed, mcastPort: mcast }));
       }
       const state: LabState = {
-        baseImage, accel: accel.kind, mcastPort: mcast, vms: specs.map(record), owner: opts.owner ?? null, startedAt: new Date().toISOString(),
+        baseImages: images, accel: accel.kind, mcastPort: mcast, vms: specs.map(record), owner: opts.owner ?? null, startedAt: new Date().toISOString(),
       };
       writeState(paths, state);
-      log(`booting ${specs.map((v) => `${v.name} (ssh 127.0.0.1:${v.sshPort}, ${v.privateIp})`).join(', ')}`);
+      log(`booting ${specs.map((v) => `${v.name} (${v.release}, ssh 127.0.0.1:${v.sshPort}, ${v.privateIp})`).join(', ')}`);
       const perVm = await Promise.all(specs.map((vm) => waitForSsh(paths, vm.name, sshTarget(paths, vm), BOOT_TIMEOUT_MS)));
       const bootSeconds = (Date.now() - t0) / 1000;
       log(`all ${count} VMs answer SSH after ${bootSeconds.toFixed(0)} s (${specs.map((v, i) => `${v.name} ${perVm[i]!.toFixed(0)} s`).join(', ')})`);
@@ -118,9 +135,9 @@ export async function up(opts: UpOptions = {}): Promise<UpResult> {
       const inventoryDir = inventoryFor(paths, state.vms, consul);
       log(`inventory written to ${inventoryDir}`);
       for (const h of handles) h.forget();
-      pruneOldImages(paths, [baseImage]);
-      recordTimings(paths, { image: build, boot: { vms: count, accel: accel.kind, seconds: bootSeconds, perVm } });
-      return { state, inventoryDir, reused: false, image: build, bootSeconds, consul };
+      pruneOldImages(paths, Object.values(images));
+      recordTimings(paths, { images: builds.length ? builds : null, boot: { vms: count, accel: accel.kind, seconds: bootSeconds, perVm } });
+      return { state, inventoryDir, reused: false, images: builds, bootSeconds, consul };
     } catch (e) {
       for (const h of handles) h.release();
       rmSync(statePath(paths), { force: true });
@@ -131,7 +148,7 @@ export async function up(opts: UpOptions = {}): Promise<UpResult> {
 }
 
 function record(vm: VmSpec): VmRecord {
-  return { name: vm.name, sshPort: vm.sshPort, privateIp: vm.privateIp, group: vm.group };
+  return { name: vm.name, sshPort: vm.sshPort, privateIp: vm.privateIp, group: vm.group, release: vm.release };
 }
 
 function inventoryFor(paths: LabPaths, vms: readonly VmRecord[], consul: ConsulArtifact): string {
@@ -193,14 +210,19 @@ export async function reset(opts: { names?: readonly string[]; log?: Log } = {})
     if (unknown.length) throw new LabError(`no such lab VM: ${unknown.join(', ')}`);
     const accel = await chooseAccel();
     const labKey = await ensureLabKey(paths);
-    const specs = vmSpecs(state.vms.length).filter((s) => targets.some((t) => t.name === s.name));
+    // each VM keeps the release it was brought up with
+    const specs = vmSpecs(state.vms.length)
+      .filter((s) => targets.some((t) => t.name === s.name))
+      .map((s) => ({ ...s, release: state.vms.find((v) => v.name === s.name)!.release }));
+    const lost = specs.filter((s) => !state.baseImages?.[s.release]);
+    if (lost.length) throw new LabError(`the running lab has no base image recorded for ${lost.map((s) => s.name).join(', ')} (brought up by an older lab): run lab:down, then lab:up`);
     const t0 = Date.now();
     const handles: CleanupHandle[] = [];
     try {
       for (const vm of specs) {
         killVm(paths, vm.name);
         rmSync(overlayPath(paths, vm.name), { force: true });
-        const overlay = await ensureOverlay(paths, vm.name, state.baseImage);
+        const overlay = await ensureOverlay(paths, vm.name, state.baseImages[vm.release]!);
         const seed = await buildSeed(paths.run, vm, await ensureHostKey(paths, vm.name), labKey);
         handles.push(await startVm(paths, vm, { accel, overlay, seed, mcastPort: state.mcastPort }));
       }
@@ -219,6 +241,7 @@ export async function reset(opts: { names?: readonly string[]; log?: Log } = {})
 /** One VM's status line. */
 export interface VmStatus {
   name: string;
+  release: string;
   pid: number | null;
   ssh: boolean;
   sshPort: number;
@@ -242,7 +265,7 @@ export async function status(): Promise<LabStatus> {
   for (const v of state?.vms ?? []) {
     const pid = livePid(paths, v.name);
     const ssh = pid !== null && (await run('ssh', [...sshArgs(sshTarget(paths, v), 3), 'true'], { timeoutMs: 10_000 })).code === 0;
-    vms.push({ name: v.name, pid, ssh, sshPort: v.sshPort, privateIp: v.privateIp });
+    vms.push({ name: v.name, release: v.release ?? 'unknown', pid, ssh, sshPort: v.sshPort, privateIp: v.privateIp });
   }
   const du = existsSync(paths.root) ? await run('du', ['-s', '-B1', paths.root]) : null;
   return { dir: paths.root, state, vms, consul: cachedConsul(paths), diskBytes: du ? Number(du.stdout.split(/\s/)[0]) : 0 };

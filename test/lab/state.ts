@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabPaths } from './config.ts';
+import type { LabRelease } from './image-recipe.ts';
 
 /** One VM as booted. */
 export interface VmRecord {
@@ -9,11 +10,13 @@ export interface VmRecord {
   sshPort: number;
   privateIp: string;
   group: 'managers' | 'workers';
+  release: LabRelease;
 }
 
 /** What `up` booted, for `down`, `reset`, `status` and the e2e harness. */
 export interface LabState {
-  baseImage: string;
+  /** The base image each release's VMs boot from. */
+  baseImages: Partial<Record<LabRelease, string>>;
   accel: 'kvm' | 'tcg';
   mcastPort: number;
   vms: VmRecord[];
