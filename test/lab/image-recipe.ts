@@ -14,6 +14,8 @@ export const PACKAGES: readonly string[] = [
   'systemd-sysv', 'udev', 'openssh-server', 'sudo', 'iproute2', 'ifupdown', 'isc-dhcp-client',
   'linux-image-amd64', 'grub-pc', 'python3', 'iptables', 'nftables', 'ufw', 'docker.io',
   'ca-certificates', 'curl', 'procps', 'kmod', 'netcat-openbsd', 'busybox-static', 'firewalld',
+  // firewalld needs polkitd, which needs a logind: debootstrap does not resolve alternatives, so name the provider
+  'libpam-systemd', 'dbus',
 ];
 
 /** Raw disk size; the root partition starts at 1 MiB. */
