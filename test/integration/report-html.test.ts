@@ -72,7 +72,7 @@ describe.skipIf(!avail.ok || !browser.ok)('run report in a browser', () => {
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const dom = await dumpDom(page);
     expect(dom).toContain('Predicted changes');
-    expect(dom).toContain('would change: [rpt1] app config');
+    expect(dom).toContain('would change: [rpt1, rpt2, rpt3] app config');
     expect(dom).toContain('+workers 4');
     expect(dom).not.toContain(PLAIN_SECRET);
     // nothing changed on the hosts
@@ -97,7 +97,8 @@ describe.skipIf(!avail.ok || !browser.ok)('run report in a browser', () => {
     expect(recap.rpt1).toMatchObject({ changed: 3, failed: 0, connections: 1 });
     expect(recap.rpt3).toMatchObject({ failed: 1 });
     // the diff, redacted
-    expect(dom).toContain('changed: [rpt1] app config');
+    // the same diff on every host: shown once, for all of them
+    expect(dom).toContain('changed: [rpt1, rpt2, rpt3] app config');
     expect(dom).toContain('<span class="del">-listen 80</span>');
     expect(dom).toContain('<span class="add">+listen 8080</span>');
     expect(dom).toContain('<span class="add">+password ********</span>');

@@ -111,16 +111,37 @@ function changesSection(doc: JsonReport, all: readonly Entry[]): Html {
   const heading = doc.check ? 'Predicted changes' : 'Changes';
   const note = doc.check ? html`<p class="meta">A check run: nothing was changed; these are the changes a real run would make.</p>` : '';
   return html`<section id="changes"><h2>${heading} <span class="hosts-count">(${changed.length})</span></h2>${note}
-${changed.length === 0 ? html`<p class="none">Nothing ${doc.check ? 'would change' : 'changed'}.</p>` : changed.map(change)}</section>`;
+${changed.length === 0 ? html`<p class="none">Nothing ${doc.check ? 'would change' : 'changed'}.</p>` : sameChanges(changed).map(change)}</section>`;
 }
 
-function change(e: Entry): Html {
-  const r = e.result;
-  const diffs: readonly Diff[] = r.diff?.length ? r.diff : (r.items ?? []).flatMap((i) => i.diff ?? []);
+/** What a change shows: its descriptions, message and diffs (a loop's from its items). */
+function shownChange(r: JsonResult): { changes: readonly string[]; msg?: string; diffs: readonly Diff[]; predicted: boolean } {
+  const diffs = r.diff?.length ? r.diff : (r.items ?? []).flatMap((i) => i.diff ?? []);
   const changes = r.changes?.length ? r.changes : (r.items ?? []).flatMap((i) => i.changes ?? []);
-  return html`<div class="item changed" data-host="${e.host}"><h3>${r.predicted ? 'would change' : 'changed'}: [${e.host}] ${taskTitle(e.task)}</h3>
-<div class="where">${e.task.definedAt} · ${e.task.module} · play ${e.play.name} · ${formatDuration(r.durationMs)}</div>
-${changes.length ? html`<ul>${changes.map((c) => html`<li>${c}</li>`)}</ul>` : ''}${r.msg ? html`<div class="where">${r.msg}</div>` : ''}${diffs.map(diffBlock)}</div>
+  return { changes, ...(r.msg ? { msg: r.msg } : {}), diffs, predicted: r.predicted === true };
+}
+
+/** Results of one task that show the same change, together: a 50-host run with one config diff shows it once. */
+function sameChanges(changed: readonly Entry[]): Entry[][] {
+  const groups = new Map<string, Entry[]>();
+  for (const e of changed) {
+    const key = JSON.stringify([e.play.name, e.task.id, e.task.definedAt, shownChange(e.result)]);
+    const g = groups.get(key);
+    if (g) g.push(e);
+    else groups.set(key, [e]);
+  }
+  return [...groups.values()];
+}
+
+function change(group: readonly Entry[]): Html {
+  const e = group[0] as Entry;
+  const { changes, msg, diffs, predicted } = shownChange(e.result);
+  const hosts = group.map((x) => x.host);
+  const took = group.map((x) => x.result.durationMs);
+  const duration = took.length === 1 ? formatDuration(took[0] as number) : `${formatDuration(Math.min(...took))}–${formatDuration(Math.max(...took))}`;
+  return html`<div class="item changed" data-hosts="${hosts.join(' ')}"><h3>${predicted ? 'would change' : 'changed'}: [${hosts.join(', ')}] ${taskTitle(e.task)}</h3>
+<div class="where">${e.task.definedAt} · ${e.task.module} · play ${e.play.name} · ${duration}</div>
+${changes.length ? html`<ul>${changes.map((c) => html`<li>${c}</li>`)}</ul>` : ''}${msg ? html`<div class="where">${msg}</div>` : ''}${diffs.map(diffBlock)}</div>
 `;
 }
 

@@ -30,7 +30,7 @@ const ALLOWED = new Set(['!doctype', 'html', 'head', 'meta', 'title', 'style', '
 /** The attribute names of every tag (escaped text has no `<`, and escaped values no `"`, so this sees all markup). */
 const attributesOf = (page: string) =>
   new Set([...page.matchAll(/<[a-zA-Z!][a-zA-Z0-9-]*([^>]*)>/g)].flatMap((m) => [...(m[1] as string).matchAll(/\s([^\s="]+)(?:="[^"]*")?/g)].map((a) => (a[1] as string).toLowerCase())));
-const ATTRIBUTES = new Set(['html', 'lang', 'charset', 'http-equiv', 'content', 'name', 'class', 'id', 'data-host', 'data-count', 'viewbox', 'width', 'height', 'role', 'aria-label', 'x', 'y', 'x1', 'x2', 'y1', 'y2', 'rx', 'style', 'title']);
+const ATTRIBUTES = new Set(['html', 'lang', 'charset', 'http-equiv', 'content', 'name', 'class', 'id', 'data-host', 'data-hosts', 'data-count', 'viewbox', 'width', 'height', 'role', 'aria-label', 'x', 'y', 'x1', 'x2', 'y1', 'y2', 'rx', 'style', 'title']);
 
 /** Text of the page with tags removed and entities decoded (what a reader sees, roughly). */
 const textOf = (page: string) =>
@@ -53,6 +53,18 @@ const cases: { name: string; doc: (d: JsonReport) => JsonReport; shows: string[]
     doc: (d) => d,
     shows: ['changed: [web1] nginx : write nginx.conf', '--- before: /etc/nginx/nginx.conf', '-worker_processes 1;', '+worker_processes 4;', '+# token ********', 'apt-get install nginx'],
     never: ['s3cr3t'],
+  },
+  {
+    name: 'one item for the hosts where a task made the same change, one per different change',
+    doc: (d) => {
+      const [play, ...rest] = d.plays;
+      const [install, config, ...tasks] = play!.tasks;
+      const same = { ...install!, results: { ...install!.results, web2: { ...install!.results.web1!, durationMs: 40 } } };
+      const web1 = config!.results.web1!;
+      const other = { ...config!, results: { web1, web2: { ...web1, diff: [{ ...web1.diff![0]!, after: 'worker_processes 8;\n' }] } } };
+      return { ...d, plays: [{ ...play!, tasks: [same, other, ...tasks] }, ...rest] };
+    },
+    shows: ['changed: [web1, web2] nginx : install nginx', '12ms–40ms', 'changed: [web1] nginx : write nginx.conf', 'changed: [web2] nginx : write nginx.conf', '+worker_processes 8;', 'Changes (6)'],
   },
   {
     name: 'a version 1 document (no timings) still renders, saying why there is no timeline',
