@@ -9,5 +9,8 @@ echo "== unit"; npx vitest run --project unit
 # tools the firewall backend integration test drives inside its hosts (it skips, naming them, when they are missing)
 fw_pkgs() { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends iptables ufw netcat-openbsd >/dev/null; }
 if command -v apt-get >/dev/null 2>&1; then echo "== packages"; fw_pkgs || { apt-get update -q >/dev/null && fw_pkgs; } || echo "   could not install them; the firewall backend test says SKIPPED"; fi
+# the headless browser the run report test loads its page in (it skips, saying so, when chromium is missing)
+browser_pkgs() { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
+if command -v apt-get >/dev/null 2>&1; then browser_pkgs || { apt-get update -q >/dev/null && browser_pkgs; } || echo "   could not install chromium; the run report browser test says SKIPPED"; fi
 echo "== integration (real sshd on loopback)"; npx vitest run --project integration
 echo "== e2e (VM lab)"; npx vitest run --project e2e

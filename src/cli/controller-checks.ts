@@ -1,5 +1,5 @@
 /** Controller-side files checked before any host is contacted: every targeted host's private key files, and the
- *  `--json` report path (written only at the end of the run, so a bad path must fail before, not after, the run). */
+ *  `--json` and `--report` paths (written only at the end of the run, so a bad path must fail before, not after, the run). */
 import { constants, type Stats } from 'node:fs';
 import { access, lstat, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,13 +14,16 @@ export interface ControllerCheckOptions {
   readonly limit?: string;
   /** --json FILE. */
   readonly json?: string;
+  /** --report FILE (the HTML page; the same rules as --json). */
+  readonly report?: string;
 }
 
 /** Every controller-side problem, collected; [] when the run may start. */
 export async function controllerProblems(playbook: Playbook, inventory: Inventory, o: ControllerCheckOptions = {}): Promise<Problem[]> {
   const problems = await keyFileProblems(targetedHosts(playbook, inventory, o.limit), inventory);
-  if (o.json !== undefined) {
-    const p = await jsonReportProblem(o.json);
+  for (const [flag, file] of [['--json', o.json], ['--report', o.report]] as const) {
+    if (file === undefined) continue;
+    const p = await reportFileProblem(file, flag);
     if (p) problems.push(p);
   }
   return problems;
@@ -109,16 +112,16 @@ function fileKind(st: Stats): string {
 }
 
 /**
- * The JSON report is written at the end of the run to a temp file beside FILE, then renamed over it: FILE must be a new
+ * A report (--json, --report, rig report -o) is written at the end to a temp file beside FILE, then renamed over it: FILE must be a new
  * or a regular file in a writable directory. A device (/dev/null), FIFO, socket or directory is refused: the rename would
  * replace it with a regular file (as root, `--json /dev/null` would replace the machine's /dev/null); so is a symlink
  * (the rename replaces the link, not its target: `--json /dev/stdout`) and anything under /proc or /sys.
  */
-async function jsonReportProblem(file: string): Promise<Problem | undefined> {
+export async function reportFileProblem(file: string, flag: string): Promise<Problem | undefined> {
   const abs = path.resolve(file);
   const dir = path.dirname(abs);
-  const problem = (why: string, hint = 'pass a path in an existing, writable directory'): Problem => ({ where: '--json', message: `cannot write the report to ${file}: ${why}`, hint });
-  const regularHint = 'pass the path of a new or existing regular file, e.g. --json report.json';
+  const problem = (why: string, hint = 'pass a path in an existing, writable directory'): Problem => ({ where: flag, message: `cannot write the report to ${file}: ${why}`, hint });
+  const regularHint = `pass the path of a new or existing regular file, e.g. ${flag} ${flag === '--json' ? 'report.json' : 'report.html'}`;
   const kernel = underKernelFs(abs);
   if (kernel) return problem(`${abs} is under ${kernel}, a kernel interface, not a place for files`, regularHint);
   try {

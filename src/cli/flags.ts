@@ -31,6 +31,8 @@ export interface RunFlags extends ConnectionFlags, VaultFlags {
   /** How many -v were given (0–3 and more, Ansible's verbosity). */
   readonly verbose: number;
   readonly json?: string;
+  /** --report FILE: the HTML run report. */
+  readonly report?: string;
   readonly askBecomePass?: boolean;
   readonly forceHandlers?: boolean;
   readonly listHosts?: boolean;

@@ -27,6 +27,7 @@ function program(setCode: (c: number) => void): Command {
     .option('--force-handlers', 'run notified handlers even on hosts that failed')
     .option('--list-hosts', 'print the hosts each play targets, then exit')
     .option('--list-tasks', 'print the tasks of each play, then exit')
+    .option('--report <file>', 'write the run as one self-contained HTML page (recap, timeline, diffs, failures)')
     .action(async (playbook: string, flags: RunFlags) => {
       const { runCommand } = await import('./run-command.ts');
       setCode(await runCommand(playbook, flags));
@@ -48,6 +49,14 @@ function program(setCode: (c: number) => void): Command {
     .action(async (pattern: string, command: string, flags: import('./adhoc-command.ts').AdhocFlags) => {
       const { adhocCommand } = await import('./adhoc-command.ts');
       setCode(await adhocCommand(pattern, { ...flags, moduleName: 'shell', args: command }));
+    });
+  p.command('report')
+    .description('render a --json report as one self-contained HTML page (the page --report writes)')
+    .argument('<json>', 'a report written by rig run --json')
+    .requiredOption('-o, --output <file>', 'the HTML file to write')
+    .action(async (json: string, flags: { output: string }) => {
+      const { reportCommand } = await import('./report-command.ts');
+      setCode(await reportCommand(json, flags.output));
     });
   withVaultOptions(p.command('inventory'))
     .description('show an inventory as ansible-inventory does')

@@ -35,7 +35,7 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
     printWarnings(playPatternWarnings(playbook, inventory));
     // list modes and the syntax check need only the playbook; a run needs the controller files too — all problems reported together
     const listing = Boolean(flags.listHosts || flags.listTasks || flags.syntaxCheck);
-    const controller = listing ? [] : await controllerProblems(playbook, inventory, { limit, json: flags.json });
+    const controller = listing ? [] : await controllerProblems(playbook, inventory, { limit, json: flags.json, report: flags.report });
     const startAt = flags.startAtTask === undefined ? undefined : startAtProblem(playbook, flags.startAtTask);
     if (startAt) controller.unshift(startAt);
     try {
@@ -79,6 +79,7 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
     // listr2 costs ~150 ms to load: only a terminal gets it
     const reporters: Reporter[] = [tty ? new (await import('../reporters/listr.ts')).ListrReporter(text) : new PlainReporter(text)];
     if (flags.json) reporters.push(new JsonReporter({ file: flags.json }));
+    if (flags.report) reporters.push(new (await import('../reporters/html-report.ts')).HtmlReporter({ file: flags.report }));
     // an interrupted run is safe to leave: notified handlers are persisted on the hosts and run next time
     process.once('SIGINT', () => {
       process.stdout.write('\u001b[?25h');
@@ -89,7 +90,8 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
     try {
       const summary = await runPlaybook(playbook, inventory, {
         check: flags.check,
-        diff: flags.diff,
+        // the report page shows every change's diff; the terminal only with -D
+        diff: Boolean(flags.diff || flags.report),
         limit,
         forks: settings.forks,
         extraVars,

@@ -46,6 +46,16 @@ export interface HostRecap {
   rescued: number;
   /** SSH execs used on this host for the whole run. */
   execs: number;
+  /** Connections opened to this host for the whole run: 1, plus one per reconnect (after a reboot). Set by the
+   *  playbook runner at the end of the run; absent where nothing counted them. */
+  connections?: number;
+}
+
+/** Where a host's time went before its first task of a play: opening the connection and the first exec (facts, the
+ *  pending-handler records and the first tasks' prefetched reads, in one batch). Milliseconds; 0 when not done again. */
+export interface HostSetup {
+  readonly connectMs: number;
+  readonly factsMs: number;
 }
 
 /** Static description of a task for reporters. */
@@ -84,6 +94,9 @@ export interface Reporter {
   /** A host left the play before its first task for a reason other than the connection (facts could not be gathered:
    *  sudo refused, the facts script failed): shown as a failure, as Ansible's "Gathering Facts" failure is. */
   onHostFailed?(host: string, error: string): void;
+  /** A host was connected and its facts gathered for a play (sent only when one of them took place, also when it failed
+   *  before onHostUnreachable/onHostFailed). */
+  onHostReady?(host: string, setup: HostSetup): void;
   /** Verbose trace (commands and their output) when -v is on. */
   onLog?(host: string, line: string): void;
   onRunEnd?(summary: RunSummary): void | Promise<void>;

@@ -324,6 +324,6 @@ async function delegateTarget(run: TaskRun, rt: HostRuntime, ctx: TaskContext<un
   const host = run.state.inventory.host(name);
   if (!host) throw new Error(`delegateTo: no host '${name}' in the inventory`);
   const target = run.state.runtime(host);
-  if (!target.conn) target.conn = await connectFor(run.state.options, host);
+  if (!target.conn) target.conn = await connectFor(run.state.options, target);
   return target;
 }

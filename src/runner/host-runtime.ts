@@ -45,6 +45,8 @@ export class HostRuntime {
   lastSetVars: Readonly<Record<string, unknown>> = {};
   /** Execs spent before the current connection (reconnects reset the connection's own counter). */
   execsBefore = 0;
+  /** Connections opened to the host: the first one and every successful reconnect (after a reboot). */
+  connections = 0;
 
   constructor(readonly host: Host) {}
 

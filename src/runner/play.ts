@@ -100,8 +100,18 @@ async function prepareHosts(state: RunState, play: Play, items: readonly PlanIte
   await Promise.all(
     rts.map((rt) =>
       limit(async () => {
+        // the run report's timeline shows where this time went (connect, then the first exec)
+        const t0 = Date.now();
+        let connectMs = 0;
+        const ready = () => {
+          const factsMs = Date.now() - t0 - connectMs;
+          if (connectMs > 0 || factsMs > 0) state.options.reporter.onHostReady?.(rt.host.name, { connectMs, factsMs });
+        };
         try {
-          if (!rt.conn) rt.conn = await connectFor(state.options, rt.host);
+          if (!rt.conn) {
+            rt.conn = await connectFor(state.options, rt);
+            connectMs = Math.max(1, Date.now() - t0);
+          }
           if (!rt.facts && play.gatherFacts) {
             const privilege = playPrivilege(play, rt);
             // resolve with last run's facts (a guess; see fact-cache.ts), then with none if there are none
@@ -129,7 +139,10 @@ async function prepareHosts(state: RunState, play: Play, items: readonly PlanIte
           }
           // an interrupted earlier run left these notified: finish its work
           for (const name of rt.persistedPending) if (handlerNames.has(name)) rt.notified.add(name);
+          ready();
         } catch (e) {
+          if (!rt.conn) connectMs = Math.max(1, Date.now() - t0);
+          ready();
           markUnreachable(state, rt, e);
         }
       }),

@@ -54,7 +54,11 @@ export async function runPlaybook(playbook: Playbook, loaded: Inventory, options
     await Promise.all([...state.runtimes.values()].map((rt) => rt.conn?.close().catch(() => undefined)));
     await factsSaved();
   }
-  for (const [name, rt] of state.runtimes) if (state.recap.has(name)) state.recapOf(name).execs = rt.execs;
+  for (const [name, rt] of state.runtimes) {
+    if (!state.recap.has(name)) continue;
+    state.recapOf(name).execs = rt.execs;
+    state.recapOf(name).connections = rt.connections;
+  }
   const recap = Object.fromEntries(state.recap);
   const summary: RunSummary = {
     recap,

@@ -1,6 +1,7 @@
 /** -vvv: every exec a connection runs, with its script and timing, as reporter log lines (Ansible's -vvv shows the
  *  commands it sends; rig sends batched scripts, so those are what is shown). */
-import type { Connection, ExecOptions, ExecOutput, Host } from '../core/index.ts';
+import type { Connection, ExecOptions, ExecOutput } from '../core/index.ts';
+import type { HostRuntime } from './host-runtime.ts';
 import type { RunOptions } from './options.ts';
 
 /** A connection that logs each exec: `exec #n as <user>: <script>` before, `exec #n: rc=… in …ms` after. */
@@ -32,8 +33,27 @@ export function tracing(opts: { readonly verbose?: boolean; readonly verbosity?:
   return opts.verbose === true || (opts.verbosity ?? 0) >= 3;
 }
 
-/** Connect to a host through the run's connector, traced when the run traces. */
-export async function connectFor(opts: RunOptions, host: Host): Promise<Connection> {
-  const conn = await opts.connect(host);
-  return tracing(opts) ? tracedConnection(conn, (l) => opts.reporter.onLog?.(host.name, l)) : conn;
+/** A connection whose successful reconnects are counted (the run report's connections per host). */
+function countedConnection(conn: Connection, counted: () => void): Connection {
+  return {
+    get host() {
+      return conn.host;
+    },
+    get execCount() {
+      return conn.execCount;
+    },
+    exec: (script, o) => conn.exec(script, o),
+    async reconnect(o) {
+      await conn.reconnect(o);
+      counted();
+    },
+    close: () => conn.close(),
+  };
+}
+
+/** Connect to a host through the run's connector, traced when the run traces; counts its connections on `rt`. */
+export async function connectFor(opts: RunOptions, rt: HostRuntime): Promise<Connection> {
+  const conn = countedConnection(await opts.connect(rt.host), () => (rt.connections += 1));
+  rt.connections += 1;
+  return tracing(opts) ? tracedConnection(conn, (l) => opts.reporter.onLog?.(rt.host.name, l)) : conn;
 }

@@ -154,6 +154,17 @@ describe('controller-side checks before connecting', () => {
     });
   });
 
+  it('--report FILE follows the rules of --json, named by its own flag; both are reported together', async () => {
+    const inv = await loadInventory(tree({ 'hosts.yml': 'all:\n  hosts: { h: }\n' }));
+    const pb = definePlaybook({ hosts: 'all', tasks: [] });
+    const problems = await controllerProblems(pb, inv, { json: '/dev/null', report: '/dev/null' });
+    expect(problems.map((p) => [p.where, p.message, p.hint])).toEqual([
+      ['--json', 'cannot write the report to /dev/null: /dev/null is a character device, not a regular file: the report would replace it with a regular file', 'pass the path of a new or existing regular file, e.g. --json report.json'],
+      ['--report', 'cannot write the report to /dev/null: /dev/null is a character device, not a regular file: the report would replace it with a regular file', 'pass the path of a new or existing regular file, e.g. --report report.html'],
+    ]);
+    expect(await controllerProblems(pb, inv, { report: path.join(tempDir('rig-report-ok-'), 'run.html') })).toEqual([]);
+  });
+
   it("an empty or bad --limit checks no host's keys (the pattern is validatePlaybook's to report), never every host", async () => {
     const inv = await loadInventory(path.join(inventoryDir(), 'inv'));
     for (const limit of ['', ' ', ',', ':', '[', 'web[']) expect(await controllerProblems(playbook, inv, { limit })).toEqual([]);

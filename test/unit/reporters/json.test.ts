@@ -12,7 +12,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function write(fixture: typeof realRun, name: string): Promise<{ raw: string; doc: JsonReport }> {
   const file = join(dir, name);
-  const r = new JsonReporter({ file });
+  // a stopped clock: every result starts at 0 ms (its end, 0, minus its duration, clamped)
+  const r = new JsonReporter({ file, now: () => 1_700_000_000_000 });
   await r.onRunEnd(fixture(r));
   const raw = readFileSync(file, 'utf8');
   return { raw, doc: JSON.parse(raw) as JsonReport };
@@ -21,7 +22,7 @@ async function write(fixture: typeof realRun, name: string): Promise<{ raw: stri
 describe('JsonReporter', () => {
   it('writes every task result, grouped by play and task, with recap and exit code', async () => {
     const { doc } = await write(realRun, 'run.json');
-    expect(doc.version).toBe(1);
+    expect(doc.version).toBe(2);
     expect(doc.check).toBe(false);
     expect(doc.exitCode).toBe(2);
     expect(doc.durationMs).toBe(2345);
@@ -41,13 +42,16 @@ describe('JsonReporter', () => {
       commands: ['DEBIAN_FRONTEND=noninteractive apt-get install -y nginx'],
       rc: 0,
       stdout: 'Setting up nginx (1.24.0) ...\n',
+      startMs: 0,
     });
+    // version 2: where a host left the play before its tasks, and when
+    expect(doc.plays[0]!.setup).toEqual({ db1: { startMs: 0, connectMs: 0, factsMs: 0, error: 'ssh: connect to host 10.0.0.3 port 22: Connection refused', unreachable: true } });
     expect(install!.results.db1).toMatchObject({ status: 'unreachable', execs: 0 });
     expect(config!.results.web2).toMatchObject({ status: 'failed', ignored: true });
     expect(config!.results.web1!.diff![0]!.path).toBe('/etc/nginx/nginx.conf');
     expect(probe!.results.web2).toMatchObject({ status: 'failed', rc: 7, stderr: 'curl: (7) Failed to connect to 127.0.0.1 port 80\n' });
     expect(restart).toMatchObject({ handler: true, results: { web1: { status: 'changed' } } });
-    expect(doc.plays[1]!.tasks[1]!.results.web1).toEqual({ status: 'changed', msg: NO_LOG_MSG, durationMs: 12, execs: 1 });
+    expect(doc.plays[1]!.tasks[1]!.results.web1).toEqual({ status: 'changed', msg: NO_LOG_MSG, durationMs: 12, execs: 1, startMs: 0 });
     expect(doc.recap.web2).toEqual({ ok: 2, changed: 0, failed: 1, skipped: 0, unreachable: 0, ignored: 1, rescued: 0, execs: 3 });
   });
 
