@@ -240,14 +240,17 @@ export const firewallBackendArgs = strict({
 /** Arguments of firewallBackend (a string, so `String(vars.firewall_backend)` is accepted; the schema checks the name). */
 export type FirewallBackendArgs = z.infer<typeof firewallBackendArgs>;
 
-/** Read-only: which backend this host uses (registered for the role's `when`s). */
-export const firewallBackendModule = defineModule<FirewallBackendArgs, { found: FirewallBackends }, { backend: string }>({
+/** Read-only: which backend this host uses and whether its tool is installed yet (registered for the role's `when`s). */
+export const firewallBackendModule = defineModule<FirewallBackendArgs, { found: FirewallBackends }, { backend: string; installed: boolean }>({
   name: 'firewallBackend',
   args: firewallBackendArgs,
   readOnly: true,
   probe: (): Reads<{ found: FirewallBackends }> => ({ found: read(firewallBackends, undefined) }),
   plan: (a, s) => {
     const c = chooseFirewallBackend(s.found, a.preferred);
-    return 'error' in c ? { changes: [], failed: `firewall_backend: ${c.error}` } : { changes: [], output: { backend: c.backend }, msg: c.backend };
+    if ('error' in c) return { changes: [], failed: `firewall_backend: ${c.error}` };
+    const f = s.found;
+    const installed = { nftables: f.nftables.installed, iptables: f.iptables.installed, ufw: f.ufw.installed, firewalld: f.firewalld.installed }[c.backend];
+    return { changes: [], output: { backend: c.backend, installed }, msg: c.backend };
   },
 });
