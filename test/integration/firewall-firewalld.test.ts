@@ -139,6 +139,22 @@ describe.skipIf(reason !== undefined)('firewall backend firewalld over real SSH'
     expect(tasksWithStatus(run, 'changed')).toEqual({});
   });
 
+  it('firewalld stopped: check mode plans against its permanent configuration (nothing to add); a run fails, naming the host', async () => {
+    await cmd(fwd, STOP_FIREWALLD);
+    try {
+      const check = await rig(['run', PLAYBOOK, '-i', inv, '--check']);
+      expect(check.code, check.stdout + check.stderr).toBe(0);
+      expect(tasksWithStatus(check, 'changed')).toEqual({});
+      expect(result(check).msg).toBe('firewalld not running yet: planned against its permanent configuration; nothing to add');
+      const run = await rig(['run', PLAYBOOK, '-i', inv]);
+      expect(run.code).not.toBe(0);
+      expect(result(run).msg).toMatch(new RegExp(`^host ${fwd}: firewalld is not running: install and start it`));
+    } finally {
+      await cmd(fwd, START_FIREWALLD);
+    }
+    expect(tasksWithStatus(await rig(['run', PLAYBOOK, '-i', inv]), 'changed')).toEqual({});
+  });
+
   it('runtime drift (a rule removed by hand, runtime only): check mode predicts exactly the runtime re-add, the run does it', async () => {
     await cmd(fwd, `firewall-cmd --zone=public --remove-rich-rule='rule family="ipv4" source address="${CIDR()}" port port="8500" protocol="tcp" accept'`);
     expect(await reaches(peer, fwd, 8500)).toBe(false);

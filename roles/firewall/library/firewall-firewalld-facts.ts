@@ -2,7 +2,8 @@
  * firewalld facts: whether firewalld runs, which zone rig's rules go in (given, else the zone of an interface, else the
  * default zone), that zone's runtime and permanent configuration (`firewall-cmd [--permanent] --info-zone`), and the
  * ports of the services it lists (their XML definitions, /etc/firewalld/services over /usr/lib/firewalld/services).
- * Source: firewall-cmd(1), firewalld.zone(5), firewalld.service(5), firewalld.richlanguage(5).
+ * Stopped: the same, read by firewall-offline-cmd from the permanent configuration.
+ * Source: firewall-cmd(1), firewall-offline-cmd(1), firewalld.zone(5), firewalld.service(5), firewalld.richlanguage(5).
  */
 import { sh, type Fact } from '../../../src/index.ts';
 
@@ -45,10 +46,17 @@ export interface ZoneInfo {
   readonly richRules: readonly RichRule[];
 }
 
+/** Ports and protocols of services, by name. */
+export type ServicePorts = Readonly<Record<string, { readonly ports: readonly FirewalldPort[]; readonly protocols: readonly string[] }>>;
+
 /** What firewalld reports on a host. */
 export type FirewalldState =
   | { readonly status: 'missing' }
-  | { readonly status: 'stopped' }
+  | {
+      readonly status: 'stopped';
+      /** The permanent configuration (`firewall-offline-cmd`): what firewalld loads when it starts. */
+      readonly configured: { readonly zone: string; readonly permanent: ZoneInfo; readonly services: ServicePorts };
+    }
   | { readonly status: 'no-zone'; readonly zone: string }
   | {
       readonly status: 'running';
@@ -57,7 +65,7 @@ export type FirewalldState =
       readonly runtime: ZoneInfo;
       readonly permanent: ZoneInfo;
       /** Ports and protocols of the services the zone lists (runtime or permanent), by name. */
-      readonly services: Readonly<Record<string, { readonly ports: readonly FirewalldPort[]; readonly protocols: readonly string[] }>>;
+      readonly services: ServicePorts;
     };
 
 /** Which zone to read: `zone` if given, else the zone `iface` is bound to, else firewalld's default zone. */
@@ -173,21 +181,23 @@ export function parseServiceXml(xml: string): { ports: FirewalldPort[]; protocol
   return { ports, protocols };
 }
 
-// firewall-cmd prints "no zone" (exit 2) for an interface in no zone; then the default zone applies (firewalld.zone(5))
+// firewall-cmd prints "no zone" (exit 2) for an interface in no zone; then the default zone applies (firewalld.zone(5)).
+// firewalld stopped: firewall-offline-cmd reads the permanent configuration, which is what firewalld loads when it starts
 function command(a: FirewalldStateArgs): string {
   const pick = a.zone
     ? sh`z=${a.zone}`.text
     : a.iface
-      ? sh`z=$(firewall-cmd --get-zone-of-interface=${a.iface} 2>/dev/null) || z=$(firewall-cmd --get-default-zone)`.text
-      : 'z=$(firewall-cmd --get-default-zone)';
+      ? sh`z=$($fc --get-zone-of-interface=${a.iface} 2>/dev/null) || z=$($fc --get-default-zone)`.text
+      : 'z=$($fc --get-default-zone)';
   return [
-    'if ! command -v firewall-cmd >/dev/null 2>&1; then echo __rig_missing__;',
-    'elif ! firewall-cmd --state >/dev/null 2>&1; then echo __rig_stopped__;',
-    `else ${pick};`,
+    'if ! command -v firewall-cmd >/dev/null 2>&1; then echo __rig_missing__; else',
+    'if firewall-cmd --state >/dev/null 2>&1; then fc=firewall-cmd; else echo __rig_stopped__; fc=firewall-offline-cmd; fi;',
+    `${pick};`,
     'echo "__zone__ $z";',
-    'if ! r=$(firewall-cmd --info-zone="$z" 2>&1); then echo "__no_zone__ $r"; else',
+    'if ! r=$($fc --info-zone="$z" 2>&1); then echo "__no_zone__ $r"; else',
     'echo __runtime__; printf "%s\\n" "$r";',
-    'p=$(firewall-cmd --permanent --info-zone="$z") || exit 1; echo __permanent__; printf "%s\\n" "$p";',
+    'if [ "$fc" = firewall-cmd ]; then p=$(firewall-cmd --permanent --info-zone="$z") || exit 1; else p=$r; fi;',
+    'echo __permanent__; printf "%s\\n" "$p";',
     'for s in $(printf "%s\\n%s\\n" "$r" "$p" | sed -n "s/^  services: //p" | tr " " "\\n" | sort -u); do',
     'echo "__service__ $s"; cat "/etc/firewalld/services/$s.xml" 2>/dev/null || cat "/usr/lib/firewalld/services/$s.xml" 2>/dev/null;',
     'done; fi; fi',
@@ -201,7 +211,7 @@ export const firewalldState: Fact<FirewalldState, FirewalldStateArgs> = {
   parse(out) {
     const text = out.stdout;
     if (text.startsWith('__rig_missing__')) return { status: 'missing' };
-    if (text.startsWith('__rig_stopped__')) return { status: 'stopped' };
+    const stopped = text.startsWith('__rig_stopped__');
     const zone = /^__zone__ (.*)$/m.exec(text)?.[1]?.trim();
     if (zone === undefined) throw new Error(`firewalld: unexpected output ${JSON.stringify(text.slice(0, 300))}`);
     if (/^__no_zone__ /m.test(text)) {
@@ -217,6 +227,8 @@ export const firewalldState: Fact<FirewalldState, FirewalldStateArgs> = {
       const name = (nl < 0 ? part : part.slice(0, nl)).trim();
       services[name] = parseServiceXml(nl < 0 ? '' : part.slice(nl + 1));
     }
-    return { status: 'running', zone, runtime: parseZoneInfo(runtimeText), permanent: parseZoneInfo(permanentText), services };
+    const permanent = parseZoneInfo(permanentText);
+    if (stopped) return { status: 'stopped', configured: { zone, permanent, services } };
+    return { status: 'running', zone, runtime: parseZoneInfo(runtimeText), permanent, services };
   },
 };

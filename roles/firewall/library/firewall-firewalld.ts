@@ -113,9 +113,15 @@ function plan(a: FirewalldFirewallArgs, s: FirewalldFirewallState, ctx: PlanCont
         failed: `host ${host}: firewalld is ${f.status === 'missing' ? 'not installed' : 'not running'}: install and start it (apt-get install firewalld; systemctl enable --now firewalld), as the firewall role does with firewall_boot_unit: true`,
       };
     }
-    // check mode before the install/start a previous task predicts: plan against Debian's fresh configuration
-    predicted = `firewalld ${f.status === 'missing' ? 'not installed' : 'not running'} yet: planned against Debian's fresh zone public; `;
-    f = { ...FRESH_DEBIAN, ...(a.zone ? { zone: a.zone } : {}) };
+    // check mode before the install/start a previous task predicts: firewalld will load its permanent configuration
+    // (Debian's fresh one when it is not installed yet)
+    if (f.status === 'stopped') {
+      predicted = 'firewalld not running yet: planned against its permanent configuration; ';
+      f = { status: 'running', ...f.configured, runtime: f.configured.permanent };
+    } else {
+      predicted = "firewalld not installed yet: planned against Debian's fresh zone public; ";
+      f = { ...FRESH_DEBIAN, ...(a.zone ? { zone: a.zone } : {}) };
+    }
   }
   const policy = a.inputPolicy ?? 'drop';
   const wanted = firewalldWanted(a.rules);

@@ -33,14 +33,19 @@ describe('firewalld facts', () => {
     expect(s.services).toEqual({ ssh: { ports: [{ port: '22', protocol: 'tcp' }], protocols: [] }, 'dhcpv6-client': { ports: [], protocols: [] } });
   });
   it('stopped, missing, a zone that does not exist', () => {
-    expect(fx('firewalld-stopped.txt')).toEqual({ status: 'stopped' });
+    // stopped: the permanent configuration, read by firewall-offline-cmd (what firewalld loads when it starts)
+    const fresh = running('firewalld-fresh.txt');
+    expect(fx('firewalld-stopped.txt')).toEqual({ status: 'stopped', configured: { zone: 'public', permanent: fresh.permanent, services: fresh.services } });
     expect(firewalldState.parse({ stdout: '__rig_missing__\n', stderr: '', code: 0 }, {})).toEqual({ status: 'missing' });
     expect(fx('firewalld-no-zone.txt')).toEqual({ status: 'no-zone', zone: 'rig' });
   });
   it('the command picks the zone: given, else the interface’s (no zone → the default zone), quoted', () => {
     expect(firewalldState.command({ zone: 'rig' })).toContain('z=rig;');
-    expect(firewalldState.command({ iface: 'eth0' })).toContain('z=$(firewall-cmd --get-zone-of-interface=eth0 2>/dev/null) || z=$(firewall-cmd --get-default-zone)');
-    expect(firewalldState.command({})).toContain('z=$(firewall-cmd --get-default-zone)');
+    expect(firewalldState.command({ iface: 'eth0' })).toContain('z=$($fc --get-zone-of-interface=eth0 2>/dev/null) || z=$($fc --get-default-zone)');
+    expect(firewalldState.command({})).toContain('z=$($fc --get-default-zone)');
+    expect(firewalldState.command({ zone: "it's" })).toContain(`z='it'\\''s';`);
+    // stopped: the offline tool reads the permanent configuration
+    expect(firewalldState.command({})).toContain('else echo __rig_stopped__; fc=firewall-offline-cmd; fi');
   });
   it.each([
     ['rule family="ipv4" source address="10.77.0.0/24" port port="8301-8302" protocol="tcp" accept', { family: 'ipv4', source: { address: '10.77.0.0/24', invert: false, other: false }, destination: false, element: { kind: 'port', port: '8301-8302', protocol: 'tcp' }, action: 'accept' }],
@@ -130,12 +135,23 @@ describe('firewalldFirewall plan', () => {
     expect(fresh.slice(-2)).toEqual(['firewall-cmd --permanent --zone=public --set-target=default', 'firewall-cmd --reload']);
     expect(fresh[1]).toMatch(/^firewall-cmd --permanent --zone=public '--add-rich-rule/);
   });
-  it('not installed or not running: fails naming the host (nothing applied); check mode plans against Debian’s fresh zone', () => {
-    for (const s of [{ status: 'missing' } as const, fx('firewalld-stopped.txt')]) {
-      expect(plan(captured, s).failed).toMatch(/^host lab3: firewalld is not (installed|running): install and start it/);
-      expect(commands(captured, s, true)).toEqual(commands(captured, fx('firewalld-fresh.txt')));
-      expect(plan(captured, s, true).msg).toMatch(/planned against Debian's fresh zone public; zone public: 11 runtime/);
-    }
+  it('not installed or not running: fails naming the host (nothing applied)', () => {
+    expect(plan(captured, { status: 'missing' }).failed).toBe('host lab3: firewalld is not installed: install and start it (apt-get install firewalld; systemctl enable --now firewalld), as the firewall role does with firewall_boot_unit: true');
+    expect(plan(captured, fx('firewalld-stopped.txt')).failed).toMatch(/^host lab3: firewalld is not running: install and start it/);
+    expect(plan(captured, fx('firewalld-stopped.txt')).changes).toEqual([]);
+  });
+  it('check mode before the install: plans against Debian’s fresh zone public', () => {
+    expect(commands(captured, { status: 'missing' }, true)).toEqual(commands(captured, fx('firewalld-fresh.txt')));
+    expect(plan(captured, { status: 'missing' }, true).msg).toBe("firewalld not installed yet: planned against Debian's fresh zone public; zone public: 11 runtime + 11 permanent element(s) added");
+  });
+  it('check mode before the start: plans against the permanent configuration firewalld will load', () => {
+    expect(commands(captured, fx('firewalld-stopped.txt'), true)).toEqual(commands(captured, fx('firewalld-fresh.txt')));
+    // rig's rules already permanent (a boot where firewalld did not start yet): nothing to add once it starts
+    const applied = running('firewalld-applied.txt');
+    expect(plan(captured, { status: 'stopped', configured: { zone: 'public', permanent: applied.permanent, services: applied.services } }, true)).toEqual({
+      changes: [],
+      msg: 'firewalld not running yet: planned against its permanent configuration; nothing to add',
+    });
   });
   it('a zone that does not exist fails, naming host and variable', () => {
     expect(plan({ ...captured, zone: 'rig' }, fx('firewalld-no-zone.txt')).failed).toBe('host lab3: firewalld has no zone "rig": create it, or give another zone (variable firewall_firewalld_zone)');
