@@ -79,23 +79,24 @@ export default defineRole({
     const rules = (ctx: TaskContext<unknown>) => clusterRules(v(ctx), ctx.host.groups.includes('managers'));
     const boot = (b: string) => (ctx: TaskContext<unknown>) => on(b)(ctx) && v(ctx).firewall_boot_unit;
     const ipv6 = (ctx: TaskContext<unknown>) => on('iptables')(ctx) && v(ctx).firewall_ipv6;
+    // firewalld: the 53→8600 redirect for container DNS lives in rig's own nft table, beside firewalld's (it has no
+    // per-destination redirect outside the ingress zone, and that zone is Docker's)
+    const fwdDns = (ctx: TaskContext<unknown>) => on('firewalld')(ctx) && v(ctx).firewall_consul && v(ctx).firewall_docker_dns;
+    const dnsRedirect = (ctx: TaskContext<unknown>) => ({ addresses: [clusterAddress(ctx).address], toPort: 8600 });
     return [
       backendTask,
       assert((ctx) => ({ that: false, msg: `host ${ctx.host.name}: firewall_docker_published_from is applied by the iptables backend only (chosen: ${chosen(ctx)}); set firewall_backend: iptables or unset it` }), {
         name: 'DOCKER-USER needs the iptables backend',
         when: (ctx) => vars(ctx).firewall_manage && chosen(ctx) !== 'iptables' && v(ctx).firewall_docker_published_from != null,
       }),
-      apt({ name: 'nftables' }, { name: 'nftables installed', when: on('nftables') }),
-      directory({ path: '/etc/rig', mode: '0755' }, { name: 'rig config dir', when: (ctx) => on('nftables')(ctx) || on('iptables')(ctx) }),
+      apt({ name: 'nftables' }, { name: 'nftables installed', when: (ctx) => on('nftables')(ctx) || fwdDns(ctx) }),
+      directory({ path: '/etc/rig', mode: '0755' }, { name: 'rig config dir', when: (ctx) => on('nftables')(ctx) || on('iptables')(ctx) || fwdDns(ctx) }),
       nftRuleset(
-        (ctx) => {
-          const addr = clusterAddress(ctx).address;
-          return {
-            rules: rules(ctx),
-            inputPolicy: v(ctx).firewall_input_policy,
-            ...(v(ctx).firewall_consul && v(ctx).firewall_docker_dns ? { dnsRedirect: { addresses: [addr], toPort: 8600 } } : {}),
-          };
-        },
+        (ctx) => ({
+          rules: rules(ctx),
+          inputPolicy: v(ctx).firewall_input_policy,
+          ...(v(ctx).firewall_consul && v(ctx).firewall_docker_dns ? { dnsRedirect: dnsRedirect(ctx) } : {}),
+        }),
         { name: 'cluster firewall rules', when: on('nftables') },
       ),
       copy({ src: 'rig-firewall.service', dest: '/etc/systemd/system/rig-firewall.service', mode: '0644' }, { name: 'firewall boot unit', when: boot('nftables') }),
@@ -138,6 +139,18 @@ export default defineRole({
         },
         { name: 'cluster firewall rules (firewalld)', when: on('firewalld') },
       ),
+      // input policy accept: this table filters nothing (firewalld's does); a packet must pass every table's input hook
+      // firewalld accepts every redirected connection (`ct status dnat accept`), so only containers and the cluster are redirected
+      nftRuleset(
+        (ctx) => ({
+          rules: [],
+          inputPolicy: 'accept' as const,
+          dnsRedirect: { ...dnsRedirect(ctx), only: [{ iifnames: ['docker0', 'docker_gwbridge'] }, { from: [v(ctx).cluster_cidr] }] },
+        }),
+        { name: 'container DNS redirect (firewalld)', when: fwdDns },
+      ),
+      copy({ src: 'rig-firewall.service', dest: '/etc/systemd/system/rig-firewall.service', mode: '0644' }, { name: 'DNS redirect boot unit', when: (ctx) => fwdDns(ctx) && v(ctx).firewall_boot_unit }),
+      systemd({ name: 'rig-firewall.service', enabled: true, daemonReload: true }, { name: 'DNS redirect loaded at boot', when: (ctx) => fwdDns(ctx) && v(ctx).firewall_boot_unit }),
     ];
   },
 });

@@ -21,6 +21,8 @@ if (reason) console.warn(`SKIPPED firewalld backend integration tests: ${reason}
 
 const PLAYBOOK = 'test/fixtures/playbooks/firewall.ts';
 const TASK = 'cluster firewall rules (firewalld)';
+// in the order tasksWithStatus lists them (by name)
+const FIRST_RUN = [TASK, 'container DNS redirect (firewalld)', 'rig config dir'];
 // what systemd does at boot: the system bus, then firewalld (which loads its permanent configuration)
 const START_FIREWALLD = [
   'mkdir -p /run/dbus',
@@ -65,8 +67,8 @@ describe.skipIf(reason !== undefined)('firewall backend firewalld over real SSH'
     await cmd(fwd, START_FIREWALLD);
     // the admin's own entries, runtime and permanent: service http and port 9090
     await cmd(fwd, 'for l in "" --permanent; do firewall-cmd $l --add-service=http && firewall-cmd $l --add-port=9090/tcp || exit 1; done');
-    // listeners: 8500 (Consul HTTP, cluster only), 9999 (allowed nowhere), 9090 (the admin's)
-    await cmd(fwd, 'for p in 8500 9999 9090; do setsid nc -lk -p $p >/dev/null 2>&1 < /dev/null & done; sleep 0.2');
+    // listeners: 8500 (Consul HTTP, cluster only), 8600 (Consul DNS, reached on 53 by the redirect), 9999 (allowed nowhere), 9090 (the admin's)
+    await cmd(fwd, 'for p in 8500 8600 9999 9090; do setsid nc -lk -p $p >/dev/null 2>&1 < /dev/null & done; sleep 0.2');
     expect(await reaches(peer, fwd, 8500)).toBe(false);
   }, 60_000);
   afterAll(async () => lab?.dispose());
@@ -75,7 +77,7 @@ describe.skipIf(reason !== undefined)('firewall backend firewalld over real SSH'
     const before = await cmd(fwd, 'firewall-cmd --list-all; firewall-cmd --permanent --list-all');
     const run = await rig(['run', PLAYBOOK, '-i', inv, '--check']);
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(changedTasks(run)).toEqual({ [fwd]: [TASK] });
+    expect(changedTasks(run)).toEqual({ [fwd]: FIRST_RUN });
     expect(result(run).msg).toBe('zone public: 11 runtime + 11 permanent element(s) added');
     expect(await cmd(fwd, 'firewall-cmd --list-all; firewall-cmd --permanent --list-all')).toBe(before);
   });
@@ -85,7 +87,7 @@ describe.skipIf(reason !== undefined)('firewall backend firewalld over real SSH'
     const run = await rig(['run', PLAYBOOK, '-i', inv]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     console.log(`firewalld first run: ${Date.now() - t0} ms wall, ${run.report!.durationMs} ms inside rig`);
-    expect(changedTasks(run)).toEqual({ [fwd]: [TASK] });
+    expect(changedTasks(run)).toEqual({ [fwd]: FIRST_RUN });
     expect(result(run).msg).toBe('zone public: 11 runtime + 11 permanent element(s) added');
     for (const layer of ['', '--permanent']) {
       const rich = await cmd(fwd, `firewall-cmd ${layer} --zone=public --list-rich-rules`);
@@ -102,6 +104,12 @@ describe.skipIf(reason !== undefined)('firewall backend firewalld over real SSH'
     expect(await reaches(client, fwd, 9999)).toBe(false);
     expect(await reaches(peer, fwd, 9999)).toBe(false);
     expect(await reaches(client, fwd, 22)).toBe(true);
+  });
+
+  it("DNS to the node's address on 53 reaches Consul's 8600 (rig's own nft table beside firewalld's), from the cluster only", async () => {
+    expect(await reaches(peer, fwd, 53)).toBe(true);
+    expect(await reaches(client, fwd, 53)).toBe(false);
+    expect(await cmd(fwd, 'nft list tables')).toMatch(/table inet firewalld[\s\S]*table inet rig|table inet rig[\s\S]*table inet firewalld/);
   });
 
   it("the admin's own service and port are kept, runtime and permanent", async () => {
@@ -123,6 +131,8 @@ describe.skipIf(reason !== undefined)('firewall backend firewalld over real SSH'
   it('`firewall-cmd --reload` keeps everything (the permanent layer is complete): re-run changed=0', async () => {
     await cmd(fwd, 'firewall-cmd --reload');
     expect(await reaches(peer, fwd, 8500)).toBe(true);
+    // firewalld replaces only its own table
+    expect(await reaches(peer, fwd, 53)).toBe(true);
     expect(await reaches(client, fwd, 8500)).toBe(false);
     const run = await rig(['run', PLAYBOOK, '-i', inv]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
@@ -134,6 +144,7 @@ describe.skipIf(reason !== undefined)('firewall backend firewalld over real SSH'
     await cmd(fwd, START_FIREWALLD);
     expect(await reaches(peer, fwd, 8500)).toBe(true);
     expect(await reaches(client, fwd, 8500)).toBe(false);
+    expect(await reaches(peer, fwd, 53)).toBe(true);
     const run = await rig(['run', PLAYBOOK, '-i', inv]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(tasksWithStatus(run, 'changed')).toEqual({});
