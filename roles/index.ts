@@ -29,12 +29,12 @@ export { canonicalJson } from './lib/json.ts';
 export { grubTokens, kernelAtLeast, rebootNeeded, updateGrub } from './kernel/index.ts';
 /** Task factory of the kernel role's module: wanted tokens in GRUB_CMDLINE_LINUX. */
 export { grubCmdline } from './kernel/library/tasks.ts';
-/** firewall role helpers: the cluster's allow rules and the unsupported-backend message. */
-export { clusterRules, unsupportedBackend, type FirewallVars } from './firewall/index.ts';
+/** firewall role helpers: the cluster's allow rules and the message refusing a firewalld install that would cut SSH. */
+export { clusterRules, firewalldInstallCutsSsh, type FirewallVars } from './firewall/index.ts';
 /** Firewall backend names, the backend choice from facts, and the allow-rule type the firewall modules take. */
 export { FIREWALL_BACKENDS, chooseFirewallBackend, type AllowRule, type FirewallBackendName } from './firewall/library/firewall.ts';
-/** Task factories of the firewall role's modules: backend choice, nftables table, iptables chains, ufw rules. */
-export { firewallBackend, iptablesFirewall, nftRuleset, ufwFirewall } from './firewall/library/tasks.ts';
+/** Task factories of the firewall role's modules: backend choice, nftables table, iptables chains, ufw rules, firewalld zone. */
+export { firewallBackend, firewalldFirewall, iptablesFirewall, nftRuleset, ufwFirewall } from './firewall/library/tasks.ts';
 /** docker role helpers: a host's daemon.json args from its docker_* variables, and the restart handler. */
 export { dockerArgs, restartDocker } from './docker/index.ts';
 /** daemon.json from typed options, and the problems of those options (naming the inventory variables). */

@@ -1,9 +1,9 @@
 /** firewall: SSH first, swarm and Consul ports from the cluster CIDR only, default-deny inbound, persisted across reboots. */
-import { apt, assert, copy, defineRole, directory, port, systemd, ValidationError, z, type TaskContext } from '../../src/index.ts';
+import { apt, assert, copy, defineRole, directory, port, systemd, z, type TaskContext } from '../../src/index.ts';
 import { clusterAddress } from '../lib/cluster.ts';
 import { ipv4Cidr } from '../lib/vars.ts';
 import { FIREWALL_BACKENDS, type AllowRule } from './library/firewall.ts';
-import { firewallBackend, iptablesFirewall, nftRuleset, ufwFirewall } from './library/tasks.ts';
+import { firewallBackend, firewalldFirewall, iptablesFirewall, nftRuleset, ufwFirewall } from './library/tasks.ts';
 
 /** Firewall variables and their defaults. */
 export interface FirewallVars {
@@ -20,6 +20,8 @@ export interface FirewallVars {
   firewall_docker_published_from: string[] | null;
   /** Install and enable the boot unit (off only where there is no systemd, e.g. the integration harness). */
   firewall_boot_unit: boolean;
+  /** firewalld backend: the zone that gets the rules; null = the zone of the cluster interface, else the default zone. */
+  firewall_firewalld_zone: string | null;
   [k: string]: unknown;
 }
 
@@ -37,20 +39,12 @@ export function clusterRules(v: Pick<FirewallVars, 'firewall_ssh_port' | 'firewa
   ];
 }
 
-/** The message for a backend the role cannot drive, naming host and variable. */
-export const unsupportedBackend = (host: string, backend: string): string =>
-  `host ${host}: ${backend} backend not supported (variable firewall_backend): set firewall_backend: nftables (or iptables/ufw)`;
+/** The message refusing to install firewalld where SSH is not on 22: Debian starts it at install with only ssh (22) open. */
+export const firewalldInstallCutsSsh = (host: string, port: number): string =>
+  `host ${host}: firewalld is not installed and SSH is on port ${port} (variable firewall_ssh_port): Debian starts firewalld at install with only port 22 open in zone public, which would cut this SSH session; install firewalld with ${port}/tcp allowed first (firewall-offline-cmd --add-port=${port}/tcp), or use another firewall_backend`;
 
 const chosen = (ctx: TaskContext<unknown>): string | undefined => ctx.result(backendTask).output?.backend;
-const backendTask = firewallBackend(
-  (ctx) => {
-    const preferred = String(ctx.vars.firewall_backend ?? 'auto');
-    // an explicit firewalld stops the run at preflight, before any change; auto finding an active firewalld fails below
-    if (ctx.vars.firewall_manage !== false && preferred === 'firewalld') throw new ValidationError({ where: ctx.host.name, message: unsupportedBackend(ctx.host.name, 'firewalld') });
-    return { preferred };
-  },
-  { name: 'firewall backend' },
-);
+const backendTask = firewallBackend((ctx) => ({ preferred: String(ctx.vars.firewall_backend ?? 'auto') }), { name: 'firewall backend' });
 
 /** The firewall role. */
 export default defineRole({
@@ -66,12 +60,17 @@ export default defineRole({
     firewall_ipv6: true,
     firewall_docker_published_from: null as string[] | null,
     firewall_boot_unit: true,
+    firewall_firewalld_zone: null as string | null,
   },
   vars: {
     firewall_backend: z.enum(FIREWALL_BACKENDS),
     firewall_input_policy: z.enum(['drop', 'accept']),
     firewall_ssh_port: port,
     firewall_docker_published_from: z.array(ipv4Cidr).nullable(),
+    firewall_firewalld_zone: z
+      .string()
+      .regex(/^[A-Za-z0-9_+-]{1,17}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a firewalld zone name (1-17 letters, digits, _+-)` })
+      .nullable(),
     cluster_cidr: ipv4Cidr,
   },
   tasks: ({ vars }) => {
@@ -80,27 +79,24 @@ export default defineRole({
     const rules = (ctx: TaskContext<unknown>) => clusterRules(v(ctx), ctx.host.groups.includes('managers'));
     const boot = (b: string) => (ctx: TaskContext<unknown>) => on(b)(ctx) && v(ctx).firewall_boot_unit;
     const ipv6 = (ctx: TaskContext<unknown>) => on('iptables')(ctx) && v(ctx).firewall_ipv6;
+    // firewalld: the 53→8600 redirect for container DNS lives in rig's own nft table, beside firewalld's (it has no
+    // per-destination redirect outside the ingress zone, and that zone is Docker's)
+    const fwdDns = (ctx: TaskContext<unknown>) => on('firewalld')(ctx) && v(ctx).firewall_consul && v(ctx).firewall_docker_dns;
+    const dnsRedirect = (ctx: TaskContext<unknown>) => ({ addresses: [clusterAddress(ctx).address], toPort: 8600 });
     return [
       backendTask,
-      assert((ctx) => ({ that: false, msg: unsupportedBackend(ctx.host.name, chosen(ctx) ?? '') }), {
-        name: 'backend supported',
-        when: (ctx) => vars(ctx).firewall_manage && chosen(ctx) === 'firewalld',
-      }),
       assert((ctx) => ({ that: false, msg: `host ${ctx.host.name}: firewall_docker_published_from is applied by the iptables backend only (chosen: ${chosen(ctx)}); set firewall_backend: iptables or unset it` }), {
         name: 'DOCKER-USER needs the iptables backend',
         when: (ctx) => vars(ctx).firewall_manage && chosen(ctx) !== 'iptables' && v(ctx).firewall_docker_published_from != null,
       }),
-      apt({ name: 'nftables' }, { name: 'nftables installed', when: on('nftables') }),
-      directory({ path: '/etc/rig', mode: '0755' }, { name: 'rig config dir', when: (ctx) => on('nftables')(ctx) || on('iptables')(ctx) }),
+      apt({ name: 'nftables' }, { name: 'nftables installed', when: (ctx) => on('nftables')(ctx) || fwdDns(ctx) }),
+      directory({ path: '/etc/rig', mode: '0755' }, { name: 'rig config dir', when: (ctx) => on('nftables')(ctx) || on('iptables')(ctx) || fwdDns(ctx) }),
       nftRuleset(
-        (ctx) => {
-          const addr = clusterAddress(ctx).address;
-          return {
-            rules: rules(ctx),
-            inputPolicy: v(ctx).firewall_input_policy,
-            ...(v(ctx).firewall_consul && v(ctx).firewall_docker_dns ? { dnsRedirect: { addresses: [addr], toPort: 8600 } } : {}),
-          };
-        },
+        (ctx) => ({
+          rules: rules(ctx),
+          inputPolicy: v(ctx).firewall_input_policy,
+          ...(v(ctx).firewall_consul && v(ctx).firewall_docker_dns ? { dnsRedirect: dnsRedirect(ctx) } : {}),
+        }),
         { name: 'cluster firewall rules', when: on('nftables') },
       ),
       copy({ src: 'rig-firewall.service', dest: '/etc/systemd/system/rig-firewall.service', mode: '0644' }, { name: 'firewall boot unit', when: boot('nftables') }),
@@ -123,6 +119,38 @@ export default defineRole({
       // ufw: only the missing rules, SSH first and before `ufw --force enable`; ufw restores its rules at boot itself
       apt({ name: 'ufw' }, { name: 'ufw installed', when: on('ufw') }),
       ufwFirewall((ctx) => ({ rules: rules(ctx), inputPolicy: v(ctx).firewall_input_policy }), { name: 'cluster firewall rules (ufw)', when: on('ufw') }),
+
+      // firewalld: ports and rich rules in the cluster interface's zone, runtime then permanent, SSH first; Docker's own
+      // `docker` zone (target ACCEPT, its bridges) admits container DNS, so the iifname rules are left to it
+      assert((ctx) => ({ that: false, msg: firewalldInstallCutsSsh(ctx.host.name, v(ctx).firewall_ssh_port) }), {
+        name: 'firewalld install keeps SSH',
+        when: (ctx) => on('firewalld')(ctx) && ctx.result(backendTask).output?.installed === false && v(ctx).firewall_ssh_port !== 22,
+      }),
+      apt({ name: 'firewalld' }, { name: 'firewalld installed', when: on('firewalld') }),
+      systemd({ name: 'firewalld', state: 'started', enabled: true }, { name: 'firewalld running', when: boot('firewalld') }),
+      firewalldFirewall(
+        (ctx) => {
+          const zone = v(ctx).firewall_firewalld_zone;
+          return {
+            rules: rules(ctx).filter((r) => !r.iifnames?.length),
+            inputPolicy: v(ctx).firewall_input_policy,
+            ...(zone ? { zone } : { interface: clusterAddress(ctx).interface }),
+          };
+        },
+        { name: 'cluster firewall rules (firewalld)', when: on('firewalld') },
+      ),
+      // input policy accept: this table filters nothing (firewalld's does); a packet must pass every table's input hook
+      // firewalld accepts every redirected connection (`ct status dnat accept`), so only containers and the cluster are redirected
+      nftRuleset(
+        (ctx) => ({
+          rules: [],
+          inputPolicy: 'accept' as const,
+          dnsRedirect: { ...dnsRedirect(ctx), only: [{ iifnames: ['docker0', 'docker_gwbridge'] }, { from: [v(ctx).cluster_cidr] }] },
+        }),
+        { name: 'container DNS redirect (firewalld)', when: fwdDns },
+      ),
+      copy({ src: 'rig-firewall.service', dest: '/etc/systemd/system/rig-firewall.service', mode: '0644' }, { name: 'DNS redirect boot unit', when: (ctx) => fwdDns(ctx) && v(ctx).firewall_boot_unit }),
+      systemd({ name: 'rig-firewall.service', enabled: true, daemonReload: true }, { name: 'DNS redirect loaded at boot', when: (ctx) => fwdDns(ctx) && v(ctx).firewall_boot_unit }),
     ];
   },
 });

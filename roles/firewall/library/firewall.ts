@@ -114,6 +114,16 @@ export const nftRulesetArgs = strict({
   dnsRedirect: strict({
     addresses: z.array(ipv4OrCidr).min(1, { error: 'list the local addresses DNS is sent to' }).describe('Local addresses whose port 53 is redirected.'),
     toPort: port.describe('Port DNS is redirected to (Consul DNS: 8600).'),
+    only: z
+      .array(
+        z.union([
+          strict({ iifnames: ruleShape.iifnames.unwrap().min(1) }).describe('Packets arriving on these interfaces.'),
+          strict({ from: z.array(ipv4OrCidr).min(1) }).describe('Packets from these sources.'),
+        ]),
+      )
+      .min(1)
+      .optional()
+      .describe("Redirect only inbound packets matching one of these (the firewalld backend: firewalld accepts every redirected connection, so the redirect itself must be limited). Default: every inbound packet. The host's own queries are always redirected."),
   })
     .optional()
     .describe("Redirect DNS (53/udp+tcp) sent to these local addresses to this port (Consul DNS on 8600) so Docker's `dns` works."),
@@ -163,7 +173,10 @@ function body(a: NftRulesetArgs): string[] {
     chains.push(
       '  chain prerouting {',
       '    type nat hook prerouting priority dstnat; policy accept;',
-      `    ip daddr ${set([...a.dnsRedirect.addresses])} meta l4proto { tcp, udp } th dport 53 redirect to :${to}`,
+      ...(a.dnsRedirect.only ?? [{}]).map((m) => {
+        const match = 'iifnames' in m ? `iifname ${set(m.iifnames.map((i) => `"${i}"`))} ` : 'from' in m ? `ip saddr ${set([...m.from])} ` : '';
+        return `    ${match}ip daddr ${set([...a.dnsRedirect!.addresses])} meta l4proto { tcp, udp } th dport 53 redirect to :${to}`;
+      }),
       '  }',
       '  chain output {',
       '    type nat hook output priority -100; policy accept;',
@@ -240,14 +253,17 @@ export const firewallBackendArgs = strict({
 /** Arguments of firewallBackend (a string, so `String(vars.firewall_backend)` is accepted; the schema checks the name). */
 export type FirewallBackendArgs = z.infer<typeof firewallBackendArgs>;
 
-/** Read-only: which backend this host uses (registered for the role's `when`s). */
-export const firewallBackendModule = defineModule<FirewallBackendArgs, { found: FirewallBackends }, { backend: string }>({
+/** Read-only: which backend this host uses and whether its tool is installed yet (registered for the role's `when`s). */
+export const firewallBackendModule = defineModule<FirewallBackendArgs, { found: FirewallBackends }, { backend: string; installed: boolean }>({
   name: 'firewallBackend',
   args: firewallBackendArgs,
   readOnly: true,
   probe: (): Reads<{ found: FirewallBackends }> => ({ found: read(firewallBackends, undefined) }),
   plan: (a, s) => {
     const c = chooseFirewallBackend(s.found, a.preferred);
-    return 'error' in c ? { changes: [], failed: `firewall_backend: ${c.error}` } : { changes: [], output: { backend: c.backend }, msg: c.backend };
+    if ('error' in c) return { changes: [], failed: `firewall_backend: ${c.error}` };
+    const f = s.found;
+    const installed = { nftables: f.nftables.installed, iptables: f.iptables.installed, ufw: f.ufw.installed, firewalld: f.firewalld.installed }[c.backend];
+    return { changes: [], output: { backend: c.backend, installed }, msg: c.backend };
   },
 });

@@ -1,8 +1,9 @@
-/** Task factories of the firewall role's own modules (backend choice, nftables, iptables, ufw). */
+/** Task factories of the firewall role's own modules (backend choice, nftables, iptables, ufw, firewalld). */
 import { taskFactory } from '../../../src/index.ts';
 import { firewallBackendModule, nftRulesetModule } from './firewall.ts';
 import { iptablesFirewallModule } from './firewall-iptables.ts';
 import { ufwFirewallModule } from './firewall-ufw.ts';
+import { firewalldFirewallModule } from './firewall-firewalld.ts';
 
 /** rig's nftables table, file and live. */
 export const nftRuleset = taskFactory(nftRulesetModule);
@@ -12,3 +13,5 @@ export const firewallBackend = taskFactory(firewallBackendModule);
 export const iptablesFirewall = taskFactory(iptablesFirewallModule);
 /** ufw: the missing allow rules (SSH first), default inbound policy, enabled. */
 export const ufwFirewall = taskFactory(ufwFirewallModule);
+/** firewalld: the missing ports and rich rules in one zone, runtime then permanent (SSH first), the zone target. */
+export const firewalldFirewall = taskFactory(firewalldFirewallModule);

@@ -1,4 +1,4 @@
-/** roles/firewall's iptables/ufw wiring: the boot unit runs what a rig run runs, firewalld is refused before any change. */
+/** roles/firewall's wiring: the iptables boot unit runs what a rig run runs; firewalld is chosen, installed and started. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { argProblems } from '../../../src/core/index.ts';
@@ -6,7 +6,7 @@ import type { Task } from '../../../src/core/task.ts';
 import { renderIptablesScript } from '../../../roles/firewall/library/firewall-iptables.ts';
 import { iptablesFirewallModule } from '../../../roles/firewall/library/firewall-iptables.ts';
 import { planTask } from '../../../src/testing/index.ts';
-import role, { unsupportedBackend } from '../../../roles/firewall/index.ts';
+import role, { firewalldInstallCutsSsh } from '../../../roles/firewall/index.ts';
 
 const unit = readFileSync(new URL('../../../roles/firewall/files/rig-iptables@.service', import.meta.url), 'utf8');
 const vars = { ...role.defaults, cluster_cidr: '10.77.0.0/24' };
@@ -35,12 +35,22 @@ describe('firewall role: iptables boot unit', () => {
   });
 });
 
-describe('firewall role: unsupported backend', () => {
-  it('an explicit firewalld stops at preflight with host and variable named', () => {
-    expect(() => planTask(byName('firewall backend'), { vars: { ...vars, firewall_backend: 'firewalld' }, hostName: 'lab3' })).toThrow(
-      'host lab3: firewalld backend not supported (variable firewall_backend): set firewall_backend: nftables (or iptables/ufw)',
-    );
-    expect(unsupportedBackend('h', 'firewalld')).toMatch(/firewall_backend/);
+describe('firewall role: backend choice', () => {
+  it('an explicit firewalld is chosen, and says whether it is installed yet', () => {
+    const found = readFileSync(new URL('../../fixtures/facts/firewall/backends-debian12-nft.txt', import.meta.url), 'utf8');
+    const p = planTask(byName('firewall backend'), { vars: { ...vars, firewall_backend: 'firewalld' }, hostName: 'lab3', reads: () => ({ stdout: found, stderr: '', code: 0 }) });
+    expect(p.plan).toMatchObject({ changes: [], output: { backend: 'firewalld', installed: false } });
+  });
+  it('a firewalld install that would cut SSH on another port is refused before the install, naming host and variable', () => {
+    const guard = byName('firewalld install keeps SSH');
+    const when = (port: number, installed: boolean): boolean => {
+      const ctx = { host: { name: 'lab3', groups: [] }, vars: { ...vars, firewall_backend: 'firewalld', firewall_ssh_port: port }, result: () => ({ output: { backend: 'firewalld', installed } }) };
+      return (guard.options.when as (c: unknown) => boolean)(ctx);
+    };
+    expect([when(2222, false), when(22, false), when(2222, true)]).toEqual([true, false, false]);
+    const tasks = role.tasks.filter((x): x is Task<unknown> => x.kind === 'task').map((t) => t.options.name);
+    expect(tasks.indexOf('firewalld install keeps SSH')).toBeLessThan(tasks.indexOf('firewalld installed'));
+    expect(firewalldInstallCutsSsh('lab3', 2222)).toMatch(/^host lab3: firewalld is not installed and SSH is on port 2222 \(variable firewall_ssh_port\)/);
   });
   it('unknown backend: refused by the args schema (run at preflight, before any change)', () => {
     const t = byName('firewall backend');

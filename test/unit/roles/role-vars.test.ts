@@ -67,6 +67,7 @@ describe('the cluster roles’ variables', () => {
     expect(check(docker, { docker_log_max_size: '50m', docker_log_max_file: 5, docker_labels: ['zone=a'] })).toEqual([]);
     expect(check(swarm, { swarm_default_addr_pool: '10.128.0.0/12', swarm_default_addr_pool_mask_length: 24, swarm_node_labels: { zone: 'a', disk: 'ssd' } })).toEqual([]);
     expect(check(consul, { consul_install: 'archive', consul_version: '1.19.2', consul_bootstrap_expect: 3 })).toEqual([]);
+    expect(check(roles.firewall, { firewall_backend: 'firewalld', firewall_firewalld_zone: 'internal' })).toEqual([]);
   });
   it.each([
     ['firewall', { firewall_ssh_port: -1 }, 'firewall_ssh_port = -1: a port is 1-65535, got -1'],
@@ -76,6 +77,7 @@ describe('the cluster roles’ variables', () => {
     ['firewall', { firewall_input_policy: 'reject' }, 'firewall_input_policy = "reject"'],
     ['firewall', { cluster_cidr: '10.20.0.0/33' }, 'is not an IPv4 network'],
     ['firewall', { firewall_docker_published_from: ['any'] }, 'firewall_docker_published_from'],
+    ['firewall', { firewall_firewalld_zone: 'my zone' }, 'firewall_firewalld_zone = "my zone": "my zone" is not a firewalld zone name (1-17 letters, digits, _+-)'],
     ['docker', { docker_log_max_size: { a: 1 } }, "docker_log_max_size = {\"a\":1}: expected a size like '10m'"],
     ['docker', { docker_log_driver: 5 }, 'docker_log_driver = 5: Invalid input: expected string, received number'],
     ['docker', { docker_labels: 'a=b' }, `docker_labels = "a=b": expected a list of 'key=value' labels`],

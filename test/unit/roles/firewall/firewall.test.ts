@@ -109,10 +109,21 @@ describe('nftRuleset args', () => {
     [{ rules: [], dnsRedirect: { addresses: ['10.0.0.1'], toPort: 0 } }, 'dnsRedirect.toPort: a port is 1-65535, got 0'],
     [{ rules: [], dnsRedirect: { addresses: [], toPort: 8600 } }, 'dnsRedirect.addresses: list the local addresses DNS is sent to'],
     [{ rules: [], dnsRedirect: { address: ['10.0.0.1'], toPort: 8600 } }, "dnsRedirect: unknown key 'address' (did you mean 'addresses'?)"],
+    [{ rules: [], dnsRedirect: { addresses: ['10.0.0.1'], toPort: 8600, only: [] } }, 'dnsRedirect.only: Too small'],
+    [{ rules: [], dnsRedirect: { addresses: ['10.0.0.1'], toPort: 8600, only: [{ from: ['any'] }] } }, 'dnsRedirect.only[0]'],
     [{ rules: [], table: 'rig-fw' }, 'table: "rig-fw" is not an nft table name'],
     [{ rules: [], path: 'firewall.nft' }, 'path: must be an absolute path, got "firewall.nft"'],
     [{ rules: [], tabel: 'rig' }, "unknown key 'tabel' (did you mean 'table'?)"],
   ])('%j → %s', (args, message) => expect(v(args)).toContain(message));
+  it('a DNS redirect limited to interfaces and sources (firewalld backend); the host itself is always redirected', () => {
+    const only = [{ iifnames: ['docker0', 'docker_gwbridge'] }, { from: ['10.77.0.0/24'] }];
+    expect(argProblems(nftRulesetModule, { rules: [], inputPolicy: 'accept', dnsRedirect: { addresses: ['10.77.0.11'], toPort: 8600, only } })).toEqual([]);
+    const text = renderNftRuleset({ rules: [], inputPolicy: 'accept', dnsRedirect: { addresses: ['10.77.0.11'], toPort: 8600, only } }).text;
+    expect(text).toContain('    iifname { "docker0", "docker_gwbridge" } ip daddr 10.77.0.11 meta l4proto { tcp, udp } th dport 53 redirect to :8600\n    ip saddr 10.77.0.0/24 ip daddr 10.77.0.11 meta l4proto { tcp, udp } th dport 53 redirect to :8600\n  }');
+    expect(text).toContain('type nat hook output priority -100; policy accept;\n    ip daddr 10.77.0.11 meta l4proto { tcp, udp } th dport 53 redirect to :8600');
+    // unlimited (the nftables backend): one line for every inbound packet, as before
+    expect(renderNftRuleset(captured).text).toContain('type nat hook prerouting priority dstnat; policy accept;\n    ip daddr 10.77.0.11 meta l4proto { tcp, udp } th dport 53 redirect to :8600\n  }');
+  });
   it('ranges and esp rules render as nft syntax', () => {
     expect(renderNftRuleset(captured).text).toContain('tcp dport { 2377, 7946, 8300, 8301-8302, 8500, 8600 }');
     expect(renderNftRuleset(captured).text).toContain('ip saddr 10.77.0.0/24 meta l4proto esp accept');
