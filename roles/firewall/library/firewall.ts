@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { absPath, defineModule, fileState, port, read, sh, strict, z, type Change, type FileState, type Plan, type Reads, type ReadonlyDeep } from '../../../src/index.ts';
 import { firewallBackends, nftTableLive, type FirewallBackends, type NftTableLive } from './firewall-facts.ts';
+import { dnsRedirectSchema, nftDnsRedirectLines } from './dns-redirect.ts';
 
 /** Backends the firewall role knows by name. */
 export const FIREWALL_BACKENDS = ['auto', 'nftables', 'ufw', 'firewalld', 'iptables'] as const;
@@ -111,12 +112,9 @@ export const plainAllowRules = z.array(plainAllowRule).describe('Allow rules in 
 export const nftRulesetArgs = strict({
   rules: allowRules,
   inputPolicy,
-  dnsRedirect: strict({
-    addresses: z.array(ipv4OrCidr).min(1, { error: 'list the local addresses DNS is sent to' }).describe('Local addresses whose port 53 is redirected.'),
-    toPort: port.describe('Port DNS is redirected to (Consul DNS: 8600).'),
-  })
+  dnsRedirect: dnsRedirectSchema
     .optional()
-    .describe("Redirect DNS (53/udp+tcp) sent to these local addresses to this port (Consul DNS on 8600) so Docker's `dns` works."),
+    .describe("DNS (53/udp+tcp) sent to these local addresses is DNATed to the same address on this port (Consul DNS on 8600) so Docker's `dns` works."),
   path: absPath.optional().describe("The nft file. Default '/etc/rig/firewall.nft'."),
   table: z
     .string()
@@ -159,15 +157,15 @@ function body(a: NftRulesetArgs): string[] {
   ];
   const chains = [`  chain input {`, ...input.map((l) => `    ${l}`), '  }'];
   if (a.dnsRedirect) {
-    const to = a.dnsRedirect.toPort;
+    const lines = nftDnsRedirectLines(a.dnsRedirect).map((l) => `    ${l}`);
     chains.push(
       '  chain prerouting {',
       '    type nat hook prerouting priority dstnat; policy accept;',
-      `    ip daddr ${set([...a.dnsRedirect.addresses])} meta l4proto { tcp, udp } th dport 53 redirect to :${to}`,
+      ...lines,
       '  }',
       '  chain output {',
       '    type nat hook output priority -100; policy accept;',
-      `    ip daddr ${set([...a.dnsRedirect.addresses])} meta l4proto { tcp, udp } th dport 53 redirect to :${to}`,
+      ...lines,
       '  }',
     );
   }

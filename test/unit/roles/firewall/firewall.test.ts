@@ -109,10 +109,21 @@ describe('nftRuleset args', () => {
     [{ rules: [], dnsRedirect: { addresses: ['10.0.0.1'], toPort: 0 } }, 'dnsRedirect.toPort: a port is 1-65535, got 0'],
     [{ rules: [], dnsRedirect: { addresses: [], toPort: 8600 } }, 'dnsRedirect.addresses: list the local addresses DNS is sent to'],
     [{ rules: [], dnsRedirect: { address: ['10.0.0.1'], toPort: 8600 } }, "dnsRedirect: unknown key 'address' (did you mean 'addresses'?)"],
+    // each address is DNATed to itself: a network has no single address to send DNS on to
+    [{ rules: [], dnsRedirect: { addresses: ['10.77.0.0/24'], toPort: 8600 } }, 'dnsRedirect.addresses[0]: "10.77.0.0/24" is not an IPv4 address like 10.77.0.11'],
     [{ rules: [], table: 'rig-fw' }, 'table: "rig-fw" is not an nft table name'],
     [{ rules: [], path: 'firewall.nft' }, 'path: must be an absolute path, got "firewall.nft"'],
     [{ rules: [], tabel: 'rig' }, "unknown key 'tabel' (did you mean 'table'?)"],
   ])('%j → %s', (args, message) => expect(v(args)).toContain(message));
+  it('container DNS: DNAT to the same address (a redirect would send it to docker0\'s address, where Consul does not listen), prerouting and output', () => {
+    const t = renderNftRuleset({ ...captured, dnsRedirect: { addresses: ['10.77.0.11', '192.0.2.5'], toPort: 8600 } }).text;
+    const dnat = ['ip daddr 10.77.0.11 meta l4proto { tcp, udp } th dport 53 dnat ip to 10.77.0.11:8600', 'ip daddr 192.0.2.5 meta l4proto { tcp, udp } th dport 53 dnat ip to 192.0.2.5:8600'];
+    for (const hook of ['prerouting priority dstnat', 'output priority -100']) {
+      expect(t).toContain(`    type nat hook ${hook}; policy accept;\n${dnat.map((l) => `    ${l}`).join('\n')}\n  }`);
+    }
+    expect(t).not.toContain('redirect');
+    expect(renderNftRuleset({ rules: captured.rules }).text).not.toMatch(/nat hook/);
+  });
   it('ranges and esp rules render as nft syntax', () => {
     expect(renderNftRuleset(captured).text).toContain('tcp dport { 2377, 7946, 8300, 8301-8302, 8500, 8600 }');
     expect(renderNftRuleset(captured).text).toContain('ip saddr 10.77.0.0/24 meta l4proto esp accept');
