@@ -80,6 +80,8 @@ export default defineRole({
     const rules = (ctx: TaskContext<unknown>) => clusterRules(v(ctx), ctx.host.groups.includes('managers'));
     const boot = (b: string) => (ctx: TaskContext<unknown>) => on(b)(ctx) && v(ctx).firewall_boot_unit;
     const ipv6 = (ctx: TaskContext<unknown>) => on('iptables')(ctx) && v(ctx).firewall_ipv6;
+    // container DNS (daemon.json dns = the node address) to Consul's 8600, on every backend
+    const dnsRedirect = (ctx: TaskContext<unknown>) => (v(ctx).firewall_consul && v(ctx).firewall_docker_dns ? { dnsRedirect: { addresses: [clusterAddress(ctx).address], toPort: 8600 } } : {});
     return [
       backendTask,
       assert((ctx) => ({ that: false, msg: unsupportedBackend(ctx.host.name, chosen(ctx) ?? '') }), {
@@ -94,11 +96,10 @@ export default defineRole({
       directory({ path: '/etc/rig', mode: '0755' }, { name: 'rig config dir', when: (ctx) => on('nftables')(ctx) || on('iptables')(ctx) }),
       nftRuleset(
         (ctx) => {
-          const addr = clusterAddress(ctx).address;
           return {
             rules: rules(ctx),
             inputPolicy: v(ctx).firewall_input_policy,
-            ...(v(ctx).firewall_consul && v(ctx).firewall_docker_dns ? { dnsRedirect: { addresses: [addr], toPort: 8600 } } : {}),
+            ...dnsRedirect(ctx),
           };
         },
         { name: 'cluster firewall rules', when: on('nftables') },
@@ -111,7 +112,7 @@ export default defineRole({
       iptablesFirewall(
         (ctx) => {
           const from = v(ctx).firewall_docker_published_from;
-          return { family: 'ipv4' as const, rules: rules(ctx), inputPolicy: v(ctx).firewall_input_policy, ...(from != null ? { dockerPublishedFrom: from } : {}) };
+          return { family: 'ipv4' as const, rules: rules(ctx), inputPolicy: v(ctx).firewall_input_policy, ...(from != null ? { dockerPublishedFrom: from } : {}), ...dnsRedirect(ctx) };
         },
         { name: 'cluster firewall chains (iptables)', when: on('iptables') },
       ),
@@ -122,7 +123,7 @@ export default defineRole({
 
       // ufw: only the missing rules, SSH first and before `ufw --force enable`; ufw restores its rules at boot itself
       apt({ name: 'ufw' }, { name: 'ufw installed', when: on('ufw') }),
-      ufwFirewall((ctx) => ({ rules: rules(ctx), inputPolicy: v(ctx).firewall_input_policy }), { name: 'cluster firewall rules (ufw)', when: on('ufw') }),
+      ufwFirewall((ctx) => ({ rules: rules(ctx), inputPolicy: v(ctx).firewall_input_policy, ...dnsRedirect(ctx) }), { name: 'cluster firewall rules (ufw)', when: on('ufw') }),
     ];
   },
 });
