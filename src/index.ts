@@ -8,6 +8,9 @@ export type {
 } from './core/index.ts';
 /** Facts a module author builds on: a path's state (type, mode, owner, sha256, content) and a small file's content. */
 export { fileState, fileContent, type FileState, type FilePresent, type FileAbsent } from './facts/files.ts';
+/** Text edits a module author builds on: Ansible's blockinfile as a pure edit, and the plan of a text file edit (atomic write, mode kept). */
+export { editBlock, type BlockEdit } from './modules/blockinfile.ts';
+export { planTextEdit } from './modules/lineinfile.ts';
 export { runPlaybook, type RunOptions } from './runner/index.ts';
 export { loadInventory, type Inventory, type LoadOptions, type VaultSecret } from './inventory/index.ts';
 export { connect } from './connection/index.ts';

@@ -79,10 +79,12 @@ export default defineRole({
     const rules = (ctx: TaskContext<unknown>) => clusterRules(v(ctx), ctx.host.groups.includes('managers'));
     const boot = (b: string) => (ctx: TaskContext<unknown>) => on(b)(ctx) && v(ctx).firewall_boot_unit;
     const ipv6 = (ctx: TaskContext<unknown>) => on('iptables')(ctx) && v(ctx).firewall_ipv6;
-    // firewalld: the 53→8600 redirect for container DNS lives in rig's own nft table, beside firewalld's (it has no
-    // per-destination redirect outside the ingress zone, and that zone is Docker's)
+    // container DNS (daemon.json dns = the node address) to Consul's 8600, on every backend
+    const dnsTo = (ctx: TaskContext<unknown>) => ({ addresses: [clusterAddress(ctx).address], toPort: 8600 });
+    const dnsRedirect = (ctx: TaskContext<unknown>) => (v(ctx).firewall_consul && v(ctx).firewall_docker_dns ? { dnsRedirect: dnsTo(ctx) } : {});
+    // firewalld: the redirect lives in rig's own nft table, beside firewalld's (it has no per-destination redirect
+    // outside the ingress zone, and that zone is Docker's)
     const fwdDns = (ctx: TaskContext<unknown>) => on('firewalld')(ctx) && v(ctx).firewall_consul && v(ctx).firewall_docker_dns;
-    const dnsRedirect = (ctx: TaskContext<unknown>) => ({ addresses: [clusterAddress(ctx).address], toPort: 8600 });
     return [
       backendTask,
       assert((ctx) => ({ that: false, msg: `host ${ctx.host.name}: firewall_docker_published_from is applied by the iptables backend only (chosen: ${chosen(ctx)}); set firewall_backend: iptables or unset it` }), {
@@ -92,11 +94,7 @@ export default defineRole({
       apt({ name: 'nftables' }, { name: 'nftables installed', when: (ctx) => on('nftables')(ctx) || fwdDns(ctx) }),
       directory({ path: '/etc/rig', mode: '0755' }, { name: 'rig config dir', when: (ctx) => on('nftables')(ctx) || on('iptables')(ctx) || fwdDns(ctx) }),
       nftRuleset(
-        (ctx) => ({
-          rules: rules(ctx),
-          inputPolicy: v(ctx).firewall_input_policy,
-          ...(v(ctx).firewall_consul && v(ctx).firewall_docker_dns ? { dnsRedirect: dnsRedirect(ctx) } : {}),
-        }),
+        (ctx) => ({ rules: rules(ctx), inputPolicy: v(ctx).firewall_input_policy, ...dnsRedirect(ctx) }),
         { name: 'cluster firewall rules', when: on('nftables') },
       ),
       copy({ src: 'rig-firewall.service', dest: '/etc/systemd/system/rig-firewall.service', mode: '0644' }, { name: 'firewall boot unit', when: boot('nftables') }),
@@ -107,7 +105,7 @@ export default defineRole({
       iptablesFirewall(
         (ctx) => {
           const from = v(ctx).firewall_docker_published_from;
-          return { family: 'ipv4' as const, rules: rules(ctx), inputPolicy: v(ctx).firewall_input_policy, ...(from != null ? { dockerPublishedFrom: from } : {}) };
+          return { family: 'ipv4' as const, rules: rules(ctx), inputPolicy: v(ctx).firewall_input_policy, ...(from != null ? { dockerPublishedFrom: from } : {}), ...dnsRedirect(ctx) };
         },
         { name: 'cluster firewall chains (iptables)', when: on('iptables') },
       ),
@@ -118,7 +116,7 @@ export default defineRole({
 
       // ufw: only the missing rules, SSH first and before `ufw --force enable`; ufw restores its rules at boot itself
       apt({ name: 'ufw' }, { name: 'ufw installed', when: on('ufw') }),
-      ufwFirewall((ctx) => ({ rules: rules(ctx), inputPolicy: v(ctx).firewall_input_policy }), { name: 'cluster firewall rules (ufw)', when: on('ufw') }),
+      ufwFirewall((ctx) => ({ rules: rules(ctx), inputPolicy: v(ctx).firewall_input_policy, ...dnsRedirect(ctx) }), { name: 'cluster firewall rules (ufw)', when: on('ufw') }),
 
       // firewalld: ports and rich rules in the cluster interface's zone, runtime then permanent, SSH first; Docker's own
       // `docker` zone (target ACCEPT, its bridges) admits container DNS, so the iifname rules are left to it
@@ -145,7 +143,7 @@ export default defineRole({
         (ctx) => ({
           rules: [],
           inputPolicy: 'accept' as const,
-          dnsRedirect: { ...dnsRedirect(ctx), only: [{ iifnames: ['docker0', 'docker_gwbridge'] }, { from: [v(ctx).cluster_cidr] }] },
+          dnsRedirect: { ...dnsTo(ctx), only: [{ iifnames: ['docker0', 'docker_gwbridge'] }, { from: [v(ctx).cluster_cidr] }] },
         }),
         { name: 'container DNS redirect (firewalld)', when: fwdDns },
       ),

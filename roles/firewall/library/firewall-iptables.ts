@@ -1,10 +1,12 @@
 /**
- * Firewall with iptables: rig's own chains (RIG-INPUT, and RIG-DOCKER-USER for published container ports), loaded with
- * `iptables-restore --noflush` of only those chains and jumped to first from INPUT / DOCKER-USER. Docker's chains
- * (DOCKER, DOCKER-ISOLATION-*, the nat table) are never flushed or edited.
+ * Firewall with iptables: rig's own chains (RIG-INPUT, RIG-DOCKER-USER for published container ports, and nat RIG-DNS for
+ * container DNS to Consul), loaded with `iptables-restore --noflush` of only those chains and jumped to first from
+ * INPUT / DOCKER-USER / nat PREROUTING+OUTPUT. Docker's chains (DOCKER, DOCKER-ISOLATION-*, nat DOCKER) are never
+ * flushed or edited.
  */
-import { defineModule, fileState, read, sh, strict, z, type Change, type FileState, type Plan, type Reads, type ReadonlyDeep, type ShellFragment } from '../../../src/index.ts';
-import { iptablesBin, iptablesFilter, normalizeRule, type IpFamily, type IptablesFilter } from './firewall-iptables-facts.ts';
+import { defineModule, fileState, raw, read, sh, strict, z, type Change, type FileState, type Plan, type Reads, type ReadonlyDeep, type ShellFragment } from '../../../src/index.ts';
+import { dnsRedirectDrift, dnsRedirectRules, dnsRedirectSchema, removeDnsRedirect, RIG_DNS, RIG_DNS_PARENTS, type DnsRedirect } from './dns-redirect.ts';
+import { iptablesBin, iptablesFilter, iptablesNat, normalizeRule, type IpFamily, type IptablesFilter } from './firewall-iptables-facts.ts';
 import { inputPolicy, ipv4OrCidr, plainAllowRules, type AllowRule, type PortSpec } from './firewall.ts';
 
 const rigPath = (what: string) =>
@@ -21,17 +23,21 @@ export const iptablesFirewallArgs = strict({
     .array(ipv4OrCidr)
     .optional()
     .describe('Sources (IPv4 addresses/CIDRs) allowed to reach published container ports, enforced in DOCKER-USER (created when missing). Unset: DOCKER-USER is not managed. IPv4 only.'),
+  dnsRedirect: dnsRedirectSchema
+    .optional()
+    .describe("DNS (53/udp+tcp) to these local addresses DNATed to the same address on toPort (Consul DNS), in nat chain RIG-DNS jumped to first from PREROUTING and OUTPUT. Unset: RIG-DNS is removed. IPv4 only."),
   path: rigPath('rules file').optional().describe("The iptables-restore file. Default '/etc/rig/iptables.rules' (ipv6: '/etc/rig/ip6tables.rules')."),
   script: rigPath('load script').optional().describe("The load script the boot unit runs too. Default '/etc/rig/iptables-apply.sh' (ipv6: '/etc/rig/ip6tables-apply.sh')."),
-}).describe("rig's iptables chains (RIG-INPUT, RIG-DOCKER-USER): rules file (checked with iptables-restore --test), load script and live chains; Docker's chains are never touched.");
+}).describe("rig's iptables chains (RIG-INPUT, RIG-DOCKER-USER, nat RIG-DNS): rules file (checked with iptables-restore --test), load script and live chains; Docker's chains are never touched.");
 /** Arguments of iptablesFirewall. */
 export type IptablesFirewallArgs = ReadonlyDeep<z.infer<typeof iptablesFirewallArgs>>;
 
-/** What iptablesFirewall reads: the rules file, the load script and the live filter table. */
+/** What iptablesFirewall reads: the rules file, the load script, the live filter table and (IPv4) the live nat table. */
 export interface IptablesFirewallState {
   readonly file: FileState;
   readonly script: FileState;
   readonly live: IptablesFilter;
+  readonly nat?: IptablesFilter;
 }
 
 /** One of rig's chains: its rules (after `-A <name>`) and the built-in/Docker chain whose first rule jumps to it. */
@@ -101,15 +107,21 @@ export function rigChains(a: IptablesFirewallArgs): RigChain[] {
 /** The iptables-restore file: declaring a chain with --noflush empties it, so only rig's chains are replaced, in one commit. */
 export function renderIptablesRules(a: IptablesFirewallArgs): string {
   const chains = rigChains(a);
+  const dns = dnsRedirectOf(a);
   return [
     '# Managed by rig (roles/firewall). Loaded with iptables-restore --noflush: only these chains are replaced.',
     '*filter',
     ...chains.map((c) => `:${c.name} - [0:0]`),
     ...chains.flatMap((c) => c.rules.map((r) => `-A ${c.name} ${r}`)),
     'COMMIT',
+    // Docker's nat chains and rules are never named: declaring RIG-DNS empties and refills only it
+    ...(dns ? ['*nat', `:${RIG_DNS} - [0:0]`, ...dnsRedirectRules(dns).map((r) => `-A ${RIG_DNS} ${r}`), 'COMMIT'] : []),
     '',
   ].join('\n');
 }
+
+/** The redirect these args load (IPv4 only; validation refuses it for ipv6). */
+const dnsRedirectOf = (a: IptablesFirewallArgs): DnsRedirect | undefined => ((a.family ?? 'ipv4') === 'ipv4' ? a.dnsRedirect : undefined);
 
 /** The load script (also the boot unit's ExecStart): create missing parents, restore rig's chains, put each jump first. */
 export function renderIptablesScript(a: IptablesFirewallArgs): string {
@@ -123,10 +135,12 @@ export function renderIptablesScript(a: IptablesFirewallArgs): string {
     sh`${`${bin}-restore`} -w --noflush ${path}`,
     // the chain is complete before anything jumps to it; the jump is added before duplicates are removed
     sh`first() {`,
-    sh`  [ "$(${bin} -w -S "$1" | sed -n 2p)" = "-A $1 -j $2" ] || ${bin} -w -I "$1" 1 -j "$2"`,
-    sh`  ${bin} -w -S "$1" | awk -v j="-A $1 -j $2" 'NR > 2 && $0 == j { print NR - 1 }' | sort -rn | while read -r n; do ${bin} -w -D "$1" "$n"; done`,
+    sh`  [ "$(${bin} -w -t "$1" -S "$2" | sed -n 2p)" = "-A $2 -j $3" ] || ${bin} -w -t "$1" -I "$2" 1 -j "$3"`,
+    sh`  ${bin} -w -t "$1" -S "$2" | awk -v j="-A $2 -j $3" 'NR > 2 && $0 == j { print NR - 1 }' | sort -rn | while read -r n; do ${bin} -w -t "$1" -D "$2" "$n"; done`,
     sh`}`,
-    ...chains.map((c) => sh`first ${c.parent} ${c.name}`),
+    ...chains.map((c) => sh`first filter ${c.parent} ${c.name}`),
+    // nat: Docker appends its PREROUTING/OUTPUT jumps at start, so rig's stay first across Docker restarts
+    ...(dnsRedirectOf(a) ? RIG_DNS_PARENTS.map((p) => sh`first nat ${p} ${RIG_DNS}`) : (a.family ?? 'ipv4') === 'ipv4' ? removeDnsRedirect(bin).map((l) => raw(l)) : []),
   ];
   return ['#!/bin/sh', '# Managed by rig (roles/firewall): loads rig\'s chains and keeps the jumps to them first. Docker\'s chains are never touched.', ...lines.map((l) => l.text), ''].join('\n');
 }
@@ -165,8 +179,9 @@ function plan(a: IptablesFirewallArgs, s: IptablesFirewallState): Plan<undefined
   }
   if (content(s.script) !== scriptText) changes.push({ kind: 'write', path: script, content: scriptText, mode: '0700', owner: 'root', group: 'root', description: `write ${script}` });
   // live chains differ from the file (first run, a flush, a reboot without the unit), or a new file/script?
-  const drift = iptablesDrift(rigChains(a), s.live);
-  if (changes.length > 0 || drift.length > 0) changes.push({ kind: 'exec', command: sh`sh ${script}`.text, description: `load ${rigChains(a).map((c) => c.name).join(', ')} (${bin})` });
+  const drift = [...iptablesDrift(rigChains(a), s.live), ...(s.nat ? dnsRedirectDrift(dnsRedirectOf(a), s.nat, 'first-once') : [])];
+  const loaded = [...rigChains(a).map((c) => c.name), ...(dnsRedirectOf(a) ? [RIG_DNS] : [])];
+  if (changes.length > 0 || drift.length > 0) changes.push({ kind: 'exec', command: sh`sh ${script}`.text, description: `load ${loaded.join(', ')} (${bin})` });
   const diff = before !== text ? [{ path, before: before ?? '', after: text }] : undefined;
   const msg = changes.length === 0 ? undefined : before !== text && before !== undefined ? 'rules changed' : drift.length > 0 ? drift.join('; ') : 'load script changed';
   return { changes, ...(diff ? { diff } : {}), ...(msg ? { msg } : {}) };
@@ -176,10 +191,13 @@ function plan(a: IptablesFirewallArgs, s: IptablesFirewallState): Plan<undefined
 export const iptablesFirewallModule = defineModule<IptablesFirewallArgs, IptablesFirewallState, undefined>({
   name: 'iptablesFirewall',
   args: iptablesFirewallArgs,
+  validate: (a) => (a.family === 'ipv6' && a.dnsRedirect ? ['dnsRedirect is IPv4 only (its addresses are IPv4): set it on the ipv4 task'] : []),
   probe: (a): Reads<IptablesFirewallState> => ({
     file: read(fileState, { path: iptablesPaths(a).path, content: true }),
     script: read(fileState, { path: iptablesPaths(a).script, content: true }),
     live: read(iptablesFilter, a.family ?? 'ipv4'),
+    // IPv4 always (also to find a RIG-DNS left from when the redirect was on)
+    ...((a.family ?? 'ipv4') === 'ipv4' ? { nat: read(iptablesNat, 'ipv4') } : {}),
   }),
   plan: (a, s) => plan(a, s),
 });

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { absPath, defineModule, fileState, port, read, sh, strict, z, type Change, type FileState, type Plan, type Reads, type ReadonlyDeep } from '../../../src/index.ts';
 import { firewallBackends, nftTableLive, type FirewallBackends, type NftTableLive } from './firewall-facts.ts';
+import { dnsRedirectSchema, nftDnsRedirectLines } from './dns-redirect.ts';
 
 /** Backends the firewall role knows by name. */
 export const FIREWALL_BACKENDS = ['auto', 'nftables', 'ufw', 'firewalld', 'iptables'] as const;
@@ -111,22 +112,21 @@ export const plainAllowRules = z.array(plainAllowRule).describe('Allow rules in 
 export const nftRulesetArgs = strict({
   rules: allowRules,
   inputPolicy,
-  dnsRedirect: strict({
-    addresses: z.array(ipv4OrCidr).min(1, { error: 'list the local addresses DNS is sent to' }).describe('Local addresses whose port 53 is redirected.'),
-    toPort: port.describe('Port DNS is redirected to (Consul DNS: 8600).'),
-    only: z
-      .array(
-        z.union([
-          strict({ iifnames: ruleShape.iifnames.unwrap().min(1) }).describe('Packets arriving on these interfaces.'),
-          strict({ from: z.array(ipv4OrCidr).min(1) }).describe('Packets from these sources.'),
-        ]),
-      )
-      .min(1)
-      .optional()
-      .describe("Redirect only inbound packets matching one of these (the firewalld backend: firewalld accepts every redirected connection, so the redirect itself must be limited). Default: every inbound packet. The host's own queries are always redirected."),
-  })
+  dnsRedirect: dnsRedirectSchema
+    .extend({
+      only: z
+        .array(
+          z.union([
+            strict({ iifnames: ruleShape.iifnames.unwrap().min(1) }).describe('Packets arriving on these interfaces.'),
+            strict({ from: z.array(ipv4OrCidr).min(1) }).describe('Packets from these sources.'),
+          ]),
+        )
+        .min(1)
+        .optional()
+        .describe("DNAT only inbound packets matching one of these (the firewalld backend: firewalld accepts every DNATed connection, so the redirect itself must be limited). Default: every inbound packet. The host's own queries are always redirected."),
+    })
     .optional()
-    .describe("Redirect DNS (53/udp+tcp) sent to these local addresses to this port (Consul DNS on 8600) so Docker's `dns` works."),
+    .describe("DNS (53/udp+tcp) sent to these local addresses is DNATed to the same address on this port (Consul DNS on 8600) so Docker's `dns` works."),
   path: absPath.optional().describe("The nft file. Default '/etc/rig/firewall.nft'."),
   table: z
     .string()
@@ -169,18 +169,18 @@ function body(a: NftRulesetArgs): string[] {
   ];
   const chains = [`  chain input {`, ...input.map((l) => `    ${l}`), '  }'];
   if (a.dnsRedirect) {
-    const to = a.dnsRedirect.toPort;
+    const lines = nftDnsRedirectLines(a.dnsRedirect).map((l) => `    ${l}`);
     chains.push(
       '  chain prerouting {',
       '    type nat hook prerouting priority dstnat; policy accept;',
-      ...(a.dnsRedirect.only ?? [{}]).map((m) => {
+      ...(a.dnsRedirect.only ?? [{}]).flatMap((m) => {
         const match = 'iifnames' in m ? `iifname ${set(m.iifnames.map((i) => `"${i}"`))} ` : 'from' in m ? `ip saddr ${set([...m.from])} ` : '';
-        return `    ${match}ip daddr ${set([...a.dnsRedirect!.addresses])} meta l4proto { tcp, udp } th dport 53 redirect to :${to}`;
+        return lines.map((l) => l.replace(/^ {4}/, `    ${match}`));
       }),
       '  }',
       '  chain output {',
       '    type nat hook output priority -100; policy accept;',
-      `    ip daddr ${set([...a.dnsRedirect.addresses])} meta l4proto { tcp, udp } th dport 53 redirect to :${to}`,
+      ...lines,
       '  }',
     );
   }

@@ -25,10 +25,15 @@ describe('firewall role: iptables boot unit', () => {
     expect(unit).toMatch(/^After=netfilter-persistent\.service ufw\.service$/m);
     expect(unit).toMatch(/^Before=network-pre\.target docker\.service/m);
     expect(unit).toMatch(/^WantedBy=sysinit\.target$/m);
-    // the script loads with --noflush and never names Docker's chains except to create a missing DOCKER-USER
+    // the script loads with --noflush and never names Docker's chains except to create a missing DOCKER-USER;
+    // the only flush/delete is of rig's own nat chain RIG-DNS when the DNS redirect is off
     const script = renderIptablesScript({ rules: [], dockerPublishedFrom: ['10.0.0.0/8'] });
     expect(script).toContain('iptables-restore -w --noflush /etc/rig/iptables.rules');
-    expect(script).not.toMatch(/-F|-X|-t nat|DOCKER-ISOLATION|iptables -w -S DOCKER /);
+    expect(script).not.toMatch(/DOCKER-ISOLATION|iptables -w -S DOCKER |-t nat -[FX] (?!RIG-DNS)|-t nat -D (PREROUTING|OUTPUT) (?!-j RIG-DNS)/);
+    expect(script.split('\n').filter((l) => /-[FX] /.test(l))).toEqual(['if iptables -w -t nat -S RIG-DNS >/dev/null 2>&1; then iptables -w -t nat -F RIG-DNS && iptables -w -t nat -X RIG-DNS; fi']);
+    const withDns = renderIptablesScript({ rules: [], dnsRedirect: { addresses: ['10.77.0.11'], toPort: 8600 } });
+    expect(withDns).not.toMatch(/-[FX] |DOCKER/);
+    expect(withDns).toContain('first nat PREROUTING RIG-DNS\nfirst nat OUTPUT RIG-DNS\n');
   });
   it('defaults: DOCKER-USER unmanaged, IPv6 on, boot unit on', () => {
     expect(role.defaults).toMatchObject({ firewall_docker_published_from: null, firewall_ipv6: true, firewall_boot_unit: true });

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { argProblems } from '../../../../src/core/index.ts';
-import { iptablesFilter } from '../../../../roles/firewall/library/firewall-iptables-facts.ts';
+import { iptablesFilter, iptablesNat } from '../../../../roles/firewall/library/firewall-iptables-facts.ts';
+import { dnsRedirectDrift, RIG_DNS } from '../../../../roles/firewall/library/dns-redirect.ts';
 import type { FileState } from '../../../../src/facts/files.ts';
 import { iptablesFirewallModule, renderIptablesRules, renderIptablesScript, rigChains, type IptablesFirewallArgs, type IptablesFirewallState } from '../../../../roles/firewall/library/firewall-iptables.ts';
 import { clusterRules } from '../../../../roles/firewall/index.ts';
@@ -14,12 +15,15 @@ const captured6: IptablesFirewallArgs = { family: 'ipv6', rules: clusterRules(va
 
 const file = (path: string, content?: string): FileState =>
   content === undefined ? { path, exists: false } : { path, exists: true, type: 'file', mode: '0600', owner: 'root', group: 'root', uid: 0, gid: 0, size: content.length, content: new TextEncoder().encode(content) };
-const state = (a: IptablesFirewallArgs, live: string, written = true): IptablesFirewallState => {
+const nat = (p: string) => iptablesNat.parse(fx(p), 'ipv4');
+// nat: the table as it was before this feature (Docker's chains only) unless a case says otherwise
+const state = (a: IptablesFirewallArgs, live: string, written = true, natFile = 'nat-docker-only.txt'): IptablesFirewallState => {
   const six = a.family === 'ipv6';
   return {
     file: file(six ? '/etc/rig/ip6tables.rules' : '/etc/rig/iptables.rules', written ? renderIptablesRules(a) : undefined),
     script: file(six ? '/etc/rig/ip6tables-apply.sh' : '/etc/rig/iptables-apply.sh', written ? renderIptablesScript(a) : undefined),
     live: iptablesFilter.parse(fx(live), a.family ?? 'ipv4'),
+    ...(six ? {} : { nat: nat(natFile) }),
   };
 };
 const plan = (a: IptablesFirewallArgs, s: IptablesFirewallState) => iptablesFirewallModule.plan(a, s, undefined as never);
@@ -110,4 +114,65 @@ describe('iptablesFirewall args', () => {
     [{ rules: [], script: 7 }, 'script: expected an absolute path for the load script'],
     [{ rules: [], dockerPublishedForm: ['10.0.0.0/8'] }, "unknown key 'dockerPublishedForm' (did you mean 'dockerPublishedFrom'?)"],
   ])('%j → %s', (args, message) => expect(v(args)).toContain(message));
+});
+
+describe('iptablesFirewall: container DNS to Consul (nat chain RIG-DNS)', () => {
+  // the args whose chains produced the nat-*.txt fixtures (test/fixtures/facts/firewall/README.md)
+  const on: IptablesFirewallArgs = { ...captured, dnsRedirect: { addresses: ['10.77.0.11'], toPort: 8600 } };
+  const load = { kind: 'exec', command: 'sh /etc/rig/iptables-apply.sh', description: 'load RIG-INPUT, RIG-DOCKER-USER, RIG-DNS (iptables)' };
+  it('the rules file declares only RIG-DNS in nat (Docker\'s DOCKER/PREROUTING rules never named), DNAT to the same address', () => {
+    const text = renderIptablesRules(on);
+    const natPart = text.slice(text.indexOf('*nat'));
+    expect(natPart.split('\n').filter((l) => l.startsWith(':'))).toEqual([':RIG-DNS - [0:0]']);
+    expect(natPart).toContain('-A RIG-DNS -d 10.77.0.11/32 -p udp -m udp --dport 53 -m comment --comment "rig: consul dns" -j DNAT --to-destination 10.77.0.11:8600\n');
+    expect(natPart).toContain('-A RIG-DNS -d 10.77.0.11/32 -p tcp -m tcp --dport 53 -m comment --comment "rig: consul dns" -j DNAT --to-destination 10.77.0.11:8600\n');
+    expect(natPart).not.toMatch(/REDIRECT|DOCKER|^-[FXID] |^:(PREROUTING|OUTPUT)/m);
+    expect(renderIptablesRules(captured)).not.toContain('*nat');
+  });
+  it('the load script (also the boot unit) puts the nat jumps first after the restore; without the redirect it removes RIG-DNS', () => {
+    const sc = renderIptablesScript(on).split('\n');
+    const restore = sc.indexOf('iptables-restore -w --noflush /etc/rig/iptables.rules');
+    expect(sc.indexOf('first nat PREROUTING RIG-DNS')).toBeGreaterThan(restore);
+    expect(sc.indexOf('first nat OUTPUT RIG-DNS')).toBeGreaterThan(restore);
+    const off = renderIptablesScript(captured);
+    expect(off).toContain('while iptables -w -t nat -D PREROUTING -j RIG-DNS 2>/dev/null; do :; done');
+    expect(off).toContain('if iptables -w -t nat -S RIG-DNS >/dev/null 2>&1; then iptables -w -t nat -F RIG-DNS && iptables -w -t nat -X RIG-DNS; fi');
+    expect(renderIptablesScript(captured6)).not.toContain('nat');
+  });
+  it.each<[string, IptablesFirewallArgs, string, boolean, readonly string[], string | undefined]>([
+    // name, args, nat table, file + script written, change kinds, msg
+    ['fresh host with Docker: file, script, load', on, 'nat-docker-only.txt', false, ['write', 'write', 'exec'], undefined],
+    ['converged: nothing', on, 'nat-applied.txt', true, [], undefined],
+    ['Docker restarted (its chains and jumps recreated, appended after rig\'s): nothing', on, 'nat-docker-restarted.txt', true, [], undefined],
+    ['RIG-DNS flushed by hand: load only', on, 'nat-rig-dns-flushed.txt', true, ['exec'], 'RIG-DNS differs (2 of 2 rules missing, 0 live)'],
+    ['a reboot without the unit (no RIG-DNS): load only', on, 'nat-docker-only.txt', true, ['exec'], 'RIG-DNS missing; nat PREROUTING does not jump to RIG-DNS first; nat OUTPUT does not jump to RIG-DNS first'],
+    ['duplicate jumps (ufw reloaded here once): load, which keeps one', on, 'ufw-nat-reloaded.txt', true, ['exec'], 'nat PREROUTING does not jump to RIG-DNS first; nat OUTPUT does not jump to RIG-DNS first'],
+    ['turned off, RIG-DNS live: new file and script, load removes it', captured, 'nat-applied.txt', false, ['write', 'write', 'exec'], undefined],
+    ['turned off and removed: nothing', captured, 'nat-redirect-removed.txt', true, [], undefined],
+  ])('%s', (_name, args, natFile, written, kinds, msg) => {
+    const p = plan(args, state(args, 'iptables-applied.txt', written, natFile));
+    expect(p.changes.map((c) => c.kind)).toEqual(kinds);
+    if (msg !== undefined) expect(p.msg).toBe(msg);
+    if (kinds.includes('exec') && args.dnsRedirect) expect(p.changes.at(-1)).toEqual(load);
+  });
+  it('the redirect switched off on a written host: the new script removes RIG-DNS (msg names it)', () => {
+    const p = plan(captured, { ...state(captured, 'iptables-applied.txt', true, 'nat-applied.txt') });
+    expect(p.changes).toEqual([{ kind: 'exec', command: 'sh /etc/rig/iptables-apply.sh', description: 'load RIG-INPUT, RIG-DOCKER-USER (iptables)' }]);
+    expect(p.msg).toBe('RIG-DNS present but the redirect is off');
+  });
+  it('drift rules (as data): where the jumps must be', () => {
+    const want = on.dnsRedirect!;
+    expect(dnsRedirectDrift(want, nat('nat-applied.txt'), 'first-once')).toEqual([]);
+    expect(dnsRedirectDrift(want, nat('ufw-nat-reloaded.txt'), 'present')).toEqual([]);
+    expect(dnsRedirectDrift(want, nat('ufw-nat-enabled.txt'), 'first-once')).toEqual([]);
+    expect(dnsRedirectDrift({ addresses: ['10.77.0.12'], toPort: 8600 }, nat('nat-applied.txt'), 'first-once')).toEqual([`${RIG_DNS} differs (2 of 2 rules missing, 2 live)`]);
+    expect(dnsRedirectDrift(undefined, nat('nat-redirect-removed.txt'), 'first-once')).toEqual([]);
+    expect(dnsRedirectDrift(undefined, nat('ufw-nat-rig-dns-flushed.txt'), 'present')).toEqual(['RIG-DNS present but the redirect is off']);
+  });
+  it('args: IPv4 addresses only; not on the ipv6 task', () => {
+    expect(argProblems(iptablesFirewallModule, on)).toEqual([]);
+    expect(argProblems(iptablesFirewallModule, { ...captured6, dnsRedirect: on.dnsRedirect })).toEqual(['dnsRedirect is IPv4 only (its addresses are IPv4): set it on the ipv4 task']);
+    expect(argProblems(iptablesFirewallModule, { ...on, dnsRedirect: { addresses: ['fd00::1'], toPort: 8600 } }).join('\n')).toContain('dnsRedirect.addresses[0]: "fd00::1" is not an IPv4 address');
+    expect(argProblems(iptablesFirewallModule, { ...on, dnsRedirect: { addresses: ['10.77.0.11'], toPort: 70000 } }).join('\n')).toContain('dnsRedirect.toPort: a port is 1-65535, got 70000');
+  });
 });

@@ -111,18 +111,27 @@ describe('nftRuleset args', () => {
     [{ rules: [], dnsRedirect: { address: ['10.0.0.1'], toPort: 8600 } }, "dnsRedirect: unknown key 'address' (did you mean 'addresses'?)"],
     [{ rules: [], dnsRedirect: { addresses: ['10.0.0.1'], toPort: 8600, only: [] } }, 'dnsRedirect.only: Too small'],
     [{ rules: [], dnsRedirect: { addresses: ['10.0.0.1'], toPort: 8600, only: [{ from: ['any'] }] } }, 'dnsRedirect.only[0]'],
+    // each address is DNATed to itself: a network has no single address to send DNS on to
+    [{ rules: [], dnsRedirect: { addresses: ['10.77.0.0/24'], toPort: 8600 } }, 'dnsRedirect.addresses[0]: "10.77.0.0/24" is not an IPv4 address like 10.77.0.11'],
     [{ rules: [], table: 'rig-fw' }, 'table: "rig-fw" is not an nft table name'],
     [{ rules: [], path: 'firewall.nft' }, 'path: must be an absolute path, got "firewall.nft"'],
     [{ rules: [], tabel: 'rig' }, "unknown key 'tabel' (did you mean 'table'?)"],
   ])('%j → %s', (args, message) => expect(v(args)).toContain(message));
+  it('container DNS: DNAT to the same address (a redirect would send it to docker0\'s address, where Consul does not listen), prerouting and output', () => {
+    const t = renderNftRuleset({ ...captured, dnsRedirect: { addresses: ['10.77.0.11', '192.0.2.5'], toPort: 8600 } }).text;
+    const dnat = ['ip daddr 10.77.0.11 meta l4proto { tcp, udp } th dport 53 dnat ip to 10.77.0.11:8600', 'ip daddr 192.0.2.5 meta l4proto { tcp, udp } th dport 53 dnat ip to 192.0.2.5:8600'];
+    for (const hook of ['prerouting priority dstnat', 'output priority -100']) {
+      expect(t).toContain(`    type nat hook ${hook}; policy accept;\n${dnat.map((l) => `    ${l}`).join('\n')}\n  }`);
+    }
+    expect(t).not.toContain('redirect');
+    expect(renderNftRuleset({ rules: captured.rules }).text).not.toMatch(/nat hook/);
+  });
   it('a DNS redirect limited to interfaces and sources (firewalld backend); the host itself is always redirected', () => {
     const only = [{ iifnames: ['docker0', 'docker_gwbridge'] }, { from: ['10.77.0.0/24'] }];
     expect(argProblems(nftRulesetModule, { rules: [], inputPolicy: 'accept', dnsRedirect: { addresses: ['10.77.0.11'], toPort: 8600, only } })).toEqual([]);
     const text = renderNftRuleset({ rules: [], inputPolicy: 'accept', dnsRedirect: { addresses: ['10.77.0.11'], toPort: 8600, only } }).text;
-    expect(text).toContain('    iifname { "docker0", "docker_gwbridge" } ip daddr 10.77.0.11 meta l4proto { tcp, udp } th dport 53 redirect to :8600\n    ip saddr 10.77.0.0/24 ip daddr 10.77.0.11 meta l4proto { tcp, udp } th dport 53 redirect to :8600\n  }');
-    expect(text).toContain('type nat hook output priority -100; policy accept;\n    ip daddr 10.77.0.11 meta l4proto { tcp, udp } th dport 53 redirect to :8600');
-    // unlimited (the nftables backend): one line for every inbound packet, as before
-    expect(renderNftRuleset(captured).text).toContain('type nat hook prerouting priority dstnat; policy accept;\n    ip daddr 10.77.0.11 meta l4proto { tcp, udp } th dport 53 redirect to :8600\n  }');
+    expect(text).toContain('    iifname { "docker0", "docker_gwbridge" } ip daddr 10.77.0.11 meta l4proto { tcp, udp } th dport 53 dnat ip to 10.77.0.11:8600\n    ip saddr 10.77.0.0/24 ip daddr 10.77.0.11 meta l4proto { tcp, udp } th dport 53 dnat ip to 10.77.0.11:8600\n  }');
+    expect(text).toContain('type nat hook output priority -100; policy accept;\n    ip daddr 10.77.0.11 meta l4proto { tcp, udp } th dport 53 dnat ip to 10.77.0.11:8600');
   });
   it('ranges and esp rules render as nft syntax', () => {
     expect(renderNftRuleset(captured).text).toContain('tcp dport { 2377, 7946, 8300, 8301-8302, 8500, 8600 }');
