@@ -25,10 +25,21 @@ export interface TaskResult<O = unknown> {
   readonly execs: number;
   /** Commands run (shown with -v). */
   readonly commands?: readonly string[];
+  /** A command's standard output without its trailing newlines (Ansible's command module strips them). */
   readonly stdout?: string;
   readonly stderr?: string;
+  /** `stdout` split into lines, as Ansible registers it. */
+  readonly stdout_lines?: readonly string[];
+  /** `stderr` split into lines, as Ansible registers it. */
+  readonly stderr_lines?: readonly string[];
   readonly rc?: number;
   readonly output?: O;
+  /** The host the task ran on when it was delegated (`delegateTo`): Ansible's `ok: [web1 -> db1]`. */
+  readonly delegatedTo?: string;
+  /** A loop item's value (item results only), as Ansible's `results[i].item`. */
+  readonly item?: unknown;
+  /** How a loop item is shown, `(item=overlay)`: the `label` option's value, else the item itself (item results only). */
+  readonly label?: string;
   /** What the reporters print after the status line at any verbosity (`ok: [h] => {"msg": …}`), from Plan.show. */
   readonly show?: Readonly<Record<string, unknown>>;
   /** Per-item results of a loop. */
