@@ -1,5 +1,5 @@
 /** Live listr2 tree on a TTY (the only file importing listr2): one Listr per task, bridged from synchronous events. */
-import { DefaultRenderer, Listr, ListrLogger, ProcessOutput } from 'listr2';
+import { DefaultRenderer, Listr, ListrDefaultRendererLogLevels as Tree, ListrLogger, ListrLogLevels as Line, ProcessOutput } from 'listr2';
 import type { PlayInfo, Reporter, RunSummary, TaskInfo, TaskResult, TaskStatus } from '../core/result.ts';
 import { redact } from '../core/secret.ts';
 import { palette, type Palette } from './colors.ts';
@@ -44,6 +44,40 @@ function deferred<T>(): Deferred<T> {
   return d;
 }
 
+/**
+ * listr2's icon colors from our palette: listr2 colors through colorette, which decides on its own at import (NO_COLOR
+ * set even to '', FORCE_COLOR=0 counted as forcing); rig's one decision (useColor) must hold for the ticks too.
+ */
+function iconColors(c: Palette) {
+  const f = (paint: (t: string) => string) => (text?: string) => paint(text ?? '');
+  return {
+    tree: {
+      [Tree.SKIPPED_WITH_COLLAPSE]: f(c.changed),
+      [Tree.SKIPPED_WITHOUT_COLLAPSE]: f(c.changed),
+      [Tree.PENDING]: f(c.changed),
+      [Tree.COMPLETED]: f(c.ok),
+      [Tree.COMPLETED_WITH_FAILED_SUBTASKS]: f(c.changed),
+      [Tree.COMPLETED_WITH_FAILED_SISTER_TASKS]: f(c.error),
+      [Tree.RETRY]: f(c.changed),
+      [Tree.ROLLING_BACK]: f(c.unreachable),
+      [Tree.ROLLED_BACK]: f(c.unreachable),
+      [Tree.FAILED]: f(c.error),
+      [Tree.FAILED_WITH_FAILED_SUBTASKS]: f(c.error),
+      [Tree.WAITING]: f(c.dim),
+      [Tree.PAUSED]: f(c.changed),
+    },
+    line: {
+      [Line.STARTED]: f(c.changed),
+      [Line.FAILED]: f(c.error),
+      [Line.SKIPPED]: f(c.changed),
+      [Line.COMPLETED]: f(c.ok),
+      [Line.RETRY]: f(c.changed),
+      [Line.ROLLBACK]: f(c.unreachable),
+      [Line.PAUSED]: f(c.changed),
+    },
+  };
+}
+
 /** State of the task currently shown. */
 interface Current {
   readonly task: TaskInfo;
@@ -58,7 +92,8 @@ interface Current {
   refresh?: () => void;
 }
 
-const ORDER: readonly TaskStatus[] = ['ok', 'changed', 'unreachable', 'failed', 'skipped'];
+type Count = TaskStatus | 'ignored';
+const ORDER: readonly Count[] = ['ok', 'changed', 'unreachable', 'failed', 'skipped', 'ignored'];
 
 /**
  * A listr2 tree per play: the current task with one row per host (spinner → ok/changed/failed/skipped), finished
@@ -70,6 +105,7 @@ export class ListrReporter implements Reporter {
   private readonly renderer: ListrRendererName;
   private readonly maxHostRows: number;
   private readonly logger: ListrLogger;
+  private readonly icons: ReturnType<typeof iconColors>;
   /** Listr runs and plain writes are chained, so two trees never render at once. */
   private chain: Promise<void> = Promise.resolve();
   private current: Current | undefined;
@@ -81,7 +117,8 @@ export class ListrReporter implements Reporter {
     this.maxHostRows = opts.maxHostRows ?? 12;
     // listr2 types its streams as tty.WriteStream; only the 'default' renderer uses TTY methods, and it is only chosen for a TTY
     const stream = opts.out as NodeJS.WriteStream;
-    this.logger = new ListrLogger({ processOutput: new ProcessOutput(stream, stream), useIcons: this.renderer !== 'test' });
+    this.icons = iconColors(this.colors);
+    this.logger = new ListrLogger({ processOutput: new ProcessOutput(stream, stream), useIcons: this.renderer !== 'test', color: this.icons.line });
   }
 
   onPlayStart(play: PlayInfo): void {
@@ -189,7 +226,7 @@ export class ListrReporter implements Reporter {
       {
         renderer: this.renderer === 'default' ? StreamTreeRenderer : this.renderer,
         fallbackRenderer: this.renderer === 'default' ? 'simple' : this.renderer,
-        rendererOptions: { logger: this.logger },
+        rendererOptions: { logger: this.logger, color: this.icons.tree },
         fallbackRendererOptions: { logger: this.logger },
         registerSignalListeners: false,
         exitOnError: false,
@@ -211,15 +248,18 @@ export class ListrReporter implements Reporter {
       h.skip(line);
       return;
     }
-    if ((r.status === 'failed' && !r.ignored) || r.status === 'unreachable') throw new Error(line);
-    h.title = r.ignored ? `${line} ${this.colors.skip('...ignoring')}` : line;
+    // an ignored failure is still a failure (red cross), as Ansible prints it red before `...ignoring`
+    if (r.status === 'failed' && r.ignored) throw new Error(`${line} ${this.colors.skip('...ignoring')}`);
+    if (r.status === 'failed' || r.status === 'unreachable') throw new Error(line);
+    h.title = line;
   }
 
-  /** `ok=3 changed=1 failed=1` for the statuses seen, colored like the recap. */
+  /** `ok=3 changed=1 failed=1 ignored=1` for the statuses seen, colored like the recap (an ignored failure is `ignored`). */
   private counts(results: readonly TaskResult[]): string {
     const c = this.colors;
-    const paint = { ok: c.ok, changed: c.changed, unreachable: c.unreachable, failed: c.error, skipped: c.skip };
-    return ORDER.map((s) => [s, results.filter((r) => r.status === s).length] as const)
+    const paint = { ok: c.ok, changed: c.changed, unreachable: c.unreachable, failed: c.error, skipped: c.skip, ignored: c.warn };
+    const kind = (r: TaskResult): Count => (r.status === 'failed' && r.ignored ? 'ignored' : r.status);
+    return ORDER.map((s) => [s, results.filter((r) => kind(r) === s).length] as const)
       .filter(([, n]) => n > 0)
       .map(([s, n]) => paint[s](`${s}=${n}`))
       .join(' ');

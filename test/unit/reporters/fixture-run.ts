@@ -132,3 +132,36 @@ export function checkRun(r: Reporter): RunSummary {
     check: true,
   };
 }
+
+export const modules = task('t7', 'load kernel modules', 'modprobe');
+export const register = task('t8', 'register worker', 'command');
+export const mayFail = task('t9', 'ignored failure', 'command');
+
+/** Loop items (one with a label), a delegated task and an ignored failure, on two hosts. */
+export function loopRun(r: Reporter): RunSummary {
+  const results: TaskResult[] = [];
+  const end = (t: TaskInfo, x: TaskResult) => {
+    results.push(x);
+    r.onTaskEnd?.(t, x);
+  };
+  const item = (t: TaskInfo, host: string, status: TaskResult['status'], value: unknown, label: string, extra: Partial<TaskResult> = {}) => ({ ...res(t, host, status, extra), item: value, label });
+  r.onRunStart?.({ check: false, hosts: ['ux1', 'ux2'] });
+  r.onPlayStart?.({ name: 'swarm', hosts: ['ux1', 'ux2'], check: false });
+  r.onTaskStart?.(modules, ['ux1', 'ux2']);
+  for (const host of ['ux1', 'ux2']) {
+    end(modules, res(modules, host, 'changed', { items: [item(modules, host, 'changed', 'overlay', 'overlay'), item(modules, host, 'ok', { name: 'br_netfilter', persist: true }, 'br_netfilter')] }));
+  }
+  r.onTaskStart?.(register, ['ux1', 'ux2']);
+  end(register, res(register, 'ux1', 'changed', { delegatedTo: 'ux1' }));
+  end(register, res(register, 'ux2', 'ok', { delegatedTo: 'ux1' }));
+  r.onTaskStart?.(mayFail, ['ux1', 'ux2']);
+  end(mayFail, res(mayFail, 'ux1', 'ok'));
+  end(mayFail, res(mayFail, 'ux2', 'failed', { ignored: true, msg: 'command failed (rc=1)', rc: 1 }));
+  return {
+    recap: { ux1: recap({ ok: 3, changed: 2, execs: 3 }), ux2: recap({ ok: 2, changed: 1, ignored: 1, execs: 3 }) },
+    results,
+    exitCode: 0,
+    durationMs: 1200,
+    check: false,
+  };
+}
