@@ -1,5 +1,5 @@
 /** Ansible-like text for banners and task results, shared by the plain and listr reporters. */
-import type { TaskInfo, TaskResult } from '../core/result.ts';
+import type { TaskInfo, TaskResult, WaitInfo } from '../core/result.ts';
 import type { Palette } from './colors.ts';
 import { diffLines } from './diff-text.ts';
 
@@ -135,4 +135,15 @@ export function resultLines(r: TaskResult, task: TaskInfo, opts: DetailOptions):
   lines.push(...statusLines(r, task.handler, { ...opts, verbosity: hidden && opts.diff ? Math.max(opts.verbosity, 1) : opts.verbosity }));
   lines.push(...detailLines(r, opts));
   return lines;
+}
+
+/** Whole seconds as `45s`, `2m 05s`. */
+export function seconds(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+}
+
+/** `waiting for port 10.0.0.2:8301 open: 30s of 2m 00s` at time `now` (epoch ms). */
+export function waitText(wait: WaitInfo, now: number): string {
+  return `waiting for ${wait.what}: ${seconds(now - wait.startedAt)} of ${seconds(wait.limitSec * 1000)}`;
 }

@@ -1,9 +1,9 @@
 /** Live listr2 tree on a TTY (the only file importing listr2): one Listr per task, bridged from synchronous events. */
 import { DefaultRenderer, Listr, ListrDefaultRendererLogLevels as Tree, ListrLogger, ListrLogLevels as Line, ProcessOutput } from 'listr2';
-import type { PlayInfo, Reporter, RunSummary, TaskInfo, TaskResult, TaskStatus } from '../core/result.ts';
+import type { PlayInfo, Reporter, RunSummary, TaskInfo, TaskResult, TaskStatus, WaitInfo } from '../core/result.ts';
 import { redact } from '../core/secret.ts';
 import { palette, type Palette } from './colors.ts';
-import { banner, resultLines, statusLines, taskHeading } from './format.ts';
+import { banner, resultLines, statusLines, taskHeading, waitText } from './format.ts';
 import type { TextReporterOptions } from './plain.ts';
 import { printRecap } from './recap.ts';
 
@@ -90,6 +90,11 @@ interface Current {
   readonly unreachable: Map<string, string>;
   /** Refreshes the compact view (many hosts) after each result. */
   refresh?: () => void;
+  /** Each host row's title setter (the live tree, one row per host). */
+  readonly rows: Map<string, (title: string) => void>;
+  /** Hosts waiting for something slow, shown with elapsed time and limit while it lasts. */
+  readonly waits: Map<string, WaitInfo>;
+  ticker?: NodeJS.Timeout;
 }
 
 type Count = TaskStatus | 'ignored';
@@ -128,7 +133,7 @@ export class ListrReporter implements Reporter {
 
   onTaskStart(task: TaskInfo, hosts: readonly string[]): void {
     this.finish();
-    const cur: Current = { task, hosts, slots: new Map(), results: [], notes: [], unreachable: new Map() };
+    const cur: Current = { task, hosts, slots: new Map(), results: [], notes: [], unreachable: new Map(), rows: new Map(), waits: new Map() };
     for (const h of hosts) cur.slots.set(h, deferred());
     this.current = cur;
     if (hosts.length === 0) return;
@@ -149,6 +154,8 @@ export class ListrReporter implements Reporter {
       return;
     }
     cur.results.push(result);
+    cur.waits.delete(result.host);
+    if (!cur.waits.size) this.stopTicker(cur);
     cur.slots.get(result.host)?.resolve(result);
     cur.refresh?.();
   }
@@ -174,6 +181,34 @@ export class ListrReporter implements Reporter {
     else this.print([text]);
   }
 
+  /** The live tree shows a waiting host's wait in its row (or under a compact task), refreshed every waitRefreshMs. */
+  onWait(host: string, wait: WaitInfo | undefined): void {
+    const cur = this.current;
+    // line renderers would print every refresh; plain output of waits is the PlainReporter's
+    if (!cur || this.renderer !== 'default') return;
+    if (wait) cur.waits.set(host, wait);
+    else {
+      cur.waits.delete(host);
+      if (!cur.slots.get(host)?.settled) cur.rows.get(host)?.(redact(host));
+    }
+    this.showWaits(cur);
+    if (cur.waits.size && !cur.ticker) {
+      cur.ticker = setInterval(() => this.showWaits(cur), this.opts.waitRefreshMs ?? 1000);
+      cur.ticker.unref();
+    } else if (!cur.waits.size) this.stopTicker(cur);
+  }
+
+  private showWaits(cur: Current): void {
+    const now = Date.now();
+    for (const [host, wait] of cur.waits) if (!cur.slots.get(host)?.settled) cur.rows.get(host)?.(redact(`${host}  ${this.colors.dim(waitText(wait, now))}`));
+    cur.refresh?.();
+  }
+
+  private stopTicker(cur: Current): void {
+    clearInterval(cur.ticker);
+    cur.ticker = undefined;
+  }
+
   async onRunEnd(summary: RunSummary): Promise<void> {
     this.finish();
     await this.chain;
@@ -185,6 +220,7 @@ export class ListrReporter implements Reporter {
     const cur = this.current;
     if (!cur) return;
     for (const slot of cur.slots.values()) slot.resolve(undefined);
+    this.stopTicker(cur);
     this.current = undefined;
   }
 
@@ -203,7 +239,9 @@ export class ListrReporter implements Reporter {
               // line renderers would print every refresh: only the live tree gets them
               if (this.renderer === 'default') cur.refresh = () => {
                 t.title = redact(`${taskHeading(cur.task)}  (${cur.results.length}/${cur.hosts.length}) ${this.counts(cur.results)}`);
-                const running = this.running(cur);
+                const now = Date.now();
+                const waiting = [...cur.waits].filter(([h]) => !cur.slots.get(h)?.settled).map(([h, w]) => `${h}: ${waitText(w, now)}`);
+                const running = [this.running(cur), ...waiting].filter(Boolean).join('\n');
                 if (running) t.output = redact(running);
               };
               cur.refresh?.();
@@ -214,6 +252,7 @@ export class ListrReporter implements Reporter {
               cur.hosts.map((host) => ({
                 title: redact(host),
                 task: async (_c: unknown, h: { title: string; skip(msg?: string): void }) => {
+                  cur.rows.set(host, (title) => (h.title = title));
                   const r = await (cur.slots.get(host) as Deferred<TaskResult | undefined>).promise;
                   this.settleRow(cur.task, host, r, h);
                 },

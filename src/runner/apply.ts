@@ -1,5 +1,5 @@
 /** Apply a plan's changes over the connection: as few execs as possible, writes atomic, reboots confirmed by boot_id. */
-import type { Change, Connection, ExecOutput, RebootChange } from '../core/index.ts';
+import type { Change, Connection, ExecOutput, RebootChange, WaitInfo } from '../core/index.ts';
 import { raw, UnreachableError } from '../core/index.ts';
 import { writeFileScript } from '../connection/index.ts';
 import { buildBatch } from './batch.ts';
@@ -16,6 +16,8 @@ export interface ApplyOptions {
   readonly rebootSettleSec: number;
   /** Read commands run in the same exec right after the last change (the next tasks' probes, fresh). */
   readonly reads?: readonly string[];
+  /** Told when a reboot starts waiting for the host to come back, and when it stops (undefined). */
+  readonly onWait?: (wait: WaitInfo | undefined) => void;
 }
 
 /** What applying produced. */
@@ -83,7 +85,9 @@ export async function applyChanges(conn: Connection, changes: readonly Change[],
     if ('kind' in step) {
       commands.push('reboot');
       opts.log?.(`reboot: ${step.description}`);
-      const r = await reboot(conn, step, opts);
+      const limitSec = step.timeoutSec ?? 600;
+      opts.onWait?.({ what: `${conn.host} to come back from the reboot (new boot_id${step.testCommand ? ', test command passing' : ''})`, limitSec, startedAt: Date.now() });
+      const r = await reboot(conn, step, opts).finally(() => opts.onWait?.(undefined));
       if (r) return { last, failed: r, commands, rebooted };
       rebooted = true;
       continue;

@@ -263,6 +263,7 @@ async function attemptOn(run: TaskRun, rt: HostRuntime, target: HostRuntime, ctx
       prefix: inline ? pendingScript(pending, asRoot(priv, rt)).text : undefined,
       log,
       rebootSettleSec: opts.rebootSettleSec ?? 5,
+      onWait: rt.onWait,
     });
     target.invalidate();
     if (applied.reads && !applied.rebooted) grouped.spread(applied.reads).forEach((o, i) => target.cache.set(cacheKey(nextReads[i] as ReadSpec), o));

@@ -1,5 +1,5 @@
 /** Serve a task's reads from the host's cache, or fetch them together with upcoming tasks' reads in ONE exec. */
-import { earlyRead, parseRead, readCommand, type ExecOutput, type Read } from '../core/index.ts';
+import { earlyRead, parseRead, readCommand, type ExecOutput, type Read, type WaitInfo } from '../core/index.ts';
 import { buildBatch } from './batch.ts';
 import { coalesce, type ReadSpec } from './coalesce.ts';
 import type { HostRuntime } from './host-runtime.ts';
@@ -45,12 +45,24 @@ export async function runBatch(rt: HostRuntime, specs: readonly ReadSpec[]): Pro
   if (!privilege || specs.some((s) => privilegeKey(s.privilege) !== privilegeKey(privilege))) throw new Error('runBatch: specs of one privilege');
   const c = coalesce(specs);
   const b = buildBatch(c.commands);
-  const out = await rt.conn.exec(b.script, execOptions(privilege));
+  const wait = waitOf(specs);
+  if (wait) rt.onWait(wait);
+  const out = await rt.conn.exec(b.script, execOptions(privilege)).finally(() => wait && rt.onWait(undefined));
   if (out.code !== 0 && !b.started(out)) {
     const why = out.stderr.trim().split('\n')[0] || `exit code ${out.code}`;
     throw new Error(privilege.become ? `cannot become ${privilege.becomeUser}: ${why}` : why);
   }
   return c.spread(b.parse(out));
+}
+
+/** What reads that poll on the host (Fact.waits) wait for: their descriptions, the longest limit. */
+function waitOf(specs: readonly ReadSpec[]): WaitInfo | undefined {
+  const waits = specs.flatMap((s) => {
+    const w = s.read?.fact.waits?.(s.read.arg as never);
+    return w ? [w] : [];
+  });
+  if (!waits.length) return undefined;
+  return { what: [...new Set(waits.map((w) => w.what))].join(', '), limitSec: Math.max(...waits.map((w) => w.limitSec)), startedAt: Date.now() };
 }
 
 /** Specs grouped by privilege, in first-seen order. */

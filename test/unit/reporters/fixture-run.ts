@@ -165,3 +165,25 @@ export function loopRun(r: Reporter): RunSummary {
     check: false,
   };
 }
+
+export const join = task('t10', 'join swarm', 'swarmJoin', 'swarm');
+
+/** One host waits (a swarm node still 'pending', 12 s into a 2 min limit) for ~0.6 s of real time; the other is done. */
+export async function waitRun(r: Reporter): Promise<RunSummary> {
+  const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+  const results: TaskResult[] = [];
+  const end = (t: TaskInfo, x: TaskResult) => {
+    results.push(x);
+    r.onTaskEnd?.(t, x);
+  };
+  r.onRunStart?.({ check: false, hosts: ['ux1', 'ux2'] });
+  r.onPlayStart?.({ name: 'swarm', hosts: ['ux1', 'ux2'], check: false });
+  r.onTaskStart?.(join, ['ux1', 'ux2']);
+  r.onWait?.('ux1', { what: "the swarm node to leave state 'pending'", limitSec: 120, startedAt: Date.now() - 12_000 });
+  await sleep(300);
+  end(join, res(join, 'ux2', 'ok'));
+  await sleep(300);
+  r.onWait?.('ux1', undefined);
+  end(join, res(join, 'ux1', 'changed'));
+  return { recap: { ux1: recap({ ok: 1, changed: 1, execs: 1 }), ux2: recap({ ok: 1, execs: 1 }) }, results, exitCode: 0, durationMs: 700, check: false };
+}

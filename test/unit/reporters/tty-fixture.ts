@@ -1,13 +1,14 @@
 /**
  * Child process of tty.test.ts: plays a fixture run through the reporter `rig run` would pick for this stdout (the live
- * tree on a terminal, plain lines on a pipe), colored as `rig run` decides (useColor). argv[2]: 'loop' | 'real'.
+ * tree on a terminal, plain lines on a pipe), colored as `rig run` decides (useColor). argv[2]: 'loop' | 'real' | 'wait'.
  */
 import { secret } from '../../../src/core/secret.ts';
 import { ListrReporter, PlainReporter, useColor } from '../../../src/reporters/index.ts';
-import { loopRun, realRun, SECRET } from './fixture-run.ts';
+import { loopRun, realRun, SECRET, waitRun } from './fixture-run.ts';
 
 secret(SECRET);
-const opts = { out: process.stdout, verbosity: 0, diff: true, color: useColor(process.stdout) };
+const opts = { out: process.stdout, verbosity: 0, diff: true, color: useColor(process.stdout), waitRefreshMs: 100, waitNoticeMs: 150 };
 const reporter = process.stdout.isTTY ? new ListrReporter(opts) : new PlainReporter(opts);
-const fixture = process.argv[2] === 'real' ? realRun : loopRun;
-await reporter.onRunEnd(fixture(reporter));
+const scenario = process.argv[2];
+if (scenario === 'wait') await reporter.onRunEnd(await waitRun(reporter));
+else await reporter.onRunEnd((scenario === 'real' ? realRun : loopRun)(reporter));

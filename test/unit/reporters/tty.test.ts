@@ -78,3 +78,25 @@ describe.skipIf(noPty !== undefined)('reporters on a real terminal', () => {
     expect(lines(out)).toEqual(expect.arrayContaining(['changed: [ux1] => (item=overlay)', 'ok: [ux2 -> ux1]', 'fatal: [ux2]: FAILED! => command failed (rc=1)', '...ignoring']));
   });
 });
+
+describe.skipIf(noPty !== undefined)('long waits', () => {
+  it('the live tree shows what a host waits for, elapsed and limit, in its row; the row ends as its result', async () => {
+    const run = await onTty('wait');
+    expect(run.code, run.output).toBe(0);
+    const text = lines(run.output);
+    expect(text.some((l) => /^\s+\S ux1 {2}waiting for the swarm node to leave state 'pending': 1[23]s of 2m 00s$/.test(l)), text.join('\n')).toBe(true);
+    expect(text).toContain('✔ TASK [swarm : join swarm]  ok=1 changed=1');
+    // the row ends as the result; no wait is drawn after it
+    const done = text.findIndex((l) => l.trim() === '✔ changed: [ux1]');
+    expect(done).toBeGreaterThan(-1);
+    expect(text.slice(done).some((l) => l.includes('waiting'))).toBe(false);
+  });
+
+  it('piped: a line per notice interval while the wait lasts', () => {
+    const out = lines(piped('wait'));
+    const notices = out.filter((l) => l.startsWith('waiting: [ux1] for '));
+    expect(notices.length).toBeGreaterThanOrEqual(2);
+    expect(notices[0]).toMatch(/^waiting: \[ux1\] for the swarm node to leave state 'pending': 1[23]s of 2m 00s$/);
+    expect(out.slice(out.indexOf('changed: [ux1]')).some((l) => l.startsWith('waiting:'))).toBe(false);
+  });
+});
