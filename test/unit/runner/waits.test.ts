@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { definePlaybook, shell, waitFor } from '../../../src/index.ts';
+import { defineModule, definePlaybook, shell, strict, taskFactory, waitFor, z } from '../../../src/index.ts';
 import { LocalConnection } from '../../../src/connection/local.ts';
 import { loadInventory } from '../../../src/inventory/index.ts';
 import { MultiReporter, PlainReporter, RecordingReporter } from '../../../src/reporters/index.ts';
@@ -47,5 +47,20 @@ describe('waits', () => {
     const at = lines.indexOf('TASK [already there] ***********************************************************');
     expect(at).toBeGreaterThan(-1);
     expect(lines.slice(at).some((l) => l.startsWith('waiting:'))).toBe(false);
+  });
+
+  it('a change that declares a wait (ExecChange.waits) is announced while its exec runs', async () => {
+    const slow = taskFactory(
+      defineModule({
+        name: 'slowThing',
+        args: strict({ sec: z.number() }),
+        probe: () => ({}),
+        plan: (a: { sec: number }) => ({ changes: [{ kind: 'exec' as const, command: `sleep ${a.sec}`, description: 'sleep', waits: { what: 'the thing to settle', limitSec: 9 } }] }),
+      }),
+    );
+    const world = await localWorld(['a']);
+    const run = await world.run(definePlaybook({ hosts: 'all', gatherFacts: false, tasks: [slow({ sec: 0.2 })] }));
+    expect(run.summary.exitCode).toBe(0);
+    expect(run.rec.trace().filter((l) => l.startsWith('wait '))).toEqual(['wait a: the thing to settle (limit 9s)', 'wait a: done']);
   });
 });
