@@ -8,7 +8,8 @@ import { loopRun, realRun, SECRET, waitRun } from './fixture-run.ts';
 
 secret(SECRET);
 const opts = { out: process.stdout, verbosity: 0, diff: true, color: useColor(process.stdout), waitRefreshMs: 100, waitNoticeMs: 150 };
-const reporter = process.stdout.isTTY ? new ListrReporter(opts) : new PlainReporter(opts);
+// argv[3]: the live tree's maxHostRows (1: the compact view of many hosts)
+const reporter = process.stdout.isTTY ? new ListrReporter({ ...opts, ...(process.argv[3] ? { maxHostRows: Number(process.argv[3]) } : {}) }) : new PlainReporter(opts);
 const scenario = process.argv[2];
 if (scenario === 'wait') await reporter.onRunEnd(await waitRun(reporter));
 else await reporter.onRunEnd((scenario === 'real' ? realRun : loopRun)(reporter));

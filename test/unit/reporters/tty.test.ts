@@ -19,7 +19,8 @@ function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return e;
 }
 
-const onTty = (scenario: string, extra: Record<string, string> = {}) => runInPty([tsx, fixture, scenario], { env: env(extra) });
+const onTty = (scenario: string, extra: Record<string, string> = {}, maxHostRows?: number) =>
+  runInPty([tsx, fixture, scenario, ...(maxHostRows ? [String(maxHostRows)] : [])], { env: env(extra) });
 
 function piped(scenario: string, extra: Record<string, string> = {}): string {
   const r = spawnSync(tsx, [fixture, scenario], { env: env(extra), encoding: 'utf8' });
@@ -90,6 +91,14 @@ describe.skipIf(noPty !== undefined)('long waits', () => {
     const done = text.findIndex((l) => l.trim() === '✔ changed: [ux1]');
     expect(done).toBeGreaterThan(-1);
     expect(text.slice(done).some((l) => l.includes('waiting'))).toBe(false);
+  });
+
+  it('the compact view (many hosts) lists the waiting host under the task, with elapsed and limit', async () => {
+    const run = await onTty('wait', {}, 1);
+    expect(run.code, run.output).toBe(0);
+    const text = lines(run.output);
+    expect(text).toContain("    ux1: waiting for the swarm node to leave state 'pending': 12s of 2m 00s");
+    expect(text.some((l) => /^\S TASK \[swarm : join swarm\]  \(1\/2\) ok=1$/.test(l))).toBe(true);
   });
 
   it('piped: a line per notice interval while the wait lasts', () => {
