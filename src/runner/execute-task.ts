@@ -190,7 +190,7 @@ async function attemptOn(run: TaskRun, rt: HostRuntime, target: HostRuntime, ctx
   // a wait already satisfied when this host's last change was applied needs no exec
   const early = reads.map(([, r]) => earlyOutput(target, r, priv));
   const toFetch = reads.filter((_, i) => early[i] === undefined);
-  const fetched = toFetch.length ? await fetchReads(target, specsOf(toFetch.map(([, r]) => r), priv), () => run.lookahead(target, undefined, index + 1), { log }) : [];
+  const fetched = toFetch.length ? await fetchReads(target, specsOf(toFetch.map(([, r]) => r), priv), () => run.lookahead(target, undefined, index + 1), { log, onWait: rt.onWait }) : [];
   const outs = early.map((e) => e ?? fetched.shift());
   const probed: Record<string, unknown> = {};
   // check mode: what earlier predicted changes did to the paths this task reads (not for checkMode 'always' tasks,

@@ -63,4 +63,20 @@ describe('waits', () => {
     expect(run.summary.exitCode).toBe(0);
     expect(run.rec.trace().filter((l) => l.startsWith('wait '))).toEqual(['wait a: the thing to settle (limit 9s)', 'wait a: done']);
   });
+
+  it("a delegated wait is announced for the host whose task waits (its row), not the delegate's", async () => {
+    const world = await localWorld(['a', 'b']);
+    const flag = path.join(world.dir, 'a', 'later');
+    const pb = definePlaybook({
+      hosts: 'all',
+      gatherFacts: false,
+      tasks: [
+        shell({ cmd: `(sleep 0.5; touch '${flag}') >/dev/null 2>&1 &` }, { name: 'start', when: (ctx) => ctx.host.name === 'a' }),
+        waitFor({ path: flag, timeoutSec: 20, sleepSec: 0.1 }, { name: 'wait on a', delegateTo: 'a', when: (ctx) => ctx.host.name === 'b' }),
+      ],
+    });
+    const run = await world.run(pb);
+    expect(run.summary.exitCode).toBe(0);
+    expect(run.rec.trace().filter((l) => l.startsWith('wait '))).toEqual([`wait b: ${flag} present (limit 20s)`, 'wait b: done']);
+  });
 });
