@@ -128,7 +128,7 @@ export class ListrReporter implements Reporter {
 
   onPlayStart(play: PlayInfo): void {
     this.finish();
-    this.print(['', banner(`PLAY [${play.name}]`), ...(play.hosts.length ? [] : ['skipping: no hosts matched'])]);
+    this.print(['', banner(`PLAY [${play.name}]`), ...(play.hosts.length ? [] : [this.colors.skip('skipping: no hosts matched')])]);
   }
 
   onTaskStart(task: TaskInfo, hosts: readonly string[]): void {
