@@ -200,8 +200,13 @@ export class ListrReporter implements Reporter {
 
   private showWaits(cur: Current): void {
     const now = Date.now();
-    for (const [host, wait] of cur.waits) if (!cur.slots.get(host)?.settled) cur.rows.get(host)?.(redact(`${host}  ${this.colors.dim(waitText(wait, now))}`));
+    for (const [host, wait] of this.shownWaits(cur, now)) cur.rows.get(host)?.(redact(`${host}  ${this.colors.dim(waitText(wait, now))}`));
     cur.refresh?.();
+  }
+
+  /** Waits of hosts still running that lasted a second or more (a read that polls may answer at once: no flash). */
+  private shownWaits(cur: Current, now: number): [string, WaitInfo][] {
+    return [...cur.waits].filter(([host, w]) => !cur.slots.get(host)?.settled && now - w.startedAt >= 1000);
   }
 
   private stopTicker(cur: Current): void {
@@ -240,7 +245,7 @@ export class ListrReporter implements Reporter {
               if (this.renderer === 'default') cur.refresh = () => {
                 t.title = redact(`${taskHeading(cur.task)}  (${cur.results.length}/${cur.hosts.length}) ${this.counts(cur.results)}`);
                 const now = Date.now();
-                const waiting = [...cur.waits].filter(([h]) => !cur.slots.get(h)?.settled).map(([h, w]) => `${h}: ${waitText(w, now)}`);
+                const waiting = this.shownWaits(cur, now).map(([h, w]) => `${h}: ${waitText(w, now)}`);
                 const running = [this.running(cur), ...waiting].filter(Boolean).join('\n');
                 if (running) t.output = redact(running);
               };
