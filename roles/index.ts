@@ -48,7 +48,7 @@ export { consulBin, consulInstall, consulInstallTasks, CONSUL_INSTALL_METHODS, t
 /** The Consul agent config from typed options, its problems, and the gossip key decision. */
 export { consulAgentConfig, consulOptionProblems, decideGossipKey, type ConsulAgentOptions } from './consul/library/consul.ts';
 /** Task factories of the consul role's modules: the existing gossip key, and the key decided once. */
-export { consulExistingKey, consulGossipKey } from './consul/library/tasks.ts';
+export { consulExistingKey, consulGossipKey, consulRestart } from './consul/library/tasks.ts';
 /** swarm role helpers: the preflight tasks for a first play, and the init/join decision from registered states. */
 export { swarmDecision, swarmPreflight } from './swarm/index.ts';
 /** The pure swarm init/join decision over the inventory's nodes. */

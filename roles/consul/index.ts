@@ -4,7 +4,7 @@ import { absPath, copy, defineHandler, defineRole, directory, flushHandlers, gro
 import { canonicalJson } from '../lib/json.ts';
 import { clusterAddress, requireClusterAddressOf } from '../lib/cluster.ts';
 import { consulAgentConfig, type ConsulAgentOptions, type ConsulKeyOutput } from './library/consul.ts';
-import { consulExistingKey, consulGossipKey } from './library/tasks.ts';
+import { consulExistingKey, consulGossipKey, consulRestart } from './library/tasks.ts';
 import { consulBin, consulInstallTasks } from './install.ts';
 import { stringList } from '../lib/vars.ts';
 
@@ -19,12 +19,7 @@ const ALIVE_TIMEOUT_SEC = 120;
  */
 export const restartConsul = defineHandler(
   'restart consul',
-  shell(
-    (ctx) => ({
-      cmd: sh`n=${ctx.facts.hostname}; t=${ALIVE_TIMEOUT_SEC}; systemctl daemon-reload && systemctl restart consul && i=0 && until ${consulBin(ctx)} members -status=alive 2>/dev/null | awk 'NR > 1 { print $1 }' | grep -qxF "$n"; do i=$((i + 1)); if [ "$i" -ge "$t" ]; then echo "consul: $n not alive in consul members $t s after the restart" >&2; exit 1; fi; sleep 1; done`.text,
-    }),
-    { serial: 1 },
-  ),
+  consulRestart((ctx) => ({ node: ctx.facts.hostname, consulBin: consulBin(ctx), aliveTimeoutSec: ALIVE_TIMEOUT_SEC }), { serial: 1 }),
 );
 
 const servers = (ctx: TaskContext<unknown>): readonly string[] => ctx.groupHosts(String(ctx.vars.consul_servers_group ?? 'managers'));

@@ -8,6 +8,7 @@ import { definePlay, definePlaybook } from '../dsl/index.ts';
 import { openConnection } from '../connection/index.ts';
 import { expandLimit, inventoryWithDefaults, parseExtraVars } from '../inventory/index.ts';
 import { AdhocReporter } from '../reporters/adhoc.ts';
+import { useColor } from '../reporters/colors.ts';
 import { JsonReporter } from '../reporters/json.ts';
 import { MultiReporter } from '../reporters/multi.ts';
 import { playHosts, runPlaybook } from '../runner/index.ts';
@@ -136,13 +137,12 @@ export async function adhocCommand(pattern: string, flags: AdhocFlags): Promise<
 
     const envPass = process.env.RIG_BECOME_PASSWORD;
     const becomePassword = settings.askBecomePass ? secret(envPass ?? (await askSecret('BECOME password: '))) : envPass ? secret(envPass) : undefined;
-    const tty = Boolean(process.stdout.isTTY) && process.env.CI !== 'true';
     const verbosity = flags.verbose ?? 0;
     const shape = built.module.shape;
     const reporters: Reporter[] = [
       new AdhocReporter({
         out: process.stdout,
-        color: tty || Boolean(process.env.FORCE_COLOR),
+        color: useColor(process.stdout),
         diff: flags.diff ?? false,
         verbosity,
         commandOutput: built.module.commandOutput ?? false,

@@ -3,7 +3,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pc from 'picocolors';
+import { palette, useColor } from '../reporters/colors.ts';
 import { ExitCode, ValidationError } from '../core/index.ts';
 
 /** Options of `rig init`. */
@@ -117,7 +117,7 @@ export function installedFromTarball(rigRoot: string): string | undefined {
 }
 
 const fail = (message: string, hint?: string): number => {
-  process.stderr.write(`${pc.red(`ERROR: ${message}`)}\n${hint ? `  → ${hint}\n` : ''}`);
+  process.stderr.write(`${palette(useColor(process.stderr)).error(`ERROR: ${message}`)}\n${hint ? `  → ${hint}\n` : ''}`);
   return ExitCode.badInput;
 };
 
@@ -151,7 +151,7 @@ export async function initCommand(dir: string, flags: InitFlags = {}): Promise<n
   };
   const existing = files.map(([, to]) => to).filter((to) => exists(path.join(target, to)));
   if (existing.length > 0 && !flags.force) {
-    process.stderr.write(`${pc.red(`ERROR: rig init would overwrite ${existing.length} existing file${existing.length === 1 ? '' : 's'}; nothing was written`)}\n`);
+    process.stderr.write(`${palette(useColor(process.stderr)).error(`ERROR: rig init would overwrite ${existing.length} existing file${existing.length === 1 ? '' : 's'}; nothing was written`)}\n`);
     for (const f of existing) process.stderr.write(`  ${shown(f)}\n`);
     process.stderr.write('  → pick an empty directory (rig init DIR), or use --force to overwrite these files\n');
     return ExitCode.badInput;
@@ -181,7 +181,7 @@ export async function initCommand(dir: string, flags: InitFlags = {}): Promise<n
       );
     }
     written.push(shown(to));
-    process.stdout.write(`${existing.includes(to) ? pc.yellow('overwrote') : pc.green('created')} ${shown(to)}\n`);
+    process.stdout.write(`${existing.includes(to) ? palette(useColor(process.stdout)).changed('overwrote') : palette(useColor(process.stdout)).ok('created')} ${shown(to)}\n`);
   }
 
   const cd = path.relative(process.cwd(), target);
@@ -193,7 +193,7 @@ export async function initCommand(dir: string, flags: InitFlags = {}): Promise<n
   ];
   if (/^[\^~]?\d/.test(rigSpec)) {
     // npm's registry has an unrelated, older package named rig: say where this dependency would come from
-    process.stdout.write(`\n${pc.yellow(`note: package.json depends on rig@${rigSpec} from the npm registry; if rig is not published there (npm's "rig" is an unrelated package), point it at a packed rig before npm install: npm pkg set dependencies.rig=file:/path/to/rig-${rig.version}.tgz`)}\n`);
+    process.stdout.write(`\n${palette(useColor(process.stdout)).changed(`note: package.json depends on rig@${rigSpec} from the npm registry; if rig is not published there (npm's "rig" is an unrelated package), point it at a packed rig before npm install: npm pkg set dependencies.rig=file:/path/to/rig-${rig.version}.tgz`)}\n`);
   }
   process.stdout.write(`\nNext steps:\n${steps.map((s) => `  ${s}\n`).join('')}\nThe cluster (Docker Swarm + Consul): playbooks/cluster.ts with inventory-cluster/ (see README.md).\n`);
   return ExitCode.ok;

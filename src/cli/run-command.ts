@@ -1,11 +1,12 @@
 /** `rig run`: load and validate everything, then connect and run; exit codes as ansible-playbook. */
 import { ExitCode, secret, ValidationError, type Reporter } from '../core/index.ts';
 import { expandLimit, inventoryWithDefaults, parseExtraVars } from '../inventory/index.ts';
-import { forgetFacts, playHosts, playItems, runPlaybook, startAtProblem, taskName } from '../runner/index.ts';
+import { forgetFacts, playHosts, playItems, runPlaybook, startAtProblem, taskName, unknownTagWarnings } from '../runner/index.ts';
 import { openConnection } from '../connection/index.ts';
 import { JsonReporter } from '../reporters/json.ts';
 import { MultiReporter } from '../reporters/multi.ts';
 import { PlainReporter } from '../reporters/plain.ts';
+import { useColor } from '../reporters/colors.ts';
 import { loadPlaybook } from './load-playbook.ts';
 import { controllerProblems } from './controller-checks.ts';
 import type { RunFlags } from './flags.ts';
@@ -45,6 +46,7 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
       throw e;
     }
     if (controller.length) throw new ValidationError(controller);
+    printWarnings(unknownTagWarnings(playbook.plays, flags.tags, flags.skipTags));
     if (flags.syntaxCheck) {
       process.stdout.write(`\nplaybook: ${playbookFile}\n`);
       return ExitCode.ok;
@@ -75,7 +77,7 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
     const becomePassword = settings.askBecomePass ? secret(envPass ?? (await askSecret('BECOME password: '))) : envPass ? secret(envPass) : undefined;
     // --step prompts between tasks: listr's redrawing would overwrite the question
     const tty = Boolean(process.stdout.isTTY) && process.env.CI !== 'true' && !flags.step;
-    const text = { out: process.stdout, verbosity: flags.verbose, diff: flags.diff ?? false, color: tty || Boolean(process.env.FORCE_COLOR) };
+    const text = { out: process.stdout, verbosity: flags.verbose, diff: flags.diff ?? false, color: useColor(process.stdout) };
     // listr2 costs ~150 ms to load: only a terminal gets it
     const reporters: Reporter[] = [tty ? new (await import('../reporters/listr.ts')).ListrReporter(text) : new PlainReporter(text)];
     if (flags.json) reporters.push(new JsonReporter({ file: flags.json }));

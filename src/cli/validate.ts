@@ -12,6 +12,9 @@ export function staticTaskProblems(task: Task): Problem[] {
   const where = task.definedAt;
   const problems = toProblems(schemaProblems(taskOptionsSchema, task.options), where, 'task options');
   if (typeof task.args !== 'function') problems.push(...toProblems(callProblems(task.module, task.args), where, task.module.name));
+  if (task.options.label !== undefined && task.options.loop === undefined) {
+    problems.push({ where, message: 'task options: label names loop items, and this task has no loop', hint: 'add loop, or remove label' });
+  }
   return problems;
 }
 

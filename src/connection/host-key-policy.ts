@@ -23,19 +23,44 @@ export interface HostKeyPolicy {
   refusal(): string | undefined;
 }
 
-/** Expand the default list: explicit files, else ~/.ssh/known_hosts (or ssh config's) plus the system-wide file. */
+/**
+ * The known_hosts files of a connection, the one accept-new writes first: the inventory's `rig_known_hosts_file` when
+ * set, then the explicit files, else ~/.ssh/known_hosts (or ssh config's UserKnownHostsFile), then the system-wide file.
+ */
 export function knownHostsFilesFor(o: { explicit?: readonly string[]; fromSshConfig: readonly string[]; inventoryFile?: string }): string[] {
   const user = o.explicit ?? (o.fromSshConfig.length ? o.fromSshConfig : [join(homedir(), '.ssh', 'known_hosts')]);
   const system = o.explicit ? [] : ['/etc/ssh/ssh_known_hosts'];
-  return [...new Set([...user, ...(o.inventoryFile ? [o.inventoryFile] : []), ...system])];
+  return [...new Set([...(o.inventoryFile ? [o.inventoryFile] : []), ...user, ...system])];
+}
+
+/** OpenSSH's name of a key type in its messages: ssh-ed25519 → ED25519, ecdsa-sha2-nistp256 → ECDSA. */
+export function keyTypeLabel(type: string): string {
+  if (type === 'ssh-ed25519') return 'ED25519';
+  if (type === 'ssh-rsa') return 'RSA';
+  if (type.startsWith('ecdsa-')) return 'ECDSA';
+  if (type.startsWith('sk-ssh-ed25519')) return 'ED25519-SK';
+  if (type.startsWith('sk-ecdsa')) return 'ECDSA-SK';
+  if (type === 'ssh-dss') return 'DSA';
+  return type;
 }
 
 function load(files: readonly string[]): KnownHostEntry[] {
   return files.flatMap((f) => (existsSync(f) ? parseKnownHosts(readFileSync(f, 'utf8'), f) : []));
 }
 
-/** Build the policy for `address:port` (also accepting entries under `alias`); accept-new appends to files[0]. */
-export function hostKeyPolicy(o: { address: string; alias: string; port: number; files: readonly string[]; acceptNew: boolean }): HostKeyPolicy {
+/**
+ * Build the policy for `address:port` (also accepting entries under `alias`); accept-new appends to files[0], creating
+ * its directory (0700) if needed, and tells `notice` as OpenSSH tells stderr ("Warning: Permanently added …").
+ */
+export function hostKeyPolicy(o: {
+  address: string;
+  alias: string;
+  port: number;
+  files: readonly string[];
+  acceptNew: boolean;
+  /** @default a line on stderr */
+  notice?: (line: string) => void;
+}): HostKeyPolicy {
   const names = [...new Set([hostLookupName(o.address, o.port), hostLookupName(o.alias, o.port)])];
   const shown = names[0] as string;
   const entries = load(o.files);
@@ -66,8 +91,13 @@ export function hostKeyPolicy(o: { address: string; alias: string; port: number;
       if (o.acceptNew) {
         const file = o.files[0];
         if (file) {
-          mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+          const notice = o.notice ?? ((line: string) => process.stderr.write(`${line}\n`));
+          const dir = dirname(file);
+          const created = !existsSync(dir);
+          mkdirSync(dir, { recursive: true, mode: 0o700 });
+          if (created) notice(`Created directory '${dir}' (mode 0700).`);
           appendFileSync(file, knownHostsLine(o.address, o.port, type, key.toString('base64')), { mode: 0o600 });
+          notice(`Warning: Permanently added '${shown}' (${keyTypeLabel(type)}) to the list of known hosts (${file}).`);
         }
         return true;
       }

@@ -12,10 +12,14 @@ import { overridesFromHost, parseJumpSpec, resolveTarget, type ResolvedTarget, t
 /** How to connect to one inventory host. */
 export interface ConnectOptions {
   readonly host: Host;
-  /** Accept (and append to the first known_hosts file) a key never seen before, like StrictHostKeyChecking=accept-new. @default false */
+  /** Accept a key never seen before, like StrictHostKeyChecking=accept-new: appended to the first known_hosts file
+   *  (rig_known_hosts_file when set) and announced as OpenSSH does. @default false */
   readonly acceptNewHostKeys?: boolean;
-  /** @default [~/.ssh/known_hosts] (+ /etc/ssh/ssh_known_hosts); host.ssh.knownHostsFile is always added */
+  /** @default [~/.ssh/known_hosts] (+ /etc/ssh/ssh_known_hosts); host.ssh.knownHostsFile (rig_known_hosts_file) is always
+   *  read, and read first */
   readonly knownHostsFiles?: readonly string[];
+  /** Where "Permanently added … to the list of known hosts" goes. @default a line on stderr, as OpenSSH */
+  readonly onHostKeyAdded?: (line: string) => void;
   /** sudo password (-K / RIG_BECOME_PASSWORD); registered as a secret, never printed. */
   readonly becomePassword?: string;
   /** @default ~/.ssh/config when it exists */
@@ -48,10 +52,11 @@ async function openHop(o: {
   password?: string;
   files: readonly string[];
   acceptNew: boolean;
+  notice?: (line: string) => void;
   timeoutMs: number;
 }): Promise<SshTransport> {
   const t = o.target;
-  const policy = hostKeyPolicy({ address: t.hostname, alias: t.alias, port: t.port, files: o.files, acceptNew: o.acceptNew });
+  const policy = hostKeyPolicy({ address: t.hostname, alias: t.alias, port: t.port, files: o.files, acceptNew: o.acceptNew, ...(o.notice ? { notice: o.notice } : {}) });
   const auth = authPlan({ identityFiles: t.identityFiles, ...(o.password !== undefined ? { password: o.password } : {}) });
   const release = await handshakes.acquire();
   try {
@@ -114,7 +119,7 @@ class SshConnection implements Connection {
       fromSshConfig: target.userKnownHostsFiles,
       ...(h.ssh.knownHostsFile ? { inventoryFile: h.ssh.knownHostsFile } : {}),
     });
-    const common = { name: h.name, files, acceptNew: this.opts.acceptNewHostKeys ?? false, timeoutMs };
+    const common = { name: h.name, files, acceptNew: this.opts.acceptNewHostKeys ?? false, ...(this.opts.onHostKeyAdded ? { notice: this.opts.onHostKeyAdded } : {}), timeoutMs };
     const hops: SshTransport[] = [];
     try {
       let sock: Duplex | undefined;

@@ -13,6 +13,8 @@ export interface ExecChange {
    * is opaque: check mode assumes it touches no path a later task reads (declare `unknown` for paths it may touch).
    */
   readonly effects?: readonly PathEffect[];
+  /** The command waits on the host (polls until a state is reached): what for and at most how long, shown while it lasts. */
+  readonly waits?: { readonly what: string; readonly limitSec: number };
 }
 
 /** A file owner or group as given to chown: a name or a numeric id. */

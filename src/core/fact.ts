@@ -23,6 +23,9 @@ export interface Fact<T, A = void> {
    * model of the filesystem (files.state, command.pathExists, files.content, files.treeDrift) need none.
    */
   paths?(arg: A): readonly string[];
+  /** Optional: the command may wait on the host (polls until a state is reached): what for and for at most how long, so
+   *  the terminal can show the wait while it lasts. Undefined for an arg that does not wait (a single look). */
+  waits?(arg: A): { readonly what: string; readonly limitSec: number } | undefined;
 }
 
 /** One command for several args of a fact; `split` must give each arg exactly what its own `command` would print. */

@@ -58,10 +58,33 @@ export type Reads<S> = { readonly [K in keyof S]: Read<S[K]> };
 
 /** Output of the last exec a task applied (command modules register this). */
 export interface CommandOutput {
+  /** Standard output without trailing newlines (Ansible's command module, strip_empty_ends). */
   readonly stdout: string;
   readonly stderr: string;
   readonly rc: number;
+  /** `stdout` split into lines (Ansible's stdout_lines). */
+  readonly stdout_lines: readonly string[];
+  /** `stderr` split into lines (Ansible's stderr_lines). */
+  readonly stderr_lines: readonly string[];
 }
+
+/** Text without its trailing newlines (`\n`, `\r\n`), as Ansible's command module returns stdout and stderr. */
+export function stripTrailingNewlines(text: string): string {
+  return text.replace(/[\r\n]+$/, '');
+}
+
+/**
+ * A command's registered output from what it printed: stdout and stderr without trailing newlines, and their lines
+ * (Ansible: the command module's `strip_empty_ends` and the `stdout_lines` / `stderr_lines` every module result gets).
+ */
+export function commandOutput(out: { readonly stdout: string; readonly stderr: string; readonly code: number }): CommandOutput {
+  const stdout = stripTrailingNewlines(out.stdout);
+  const stderr = stripTrailingNewlines(out.stderr);
+  return { stdout, stderr, rc: out.code, stdout_lines: lines(stdout), stderr_lines: lines(stderr) };
+}
+
+// as Python's str.splitlines() for \n, \r\n and \r: '' has no lines
+const lines = (t: string): string[] => (t === '' ? [] : t.split(/\r\n|\r|\n/));
 
 /** A module: probe → plan; the runner applies the returned changes. */
 export interface Module<A, S, O = CommandOutput | undefined> {

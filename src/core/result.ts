@@ -25,10 +25,21 @@ export interface TaskResult<O = unknown> {
   readonly execs: number;
   /** Commands run (shown with -v). */
   readonly commands?: readonly string[];
+  /** A command's standard output without its trailing newlines (Ansible's command module strips them). */
   readonly stdout?: string;
   readonly stderr?: string;
+  /** `stdout` split into lines, as Ansible registers it. */
+  readonly stdout_lines?: readonly string[];
+  /** `stderr` split into lines, as Ansible registers it. */
+  readonly stderr_lines?: readonly string[];
   readonly rc?: number;
   readonly output?: O;
+  /** The host the task ran on when it was delegated (`delegateTo`): Ansible's `ok: [web1 -> db1]`. */
+  readonly delegatedTo?: string;
+  /** A loop item's value (item results only), as Ansible's `results[i].item`. */
+  readonly item?: unknown;
+  /** How a loop item is shown, `(item=overlay)`: the `label` option's value, else the item itself (item results only). */
+  readonly label?: string;
   /** What the reporters print after the status line at any verbosity (`ok: [h] => {"msg": …}`), from Plan.show. */
   readonly show?: Readonly<Record<string, unknown>>;
   /** Per-item results of a loop. */
@@ -84,6 +95,16 @@ export interface RunSummary {
   readonly check: boolean;
 }
 
+/** Something a host is waiting for that may take long (a reboot, a port, a swarm node leaving 'pending'). */
+export interface WaitInfo {
+  /** What is waited for, as a person reads it: `port 10.0.0.2:8301 open`, `web1 to come back after reboot`. */
+  readonly what: string;
+  /** When the wait gives up, in seconds from `startedAt`. */
+  readonly limitSec: number;
+  /** Epoch milliseconds on the controller when the wait started. */
+  readonly startedAt: number;
+}
+
 /** Observer of a run; every hook is optional. listr2, plain and JSON reporters implement it. */
 export interface Reporter {
   onRunStart?(info: { readonly check: boolean; readonly hosts: readonly string[] }): void;
@@ -97,6 +118,9 @@ export interface Reporter {
   /** A host was connected and its facts gathered for a play (sent only when one of them took place, also when it failed
    *  before onHostUnreachable/onHostFailed). */
   onHostReady?(host: string, setup: HostSetup): void;
+  /** A host of the running task started waiting (`wait`), or stopped (undefined). Waits that end quickly are announced
+   *  too: reporters show a wait only once it has lasted a while. */
+  onWait?(host: string, wait: WaitInfo | undefined): void;
   /** Verbose trace (commands and their output) when -v is on. */
   onLog?(host: string, line: string): void;
   onRunEnd?(summary: RunSummary): void | Promise<void>;

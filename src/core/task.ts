@@ -71,6 +71,9 @@ export interface TaskOptions<I = unknown, O = unknown> {
   readonly serial?: number;
   /** Run once per item; args functions see `ctx.item`. */
   readonly loop?: Dynamic<readonly I[]>;
+  /** How each loop item is shown, `(item=<label>)`, instead of the whole item (Ansible's `loop_control.label`): a
+   *  function of the context (`(ctx) => ctx.item.name`) or a string. Only with `loop`. @default the item itself */
+  readonly label?: Dynamic<string, I>;
   /** Hide this task's output and diff. @default false */
   readonly noLog?: boolean;
 }

@@ -7,7 +7,7 @@ const bool = z.boolean();
 const boolOrFn = z.union([bool, fn()], { error: (iss) => `expected a boolean or a function of the host context returning one, got ${JSON.stringify(iss.input) ?? typeof iss.input}` });
 
 /** Task options: name, when, notify, become, becomeUser, tags, changedWhen, failedWhen, retries, until, delay, runOnce,
- *  delegateTo, ignoreErrors, checkMode, serial, loop, noLog (see TaskOptions for each). */
+ *  delegateTo, ignoreErrors, checkMode, serial, loop, label, noLog (see TaskOptions for each). */
 export const taskOptionsSchema = strict({
   name: nonEmpty.optional(),
   when: boolOrFn.optional(),
@@ -28,6 +28,7 @@ export const taskOptionsSchema = strict({
   checkMode: z.enum(['skip', 'always']).optional(),
   serial: z.number().int().min(1).optional(),
   loop: z.union([z.array(z.unknown()), fn()], { error: (iss) => `expected an array or a function returning one, got ${JSON.stringify(iss.input) ?? typeof iss.input}` }).optional(),
+  label: z.union([nonEmpty, fn()], { error: (iss) => `expected a string or a function of the host context returning one (shown as (item=…)), got ${JSON.stringify(iss.input) ?? typeof iss.input}` }).optional(),
   noLog: bool.optional(),
 });
 

@@ -64,10 +64,19 @@ export function waitCommand(arg: WaitArg): string {
     .text;
 }
 
+/** What a wait is for, as a person reads it: `port 127.0.0.1:8301 open`, `/run/x present`, `command \`…\` succeeding`. */
+export function waitTargetText(arg: WaitArg): string {
+  const t = arg.target;
+  if (t.kind === 'port') return `port ${t.host}:${t.port} ${arg.present ? 'open' : 'closed'}`;
+  if (t.kind === 'path') return `${t.path} ${arg.present ? 'present' : 'absent'}`;
+  return `command \`${t.command}\` ${arg.present ? 'succeeding' : 'failing'}`;
+}
+
 /** A wait as a read: declare it volatile so it is never prefetched or cached. */
 export const waitFor: Fact<WaitResult, WaitArg> = {
   name: 'wait.for',
   command: waitCommand,
+  waits: (arg) => (arg.timeoutSec > 0 ? { what: waitTargetText(arg), limitSec: arg.timeoutSec } : undefined),
   parse(out) {
     const [status = '', ...rest] = out.stdout.split('\n');
     const m = /^rig-wait (ok|timeout|error) (\d+) (\S+)$/.exec(status.trim());

@@ -1,7 +1,7 @@
 /** command / shell: run something on the host, unless `creates` exists or `removes` is missing. */
 import type { ExecChange } from '../core/change.ts';
 import { read } from '../core/fact.ts';
-import { defineModule, type CommandOutput, type Plan, type Reads } from '../core/module.ts';
+import { commandOutput, defineModule, type CommandOutput, type Plan, type Reads } from '../core/module.ts';
 import { joinSh, quote, raw, sh, type ShellFragment } from '../core/quote.ts';
 import { pathExists } from '../facts/command.ts';
 import { absPath, strict, z } from '../schema/index.ts';
@@ -171,7 +171,7 @@ function probe(a: CommandArgs): Reads<CommandState> {
 }
 
 function plan(kind: 'command' | 'shell', a: CommandArgs, s: CommandState): Plan<CommandOutput> {
-  const skipped = (msg: string): Plan<CommandOutput> => ({ changes: [], msg, output: { stdout: '', stderr: '', rc: 0 } });
+  const skipped = (msg: string): Plan<CommandOutput> => ({ changes: [], msg, output: commandOutput({ stdout: '', stderr: '', code: 0 }) });
   // already done?
   if (a.creates !== undefined && s.creates === true) return skipped(`skipped, ${a.creates} exists`);
   if (a.removes !== undefined && s.removes === false) return skipped(`skipped, ${a.removes} does not exist`);

@@ -1,7 +1,7 @@
 /** waitFor: wait on the host until a TCP port, a path or a command is in the wanted state (a volatile read). */
 import { read } from '../core/fact.ts';
 import { defineModule, type ModuleContext, type Plan, type Reads } from '../core/module.ts';
-import { waitFor, type WaitArg, type WaitResult, type WaitTarget } from '../facts/wait.ts';
+import { waitFor, waitTargetText, type WaitArg, type WaitResult, type WaitTarget } from '../facts/wait.ts';
 import { nonEmpty, port, seconds, strict, z } from '../schema/index.ts';
 
 const show = (v: unknown): string => (typeof v === 'function' ? 'a function' : typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v)));
@@ -59,11 +59,7 @@ function target(a: WaitForArgs): WaitTarget {
 }
 
 function describe(a: WaitForArgs): string {
-  const t = target(a);
-  const present = a.state !== 'stopped' && a.state !== 'absent';
-  if (t.kind === 'port') return `port ${t.host}:${t.port} ${present ? 'open' : 'closed'}`;
-  if (t.kind === 'path') return `${t.path} ${present ? 'present' : 'absent'}`;
-  return `command \`${t.command}\` succeeding`;
+  return waitTargetText(waitArg(a, false));
 }
 
 /** The wait the probe declares; check mode checks once instead of waiting. */

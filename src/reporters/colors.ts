@@ -36,3 +36,21 @@ export function palette(color: boolean): Palette {
     bold: c.bold,
   };
 }
+
+/** What `useColor` reads: the stream's terminal flag and the environment. */
+export interface ColorTarget {
+  readonly isTTY?: boolean;
+}
+
+/**
+ * Whether output to `stream` is colored, as Node's `tty.getColorDepth` and chalk/listr2 read the environment:
+ * FORCE_COLOR set wins (`0` or `false`: no color, any other value: color, on a pipe too); else NO_COLOR set to a
+ * non-empty value turns color off (https://no-color.org), as does TERM=dumb; else color exactly when `stream` is a TTY.
+ */
+export function useColor(stream: ColorTarget, env: Readonly<Record<string, string | undefined>> = process.env): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  if (env.NO_COLOR) return false;
+  if (env.TERM === 'dumb') return false;
+  return stream.isTTY === true;
+}

@@ -1,5 +1,5 @@
 /** Ansible-like text for banners and task results, shared by the plain and listr reporters. */
-import type { TaskInfo, TaskResult } from '../core/result.ts';
+import type { TaskInfo, TaskResult, WaitInfo } from '../core/result.ts';
 import type { Palette } from './colors.ts';
 import { diffLines } from './diff-text.ts';
 
@@ -40,26 +40,36 @@ function predictedMark(r: TaskResult, handler: boolean): string {
   return handler ? ' (would run)' : ' (predicted)';
 }
 
-/** The status line(s) of one result, Ansible style (`ok: [h]`, `fatal: [h]: FAILED! => msg`, `...ignoring`). */
-export function statusLines(r: TaskResult, handler: boolean, opts: DetailOptions, label?: string): string[] {
+/** `[web1]`, or `[web1 -> db1]` for a delegated task, as Ansible's default callback. */
+export function hostTag(r: TaskResult): string {
+  return r.delegatedTo !== undefined && r.delegatedTo !== r.host ? `[${r.host} -> ${r.delegatedTo}]` : `[${r.host}]`;
+}
+
+/**
+ * The status line(s) of one result, Ansible style: `ok: [h]`, `changed: [h -> d] => (item=overlay)`,
+ * `fatal: [h]: FAILED! => msg`, `failed: [h] (item=x) => msg`, then `...ignoring` for an ignored failure. `item` is
+ * the loop item's label (item results only).
+ */
+export function statusLines(r: TaskResult, handler: boolean, opts: DetailOptions, item?: string): string[] {
   const c = opts.colors;
-  const at = label ? `[${r.host}] (${label})` : `[${r.host}]`;
+  const at = hostTag(r);
+  const each = item !== undefined ? ` => (item=${item})` : '';
   const tail = opts.verbosity > 0 && r.msg ? ` => ${r.msg}` : '';
   // debug's output is shown at any verbosity, as Ansible's pretty JSON (`ok: [h] => {` … `}`)
   const shown = r.show ? showLines(r.show) : undefined;
   switch (r.status) {
     case 'ok':
-      if (shown) return [c.ok(`ok: ${at} => ${shown[0]}`), ...shown.slice(1).map(c.ok)];
-      return [c.ok(`ok: ${at}${tail}`)];
+      if (shown) return [c.ok(`ok: ${at}${each} => ${shown[0]}`), ...shown.slice(1).map(c.ok)];
+      return [c.ok(`ok: ${at}${each}${tail}`)];
     case 'changed':
-      return [c.changed(`changed: ${at}${predictedMark(r, handler)}${tail}`)];
+      return [c.changed(`changed: ${at}${each}${predictedMark(r, handler)}${tail}`)];
     case 'skipped':
-      return [c.skip(`skipping: ${at}${tail}`)];
+      return [c.skip(`skipping: ${at}${each}${tail}`)];
     case 'unreachable':
       return [c.unreachable(`fatal: ${at}: UNREACHABLE! => ${r.msg ?? 'host unreachable'}`)];
     case 'failed': {
-      const word = label ? 'failed' : 'fatal';
-      const lines = [c.error(`${word}: ${at}: FAILED! => ${r.msg ?? 'task failed'}`)];
+      const head = item !== undefined ? `failed: ${at} (item=${item}) => ` : `fatal: ${at}: FAILED! => `;
+      const lines = [c.error(`${head}${r.msg ?? 'task failed'}`)];
       if (r.ignored) lines.push(c.skip('...ignoring'));
       return lines;
     }
@@ -109,15 +119,31 @@ export function resultLines(r: TaskResult, task: TaskInfo, opts: DetailOptions):
   const items = r.items ?? [];
   if (!hidden) {
     items.forEach((item, i) => {
-      const label = `item ${i + 1}/${items.length}`;
       if (opts.diff) for (const d of item.diff ?? []) lines.push(...diffLines(d, opts.colors));
-      lines.push(...statusLines({ ...item, host: r.host }, task.handler, opts, label));
-      lines.push(...detailLines(item, opts));
+      // an ignored item failure says `...ignoring` once, after the loop, as Ansible does
+      const own = statusLines({ ...item, host: r.host, ignored: false }, task.handler, opts, item.label ?? `item ${i + 1}`);
+      lines.push(...own, ...detailLines(item, opts));
     });
+    // a loop shows its items only (its diff is theirs; Ansible prints no line for the task as a whole)
+    if (items.length > 0) {
+      if (r.status === 'failed' && r.ignored) lines.push(opts.colors.skip('...ignoring'));
+      return lines;
+    }
     if (opts.diff) for (const d of r.diff ?? []) lines.push(...diffLines(d, opts.colors));
   }
   // noLog: say why there is nothing to see when the user asked to see output or diffs
   lines.push(...statusLines(r, task.handler, { ...opts, verbosity: hidden && opts.diff ? Math.max(opts.verbosity, 1) : opts.verbosity }));
   lines.push(...detailLines(r, opts));
   return lines;
+}
+
+/** Whole seconds as `45s`, `2m 05s`. */
+export function seconds(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+}
+
+/** `waiting for port 10.0.0.2:8301 open: 30s of 2m 00s` at time `now` (epoch ms). */
+export function waitText(wait: WaitInfo, now: number): string {
+  return `waiting for ${wait.what}: ${seconds(now - wait.startedAt)} of ${seconds(wait.limitSec * 1000)}`;
 }

@@ -8,3 +8,4 @@ export { RecordingReporter, type RecordedEvent } from './recording.ts';
 export { MultiReporter } from './multi.ts';
 export { printRecap, recapLines, formatDuration } from './recap.ts';
 export { NO_LOG_MSG, isNoLog } from './format.ts';
+export { palette, useColor, type Palette, type Paint } from './colors.ts';

@@ -24,6 +24,10 @@ export interface JsonResult {
   readonly stdout?: string;
   readonly stderr?: string;
   readonly ignored?: boolean;
+  /** The host a delegated task ran on (`delegateTo`). */
+  readonly delegatedTo?: string;
+  /** A loop item's label as the terminal shows it, `(item=<label>)` (item results only). */
+  readonly label?: string;
   readonly items?: readonly JsonResult[];
 }
 
@@ -180,6 +184,8 @@ function jsonResult(r: TaskResult): JsonResult {
     stdout: r.stdout,
     stderr: r.stderr,
     ignored: r.ignored,
+    delegatedTo: r.delegatedTo,
+    label: r.label,
     items: r.items?.map(jsonResult),
   };
 }

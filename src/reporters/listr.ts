@@ -1,9 +1,9 @@
 /** Live listr2 tree on a TTY (the only file importing listr2): one Listr per task, bridged from synchronous events. */
-import { DefaultRenderer, Listr, ListrLogger, ProcessOutput } from 'listr2';
-import type { PlayInfo, Reporter, RunSummary, TaskInfo, TaskResult, TaskStatus } from '../core/result.ts';
+import { DefaultRenderer, Listr, ListrDefaultRendererLogLevels as Tree, ListrLogger, ListrLogLevels as Line, ProcessOutput } from 'listr2';
+import type { PlayInfo, Reporter, RunSummary, TaskInfo, TaskResult, TaskStatus, WaitInfo } from '../core/result.ts';
 import { redact } from '../core/secret.ts';
 import { palette, type Palette } from './colors.ts';
-import { banner, resultLines, statusLines, taskHeading } from './format.ts';
+import { banner, resultLines, statusLines, taskHeading, waitText } from './format.ts';
 import type { TextReporterOptions } from './plain.ts';
 import { printRecap } from './recap.ts';
 
@@ -44,6 +44,40 @@ function deferred<T>(): Deferred<T> {
   return d;
 }
 
+/**
+ * listr2's icon colors from our palette: listr2 colors through colorette, which decides on its own at import (NO_COLOR
+ * set even to '', FORCE_COLOR=0 counted as forcing); rig's one decision (useColor) must hold for the ticks too.
+ */
+function iconColors(c: Palette) {
+  const f = (paint: (t: string) => string) => (text?: string) => paint(text ?? '');
+  return {
+    tree: {
+      [Tree.SKIPPED_WITH_COLLAPSE]: f(c.changed),
+      [Tree.SKIPPED_WITHOUT_COLLAPSE]: f(c.changed),
+      [Tree.PENDING]: f(c.changed),
+      [Tree.COMPLETED]: f(c.ok),
+      [Tree.COMPLETED_WITH_FAILED_SUBTASKS]: f(c.changed),
+      [Tree.COMPLETED_WITH_FAILED_SISTER_TASKS]: f(c.error),
+      [Tree.RETRY]: f(c.changed),
+      [Tree.ROLLING_BACK]: f(c.unreachable),
+      [Tree.ROLLED_BACK]: f(c.unreachable),
+      [Tree.FAILED]: f(c.error),
+      [Tree.FAILED_WITH_FAILED_SUBTASKS]: f(c.error),
+      [Tree.WAITING]: f(c.dim),
+      [Tree.PAUSED]: f(c.changed),
+    },
+    line: {
+      [Line.STARTED]: f(c.changed),
+      [Line.FAILED]: f(c.error),
+      [Line.SKIPPED]: f(c.changed),
+      [Line.COMPLETED]: f(c.ok),
+      [Line.RETRY]: f(c.changed),
+      [Line.ROLLBACK]: f(c.unreachable),
+      [Line.PAUSED]: f(c.changed),
+    },
+  };
+}
+
 /** State of the task currently shown. */
 interface Current {
   readonly task: TaskInfo;
@@ -56,9 +90,15 @@ interface Current {
   readonly unreachable: Map<string, string>;
   /** Refreshes the compact view (many hosts) after each result. */
   refresh?: () => void;
+  /** Each host row's title setter (the live tree, one row per host). */
+  readonly rows: Map<string, (title: string) => void>;
+  /** Hosts waiting for something slow, shown with elapsed time and limit while it lasts. */
+  readonly waits: Map<string, WaitInfo>;
+  ticker?: NodeJS.Timeout;
 }
 
-const ORDER: readonly TaskStatus[] = ['ok', 'changed', 'unreachable', 'failed', 'skipped'];
+type Count = TaskStatus | 'ignored';
+const ORDER: readonly Count[] = ['ok', 'changed', 'unreachable', 'failed', 'skipped', 'ignored'];
 
 /**
  * A listr2 tree per play: the current task with one row per host (spinner → ok/changed/failed/skipped), finished
@@ -70,6 +110,7 @@ export class ListrReporter implements Reporter {
   private readonly renderer: ListrRendererName;
   private readonly maxHostRows: number;
   private readonly logger: ListrLogger;
+  private readonly icons: ReturnType<typeof iconColors>;
   /** Listr runs and plain writes are chained, so two trees never render at once. */
   private chain: Promise<void> = Promise.resolve();
   private current: Current | undefined;
@@ -81,17 +122,18 @@ export class ListrReporter implements Reporter {
     this.maxHostRows = opts.maxHostRows ?? 12;
     // listr2 types its streams as tty.WriteStream; only the 'default' renderer uses TTY methods, and it is only chosen for a TTY
     const stream = opts.out as NodeJS.WriteStream;
-    this.logger = new ListrLogger({ processOutput: new ProcessOutput(stream, stream), useIcons: this.renderer !== 'test' });
+    this.icons = iconColors(this.colors);
+    this.logger = new ListrLogger({ processOutput: new ProcessOutput(stream, stream), useIcons: this.renderer !== 'test', color: this.icons.line });
   }
 
   onPlayStart(play: PlayInfo): void {
     this.finish();
-    this.print(['', banner(`PLAY [${play.name}]`), ...(play.hosts.length ? [] : ['skipping: no hosts matched'])]);
+    this.print(['', banner(`PLAY [${play.name}]`), ...(play.hosts.length ? [] : [this.colors.skip('skipping: no hosts matched')])]);
   }
 
   onTaskStart(task: TaskInfo, hosts: readonly string[]): void {
     this.finish();
-    const cur: Current = { task, hosts, slots: new Map(), results: [], notes: [], unreachable: new Map() };
+    const cur: Current = { task, hosts, slots: new Map(), results: [], notes: [], unreachable: new Map(), rows: new Map(), waits: new Map() };
     for (const h of hosts) cur.slots.set(h, deferred());
     this.current = cur;
     if (hosts.length === 0) return;
@@ -112,6 +154,8 @@ export class ListrReporter implements Reporter {
       return;
     }
     cur.results.push(result);
+    cur.waits.delete(result.host);
+    if (!cur.waits.size) this.stopTicker(cur);
     cur.slots.get(result.host)?.resolve(result);
     cur.refresh?.();
   }
@@ -137,6 +181,39 @@ export class ListrReporter implements Reporter {
     else this.print([text]);
   }
 
+  /** The live tree shows a waiting host's wait in its row (or under a compact task), refreshed every waitRefreshMs. */
+  onWait(host: string, wait: WaitInfo | undefined): void {
+    const cur = this.current;
+    // line renderers would print every refresh; plain output of waits is the PlainReporter's
+    if (!cur || this.renderer !== 'default') return;
+    if (wait) cur.waits.set(host, wait);
+    else {
+      cur.waits.delete(host);
+      if (!cur.slots.get(host)?.settled) cur.rows.get(host)?.(redact(host));
+    }
+    this.showWaits(cur);
+    if (cur.waits.size && !cur.ticker) {
+      cur.ticker = setInterval(() => this.showWaits(cur), this.opts.waitRefreshMs ?? 1000);
+      cur.ticker.unref();
+    } else if (!cur.waits.size) this.stopTicker(cur);
+  }
+
+  private showWaits(cur: Current): void {
+    const now = Date.now();
+    for (const [host, wait] of this.shownWaits(cur, now)) cur.rows.get(host)?.(redact(`${host}  ${this.colors.dim(waitText(wait, now))}`));
+    cur.refresh?.();
+  }
+
+  /** Waits of hosts still running that lasted a second or more (a read that polls may answer at once: no flash). */
+  private shownWaits(cur: Current, now: number): [string, WaitInfo][] {
+    return [...cur.waits].filter(([host, w]) => !cur.slots.get(host)?.settled && now - w.startedAt >= 1000);
+  }
+
+  private stopTicker(cur: Current): void {
+    clearInterval(cur.ticker);
+    cur.ticker = undefined;
+  }
+
   async onRunEnd(summary: RunSummary): Promise<void> {
     this.finish();
     await this.chain;
@@ -148,6 +225,7 @@ export class ListrReporter implements Reporter {
     const cur = this.current;
     if (!cur) return;
     for (const slot of cur.slots.values()) slot.resolve(undefined);
+    this.stopTicker(cur);
     this.current = undefined;
   }
 
@@ -166,7 +244,9 @@ export class ListrReporter implements Reporter {
               // line renderers would print every refresh: only the live tree gets them
               if (this.renderer === 'default') cur.refresh = () => {
                 t.title = redact(`${taskHeading(cur.task)}  (${cur.results.length}/${cur.hosts.length}) ${this.counts(cur.results)}`);
-                const running = this.running(cur);
+                const now = Date.now();
+                const waiting = this.shownWaits(cur, now).map(([h, w]) => `${h}: ${waitText(w, now)}`);
+                const running = [this.running(cur), ...waiting].filter(Boolean).join('\n');
                 if (running) t.output = redact(running);
               };
               cur.refresh?.();
@@ -177,6 +257,7 @@ export class ListrReporter implements Reporter {
               cur.hosts.map((host) => ({
                 title: redact(host),
                 task: async (_c: unknown, h: { title: string; skip(msg?: string): void }) => {
+                  cur.rows.set(host, (title) => (h.title = title));
                   const r = await (cur.slots.get(host) as Deferred<TaskResult | undefined>).promise;
                   this.settleRow(cur.task, host, r, h);
                 },
@@ -189,7 +270,7 @@ export class ListrReporter implements Reporter {
       {
         renderer: this.renderer === 'default' ? StreamTreeRenderer : this.renderer,
         fallbackRenderer: this.renderer === 'default' ? 'simple' : this.renderer,
-        rendererOptions: { logger: this.logger },
+        rendererOptions: { logger: this.logger, color: this.icons.tree },
         fallbackRendererOptions: { logger: this.logger },
         registerSignalListeners: false,
         exitOnError: false,
@@ -211,15 +292,18 @@ export class ListrReporter implements Reporter {
       h.skip(line);
       return;
     }
-    if ((r.status === 'failed' && !r.ignored) || r.status === 'unreachable') throw new Error(line);
-    h.title = r.ignored ? `${line} ${this.colors.skip('...ignoring')}` : line;
+    // an ignored failure is still a failure (red cross), as Ansible prints it red before `...ignoring`
+    if (r.status === 'failed' && r.ignored) throw new Error(`${line} ${this.colors.skip('...ignoring')}`);
+    if (r.status === 'failed' || r.status === 'unreachable') throw new Error(line);
+    h.title = line;
   }
 
-  /** `ok=3 changed=1 failed=1` for the statuses seen, colored like the recap. */
+  /** `ok=3 changed=1 failed=1 ignored=1` for the statuses seen, colored like the recap (an ignored failure is `ignored`). */
   private counts(results: readonly TaskResult[]): string {
     const c = this.colors;
-    const paint = { ok: c.ok, changed: c.changed, unreachable: c.unreachable, failed: c.error, skipped: c.skip };
-    return ORDER.map((s) => [s, results.filter((r) => r.status === s).length] as const)
+    const paint = { ok: c.ok, changed: c.changed, unreachable: c.unreachable, failed: c.error, skipped: c.skip, ignored: c.warn };
+    const kind = (r: TaskResult): Count => (r.status === 'failed' && r.ignored ? 'ignored' : r.status);
+    return ORDER.map((s) => [s, results.filter((r) => kind(r) === s).length] as const)
       .filter(([, n]) => n > 0)
       .map(([s, n]) => paint[s](`${s}=${n}`))
       .join(' ');

@@ -1,5 +1,5 @@
 /** Fan one run's events out to several reporters (e.g. the live tree plus --json). */
-import type { HostSetup, PlayInfo, Reporter, RunSummary, TaskInfo, TaskResult } from '../core/result.ts';
+import type { HostSetup, PlayInfo, Reporter, RunSummary, TaskInfo, TaskResult, WaitInfo } from '../core/result.ts';
 
 /** Calls every reporter in order; one reporter throwing does not starve the others (errors rethrown afterwards). */
 export class MultiReporter implements Reporter {
@@ -25,6 +25,9 @@ export class MultiReporter implements Reporter {
   }
   onHostReady(host: string, setup: HostSetup): void {
     this.each((r) => r.onHostReady?.(host, setup));
+  }
+  onWait(host: string, wait: WaitInfo | undefined): void {
+    this.each((r) => r.onWait?.(host, wait));
   }
   onLog(host: string, line: string): void {
     this.each((r) => r.onLog?.(host, line));

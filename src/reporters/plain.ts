@@ -1,8 +1,8 @@
 /** Line-oriented, Ansible-like output for non-TTY streams (CI logs, pipes). */
-import type { PlayInfo, Reporter, RunSummary, TaskInfo, TaskResult } from '../core/result.ts';
+import type { PlayInfo, Reporter, RunSummary, TaskInfo, TaskResult, WaitInfo } from '../core/result.ts';
 import { redact } from '../core/secret.ts';
 import { palette, type Palette } from './colors.ts';
-import { banner, resultLines, statusLines, taskHeading } from './format.ts';
+import { banner, resultLines, statusLines, taskHeading, waitText } from './format.ts';
 import { printRecap } from './recap.ts';
 
 /** Options of PlainReporter and ListrReporter. */
@@ -14,6 +14,10 @@ export interface TextReporterOptions {
   /** --diff: unified diffs of `result.diff`. */
   readonly diff: boolean;
   readonly color: boolean;
+  /** Plain output: a `waiting: [host] for …` line this often while a host waits (a reboot, a port). @default 30000 ms */
+  readonly waitNoticeMs?: number;
+  /** The live tree: how often a waiting host's row shows its elapsed time. @default 1000 ms */
+  readonly waitRefreshMs?: number;
 }
 
 /** Ansible-like plain lines: PLAY/TASK banners, one status line per host, recap at the end. */
@@ -22,6 +26,8 @@ export class PlainReporter implements Reporter {
   private current: TaskInfo | undefined;
   /** Hosts already reported unreachable since the last banner (onHostUnreachable and a result may both arrive). */
   private unreachableShown = new Set<string>();
+  /** Hosts waiting, with the timer of their notices. */
+  private readonly waits = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly opts: TextReporterOptions) {
     this.colors = palette(opts.color);
@@ -61,7 +67,19 @@ export class PlainReporter implements Reporter {
     if (this.opts.verbosity >= 3) this.write([this.colors.dim(`<${host}> ${line}`)]);
   }
 
+  /** A line every waitNoticeMs while the host waits (none for a wait shorter than that). */
+  onWait(host: string, wait: WaitInfo | undefined): void {
+    clearInterval(this.waits.get(host));
+    this.waits.delete(host);
+    if (!wait) return;
+    const timer = setInterval(() => this.write([this.colors.dim(`waiting: [${host}] ${waitText(wait, Date.now()).slice('waiting '.length)}`)]), this.opts.waitNoticeMs ?? 30_000);
+    timer.unref();
+    this.waits.set(host, timer);
+  }
+
   onRunEnd(summary: RunSummary): void {
+    for (const timer of this.waits.values()) clearInterval(timer);
+    this.waits.clear();
     printRecap(summary, this.opts.out, this.opts.color);
   }
 

@@ -1,5 +1,5 @@
 /** A reporter that records every event in order, for tests of runner semantics and of roles. */
-import type { PlayInfo, Reporter, RunSummary, TaskInfo, TaskResult } from '../core/result.ts';
+import type { PlayInfo, Reporter, RunSummary, TaskInfo, TaskResult, WaitInfo } from '../core/result.ts';
 
 /** One recorded reporter event. */
 export type RecordedEvent =
@@ -10,6 +10,7 @@ export type RecordedEvent =
   | { readonly type: 'hostUnreachable'; readonly host: string; readonly error: string }
   | { readonly type: 'hostFailed'; readonly host: string; readonly error: string }
   | { readonly type: 'log'; readonly host: string; readonly line: string }
+  | { readonly type: 'wait'; readonly host: string; readonly wait: WaitInfo | undefined }
   | { readonly type: 'runEnd'; readonly summary: RunSummary };
 
 /** Records every event; `results`, `statuses` and `trace` make assertions short. */
@@ -33,6 +34,9 @@ export class RecordingReporter implements Reporter {
   }
   onHostFailed(host: string, error: string): void {
     this.events.push({ type: 'hostFailed', host, error });
+  }
+  onWait(host: string, wait: WaitInfo | undefined): void {
+    this.events.push({ type: 'wait', host, wait });
   }
   onLog(host: string, line: string): void {
     this.events.push({ type: 'log', host, line });
@@ -77,6 +81,8 @@ export class RecordingReporter implements Reporter {
           return `failed ${e.host}: ${e.error}`;
         case 'log':
           return `log ${e.host}: ${e.line}`;
+        case 'wait':
+          return e.wait ? `wait ${e.host}: ${e.wait.what} (limit ${e.wait.limitSec}s)` : `wait ${e.host}: done`;
         case 'runEnd':
           return `end exit=${e.summary.exitCode}`;
       }

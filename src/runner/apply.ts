@@ -1,5 +1,5 @@
 /** Apply a plan's changes over the connection: as few execs as possible, writes atomic, reboots confirmed by boot_id. */
-import type { Change, Connection, ExecOutput, RebootChange } from '../core/index.ts';
+import type { Change, Connection, ExecChange, ExecOutput, RebootChange, WaitInfo } from '../core/index.ts';
 import { raw, UnreachableError } from '../core/index.ts';
 import { writeFileScript } from '../connection/index.ts';
 import { buildBatch } from './batch.ts';
@@ -16,6 +16,8 @@ export interface ApplyOptions {
   readonly rebootSettleSec: number;
   /** Read commands run in the same exec right after the last change (the next tasks' probes, fresh). */
   readonly reads?: readonly string[];
+  /** Told when a reboot starts waiting for the host to come back, and when it stops (undefined). */
+  readonly onWait?: (wait: WaitInfo | undefined) => void;
 }
 
 /** What applying produced. */
@@ -34,6 +36,8 @@ interface Step {
   readonly script: string;
   readonly stdin?: string | Uint8Array;
   readonly shown: string;
+  /** What the step's commands wait for on the host (ExecChange.waits). */
+  readonly waits?: readonly { readonly what: string; readonly limitSec: number }[];
 }
 
 /**
@@ -44,25 +48,31 @@ interface Step {
 function steps(changes: readonly Change[], prefix: string | undefined): (Step | RebootChange)[] {
   const out: (Step | RebootChange)[] = [];
   let cmds: string[] = [];
+  let waits: NonNullable<ExecChange['waits']>[] = [];
   const pending = () => cmds.map((c) => `( ${c}\n) </dev/null || exit $?\n`).join('');
+  const taken = () => {
+    const w = waits;
+    cmds = [];
+    waits = [];
+    return w.length ? { waits: w } : {};
+  };
   const flush = () => {
     if (cmds.length === 0) return;
-    out.push({ script: pending(), shown: cmds.join('\n') });
-    cmds = [];
+    out.push({ script: pending(), shown: cmds.join('\n'), ...taken() });
   };
   for (const c of changes) {
     if (c.kind === 'exec' && c.stdin === undefined) {
       cmds.push(c.command);
+      if (c.waits) waits.push(c.waits);
       continue;
     }
     if (c.kind === 'write') {
       const w = writeFileScript(c);
-      out.push({ script: pending() + w.script, stdin: w.stdin, shown: [...cmds, `write ${c.path}`].join('\n') });
-      cmds = [];
+      out.push({ script: pending() + w.script, stdin: w.stdin, shown: [...cmds, `write ${c.path}`].join('\n'), ...taken() });
       continue;
     }
     flush();
-    if (c.kind === 'exec') out.push({ script: c.command, stdin: c.stdin, shown: c.command });
+    if (c.kind === 'exec') out.push({ script: c.command, stdin: c.stdin, shown: c.command, ...(c.waits ? { waits: [c.waits] } : {}) });
     else out.push(c);
   }
   flush();
@@ -83,21 +93,28 @@ export async function applyChanges(conn: Connection, changes: readonly Change[],
     if ('kind' in step) {
       commands.push('reboot');
       opts.log?.(`reboot: ${step.description}`);
-      const r = await reboot(conn, step, opts);
+      const limitSec = step.timeoutSec ?? 600;
+      opts.onWait?.({ what: `${conn.host} to come back from the reboot (new boot_id${step.testCommand ? ', test command passing' : ''})`, limitSec, startedAt: Date.now() });
+      const r = await reboot(conn, step, opts).finally(() => opts.onWait?.(undefined));
       if (r) return { last, failed: r, commands, rebooted };
       rebooted = true;
       continue;
     }
     commands.push(step.shown);
     opts.log?.(`$ ${step.shown}`);
+    if (step.waits) opts.onWait?.({ what: step.waits.map((w) => w.what).join(', '), limitSec: step.waits.reduce((n, w) => n + w.limitSec, 0), startedAt: Date.now() });
     const withReads = i === all.length - 1 && opts.reads?.length ? opts.reads : undefined;
-    if (withReads) {
-      // the change and the next tasks' probes in one round trip; the probes see the changed host
-      const b = buildBatch([step.script, ...withReads], { stdinFor: 0 });
-      const outs = b.parse(await conn.exec(b.script, { stdin: step.stdin, become: opts.become, becomeUser: opts.becomeUser }));
-      last = outs[0] as ExecOutput;
-      if (last.code === 0) reads = outs.slice(1);
-    } else last = await conn.exec(step.script, { stdin: step.stdin, become: opts.become, becomeUser: opts.becomeUser });
+    try {
+      if (withReads) {
+        // the change and the next tasks' probes in one round trip; the probes see the changed host
+        const b = buildBatch([step.script, ...withReads], { stdinFor: 0 });
+        const outs = b.parse(await conn.exec(b.script, { stdin: step.stdin, become: opts.become, becomeUser: opts.becomeUser }));
+        last = outs[0] as ExecOutput;
+        if (last.code === 0) reads = outs.slice(1);
+      } else last = await conn.exec(step.script, { stdin: step.stdin, become: opts.become, becomeUser: opts.becomeUser });
+    } finally {
+      if (step.waits) opts.onWait?.(undefined);
+    }
     if (last.stdout) opts.log?.(last.stdout.trimEnd());
     if (last.stderr) opts.log?.(last.stderr.trimEnd());
     if (last.code !== 0) {

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import {
   argProblems,
+  commandOutput,
   OutputNotRun,
   ValidationError,
   parseRead,
@@ -84,7 +85,7 @@ export async function executeTask(run: TaskRun, rt: HostRuntime): Promise<TaskRe
     const items: Partial[] = [];
     for (const [index, item] of resolveLoop(loop, ctx0).entries()) {
       const r = await withRetries(run, rt, item, index);
-      items.push(r);
+      items.push({ ...r, item, label: itemLabel(run, rt, item) });
       if (r.status === 'unreachable') return finish(r);
     }
     return finish(aggregate(items.map((i) => finishItem(i, rt, run))));
@@ -95,11 +96,35 @@ export async function executeTask(run: TaskRun, rt: HostRuntime): Promise<TaskRe
   }
 }
 
+/** How a loop item is shown: the `label` option, else the item (strings as they are, other values as JSON). */
+function itemLabel(run: TaskRun, rt: HostRuntime, item: unknown): string {
+  const { label } = run.task.options;
+  if (label === undefined) return shown(item);
+  const v = resolveDynamic(label, taskContext(run.state, rt, run.scope, item));
+  if (typeof v === 'string') return v;
+  throw new ValidationError({ where: rt.host.name, message: `label gave ${JSON.stringify(v) ?? String(v)}, not a string`, hint: 'return the text to show for the item: label: (ctx) => ctx.item.name' });
+}
+
+const shown = (v: unknown): string => {
+  if (typeof v === 'string') return v;
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v); // a bigint, a cycle
+  }
+};
+
 function finishItem(p: Partial, rt: HostRuntime, run: TaskRun): TaskResult {
   return { ...p, host: rt.host.name, task: taskName(run.task), definedAt: run.task.definedAt, durationMs: 0, execs: 0 };
 }
 
 function aggregate(items: readonly TaskResult[]): Partial {
+  const via = items[0]?.delegatedTo;
+  const delegated = via !== undefined && items.every((i) => i.delegatedTo === via) ? { delegatedTo: via } : {};
+  return { ...statusOf(items), ...delegated };
+}
+
+function statusOf(items: readonly TaskResult[]): Partial {
   const by = (s: TaskStatus) => items.filter((i) => i.status === s && !i.ignored);
   const ignored = items.find((i) => i.status === 'failed' && i.ignored);
   // an item that failed with ignoreErrors makes the task failed-and-ignored, as Ansible counts it (recap: ignored=1)
@@ -144,21 +169,28 @@ async function once(run: TaskRun, rt: HostRuntime, item: unknown, index: number)
 
 async function attempt(run: TaskRun, rt: HostRuntime, item: unknown, index: number): Promise<Partial> {
   const { state, task, scope } = run;
-  const opts = state.options;
   const ctx = taskContext(state, rt, scope, item);
-  const log = tracing(opts) ? (l: string) => opts.reporter.onLog?.(rt.host.name, l) : undefined;
   const args = resolveArgs(state, rt, task, scope, item, index);
   const problems = argProblems(task.module, args);
   if (problems.length) return { status: 'failed', msg: `invalid ${task.module.name} args: ${problems.join('; ')}` };
 
   const target = await delegateTarget(run, rt, ctx);
+  const r = await attemptOn(run, rt, target, ctx, args, index);
+  // shown as Ansible's `ok: [web1 -> db1]`
+  return target === rt ? r : { ...r, delegatedTo: target.host.name };
+}
+
+async function attemptOn(run: TaskRun, rt: HostRuntime, target: HostRuntime, ctx: TaskContext<unknown>, args: unknown, index: number): Promise<Partial> {
+  const { state, task, scope } = run;
+  const opts = state.options;
+  const log = tracing(opts) ? (l: string) => opts.reporter.onLog?.(rt.host.name, l) : undefined;
   const priv = privilegeOf(task, scope, rt);
   const mctx: ModuleContext = moduleContext(state, rt, ctx);
   const reads = Object.entries(task.module.probe(args, mctx) as Record<string, Read<unknown>>);
   // a wait already satisfied when this host's last change was applied needs no exec
   const early = reads.map(([, r]) => earlyOutput(target, r, priv));
   const toFetch = reads.filter((_, i) => early[i] === undefined);
-  const fetched = toFetch.length ? await fetchReads(target, specsOf(toFetch.map(([, r]) => r), priv), () => run.lookahead(target, undefined, index + 1), { log }) : [];
+  const fetched = toFetch.length ? await fetchReads(target, specsOf(toFetch.map(([, r]) => r), priv), () => run.lookahead(target, undefined, index + 1), { log, onWait: rt.onWait }) : [];
   const outs = early.map((e) => e ?? fetched.shift());
   const probed: Record<string, unknown> = {};
   // check mode: what earlier predicted changes did to the paths this task reads (not for checkMode 'always' tasks,
@@ -231,6 +263,7 @@ async function attempt(run: TaskRun, rt: HostRuntime, item: unknown, index: numb
       prefix: inline ? pendingScript(pending, asRoot(priv, rt)).text : undefined,
       log,
       rebootSettleSec: opts.rebootSettleSec ?? 5,
+      onWait: rt.onWait,
     });
     target.invalidate();
     if (applied.reads && !applied.rebooted) grouped.spread(applied.reads).forEach((o, i) => target.cache.set(cacheKey(nextReads[i] as ReadSpec), o));
@@ -239,7 +272,9 @@ async function attempt(run: TaskRun, rt: HostRuntime, item: unknown, index: numb
       rt.pendingPlaces.add(asRoot(priv, rt));
     }
     const last = applied.last;
-    const io = { stdout: last?.stdout, stderr: last?.stderr, rc: last?.code, commands: applied.commands, output: last ? { stdout: last.stdout, stderr: last.stderr, rc: last.code } : plan.output };
+    // registered as Ansible registers a command: trailing newlines stripped, and the lines
+    const out = last ? commandOutput(last) : undefined;
+    const io = { ...(out && { stdout: out.stdout, stderr: out.stderr, stdout_lines: out.stdout_lines, stderr_lines: out.stderr_lines }), rc: last?.code, commands: applied.commands, output: out ?? plan.output };
     if (applied.rebooted || plan.refreshFacts) target.facts = await gatherFacts(target);
     r = applied.failed
       ? (afterPrediction(run, rt, applied.failed) ?? { status: 'failed', msg: applied.failed, diff, changes, ...io })

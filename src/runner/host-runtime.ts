@@ -1,5 +1,5 @@
 /** Per-host mutable state during a run: connection, facts, vars layers, registered results, read cache. */
-import type { Connection, ExecOutput, Host, HostFacts, TaskResult, Vars } from '../core/index.ts';
+import type { Connection, ExecOutput, Host, HostFacts, TaskResult, Vars, WaitInfo } from '../core/index.ts';
 import { PredictedFiles } from './predicted/files.ts';
 
 /** Args resolved for one task and item: valid while the host's setFact variables equal `vars` (and its facts are the
@@ -37,6 +37,8 @@ export class HostRuntime {
   readonly pendingPlaces = new Set<boolean>();
   failed = false;
   unreachable = false;
+  /** Tells the reporter this host started (or stopped, undefined) waiting for something slow. */
+  onWait: (wait: WaitInfo | undefined) => void = () => {};
   /** Check mode: something was predicted to change on this host, so later probes may see a world that does not exist yet. */
   predictedChange = false;
   /** Check mode: the filesystem as the changes predicted so far leave it (later reads are answered from it). */

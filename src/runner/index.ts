@@ -4,6 +4,7 @@ export type { RunOptions, Connector } from './options.ts';
 export { buildBatch } from './batch.ts';
 export { serialBatches } from './serial.ts';
 export { selectedByTags } from './tags.ts';
+export { unknownTagWarnings } from './tag-warnings.ts';
 export { playItems, playHandlers } from './play.ts';
 export { taskName } from './execute-task.ts';
 export { roleVarProblems, coerceVars, playbookVarSchemas } from './role-vars.ts';

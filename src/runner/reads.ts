@@ -1,5 +1,5 @@
 /** Serve a task's reads from the host's cache, or fetch them together with upcoming tasks' reads in ONE exec. */
-import { earlyRead, parseRead, readCommand, type ExecOutput, type Read } from '../core/index.ts';
+import { earlyRead, parseRead, readCommand, type ExecOutput, type Read, type WaitInfo } from '../core/index.ts';
 import { buildBatch } from './batch.ts';
 import { coalesce, type ReadSpec } from './coalesce.ts';
 import type { HostRuntime } from './host-runtime.ts';
@@ -39,18 +39,30 @@ export function earlyOutput(rt: HostRuntime, r: Read<unknown>, privilege: Privil
  * Run reads of one privilege in one exec (not cached here). Throws when the exec did not run the batch at all (sudo
  * refused: the message says what to do, e.g. pass -K), so no read is mistaken for the host's answer.
  */
-export async function runBatch(rt: HostRuntime, specs: readonly ReadSpec[]): Promise<ExecOutput[]> {
+export async function runBatch(rt: HostRuntime, specs: readonly ReadSpec[], onWait: HostRuntime['onWait'] = rt.onWait): Promise<ExecOutput[]> {
   if (!rt.conn) throw new Error(`no connection to ${rt.host.name}`);
   const privilege = specs[0]?.privilege;
   if (!privilege || specs.some((s) => privilegeKey(s.privilege) !== privilegeKey(privilege))) throw new Error('runBatch: specs of one privilege');
   const c = coalesce(specs);
   const b = buildBatch(c.commands);
-  const out = await rt.conn.exec(b.script, execOptions(privilege));
+  const wait = waitOf(specs);
+  if (wait) onWait(wait);
+  const out = await rt.conn.exec(b.script, execOptions(privilege)).finally(() => wait && onWait(undefined));
   if (out.code !== 0 && !b.started(out)) {
     const why = out.stderr.trim().split('\n')[0] || `exit code ${out.code}`;
     throw new Error(privilege.become ? `cannot become ${privilege.becomeUser}: ${why}` : why);
   }
   return c.spread(b.parse(out));
+}
+
+/** What reads that poll on the host (Fact.waits) wait for: their descriptions, the longest limit. */
+function waitOf(specs: readonly ReadSpec[]): WaitInfo | undefined {
+  const waits = specs.flatMap((s) => {
+    const w = s.read?.fact.waits?.(s.read.arg as never);
+    return w ? [w] : [];
+  });
+  if (!waits.length) return undefined;
+  return { what: [...new Set(waits.map((w) => w.what))].join(', '), limitSec: Math.max(...waits.map((w) => w.limitSec)), startedAt: Date.now() };
 }
 
 /** Specs grouped by privilege, in first-seen order. */
@@ -70,7 +82,8 @@ export async function fetchReads(
   rt: HostRuntime,
   wanted: readonly ReadSpec[],
   lookahead: () => readonly ReadSpec[],
-  opts: { log?: (line: string) => void },
+  /** onWait: who is told about a wait (the delegating host's, for a delegated task) @default rt's */
+  opts: { log?: (line: string) => void; onWait?: HostRuntime['onWait'] },
 ): Promise<ExecOutput[]> {
   if (!rt.conn) throw new Error(`no connection to ${rt.host.name}`);
   const results = new Map<ReadSpec, ExecOutput>();
@@ -87,11 +100,11 @@ export async function fetchReads(
       batch.push(s);
     }
     opts.log?.(`probe: ${batch.length} read(s) in one exec`);
-    (await runBatch(rt, batch)).forEach((o, i) => rt.cache.set(cacheKey(batch[i] as ReadSpec), o));
+    (await runBatch(rt, batch, opts.onWait)).forEach((o, i) => rt.cache.set(cacheKey(batch[i] as ReadSpec), o));
   }
   // volatile reads are never cached or prefetched, but one task's volatile reads share an exec (in declared order)
   for (const now of byPrivilege(wanted.filter((w) => w.volatile))) {
-    (await runBatch(rt, now)).forEach((o, i) => results.set(now[i] as ReadSpec, o));
+    (await runBatch(rt, now, opts.onWait)).forEach((o, i) => results.set(now[i] as ReadSpec, o));
   }
   return wanted.map((s) => results.get(s) ?? (rt.cache.get(cacheKey(s)) as ExecOutput));
 }

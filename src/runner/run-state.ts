@@ -35,6 +35,7 @@ export class RunState {
     let rt = this.runtimes.get(host.name);
     if (!rt) {
       rt = new HostRuntime(host);
+      rt.onWait = (wait) => this.options.reporter.onWait?.(host.name, wait);
       this.runtimes.set(host.name, rt);
     }
     return rt;

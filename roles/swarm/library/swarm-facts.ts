@@ -37,6 +37,7 @@ interface RawSwarm {
 /** The Swarm section of `docker info`; a missing CLI or a stopped daemon are values, not errors. */
 export const swarmInfo: Fact<SwarmInfo, void> = {
   name: 'swarm.info',
+  waits: () => ({ what: "the swarm node to leave state 'pending' (reconnecting to its managers)", limitSec: SWARM_PENDING_WAIT_SEC }),
   // 'pending' is what a node reports while it reconnects to its managers, e.g. right after the nodes rebooted (the
   // managers may come up after it): wait it out, so a re-run after a reboot sees the settled state, not a failure
   command: () =>

@@ -174,3 +174,14 @@ describe('validatePlaybook: a static delegateTo names an inventory host', () => 
     expect(problemsOf(pb, await inventory()).map((p) => [p.where, p.message.replace(/ \/\S+$/, '')])).toEqual([[h.definedAt, "delegateTo: no host 'nosuchhost' in the inventory"]]);
   });
 });
+
+describe('label (loop_control.label)', () => {
+  it('is refused without a loop and with a wrong type; accepted as a string or a function with a loop', async () => {
+    const { staticTaskProblems } = await import('../../../src/cli/validate.ts');
+    const messages = (options: Record<string, unknown>) => staticTaskProblems(command({ cmd: ['true'] }, options as never)).map((p) => p.message);
+    expect(messages({ label: 'x' })).toEqual(['task options: label names loop items, and this task has no loop']);
+    expect(messages({ loop: [1], label: 3 })[0]).toContain('expected a string or a function of the host context returning one');
+    expect(messages({ loop: [1], label: 'x' })).toEqual([]);
+    expect(messages({ loop: [{ n: 1 }], label: (ctx: { item: { n: number } }) => String(ctx.item.n) })).toEqual([]);
+  });
+});

@@ -84,7 +84,7 @@ describe('probe', () => {
 describe('plan', () => {
   it('creates exists → nothing to do, registered rc 0', () => {
     const p = planned(commandModule, { cmd: ['make'], creates: '/srv/built' }, { creates: true });
-    expect(p).toEqual({ changes: [], msg: 'skipped, /srv/built exists', output: { stdout: '', stderr: '', rc: 0 } });
+    expect(p).toEqual({ changes: [], msg: 'skipped, /srv/built exists', output: { stdout: '', stderr: '', rc: 0, stdout_lines: [], stderr_lines: [] } });
   });
   it('removes missing → nothing to do', () => {
     expect(planned(commandModule, { cmd: 'rm -f /x', removes: '/x' }, { removes: false }).changes).toEqual([]);

@@ -132,3 +132,58 @@ export function checkRun(r: Reporter): RunSummary {
     check: true,
   };
 }
+
+export const modules = task('t7', 'load kernel modules', 'modprobe');
+export const register = task('t8', 'register worker', 'command');
+export const mayFail = task('t9', 'ignored failure', 'command');
+
+/** Loop items (one with a label), a delegated task and an ignored failure, on two hosts. */
+export function loopRun(r: Reporter): RunSummary {
+  const results: TaskResult[] = [];
+  const end = (t: TaskInfo, x: TaskResult) => {
+    results.push(x);
+    r.onTaskEnd?.(t, x);
+  };
+  const item = (t: TaskInfo, host: string, status: TaskResult['status'], value: unknown, label: string, extra: Partial<TaskResult> = {}) => ({ ...res(t, host, status, extra), item: value, label });
+  r.onRunStart?.({ check: false, hosts: ['ux1', 'ux2'] });
+  r.onPlayStart?.({ name: 'swarm', hosts: ['ux1', 'ux2'], check: false });
+  r.onTaskStart?.(modules, ['ux1', 'ux2']);
+  for (const host of ['ux1', 'ux2']) {
+    end(modules, res(modules, host, 'changed', { items: [item(modules, host, 'changed', 'overlay', 'overlay'), item(modules, host, 'ok', { name: 'br_netfilter', persist: true }, 'br_netfilter')] }));
+  }
+  r.onTaskStart?.(register, ['ux1', 'ux2']);
+  end(register, res(register, 'ux1', 'changed', { delegatedTo: 'ux1' }));
+  end(register, res(register, 'ux2', 'ok', { delegatedTo: 'ux1' }));
+  r.onTaskStart?.(mayFail, ['ux1', 'ux2']);
+  end(mayFail, res(mayFail, 'ux1', 'ok'));
+  end(mayFail, res(mayFail, 'ux2', 'failed', { ignored: true, msg: 'command failed (rc=1)', rc: 1 }));
+  return {
+    recap: { ux1: recap({ ok: 3, changed: 2, execs: 3 }), ux2: recap({ ok: 2, changed: 1, ignored: 1, execs: 3 }) },
+    results,
+    exitCode: 0,
+    durationMs: 1200,
+    check: false,
+  };
+}
+
+export const join = task('t10', 'join swarm', 'swarmJoin', 'swarm');
+
+/** One host waits (a swarm node still 'pending', 12 s into a 2 min limit) for ~0.6 s of real time; the other is done. */
+export async function waitRun(r: Reporter): Promise<RunSummary> {
+  const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+  const results: TaskResult[] = [];
+  const end = (t: TaskInfo, x: TaskResult) => {
+    results.push(x);
+    r.onTaskEnd?.(t, x);
+  };
+  r.onRunStart?.({ check: false, hosts: ['ux1', 'ux2'] });
+  r.onPlayStart?.({ name: 'swarm', hosts: ['ux1', 'ux2'], check: false });
+  r.onTaskStart?.(join, ['ux1', 'ux2']);
+  r.onWait?.('ux1', { what: "the swarm node to leave state 'pending'", limitSec: 120, startedAt: Date.now() - 12_000 });
+  await sleep(300);
+  end(join, res(join, 'ux2', 'ok'));
+  await sleep(300);
+  r.onWait?.('ux1', undefined);
+  end(join, res(join, 'ux1', 'changed'));
+  return { recap: { ux1: recap({ ok: 1, changed: 1, execs: 1 }), ux2: recap({ ok: 1, execs: 1 }) }, results, exitCode: 0, durationMs: 700, check: false };
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redactDeep, secret } from '../../../src/core/secret.ts';
 import { JsonReporter, NO_LOG_MSG, type JsonReport } from '../../../src/reporters/index.ts';
-import { checkRun, realRun, SECRET } from './fixture-run.ts';
+import { checkRun, loopRun, realRun, SECRET } from './fixture-run.ts';
 
 secret(SECRET);
 const dir = mkdtempSync(join(tmpdir(), 'rig-json-'));
@@ -97,5 +97,16 @@ describe('redactDeep', () => {
     expect(out.clean).toBe(clean);
     expect(out.dirty).toEqual(['x********']);
     expect(mixed.dirty).toEqual([`x${SECRET}`]);
+  });
+});
+
+describe('JsonReporter: items, delegation, ignored failures', () => {
+  it('records item labels, delegatedTo and ignored, as the terminal shows them', async () => {
+    const { doc } = await write(loopRun, 'loop.json');
+    const [modules, register, mayFail] = doc.plays[0]!.tasks;
+    expect(modules!.results.ux1!.items!.map((i) => [i.status, i.label])).toEqual([['changed', 'overlay'], ['ok', 'br_netfilter']]);
+    expect(register!.results.ux2).toMatchObject({ status: 'ok', delegatedTo: 'ux1' });
+    expect(mayFail!.results.ux2).toMatchObject({ status: 'failed', ignored: true, rc: 1 });
+    expect(doc.recap.ux2).toMatchObject({ failed: 0, ignored: 1 });
   });
 });

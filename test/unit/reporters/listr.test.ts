@@ -30,7 +30,7 @@ describe('ListrReporter', () => {
     expect(lines).toContain('✔ RUNNING HANDLER [nginx : restart nginx]  changed=1');
     // failures, diffs: printed once under the collapsed task line, as the plain reporter prints them
     expect(lines.filter((l) => l === 'fatal: [db1]: UNREACHABLE! => ssh: connect to host 10.0.0.3 port 22: Connection refused')).toHaveLength(1);
-    const at = lines.indexOf('✔ TASK [nginx : write nginx.conf]  changed=1 failed=1');
+    const at = lines.indexOf('✔ TASK [nginx : write nginx.conf]  changed=1 ignored=1');
     expect(lines.slice(at + 1, at + 9)).toEqual([
       '--- before: /etc/nginx/nginx.conf',
       '+++ after: /etc/nginx/nginx.conf',
@@ -70,12 +70,15 @@ describe('ListrReporter', () => {
     expect(out.text).toContain('(check mode: nothing was changed)');
   });
 
-  it('marks failed and unreachable hosts as failed rows', async () => {
+  it('marks failed, ignored-failed and unreachable hosts as failed rows (never a green tick for a failure)', async () => {
     const out = new StringStream();
     const r = new ListrReporter({ out, verbosity: 0, diff: false, color: false, renderer: 'test' });
     await r.onRunEnd(realRun(r));
     const failed = parse(out.text).filter((e) => e.event === 'STATE' && e.data === 'FAILED').map((e) => e.task?.path.at(-1));
-    expect(failed).toEqual(['db1', 'web2']);
+    // db1 unreachable; web2's ignored failure of the template (with ...ignoring), then its failure of the probe
+    expect(failed).toEqual(['db1', 'web2', 'web2']);
+    const ignoring = parse(out.text).filter((e) => e.event === 'MESSAGE' && JSON.stringify(e.data).includes('...ignoring'));
+    expect(ignoring.map((e) => e.data)).toEqual([{ error: "fatal: [web2]: FAILED! => template nginx.conf.hbs: missing variable 'worker_count' ...ignoring" }]);
   });
 
   it('many hosts: no row per host, live counts in the title, failures listed after the task', async () => {

@@ -5,6 +5,8 @@ import { checkRun, realRun, SECRET, StringStream } from './fixture-run.ts';
 
 secret(SECRET);
 
+const strip = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+
 function run(fixture: typeof realRun, opts: { verbosity: number; diff: boolean; color: boolean }): string {
   const out = new StringStream();
   const r = new PlainReporter({ out, ...opts });
@@ -167,7 +169,7 @@ describe('PlainReporter', () => {
     ]);
   });
 
-  it('loop items are printed per item before the host line', () => {
+  it('loop items are shown as Ansible shows them: (item=label), no line for the task as a whole', () => {
     const out = new StringStream();
     const r = new PlainReporter({ out, verbosity: 0, diff: false, color: false });
     const t = { id: 'l', name: 'users', module: 'user', definedAt: 'p.ts:2', handler: false };
@@ -177,13 +179,65 @@ describe('PlainReporter', () => {
       ...base,
       status: 'failed',
       msg: 'one or more items failed',
-      items: [{ ...base, status: 'changed' }, { ...base, status: 'failed', msg: 'useradd: invalid name' }],
+      items: [
+        { ...base, status: 'changed', item: 'overlay', label: 'overlay' },
+        { ...base, status: 'ok', item: { name: 'br', v: 1 }, label: '{"name":"br","v":1}' },
+        { ...base, status: 'skipped', item: 'x', label: 'x' },
+        { ...base, status: 'failed', msg: 'useradd: invalid name', item: 'bad name', label: 'bad name' },
+      ],
     });
     expect(out.text.split('\n').slice(2)).toEqual([
-      'changed: [web1] (item 1/2)',
-      'failed: [web1] (item 2/2): FAILED! => useradd: invalid name',
-      'fatal: [web1]: FAILED! => one or more items failed',
+      'changed: [web1] => (item=overlay)',
+      'ok: [web1] => (item={"name":"br","v":1})',
+      'skipping: [web1] => (item=x)',
+      'failed: [web1] (item=bad name) => useradd: invalid name',
       '',
     ]);
+  });
+
+  it('delegation: [host -> delegate] on task lines and item lines; an item label with a secret is redacted', () => {
+    const out = new StringStream();
+    const r = new PlainReporter({ out, verbosity: 0, diff: false, color: false });
+    const t = { id: 'd', name: 'register', module: 'command', definedAt: 'p.ts:3', handler: false };
+    const base = { task: 'register', definedAt: 'p.ts:3', durationMs: 1, execs: 1 };
+    r.onTaskStart(t);
+    r.onTaskEnd(t, { ...base, host: 'ux2', status: 'ok', delegatedTo: 'ux1' });
+    r.onTaskEnd(t, { ...base, host: 'ux1', status: 'changed', delegatedTo: 'ux1' });
+    r.onTaskEnd(t, { ...base, host: 'ux3', status: 'failed', msg: 'boom', delegatedTo: 'ux1' });
+    r.onTaskEnd(t, {
+      ...base,
+      host: 'ux4',
+      status: 'changed',
+      delegatedTo: 'ux1',
+      items: [{ ...base, host: 'ux4', status: 'changed', delegatedTo: 'ux1', item: SECRET, label: SECRET }],
+    });
+    expect(out.text.split('\n').slice(2)).toEqual([
+      'ok: [ux2 -> ux1]',
+      'changed: [ux1]',
+      'fatal: [ux3 -> ux1]: FAILED! => boom',
+      'changed: [ux4 -> ux1] => (item=********)',
+      '',
+    ]);
+  });
+
+  it('an ignored failure is followed by ...ignoring (a task, and a loop once after its items)', () => {
+    const out = new StringStream();
+    const r = new PlainReporter({ out, verbosity: 0, diff: false, color: true });
+    const t = { id: 'i', name: 'may fail', module: 'command', definedAt: 'p.ts:4', handler: false };
+    const base = { host: 'web1', task: 'may fail', definedAt: 'p.ts:4', durationMs: 1, execs: 1 };
+    r.onTaskStart(t);
+    r.onTaskEnd(t, { ...base, status: 'failed', ignored: true, msg: 'non-zero return code' });
+    r.onTaskEnd(t, {
+      ...base,
+      host: 'web2',
+      status: 'failed',
+      ignored: true,
+      items: [{ ...base, host: 'web2', status: 'failed', ignored: true, msg: 'rc=1', item: 'a', label: 'a' }],
+    });
+    const lines = out.text.split('\n').slice(2);
+    expect(lines.map(strip)).toEqual(['fatal: [web1]: FAILED! => non-zero return code', '...ignoring', 'failed: [web2] (item=a) => rc=1', '...ignoring', '']);
+    // red for the failure, cyan for ...ignoring: never the green of ok
+    expect(lines[0]).toMatch(/^\x1b\[31m/);
+    expect(lines[1]).toMatch(/^\x1b\[36m/);
   });
 });

@@ -37,6 +37,8 @@ describe('consul rolling restart', () => {
     expect(cmd).toContain("n=lab2;");
     expect(cmd).toMatch(/systemctl restart consul && .*until \/usr\/local\/bin\/consul members -status=alive .*grep -qxF "\$n"/);
     expect(cmd).toMatch(/exit 1/);
+    // declared, so the terminal shows the wait (elapsed, limit) while the node rejoins
+    expect(plan.changes[0]).toMatchObject({ waits: { what: 'lab2 alive in consul members after the restart', limitSec: 120 } });
   });
 });
 
