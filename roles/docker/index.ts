@@ -32,11 +32,23 @@ export function dockerArgs(ctx: TaskContext<unknown>): DockerDaemonJsonArgs {
   };
 }
 
+/** The CLI package to install beside the engine: the variable when set ('' none), else docker-cli on Debian ≥ 13. */
+export function dockerCliPackage(ctx: TaskContext<unknown>, configured: string | null): string[] {
+  if (configured !== null) return configured ? [configured] : [];
+  const os = ctx.facts.os;
+  return os.id === 'debian' && Number(os.versionId) >= 13 ? ['docker-cli'] : [];
+}
+
 /** The docker role. */
 export default defineRole({
   name: 'docker',
   defaults: {
     docker_package: 'docker.io',
+    /**
+     * The docker CLI's own package, installed beside the engine: null (auto) is `docker-cli` on Debian 13 and later, where
+     * docker.io ships only the engine and the CLI is a separate package (docker.io only recommends it), else none; '' none.
+     */
+    docker_cli_package: null as string | null,
     /** apt-get update before installing, when the lists are older than docker_apt_cache_valid_time seconds. */
     docker_apt_update_cache: true,
     docker_apt_cache_valid_time: 3600 as number | string,
@@ -49,6 +61,7 @@ export default defineRole({
   },
   vars: {
     docker_package: nonEmpty,
+    docker_cli_package: z.string().regex(/^([a-z0-9][a-z0-9+.-]+)?$/, { error: "expected a Debian package name like docker-cli, or '' for none" }).nullable(),
     docker_apt_cache_valid_time: z.number().int().min(0),
     docker_log_driver: z.string().regex(/^[a-z0-9_.-]+$/i, { error: 'expected a log driver name like json-file or journald' }),
     // Docker's size units: a number and an optional k, m or g
@@ -66,7 +79,7 @@ export default defineRole({
     // the lists refresh once their age passes docker_apt_cache_valid_time (a change); sites without a mirror turn it off
     apt(
       (ctx) => ({
-        name: vars(ctx).docker_package,
+        name: [vars(ctx).docker_package, ...dockerCliPackage(ctx, vars(ctx).docker_cli_package)],
         ...(vars(ctx).docker_apt_update_cache ? { updateCache: true, cacheValidTime: Number(vars(ctx).docker_apt_cache_valid_time) } : {}),
       }),
       { name: 'docker engine installed' },

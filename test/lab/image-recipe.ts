@@ -18,6 +18,9 @@ export const PACKAGES: readonly string[] = [
   'libpam-systemd', 'dbus',
 ];
 
+/** Packages only one release has: Debian 13 split the docker CLI out of docker.io (which only recommends it). */
+export const RELEASE_PACKAGES: Readonly<Record<LabRelease, readonly string[]>> = { trixie: ['docker-cli'], bookworm: [] };
+
 /** Raw disk size; the root partition starts at 1 MiB. */
 export const DISK_BYTES = 4 * 2 ** 30;
 /** Offset of the root partition (msdos label, partition 1). */

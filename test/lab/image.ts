@@ -8,7 +8,7 @@ import type { LabPaths } from './config.ts';
 import { LabError } from './errors.ts';
 import { must, run } from './exec.ts';
 import {
-  CHROOT_STEPS, CMDLINE_DEFAULT, DISK_BYTES, FIRSTBOOT_OK, GUEST_FILES, PACKAGES, PART_OFFSET, REMOVE_PATHS, ROOT_LABEL,
+  CHROOT_STEPS, CMDLINE_DEFAULT, DISK_BYTES, FIRSTBOOT_OK, GUEST_FILES, PACKAGES, PART_OFFSET, RELEASE_PACKAGES, REMOVE_PATHS, ROOT_LABEL,
   type LabRelease,
 } from './image-recipe.ts';
 import { attachAt, detachStale, mountLoop } from './loop.ts';
@@ -80,7 +80,7 @@ async function buildImage(paths: LabPaths, accel: Accel, release: LabRelease, lo
   try {
     log(`debootstrap ${release} from ${mirror} (log: ${join(work, 'debootstrap.log')})`);
     const tb = Date.now();
-    await must('debootstrap', ['--variant=minbase', `--include=${PACKAGES.join(',')}`, `--cache-dir=${debs}`, release, mnt, mirror], {
+    await must('debootstrap', ['--variant=minbase', `--include=${[...PACKAGES, ...RELEASE_PACKAGES[release]].join(',')}`, `--cache-dir=${debs}`, release, mnt, mirror], {
       logFile: join(work, 'debootstrap.log'),
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
