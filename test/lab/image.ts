@@ -11,7 +11,7 @@ import {
   CHROOT_STEPS, CMDLINE_DEFAULT, DISK_BYTES, FIRSTBOOT_OK, GUEST_FILES, PACKAGES, PART_OFFSET, RELEASE_PACKAGES, REMOVE_PATHS, ROOT_LABEL,
   type LabRelease,
 } from './image-recipe.ts';
-import { attachAt, detachStale, mountLoop } from './loop.ts';
+import { attachAt, detachStale, mountedElsewhere, mountLoop } from './loop.ts';
 import { debianMirror } from './mirror.ts';
 import { requireFreeDisk } from './preflight.ts';
 
@@ -97,6 +97,14 @@ async function buildImage(paths: LabPaths, accel: Accel, release: LabRelease, lo
     copyFileSync(join(mnt, 'boot', initramfs), initrd);
   } finally {
     fs.release();
+  }
+  const holders = mountedElsewhere(loop.device);
+  if (holders.length) {
+    throw new LabError(
+      `the new image's filesystem (${loop.device}) is still mounted in the mount namespace of pid ${holders.slice(0, 5).join(', ')} ` +
+        '(a process started with unshare -m while the image was being built, e.g. the integration tests\' hosts), so it was ' +
+        'not written out and would boot without the lab\'s files: build the lab when no such process runs (npm test runs the tiers one after another)',
+    );
   }
 
   log(`first boot: installing GRUB from inside the VM (${accel.kind})`);

@@ -1,5 +1,6 @@
 /** Loop devices at an offset (no partition scanning on these machines) and the mounts on them, always released. */
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { onCleanup, type CleanupHandle } from './cleanup.ts';
 import { must } from './exec.ts';
 
@@ -58,4 +59,24 @@ export async function mountLoop(device: string, loop: CleanupHandle, mountpoint:
       loop.release();
     },
   };
+}
+
+/**
+ * Pids whose mount namespace still has `device` mounted. A namespace made with `unshare -m` while the image was mounted
+ * here (the integration tests' hosts) keeps its own copy of the mount: unmounting here then writes nothing out.
+ */
+export function mountedElsewhere(device: string): number[] {
+  const pids: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    let text = '';
+    try {
+      text = readFileSync(`/proc/${d}/mountinfo`, 'utf8');
+    } catch {
+      continue;
+    }
+    // "36 35 7:0 / /mnt rw,relatime shared:1 - ext4 /dev/loop0 rw": the source follows the fs type after " - "
+    if (text.split('\n').some((l) => l.split(' - ')[1]?.split(' ')[1] === device)) pids.push(Number(d));
+  }
+  return pids;
 }
