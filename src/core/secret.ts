@@ -23,10 +23,14 @@ export const REDACTED = '********';
  * Mark a value as secret and return it unchanged, so it can still be used in args and templates. Its escaped forms are
  * registered too — as JSON writes it (a message showing a value, the --json report) and as a shell single-quotes it (a
  * command shown with -v) — so a secret with a quote, backslash or newline is hidden wherever it is printed.
+ * Line breaks at its start and end are not part of what is hidden (a password file's `pw\n`): the text keeps its lines
+ * (a diff of a file holding only the secret stays one line ending in a newline), and the value is hidden also where an
+ * output lost them (a command's stdout, whose trailing newlines are stripped).
  */
 export function secret<T extends string>(value: T): T {
-  if (value.length > 0 && !secrets.has(value)) {
-    for (const form of [value, JSON.stringify(value).slice(1, -1), value.replace(/'/g, `'\\''`), JSON.stringify(value.replace(/'/g, `'\\''`)).slice(1, -1)]) secrets.add(form);
+  const core = value.replace(/^[\r\n]+|[\r\n]+$/g, '');
+  if (core.length > 0 && !secrets.has(core)) {
+    for (const form of [core, JSON.stringify(core).slice(1, -1), core.replace(/'/g, `'\\''`), JSON.stringify(core.replace(/'/g, `'\\''`)).slice(1, -1)]) secrets.add(form);
     ordered = [...secrets].sort((a, b) => b.length - a.length);
   }
   return value;
