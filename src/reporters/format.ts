@@ -40,8 +40,8 @@ function predictedMark(r: TaskResult, handler: boolean): string {
   return handler ? ' (would run)' : ' (predicted)';
 }
 
-/** `[web1]`, or `[web1 -> db1]` for a delegated task, as Ansible's default callback. */
-export function hostTag(r: TaskResult): string {
+/** `[web1]`, or `[web1 -> db1]` for a delegated task, as Ansible's default callback (the terminal and the run report). */
+export function hostTag(r: { readonly host: string; readonly delegatedTo?: string | undefined }): string {
   return r.delegatedTo !== undefined && r.delegatedTo !== r.host ? `[${r.host} -> ${r.delegatedTo}]` : `[${r.host}]`;
 }
 

@@ -20,6 +20,9 @@ svg .bar.handler{stroke:#6366f1;stroke-width:2}svg .bar.ignored{fill-opacity:.45
 .legend{display:flex;flex-wrap:wrap;gap:12px;color:var(--muted);font-size:12px;margin:6px 0 0 0;padding:0;list-style:none}
 .legend i{display:inline-block;width:12px;height:10px;margin-right:4px;border-radius:2px;vertical-align:-1px}
 .item{border:1px solid var(--line);border-radius:6px;margin:8px 0;padding:8px 12px}.item.failed{border-left:4px solid var(--failed)}.item.changed{border-left:4px solid var(--changed)}
+.item.ignored{border-left:4px solid var(--muted);background:#fafafa}.item.ignored h3{color:var(--muted)}
+ul.items{list-style:none;padding-left:4px}ul.items li{margin:2px 0}ul.items .status{font-weight:600}.status.ok{color:var(--ok)}.status.changed{color:var(--changed)}.status.failed{color:var(--failed)}.status.skipped{color:var(--skipped)}
+td.ignored{color:var(--muted);font-weight:600}
 .item h3{font-size:14px;margin:0}.item .where{color:var(--muted);font:12px ui-monospace,"DejaVu Sans Mono",monospace}
 .item ul{margin:4px 0;padding-left:20px}
 pre{background:var(--code);padding:8px 10px;border-radius:4px;overflow:auto;font:12px/1.4 ui-monospace,"DejaVu Sans Mono",monospace;margin:6px 0;white-space:pre-wrap;word-break:break-all}

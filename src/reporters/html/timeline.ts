@@ -16,6 +16,8 @@ export interface Bar {
   readonly handler: boolean;
   readonly ignored: boolean;
   readonly play: number;
+  /** The host a delegated task ran on (`[web1 -> db1]`). */
+  readonly delegatedTo?: string;
 }
 
 /** One host's row of the timeline. */
@@ -38,7 +40,8 @@ export function timelineRows(doc: JsonReport): TimelineRow[] {
       for (const [host, r] of Object.entries(task.results)) {
         if (r.startMs === undefined) continue;
         const label = task.role ? `${task.role} : ${task.name}` : task.name;
-        add(host, { startMs: r.startMs, durationMs: r.durationMs, kind: r.status, label, handler: task.handler, ignored: r.ignored === true, play: p });
+        const delegated = r.delegatedTo !== undefined && r.delegatedTo !== host ? { delegatedTo: r.delegatedTo } : {};
+        add(host, { startMs: r.startMs, durationMs: r.durationMs, kind: r.status, label, handler: task.handler, ignored: r.ignored === true, play: p, ...delegated });
       }
     }
   });
@@ -91,6 +94,6 @@ function bar(b: Bar, x: number, w: number, y: number, host: string): Html {
   // a label only where it fits (about 6 units a character)
   const fits = Math.floor((w - 6) / 6);
   const text = fits >= 4 ? (b.label.length > fits ? `${b.label.slice(0, fits - 1)}…` : b.label) : '';
-  return html`<rect class="${cls}" x="${x.toFixed(1)}" y="${y + 3}" width="${w.toFixed(1)}" height="${ROW - 6}" rx="2"><title>${host}: ${b.label}${what} — ${formatDuration(b.durationMs)} (at ${formatDuration(b.startMs)})</title></rect>${text ? html`<text class="bar-label" x="${(x + 3).toFixed(1)}" y="${y + ROW / 2 + 4}">${text}</text>` : ''}
+  return html`<rect class="${cls}" x="${x.toFixed(1)}" y="${y + 3}" width="${w.toFixed(1)}" height="${ROW - 6}" rx="2"><title>${host}${b.delegatedTo !== undefined ? ` -> ${b.delegatedTo}` : ''}: ${b.label}${what} — ${formatDuration(b.durationMs)} (at ${formatDuration(b.startMs)})</title></rect>${text ? html`<text class="bar-label" x="${(x + 3).toFixed(1)}" y="${y + ROW / 2 + 4}">${text}</text>` : ''}
 `;
 }
