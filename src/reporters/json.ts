@@ -64,7 +64,8 @@ export interface JsonPlay {
 
 /**
  * The whole `--json` document. Version 2 (written now) adds `startMs` to results, `setup` to plays and `connections`
- * to recap rows; version 1 documents have none of them and are still read by `rig report`.
+ * to recap rows; version 1 documents have none of them and are still read by `rig report`. Its shape is checked by
+ * src/schema/json-report.ts (keep the two in step: src/cli/report-command.ts does not compile when they differ).
  */
 export interface JsonReport {
   readonly version: 1 | 2;
