@@ -65,7 +65,7 @@ export interface JsonPlay {
 /**
  * The whole `--json` document. Version 2 (written now) adds `startMs` to results, `setup` to plays and `connections`
  * to recap rows; version 1 documents have none of them and are still read by `rig report`. Its shape is checked by
- * src/schema/json-report.ts (keep the two in step: src/cli/report-command.ts does not compile when they differ).
+ * src/schema/json-report.ts (keep the two in step: src/cli/report-command.ts does not compile when the schema lets through what JsonReport does not allow).
  */
 export interface JsonReport {
   readonly version: 1 | 2;
