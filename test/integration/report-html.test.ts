@@ -50,6 +50,33 @@ export default definePlaybook({
 `,
 );
 
+// what a user trial found missing on the page: delegation, loop labels, ignored failures apart, a secret file's diff
+const trial = path.join(dir, 'trial.ts');
+writeFileSync(
+  trial,
+  `import { command, copy, definePlaybook, secret } from ${JSON.stringify(repoPath('src/index.ts'))};
+export default definePlaybook({
+  name: 'trial',
+  hosts: 'all',
+  become: true,
+  tasks: [
+    copy({ content: secret('trial-secret-value\\n'), dest: '/srv/app/secret.txt' }, { name: 'secret file' }),
+    copy((ctx) => ({ content: \`hello \${ctx.host.name}\\n\`, dest: \`/srv/app/\${ctx.item.name}\` }), { name: 'loop with label', loop: [{ name: 'a.txt', big: 'x'.repeat(40) }, { name: 'b.txt', big: 'y'.repeat(40) }], label: (ctx) => ctx.item.name }),
+    command((ctx) => ({ cmd: ['touch', \`/srv/app/from-\${ctx.host.name}\`] }), { name: 'delegated touch', delegateTo: 'rpt1' }),
+    command({ cmd: ['sh', '-c', 'echo oops >&2; exit 7'] }, { name: 'ignored failure', ignoreErrors: true }),
+  ],
+});
+`,
+);
+
+/** Each listing section of a page: its id, the count in its heading and the entries it lists. */
+const sectionCounts = (page: string) =>
+  [...page.matchAll(/<section id="([a-z]+)"><h2>[^<]*<span class="hosts-count">\((\d+)\)<\/span><\/h2>([\s\S]*?)<\/section>/g)].map((m) => ({
+    id: m[1],
+    heading: Number(m[2]),
+    listed: (m[3]!.match(/<div class="item /g) ?? []).length,
+  }));
+
 describe.skipIf(!avail.ok || !browser.ok)('run report in a browser', () => {
   let lab: TestHosts;
   let inv: string;
@@ -128,6 +155,43 @@ describe.skipIf(!avail.ok || !browser.ok)('run report in a browser', () => {
     await screenshot(page, path.join(artifacts, 'report.png'));
     expect(statSync(path.join(artifacts, 'report.png')).size).toBeGreaterThan(10_000);
     console.info(`report page for 3 hosts: ${(statSync(page).size / 1024).toFixed(1)} KB; screenshot in test/.artifacts/report.png`);
+  });
+
+  it('--report as the terminal shows it: [host -> delegate], loop items by label, ignored failures apart, counts as listed, a secret file diff ending as the file', async () => {
+    const page = path.join(out, 'trial.html');
+    const run = await rig(['run', trial, '-i', inv, '--report', page]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const dom = await dumpDom(page);
+    // delegated to rpt1: the others as [rptN -> rpt1], rpt1 itself without an arrow (as Ansible's callback)
+    expect(dom).toContain('changed: [rpt2 -&gt; rpt1] delegated touch');
+    expect(dom).toContain('changed: [rpt3 -&gt; rpt1] delegated touch');
+    expect(dom).toContain('changed: [rpt1] delegated touch');
+    expect((await lab.exec('rpt1', 'ls /srv/app')).stdout).toContain('from-rpt3');
+    // loop items by their labels, each with its diff
+    expect(dom).toMatch(/<span class="status changed">changed<\/span>: \(item=a\.txt\)/);
+    expect(dom).toMatch(/\(item=b\.txt\)[\s\S]*?<span class="add">\+hello rpt1<\/span>/);
+    expect(dom).not.toContain('x'.repeat(40));
+    // ignored failures: apart, as many as the recap's ignored; no real failure
+    const ignored = Object.values(run.report!.recap).reduce((n, r) => n + (r as unknown as { ignored: number }).ignored, 0);
+    expect(ignored).toBe(3);
+    expect(dom).toContain(`Ignored failures <span class="hosts-count">(${ignored})</span>`);
+    expect(dom).toContain('Failures <span class="hosts-count">(0)</span>');
+    expect(dom).toContain('failed (ignored): [rpt2] ignored failure');
+    for (const c of sectionCounts(dom)) expect(c.listed, c.id).toBe(c.heading);
+    // the secret file: one redacted line that ends in a newline, as the file does
+    expect(dom).toMatch(/secret file<\/h3>[\s\S]*?<span class="add">\+\*{8}<\/span>\n<\/pre>/);
+    expect(dom).not.toContain('No newline at end of file');
+    expect(readFileSync(page, 'utf8')).not.toContain('trial-secret-value');
+    expect((await lab.exec('rpt2', 'cat /srv/app/secret.txt')).stdout).toBe('trial-secret-value\n');
+  });
+
+  it('rig report refuses a malformed --json report by the JSON path of the problem (exit 5, no stack trace)', async () => {
+    const bad = path.join(out, 'malformed.json');
+    writeFileSync(bad, JSON.stringify({ version: 2, check: false, startedAt: '2026-12-01T11:23:58.241Z', durationMs: 1, exitCode: 0, recap: {}, plays: [{ name: 'p', hosts: ['h'], tasks: [{ id: 't1', name: 't', module: 'command', definedAt: 'x.ts:1', handler: false, results: { h: null } }] }] }));
+    const r = await rig(['report', bad, '-o', path.join(out, 'y.html')]);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain(`${bad}: not a rig --json report: plays[0].tasks[0].results.h: expected an object, got null`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('rig report refuses a file that is not a --json report (exit 5, what to pass)', async () => {
