@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import pc from 'picocolors';
 import { ExitCode, formatProblem, type Problem } from '../core/index.ts';
 import { renderReport, writeAtomic, type JsonReport } from '../reporters/index.ts';
-import { reportFileProblem } from './controller-checks.ts';
+import { reportFileProblem, sameFile } from './controller-checks.ts';
 
 /** What is wrong with `doc` as a `--json` report (version 1 or 2), or undefined when it can be rendered. */
 export function jsonReportShapeProblem(doc: unknown): string | undefined {
@@ -40,6 +40,9 @@ export async function reportCommand(jsonFile: string, output: string): Promise<n
   if (shape) return fail({ where: jsonFile, message: `not a rig --json report: ${shape}`, hint: 'pass a file written by rig run --json FILE' });
   const out = await reportFileProblem(output, '-o');
   if (out) return fail(out);
+  if (await sameFile(jsonFile, output)) {
+    return fail({ where: '-o', message: `-o ${output} is the JSON report ${jsonFile} itself: the page would overwrite it`, hint: `write the page to its own file, e.g. -o ${jsonFile.replace(/\.json$/i, '') || 'run'}.html` });
+  }
   await writeAtomic(output, renderReport(doc as JsonReport));
   process.stdout.write(`wrote ${output}\n`);
   return ExitCode.ok;

@@ -46,7 +46,7 @@ describe('loop labels are resolved for every item before the task changes anythi
     const loopTask = copy((ctx: TaskContext<string>) => ({ dest: w(ctx, ctx.item), content: '' }), {
       name: 'looped',
       // needs the probe's result, so preflight cannot resolve it: the executor must check every label first
-      loop: (ctx) => [ctx.result(probe).stdout, 'x2'],
+      loop: (ctx) => [String(ctx.result(probe).stdout), 'x2'],
       label: (ctx) => (ctx.item === 'x2' ? (undefined as unknown as string) : String(ctx.item)),
     });
     const { summary, rec } = await world.run(definePlaybook({ hosts: 'all', tasks: [probe, loopTask] }));
@@ -108,7 +108,7 @@ describe('delegateTo functions naming no inventory host', () => {
   it('resolved only at run time (after a result): the task fails naming its file:line and the hosts that exist', async () => {
     const world = await localWorld(['a', 'b']);
     const probe = command({ cmd: ['echo', 'zz'] }, { name: 'probe', changedWhen: false });
-    const t = copy((ctx) => ({ dest: w(ctx, 'delegated'), content: '' }), { name: 'deleg', delegateTo: (ctx) => ctx.result(probe).stdout });
+    const t = copy((ctx) => ({ dest: w(ctx, 'delegated'), content: '' }), { name: 'deleg', delegateTo: (ctx) => String(ctx.result(probe).stdout) });
     const { rec } = await world.run(definePlaybook({ hosts: 'a', tasks: [probe, t] }));
     const r = rec.results('a').find((x) => x.task === 'deleg')!;
     expect(r.status).toBe('failed');
