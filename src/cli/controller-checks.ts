@@ -29,7 +29,8 @@ export async function controllerProblems(playbook: Playbook, inventory: Inventor
     const p = await reportFileProblem(file, flag);
     if (p) problems.push(p);
   }
-  if (o.json && o.report && (await sameFile(o.json, o.report))) {
+  // only two usable paths can clash (two refused ones are already reported)
+  if (o.json && o.report && problems.every((p) => p.where !== '--json' && p.where !== '--report') && (await sameFile(o.json, o.report))) {
     problems.push({ where: '--report', message: `--json ${o.json} and --report ${o.report} are the same file: the HTML page would overwrite the JSON report`, hint: 'give each its own file, e.g. --json run.json --report run.html' });
   }
   return problems;

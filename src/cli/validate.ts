@@ -35,7 +35,7 @@ export function delegateToProblems(task: Task, inventory: Inventory): Problem[] 
   const d = task.options.delegateTo;
   // a function is resolved per host before the first change (preflight); a non-string is the options schema's to report
   if (typeof d !== 'string' || d === '') return [];
-  const p = delegateHostProblem(d, inventory, task.definedAt);
+  const p = delegateHostProblem(d, inventory, task.definedAt, false);
   return p ? [p] : [];
 }
 

@@ -6,8 +6,9 @@ import { suggest } from '../schema/suggest.ts';
 /** Up to this many host names are listed in a hint. */
 const LISTED = 8;
 
-/** The problem of `delegateTo: name` at `where` (the task's file:line), or undefined when the inventory has that host. */
-export function delegateHostProblem(name: unknown, inventory: Inventory, where: string): Problem | undefined {
+/** The problem of `delegateTo: name` at `where` (the task's file:line), or undefined when the inventory has that host;
+ *  `dynamic`: the name came from a function (the hint says what to return, not what to write). */
+export function delegateHostProblem(name: unknown, inventory: Inventory, where: string, dynamic = true): Problem | undefined {
   if (typeof name !== 'string' || name === '') {
     return { where, message: `delegateTo gave ${JSON.stringify(name) ?? String(name)}, not a host name`, hint: `return the name of one inventory host${hostsHint(inventory)}` };
   }
@@ -24,12 +25,12 @@ export function delegateHostProblem(name: unknown, inventory: Inventory, where: 
   return {
     where,
     message: `delegateTo: no host '${name}' in the inventory ${inventory.source}${close ? ` (did you mean '${close}'?)` : ''}`,
-    hint: close ? `delegate to '${close}'` : `delegate to a host of the inventory${hostsHint(inventory)}, or add the host to it`,
+    hint: close ? (dynamic ? `return '${close}'` : `write delegateTo: '${close}'`) : `delegate to a host of the inventory${hostsHint(inventory)}, or add the host to it`,
   };
 }
 
 function hostsHint(inventory: Inventory): string {
   const names = inventory.hosts.map((h) => h.name);
   if (names.length === 0) return ' (it has no hosts)';
-  return ` (it has ${names.slice(0, LISTED).join(', ')}${names.length > LISTED ? ` and ${names.length - LISTED} more: rig inventory --list shows them` : ''})`;
+  return ` (it has ${names.slice(0, LISTED).join(', ')}${names.length > LISTED ? ` and ${names.length - LISTED} more` : ''}; rig inventory -i INVENTORY --list shows them)`;
 }

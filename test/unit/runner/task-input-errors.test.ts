@@ -87,9 +87,9 @@ describe('loop labels are resolved for every item before the task changes anythi
 describe('delegateTo functions naming no inventory host', () => {
   const CASES: { name: string; delegateTo: (ctx: TaskContext<unknown>) => string; expect: RegExp }[] = [
     { name: 'a typo', delegateTo: (ctx) => `${ctx.host.name}x`, expect: /delegateTo: no host 'ax' in the inventory .*\(did you mean 'a'\?\)/ },
-    { name: 'an unrelated name', delegateTo: () => 'nosuchhost-at-all', expect: /delegateTo: no host 'nosuchhost-at-all'[\s\S]*→ delegate to a host of the inventory \(it has a, b\)/ },
+    { name: 'an unrelated name', delegateTo: () => 'nosuchhost-at-all', expect: /delegateTo: no host 'nosuchhost-at-all'[\s\S]*→ delegate to a host of the inventory \(it has a, b; rig inventory -i INVENTORY --list shows them\)/ },
     { name: 'a group', delegateTo: () => 'web', expect: /delegateTo: 'web' is a group of the inventory/ },
-    { name: 'an empty string', delegateTo: () => '', expect: /delegateTo gave "", not a host name[\s\S]*\(it has a, b\)/ },
+    { name: 'an empty string', delegateTo: () => '', expect: /delegateTo gave "", not a host name[\s\S]*\(it has a, b;/ },
     { name: 'a non-string', delegateTo: () => 7 as unknown as string, expect: /delegateTo gave 7, not a host name/ },
   ];
   for (const c of CASES) {
@@ -113,7 +113,7 @@ describe('delegateTo functions naming no inventory host', () => {
     const r = rec.results('a').find((x) => x.task === 'deleg')!;
     expect(r.status).toBe('failed');
     expect(r.msg).toMatch(new RegExp(`^${t.definedAt.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: delegateTo: no host 'zz'`));
-    expect(r.msg).toContain('(it has a, b)');
+    expect(r.msg).toContain('(it has a, b; ');
   });
 });
 
