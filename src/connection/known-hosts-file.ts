@@ -1,6 +1,7 @@
 /** Whether a path can serve as a known_hosts file (read, and appended to by accept-new), checked before connecting; and
  *  the one way rig creates a known_hosts file's directory. */
 import { constants, accessSync, existsSync, mkdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 
 /** Why a known_hosts path cannot be used, and what to do. */
@@ -54,7 +55,7 @@ export function knownHostsFileProblem(file: string, o: { readonly acceptNew: boo
     try {
       accessSync(file, constants.R_OK);
     } catch {
-      return { reason: 'cannot be read (permission denied)', hint: `make it readable by the user running rig (${process.env.USER ?? 'you'}), or ${HINT}` };
+      return { reason: 'cannot be read (permission denied)', hint: `make it readable by the user running rig (${userInfo().username}), or ${HINT}` };
     }
     if (o.acceptNew && real !== '/dev/null') {
       try {
