@@ -95,7 +95,6 @@ export async function adhocCommand(pattern: string, flags: AdhocFlags): Promise<
     const built = adhocTask(flags, process.cwd());
     // listing hosts needs no module args (as in Ansible)
     if ('problems' in built && !flags.listHosts) problems.push(...built.problems);
-    problems.push(...emptyReportPathProblems({ '--json': flags.json }));
     // the same settings as rig run: flags > ANSIBLE_* > ansible.cfg > defaults, host vars winning per host
     const { settings, inventory: loaded, vaultSecrets } = await prepare(flags);
     const [extraVars, limit] = await Promise.all([
@@ -108,7 +107,7 @@ export async function adhocCommand(pattern: string, flags: AdhocFlags): Promise<
     problems.push(...patternProblems(inventory, pattern, 'PATTERN'));
     if (flags.listHosts) {
       printWarnings(unwrittenReportWarnings('--list-hosts', { json: flags.json }));
-      const bad = [...problems, ...(limit === undefined ? [] : patternProblems(inventory, limit, `--limit ${JSON.stringify(limit)}`))];
+      const bad = [...problems, ...emptyReportPathProblems({ '--json': flags.json }), ...(limit === undefined ? [] : patternProblems(inventory, limit, `--limit ${JSON.stringify(limit)}`))];
       if (bad.length) throw new ValidationError(bad);
       const hosts = playHosts(inventory, pattern, limit);
       process.stdout.write(`  hosts (${hosts.length}):\n${hosts.map((h) => `    ${h}\n`).join('')}`);

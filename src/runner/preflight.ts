@@ -38,7 +38,7 @@ export function preflight(state: RunState, groups: readonly PreflightGroup[]): P
           if ('flush' in it) continue;
           // a result that no earlier task of the play will register: the task cannot run, found before anything changes
           const never = (id: string) => !rt.results.has(id) && !((order.get(id) ?? Infinity) < i);
-          problems.push(...checkTask(state, rt, it, g.soft ?? false, never));
+          problems.push(...unique(checkTask(state, rt, it, g.soft ?? false, never)));
         }
       }
     }
@@ -98,6 +98,9 @@ function checkTask(state: RunState, rt: HostRuntime, it: Extract<PlanItem, { tas
   }
   return problems;
 }
+
+/** One problem per cause: a delegateTo function gives the same answer for many loop items. */
+const unique = (problems: readonly Problem[]): Problem[] => problems.filter((p, i) => problems.findIndex((q) => q.where === p.where && q.message === p.message) === i);
 
 /** Problems of one call's resolved args: the module's schema and checks, then (when the args are right) the controller
  *  files they name. What load checks for static args and preflight for computed ones. */

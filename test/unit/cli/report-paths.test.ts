@@ -1,5 +1,6 @@
 /** Report outputs: an empty path, the same file twice (--json F --report F, rig report F -o F), and report flags given
  *  to a mode that runs nothing. Checked before any host is contacted. */
+import { spawnSync } from 'node:child_process';
 import { linkSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +17,16 @@ describe('an empty report path is a usage error naming the flag', () => {
       expect(p).toEqual({ where: flag, message: `${flag} needs a file path, got an empty string`, hint: expect.stringContaining(`e.g. ${flag} report.`) });
     });
   }
+  it("rig adhoc --json '' (also with --list-hosts): exit 5, said once", () => {
+    const inv = tempDir('rig-empty-inv-');
+    writeFileSync(path.join(inv, 'hosts.yml'), 'all:\n  hosts: { h: { ansible_connection: local } }\n');
+    for (const extra of [[], ['--list-hosts']]) {
+      const r = spawnSync(process.execPath, [path.resolve('bin/rig.js'), 'adhoc', 'all', '-i', inv, '-m', 'ping', '--json', '', ...extra], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect(r.status, r.stderr).toBe(5);
+      expect(r.stderr.match(/--json needs a file path/g)).toHaveLength(1);
+    }
+  });
+
   it('run: both flags at once, only the empty ones', () => {
     expect(emptyReportPathProblems({ '--json': '', '--report': 'x.html' }).map((p) => p.message)).toEqual(['--json needs a file path, got an empty string']);
     expect(emptyReportPathProblems({ '--json': undefined, '--report': '' }).map((p) => p.message)).toEqual(['--report needs a file path, got an empty string']);

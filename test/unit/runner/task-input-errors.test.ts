@@ -105,6 +105,13 @@ describe('delegateTo functions naming no inventory host', () => {
     });
   }
 
+  it('in a loop: one problem per host, not one per item', async () => {
+    const world = await localWorld(['a']);
+    const t = copy((ctx: TaskContext<string>) => ({ dest: w(ctx, ctx.item), content: '' }), { name: 'deleg loop', loop: ['p', 'q', 'r'], delegateTo: () => 'nosuch' });
+    const err = await world.run(definePlaybook({ hosts: 'all', tasks: [t] })).then(() => undefined, (e: unknown) => e);
+    expect((err as ValidationError).problems).toHaveLength(1);
+  });
+
   it('resolved only at run time (after a result): the task fails naming its file:line and the hosts that exist', async () => {
     const world = await localWorld(['a', 'b']);
     const probe = command({ cmd: ['echo', 'zz'] }, { name: 'probe', changedWhen: false });
