@@ -15,8 +15,8 @@ import { playHosts, runPlaybook } from '../runner/index.ts';
 import { ArgsSyntaxError, parseAdhocArgs } from './adhoc-args.ts';
 import { lazyConnection } from './adhoc-lazy-connection.ts';
 import { adhocArgs, resolveAdhocModule, type AdhocModule } from './adhoc-modules.ts';
-import { controllerProblems } from './controller-checks.ts';
-import { reportError } from './errors.ts';
+import { controllerProblems, emptyReportPathProblems, unwrittenReportWarnings } from './controller-checks.ts';
+import { printWarnings, reportError } from './errors.ts';
 import { askSecret } from './prompt.ts';
 import { prepare, sshPassword } from './connection-setup.ts';
 import type { ConnectionFlags } from './flags.ts';
@@ -106,7 +106,8 @@ export async function adhocCommand(pattern: string, flags: AdhocFlags): Promise<
     // the pattern is the command's own argument: a term matching nothing is an error, as for --limit
     problems.push(...patternProblems(inventory, pattern, 'PATTERN'));
     if (flags.listHosts) {
-      const bad = [...problems, ...(limit === undefined ? [] : patternProblems(inventory, limit, `--limit ${JSON.stringify(limit)}`))];
+      printWarnings(unwrittenReportWarnings('--list-hosts', { json: flags.json }));
+      const bad = [...problems, ...emptyReportPathProblems({ '--json': flags.json }), ...(limit === undefined ? [] : patternProblems(inventory, limit, `--limit ${JSON.stringify(limit)}`))];
       if (bad.length) throw new ValidationError(bad);
       const hosts = playHosts(inventory, pattern, limit);
       process.stdout.write(`  hosts (${hosts.length}):\n${hosts.map((h) => `    ${h}\n`).join('')}`);
@@ -123,7 +124,7 @@ export async function adhocCommand(pattern: string, flags: AdhocFlags): Promise<
     });
     // a bad pattern is reported at the argument that gave it, not at a line of rig
     const playbook = { ...definePlaybook({ ...play, definedAt: 'PATTERN' }), definedAt: 'rig adhoc' };
-    const controller = await controllerProblems(playbook, inventory, { limit, json: flags.json });
+    const controller = await controllerProblems(playbook, inventory, { limit, json: flags.json, acceptNewHostKeys: settings.acceptNewHostKeys });
     try {
       validatePlaybook(playbook, inventory, limit, extraVars);
     } catch (e) {

@@ -4,7 +4,7 @@ import { constants, type Stats } from 'node:fs';
 import { access, lstat, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ValidationError, type Playbook, type Problem } from '../core/index.ts';
-import { privateKeyFileProblem } from '../connection/index.ts';
+import { knownHostsFileProblem, privateKeyFileProblem, type KnownHostsFileProblem } from '../connection/index.ts';
 import { selectHosts, settingVar, type Inventory } from '../inventory/index.ts';
 import { playHosts } from '../runner/index.ts';
 
@@ -16,17 +16,59 @@ export interface ControllerCheckOptions {
   readonly json?: string;
   /** --report FILE (the HTML page; the same rules as --json). */
   readonly report?: string;
+  /** --accept-new-host-keys: rig_known_hosts_file must then be writable (or creatable). @default false */
+  readonly acceptNewHostKeys?: boolean;
 }
 
 /** Every controller-side problem, collected; [] when the run may start. */
 export async function controllerProblems(playbook: Playbook, inventory: Inventory, o: ControllerCheckOptions = {}): Promise<Problem[]> {
-  const problems = await keyFileProblems(targetedHosts(playbook, inventory, o.limit), inventory);
+  const targeted = targetedHosts(playbook, inventory, o.limit);
+  const problems = [...(await keyFileProblems(targeted, inventory)), ...knownHostsProblems(targeted, inventory, o.acceptNewHostKeys ?? false)];
   for (const [flag, file] of [['--json', o.json], ['--report', o.report]] as const) {
     if (file === undefined) continue;
     const p = await reportFileProblem(file, flag);
     if (p) problems.push(p);
   }
+  // only two usable paths can clash (two refused ones are already reported)
+  if (o.json && o.report && problems.every((p) => p.where !== '--json' && p.where !== '--report') && (await sameFile(o.json, o.report))) {
+    problems.push({ where: '--report', message: `--json ${o.json} and --report ${o.report} are the same file: the HTML page would overwrite the JSON report`, hint: 'give each its own file, e.g. --json run.json --report run.html' });
+  }
   return problems;
+}
+
+/** The real path a file has or would have (its directory's symlinks resolved; the file's own too when it exists). */
+async function realTarget(file: string): Promise<string> {
+  const abs = path.resolve(file);
+  const real = await realpath(abs).catch(() => undefined);
+  if (real) return real;
+  const dir = await realpath(path.dirname(abs)).catch(() => path.dirname(abs));
+  return path.join(dir, path.basename(abs));
+}
+
+/** Whether two paths name one file: the same real path, or (existing) the same inode (a hard link). */
+export async function sameFile(a: string, b: string): Promise<boolean> {
+  if ((await realTarget(a)) === (await realTarget(b))) return true;
+  const [sa, sb] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
+  return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
+}
+
+/**
+ * Warnings for report flags given to a mode that runs nothing (--syntax-check, --list-hosts, --list-tasks): no report
+ * is written then, as ansible-playbook writes no callback output for them. An empty path is still an error (see
+ * reportFileProblem), whatever the mode.
+ */
+export function unwrittenReportWarnings(mode: string | undefined, o: { readonly json?: string; readonly report?: string }): Problem[] {
+  if (mode === undefined) return [];
+  return ([['--json', o.json], ['--report', o.report]] as const)
+    .filter(([, file]) => file !== undefined && file !== '')
+    .map(([flag, file]) => ({ where: flag, message: `${flag} ${file}: no report is written with ${mode}, which runs no task`, hint: `drop ${mode} to run the playbook and write the report` }));
+}
+
+/** An empty report path (`--report ''`, an unset shell variable): a usage error in every mode. */
+export function emptyReportPathProblems(o: Readonly<Record<string, string | undefined>>): Problem[] {
+  return Object.entries(o)
+    .filter(([, file]) => file === '')
+    .map(([flag]) => ({ where: flag, message: `${flag} needs a file path, got an empty string`, hint: `e.g. ${flag} ${flag === '--json' ? 'report.json' : 'report.html'} (an unset shell variable gives '')` }));
 }
 
 /** Throw one ValidationError with every controller-side problem (see controllerProblems). */
@@ -95,6 +137,29 @@ async function keyFileProblems(hostNames: readonly string[], inventory: Inventor
   }));
 }
 
+/** rig_known_hosts_file of the hosts: one problem per (variable origin, file, reason), naming every host it affects. */
+function knownHostsProblems(hostNames: readonly string[], inventory: Inventory, acceptNew: boolean): Problem[] {
+  const found = new Map<string, { where?: string; variable: string; file: string; problem: KnownHostsFileProblem; hosts: string[] }>();
+  for (const name of hostNames) {
+    const host = inventory.host(name);
+    const file = host?.ssh.knownHostsFile;
+    const variable = host && settingVar(host.vars, 'knownHostsFile');
+    if (!host || !file || !variable) continue;
+    const problem = knownHostsFileProblem(file, { acceptNew });
+    if (!problem) continue;
+    const where = inventory.varOrigin?.(name, variable);
+    const key = [where, variable, file, problem.reason].join('\0');
+    const entry = found.get(key) ?? { ...(where !== undefined && { where }), variable, file, problem, hosts: [] };
+    entry.hosts.push(name);
+    found.set(key, entry);
+  }
+  return [...found.values()].map((f) => ({
+    ...(f.where !== undefined && { where: f.where }),
+    message: `${hostList(f.hosts)}: ${f.variable} ${f.file} ${f.problem.reason}`,
+    hint: f.problem.hint,
+  }));
+}
+
 const errCode = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).code;
 
 // kernel interfaces: nothing there is a place for a report, and writing into them can change the running system
@@ -118,6 +183,7 @@ function fileKind(st: Stats): string {
  * (the rename replaces the link, not its target: `--json /dev/stdout`) and anything under /proc or /sys.
  */
 export async function reportFileProblem(file: string, flag: string): Promise<Problem | undefined> {
+  if (file === '') return emptyReportPathProblems({ [flag]: file })[0];
   const abs = path.resolve(file);
   const dir = path.dirname(abs);
   const problem = (why: string, hint = 'pass a path in an existing, writable directory'): Problem => ({ where: flag, message: `cannot write the report to ${file}: ${why}`, hint });

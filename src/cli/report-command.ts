@@ -4,7 +4,7 @@ import pc from 'picocolors';
 import { ExitCode, formatProblem, type Problem } from '../core/index.ts';
 import { renderReport, writeAtomic, type JsonReport } from '../reporters/index.ts';
 import { jsonReportProblems, type JsonReportShape } from '../schema/json-report.ts';
-import { reportFileProblem } from './controller-checks.ts';
+import { reportFileProblem, sameFile } from './controller-checks.ts';
 
 /** Read, check and render; resolves to the exit code (5 for an unreadable or foreign input, a bad output path). */
 export async function reportCommand(jsonFile: string, output: string): Promise<number> {
@@ -26,6 +26,9 @@ export async function reportCommand(jsonFile: string, output: string): Promise<n
   }
   const out = await reportFileProblem(output, '-o');
   if (out) return fail(out);
+  if (await sameFile(jsonFile, output)) {
+    return fail({ where: '-o', message: `-o ${output} is the JSON report ${jsonFile} itself: the page would overwrite it`, hint: `write the page to its own file, e.g. -o ${jsonFile.replace(/\.json$/i, '') || 'run'}.html` });
+  }
   await writeAtomic(output, renderReport(asJsonReport(doc as JsonReportShape)));
   process.stdout.write(`wrote ${output}\n`);
   return ExitCode.ok;

@@ -1,14 +1,15 @@
 /** `rig run`: load and validate everything, then connect and run; exit codes as ansible-playbook. */
 import { ExitCode, secret, ValidationError, type Reporter } from '../core/index.ts';
 import { expandLimit, inventoryWithDefaults, parseExtraVars } from '../inventory/index.ts';
-import { forgetFacts, playHosts, playItems, runPlaybook, startAtProblem, taskName, unknownTagWarnings } from '../runner/index.ts';
+import { forgetFacts, runPlaybook, startAtProblem, unknownTagWarnings } from '../runner/index.ts';
+import { listLines } from './list-plays.ts';
 import { openConnection } from '../connection/index.ts';
 import { JsonReporter } from '../reporters/json.ts';
 import { MultiReporter } from '../reporters/multi.ts';
 import { PlainReporter } from '../reporters/plain.ts';
 import { useColor } from '../reporters/colors.ts';
 import { loadPlaybook } from './load-playbook.ts';
-import { controllerProblems } from './controller-checks.ts';
+import { controllerProblems, emptyReportPathProblems, unwrittenReportWarnings } from './controller-checks.ts';
 import type { RunFlags } from './flags.ts';
 import { askSecret } from './prompt.ts';
 import { playPatternWarnings, validatePlaybook } from './validate.ts';
@@ -24,6 +25,8 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
   try {
     const step = flags.step && !flags.syntaxCheck && !flags.listHosts && !flags.listTasks ? stepProblem(Boolean(process.stdin.isTTY)) : undefined;
     if (step) throw step;
+    const emptyPath = emptyReportPathProblems({ '--json': flags.json, '--report': flags.report });
+    if (emptyPath.length) throw new SettingsError(emptyPath);
     const { settings, inventory: loaded, vaultSecrets } = await prepare(flags);
     let inventory = loaded;
     const [extraVars, limit] = await Promise.all([
@@ -36,7 +39,8 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
     printWarnings(playPatternWarnings(playbook, inventory));
     // list modes and the syntax check need only the playbook; a run needs the controller files too — all problems reported together
     const listing = Boolean(flags.listHosts || flags.listTasks || flags.syntaxCheck);
-    const controller = listing ? [] : await controllerProblems(playbook, inventory, { limit, json: flags.json, report: flags.report });
+    printWarnings(unwrittenReportWarnings(flags.syntaxCheck ? '--syntax-check' : flags.listTasks ? '--list-tasks' : flags.listHosts ? '--list-hosts' : undefined, flags));
+    const controller = listing ? [] : await controllerProblems(playbook, inventory, { limit, json: flags.json, report: flags.report, acceptNewHostKeys: settings.acceptNewHostKeys });
     const startAt = flags.startAtTask === undefined ? undefined : startAtProblem(playbook, flags.startAtTask);
     if (startAt) controller.unshift(startAt);
     try {
@@ -53,21 +57,8 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
     }
 
     if (listing) {
-      for (const play of playbook.plays) {
-        const hosts = playHosts(inventory, play.hosts, limit);
-        process.stdout.write(`play: ${play.name} (${hosts.length} host${hosts.length === 1 ? '' : 's'})\n`);
-        if (flags.listHosts) for (const h of hosts) process.stdout.write(`    ${h}\n`);
-        if (flags.listTasks) {
-          for (const it of playItems(play)) {
-            if ('flush' in it) process.stdout.write('    flushHandlers\n');
-            else {
-              const tags = it.task.options.tags?.length ? `\tTAGS: [${it.task.options.tags.join(', ')}]` : '';
-              const role = it.scope.role ? `${it.scope.role.name} : ` : '';
-              process.stdout.write(`    ${role}${taskName(it.task)}\t${it.task.definedAt}${tags}\n`);
-            }
-          }
-        }
-      }
+      const lines = listLines(playbook, inventory, { hosts: flags.listHosts, tasks: flags.listTasks, limit, tags: flags.tags, skipTags: flags.skipTags });
+      process.stdout.write(lines.map((l) => `${l}\n`).join(''));
       return ExitCode.ok;
     }
 

@@ -4,8 +4,7 @@
 import { schemaProblems, toProblems, ValidationError, type Playbook, type Problem, type Task, type Vars } from '../core/index.ts';
 import { taskOptionsSchema } from '../dsl/task-options.ts';
 import { matchHosts, selectHosts, type Inventory } from '../inventory/index.ts';
-import { callProblems, playHandlers, playHosts, playItems, roleVarProblems } from '../runner/index.ts';
-import { suggest } from '../schema/index.ts';
+import { callProblems, delegateHostProblem, playHandlers, playHosts, playItems, roleVarProblems } from '../runner/index.ts';
 
 /** Problems of one task known without any host: its options, its static args, the controller files they name. */
 export function staticTaskProblems(task: Task): Problem[] {
@@ -34,22 +33,10 @@ export function patternProblems(inventory: Inventory, pattern: string, where: st
 /** A static `delegateTo: 'name'` must name an inventory host: known at load, not after earlier tasks changed hosts. */
 export function delegateToProblems(task: Task, inventory: Inventory): Problem[] {
   const d = task.options.delegateTo;
-  // a function is resolved per host at run time; a non-string is the options schema's to report
-  if (typeof d !== 'string' || d === '' || inventory.host(d)) return [];
-  const members = inventory.groups.has(d) ? inventory.groupHosts(d) : undefined;
-  if (members) {
-    return [{
-      where: task.definedAt,
-      message: `delegateTo: '${d}' is a group of the inventory ${inventory.source}, not a host`,
-      hint: `delegateTo takes one host${members.length ? `, e.g. '${members[0]}'` : ''} (to run on every host of a group, target it with the play's hosts)`,
-    }];
-  }
-  const close = suggest(d, inventory.hosts.map((h) => h.name));
-  return [{
-    where: task.definedAt,
-    message: `delegateTo: no host '${d}' in the inventory ${inventory.source}${close ? ` (did you mean '${close}'?)` : ''}`,
-    hint: close ? `write delegateTo: '${close}'` : 'delegate to a host of the inventory (rig inventory -i INVENTORY --list shows them), or add the host to it',
-  }];
+  // a function is resolved per host before the first change (preflight); a non-string is the options schema's to report
+  if (typeof d !== 'string' || d === '') return [];
+  const p = delegateHostProblem(d, inventory, task.definedAt, false);
+  return p ? [p] : [];
 }
 
 /** Throw one ValidationError with every problem found. */

@@ -1,5 +1,5 @@
 /** The host key decision for one connection: which known_hosts files, refuse unknown/changed/revoked keys, accept-new appends. */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
@@ -13,6 +13,7 @@ import {
   type HostKeyVerdict,
   type KnownHostEntry,
 } from './known-hosts.ts';
+import { makeKnownHostsDir } from './known-hosts-file.ts';
 
 /** A host key check for one target; `verify` is handed to the transport, `refusal` explains a refusal afterwards. */
 export interface HostKeyPolicy {
@@ -42,6 +43,13 @@ export function keyTypeLabel(type: string): string {
   if (type.startsWith('sk-ecdsa')) return 'ECDSA-SK';
   if (type === 'ssh-dss') return 'DSA';
   return type;
+}
+
+/** The command that adds a host's keys to `file`, creating its directory first when it is missing. */
+function keyscan(address: string, port: number, file = '~/.ssh/known_hosts'): string {
+  const dir = dirname(file);
+  const add = `ssh-keyscan -p ${port} ${address} >> ${file}`;
+  return file.startsWith('~') || existsSync(dir) ? add : `mkdir -p -m 700 ${dir} && ${add}`;
 }
 
 function load(files: readonly string[]): KnownHostEntry[] {
@@ -92,11 +100,15 @@ export function hostKeyPolicy(o: {
         const file = o.files[0];
         if (file) {
           const notice = o.notice ?? ((line: string) => process.stderr.write(`${line}\n`));
-          const dir = dirname(file);
-          const created = !existsSync(dir);
-          mkdirSync(dir, { recursive: true, mode: 0o700 });
-          if (created) notice(`Created directory '${dir}' (mode 0700).`);
-          appendFileSync(file, knownHostsLine(o.address, o.port, type, key.toString('base64')), { mode: 0o600 });
+          // checked before connecting (knownHostsFileProblem); a failure here is a race: refuse, saying why
+          try {
+            const created = makeKnownHostsDir(dirname(file));
+            if (created) notice(`Created directory '${created}' (mode 0700).`);
+            appendFileSync(file, knownHostsLine(o.address, o.port, type, key.toString('base64')), { mode: 0o600 });
+          } catch (e) {
+            refusal = `cannot add the host key of ${shown} (${type} ${fp}) to ${file}: ${(e as Error).message}`;
+            return false;
+          }
           notice(`Warning: Permanently added '${shown}' (${keyTypeLabel(type)}) to the list of known hosts (${file}).`);
         }
         return true;
@@ -104,7 +116,7 @@ export function hostKeyPolicy(o: {
       const also = verdict.otherTypes.length ? ` (known only with ${verdict.otherTypes.join(', ')})` : '';
       refusal = [
         `host key of ${shown} is not known${also}: ${type} ${fp}.`,
-        `Verify the fingerprint, then add it (ssh-keyscan -p ${o.port} ${o.address} >> ${o.files[0] ?? '~/.ssh/known_hosts'}) or run with --accept-new-host-keys.`,
+        `Verify the fingerprint, then add it (${keyscan(o.address, o.port, o.files[0])}) or run with --accept-new-host-keys.`,
         `Looked in: ${o.files.join(', ')}`,
       ].join('\n');
       return false;

@@ -182,8 +182,12 @@ export interface Playbook {
 
 /** Thrown by TaskContext.result when the task has not run yet on that host (args not resolvable yet). */
 export class NotYetRun extends Error {
-  constructor(readonly taskId: string) {
-    super(`task ${taskId} has not run yet`);
+  /** `message`: what the reader sees (the task's name and file:line). */
+  constructor(
+    readonly taskId: string,
+    message = `task ${taskId} has not run yet`,
+  ) {
+    super(message);
     this.name = 'NotYetRun';
   }
 }

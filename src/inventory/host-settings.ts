@@ -76,6 +76,26 @@ export function resolvePath(p: string, baseDir: string): string {
   return isAbsolute(expanded) ? expanded : resolve(baseDir, expanded);
 }
 
+/**
+ * rig_known_hosts_file: an absolute path or ~/…, nothing else. A relative path is refused rather than resolved: against
+ * the inventory directory, accept-new would write the file into it, and `-i DIR` then reads it as an inventory source;
+ * against the working directory (ssh's UserKnownHostsFile), which file is trusted would depend on where rig runs.
+ */
+function knownHostsPath(host: string, v: (Sourced & { name: string }) | undefined, problems: Problem[]): string | undefined {
+  if (!v) return undefined;
+  const hint = 'give an absolute path or one under your home directory, e.g. rig_known_hosts_file: ~/.ssh/known_hosts_lab';
+  if (typeof v.value !== 'string' || v.value.trim() === '') {
+    problems.push({ where: v.where, message: `host "${host}": ${v.name} must be the path of a known_hosts file, got ${JSON.stringify(v.value) ?? String(v.value)}`, hint });
+    return undefined;
+  }
+  const p = v.value;
+  if (!(isAbsolute(p) || p === '~' || p.startsWith('~/'))) {
+    problems.push({ where: v.where, message: `host "${host}": ${v.name} is the relative path ${JSON.stringify(p)}: rig takes an absolute path or ~/… (a relative one would be written inside the inventory directory, which -i reads as inventory)`, hint });
+    return undefined;
+  }
+  return resolvePath(p, '/');
+}
+
 /** Build and validate the connection settings of `host`; problems name the file:line of the offending var. A Jinja
  *  value is left out here (the setting keeps its default) until it is rendered with the host's vars and -e. */
 export function hostSettings(host: string, vars: SourcedVars, baseDir: string, problems: Problem[]): HostSettings {
@@ -108,7 +128,7 @@ export function hostSettings(host: string, vars: SourcedVars, baseDir: string, p
       identityFiles = (list as string[]).map((f) => resolvePath(f, baseDir));
     } else bad(idf, 'a path or a list of paths');
   }
-  const khf = str(NAMES.knownHostsFile);
+  const khf = knownHostsPath(host, pick(vars, NAMES.knownHostsFile), problems);
   const password = str(NAMES.password);
   const proxyJump = str(NAMES.proxyJump);
   const becomePassword = str(NAMES.becomePassword);
@@ -146,7 +166,7 @@ export function hostSettings(host: string, vars: SourcedVars, baseDir: string, p
     port,
     ...(user !== undefined && { user }),
     ...(identityFiles !== undefined && { identityFiles }),
-    ...(khf !== undefined && { knownHostsFile: resolvePath(khf, baseDir) }),
+    ...(khf !== undefined && { knownHostsFile: khf }),
     ...(password !== undefined && { password: secret(password) }),
     ...(proxyJump !== undefined && { proxyJump }),
   };

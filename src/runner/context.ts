@@ -2,6 +2,7 @@
 import { NotYetRun, OutputNotRun, ValidationError, type HostFacts, type ModuleContext, type Task, type TaskContext, type TaskResult, type Vars } from '../core/index.ts';
 import { hasTemplate, JinjaError, renderValue } from '../templates/index.ts';
 import { hostvarsOf, magicVar } from './magic-vars.ts';
+import { inPlay, taskName } from './task-name.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import type { RunState, TaskScope } from './run-state.ts';
 
@@ -62,12 +63,20 @@ export function taskContext<I>(state: RunState, rt: HostRuntime, scope: TaskScop
     result<O>(task: Task<O>, host?: string): TaskResult<O> {
       const target = host ? state.runtimes.get(host) : rt;
       const r = target?.results.get(task.id);
-      if (!r) throw new NotYetRun(task.id);
+      if (!r) throw new NotYetRun(task.id, notRunMessage(task, scope, host ?? rt.host.name));
       // check mode: a predicted change did not run, so its output does not exist; reading it makes the reader a prediction
       if (r.predicted && r.output === undefined && r.rc === undefined) return outputNotRun(r, task.id) as TaskResult<O>;
       return r as TaskResult<O>;
     },
   };
+}
+
+/** Why ctx.result(task) has no result yet, naming the task as the user wrote it. */
+function notRunMessage(task: Task, scope: TaskScope, host: string): string {
+  const which = `ctx.result: task '${taskName(task)}' (${task.definedAt})`;
+  return inPlay(scope.play, task)
+    ? `${which} has not run on ${host} yet: a task reads the results of tasks that ran before it (move it earlier, or the reading task later)`
+    : `${which} is not in this play, so it has no result on ${host}: list it in the play's tasks (or a role's) before the task that reads it`;
 }
 
 /** Resolve a Dynamic value. */

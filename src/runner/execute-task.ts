@@ -32,14 +32,11 @@ import { asRoot, execOptions, LOGIN, privilegeKey, privilegeOf, type Privilege }
 import { UNKNOWN } from './predicted/files.ts';
 import { hostFiles, identityRead, isModelled, NeedRead, predictRead, type HostReads } from './predicted/reads.ts';
 import { connectFor, tracing } from './trace-connection.ts';
+import { itemLabels } from './item-label.ts';
+import { taskName } from './task-name.ts';
+import { delegateHostProblem } from './delegate-host.ts';
 
-/** Display name of a task: its name option, or "module first-arg". */
-export function taskName(task: Task): string {
-  if (task.options.name) return task.options.name;
-  const a = typeof task.args === 'function' ? undefined : (task.args as Record<string, unknown> | undefined);
-  const main = a && Object.values(a).find((v) => typeof v === 'string');
-  return main ? `${task.module.name} ${String(main)}` : task.module.name;
-}
+export { taskName } from './task-name.ts';
 
 /** Inputs shared by every execution of one task. */
 export interface TaskRun {
@@ -82,10 +79,13 @@ export async function executeTask(run: TaskRun, rt: HostRuntime): Promise<TaskRe
     if (when !== undefined && !resolveWhen(when, ctx0)) return finish({ status: 'skipped', msg: 'conditional result was false' });
     if (run.state.options.check && checkMode === 'skip') return finish({ status: 'skipped', msg: 'skipped in check mode' });
     if (loop === undefined) return finish(await withRetries(run, rt, undefined, -1));
+    const loopItems = resolveLoop(loop, ctx0);
+    // every label before the first item changes anything (a bad one fails the task with nothing done)
+    const labels = itemLabels(run.task, loopItems.map((item) => taskContext(run.state, rt, run.scope, item)));
     const items: Partial[] = [];
-    for (const [index, item] of resolveLoop(loop, ctx0).entries()) {
+    for (const [index, item] of loopItems.entries()) {
       const r = await withRetries(run, rt, item, index);
-      items.push({ ...r, item, label: itemLabel(run, rt, item) });
+      items.push({ ...r, item, label: labels[index] as string });
       if (r.status === 'unreachable') return finish(r);
     }
     return finish(aggregate(items.map((i) => finishItem(i, rt, run))));
@@ -95,24 +95,6 @@ export async function executeTask(run: TaskRun, rt: HostRuntime): Promise<TaskRe
     return finish({ status: 'failed', msg: message(e), ...(run.task.options.ignoreErrors && !(e instanceof ValidationError) ? { ignored: true } : {}) });
   }
 }
-
-/** How a loop item is shown: the `label` option, else the item (strings as they are, other values as JSON). */
-function itemLabel(run: TaskRun, rt: HostRuntime, item: unknown): string {
-  const { label } = run.task.options;
-  if (label === undefined) return shown(item);
-  const v = resolveDynamic(label, taskContext(run.state, rt, run.scope, item));
-  if (typeof v === 'string') return v;
-  throw new ValidationError({ where: rt.host.name, message: `label gave ${JSON.stringify(v) ?? String(v)}, not a string`, hint: 'return the text to show for the item: label: (ctx) => ctx.item.name' });
-}
-
-const shown = (v: unknown): string => {
-  if (typeof v === 'string') return v;
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v); // a bigint, a cycle
-  }
-};
 
 function finishItem(p: Partial, rt: HostRuntime, run: TaskRun): TaskResult {
   return { ...p, host: rt.host.name, task: taskName(run.task), definedAt: run.task.definedAt, durationMs: 0, execs: 0 };
@@ -356,8 +338,9 @@ async function delegateTarget(run: TaskRun, rt: HostRuntime, ctx: TaskContext<un
   const d = run.task.options.delegateTo;
   if (d === undefined) return rt;
   const name = resolveDynamic(d, ctx);
-  const host = run.state.inventory.host(name);
-  if (!host) throw new Error(`delegateTo: no host '${name}' in the inventory`);
+  const bad = delegateHostProblem(name, run.state.inventory, run.task.definedAt);
+  if (bad) throw new ValidationError(bad);
+  const host = run.state.inventory.host(name)!;
   const target = run.state.runtime(host);
   if (!target.conn) target.conn = await connectFor(run.state.options, target);
   return target;

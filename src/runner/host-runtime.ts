@@ -10,6 +10,8 @@ export interface ArgsMemo {
   readonly item: string;
   /** Set instead of `args` when the function needed the result of this task, which had not run then. */
   readonly waitsFor?: string;
+  /** The NotYetRun message naming that task. */
+  readonly waitsMessage?: string;
   readonly args?: unknown;
 }
 

@@ -9,6 +9,7 @@ export { playItems, playHandlers } from './play.ts';
 export { taskName } from './execute-task.ts';
 export { roleVarProblems, coerceVars, playbookVarSchemas } from './role-vars.ts';
 export { callProblems } from './preflight.ts';
+export { delegateHostProblem } from './delegate-host.ts';
 export { forgetFacts } from './fact-cache.ts';
 export { findStartAt, startAtProblem, type StartAt } from './start-at.ts';
 export { withRenderedConnections } from './connection-settings.ts';

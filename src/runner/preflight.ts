@@ -1,9 +1,11 @@
 /** Before the first change of a play: validate every task's resolved args on every host, collecting all problems. */
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { argProblems, NotYetRun, ValidationError, type Module, type Problem } from '../core/index.ts';
+import { argProblems, NotYetRun, OutputNotRun, ValidationError, type Module, type Problem } from '../core/index.ts';
 import { renderTemplate } from '../templates/index.ts';
-import { moduleContext } from './context.ts';
+import { moduleContext, resolveDynamic } from './context.ts';
+import { delegateHostProblem } from './delegate-host.ts';
 import { resolveCalls } from './resolve-items.ts';
+import { itemLabels } from './item-label.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import type { PlanItem } from './plan-item.ts';
 import type { RunState } from './run-state.ts';
@@ -30,7 +32,14 @@ export function preflight(state: RunState, groups: readonly PreflightGroup[]): P
     for (const g of groups) {
       for (const rt of g.rts) {
         if (!saved.has(rt)) saved.set(rt, { ...rt.setVars });
-        for (const it of g.items) if (!('flush' in it)) problems.push(...checkTask(state, rt, it, g.soft ?? false));
+        const order = new Map<string, number>();
+        g.items.forEach((it, i) => 'task' in it && !order.has(it.task.id) && order.set(it.task.id, i));
+        for (const [i, it] of g.items.entries()) {
+          if ('flush' in it) continue;
+          // a result that no earlier task of the play will register: the task cannot run, found before anything changes
+          const never = (id: string) => !rt.results.has(id) && !((order.get(id) ?? Infinity) < i);
+          problems.push(...unique(checkTask(state, rt, it, g.soft ?? false, never)));
+        }
       }
     }
   } finally {
@@ -42,12 +51,27 @@ export function preflight(state: RunState, groups: readonly PreflightGroup[]): P
   return problems;
 }
 
-function checkTask(state: RunState, rt: HostRuntime, it: Extract<PlanItem, { task: unknown }>, soft: boolean): Problem[] {
+function checkTask(state: RunState, rt: HostRuntime, it: Extract<PlanItem, { task: unknown }>, soft: boolean, never: (taskId: string) => boolean): Problem[] {
   const problems: Problem[] = [];
   const where = `${it.task.definedAt} (host ${rt.host.name})`;
   const add = (m: string) => problems.push({ where, message: `${it.task.module.name}: ${m}` });
   try {
-    for (const { args, ctx } of resolveCalls(state, rt, it.task, it.scope)) {
+    const calls = resolveCalls(state, rt, it.task, it.scope);
+    // labels are checked as args are: a bad one stops the run before anything changes
+    if (it.task.options.loop !== undefined) {
+      try {
+        itemLabels(it.task, calls.map((c) => c.ctx));
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        problems.push(...e.problems.map((p) => ({ ...p, where: p.where === it.task.definedAt || p.where === rt.host.name ? where : p.where ? `${where}: ${p.where}` : where, message: p.message.replace(/; nothing was changed by this task$/, '') })));
+      }
+    }
+    for (const { args, ctx } of calls) {
+      const d = it.task.options.delegateTo;
+      if (typeof d === 'function') {
+        const bad = delegateHostProblem(resolveDynamic(d, ctx), state.inventory, where);
+        if (bad) problems.push(bad);
+      }
       const bad = callProblems(it.task.module, args);
       bad.forEach(add);
       // later tasks are checked with what a setFact will set (a role task then checks it against the role's schemas)
@@ -60,6 +84,10 @@ function checkTask(state: RunState, rt: HostRuntime, it: Extract<PlanItem, { tas
       (it.task.module.preflight?.(args, pctx) ?? []).forEach(add);
     }
   } catch (e) {
+    if (e instanceof NotYetRun && !(e instanceof OutputNotRun) && !soft && e.taskId !== it.task.id && never(e.taskId)) {
+      problems.push({ where, message: e.message });
+      return problems;
+    }
     if (e instanceof NotYetRun || soft) return problems; // depends on an earlier task's result: checked when it runs
     if (e instanceof ValidationError) {
       // a problem that already names this host needs no second mention of it
@@ -70,6 +98,9 @@ function checkTask(state: RunState, rt: HostRuntime, it: Extract<PlanItem, { tas
   }
   return problems;
 }
+
+/** One problem per cause: a delegateTo function gives the same answer for many loop items. */
+const unique = (problems: readonly Problem[]): Problem[] => problems.filter((p, i) => problems.findIndex((q) => q.where === p.where && q.message === p.message) === i);
 
 /** Problems of one call's resolved args: the module's schema and checks, then (when the args are right) the controller
  *  files they name. What load checks for static args and preflight for computed ones. */

@@ -47,7 +47,7 @@ export function resolveArgs(state: RunState, rt: HostRuntime, task: Task, scope:
   const itemKey = stable(item);
   const hit = memo.find((m) => sameVars(m.vars, rt.setVars) && (m.facts === undefined || m.facts === rt.factsVersion) && m.item === itemKey);
   // still waiting for the task whose result it read: no need to call it again until that task has run
-  if (hit?.waitsFor !== undefined && !rt.results.has(hit.waitsFor)) throw new NotYetRun(hit.waitsFor);
+  if (hit?.waitsFor !== undefined && !rt.results.has(hit.waitsFor)) throw new NotYetRun(hit.waitsFor, hit.waitsMessage);
   if (hit && hit.waitsFor === undefined) return hit.args;
   const vars = { ...rt.setVars };
   const facts = rt.factsVersion;
@@ -72,7 +72,7 @@ export function resolveArgs(state: RunState, rt: HostRuntime, task: Task, scope:
   try {
     args = resolveDynamic(task.args as (c: TaskContext<unknown>) => unknown, tracked);
   } catch (e) {
-    if (e instanceof NotYetRun && !(e instanceof OutputNotRun) && e.taskId !== task.id && !rt.results.has(e.taskId)) remember({ waitsFor: e.taskId });
+    if (e instanceof NotYetRun && !(e instanceof OutputNotRun) && e.taskId !== task.id && !rt.results.has(e.taskId)) remember({ waitsFor: e.taskId, waitsMessage: e.message });
     throw e;
   }
   remember({ args });

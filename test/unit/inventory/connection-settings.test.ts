@@ -23,6 +23,14 @@ describe('connection variables rig cannot honour are errors naming host, variabl
     { name: 'ansible_become', value: '2', message: 'ansible_become must be a boolean (yes/no/true/false/1/0), got 2' },
     { name: 'ansible_timeout', value: 'soon', message: 'ansible_timeout must be a positive number of seconds, got "soon"' },
     { name: 'rig_timeout', value: '-1', message: 'rig_timeout must be a positive number of seconds, got -1' },
+    // a number or a relative path would be written inside the inventory directory (which -i then reads as inventory)
+    { name: 'rig_known_hosts_file', value: '42', message: 'rig_known_hosts_file must be the path of a known_hosts file, got 42', hint: /absolute path or one under your home directory/ },
+    { name: 'rig_known_hosts_file', value: 'true', message: 'rig_known_hosts_file must be the path of a known_hosts file, got true' },
+    { name: 'rig_known_hosts_file', value: '[/a, /b]', message: 'rig_known_hosts_file must be the path of a known_hosts file, got ["/a","/b"]' },
+    { name: 'rig_known_hosts_file', value: "' '", message: 'rig_known_hosts_file must be the path of a known_hosts file, got " "' },
+    { name: 'rig_known_hosts_file', value: 'known_hosts', message: 'rig_known_hosts_file is the relative path "known_hosts": rig takes an absolute path or ~/… (a relative one would be written inside the inventory directory, which -i reads as inventory)', hint: /~\/\.ssh\/known_hosts_lab/ },
+    { name: 'rig_known_hosts_file', value: './kh', message: 'rig_known_hosts_file is the relative path "./kh": rig takes an absolute path or ~/… (a relative one would be written inside the inventory directory, which -i reads as inventory)' },
+    { name: 'rig_known_hosts_file', value: '~user/kh', message: 'rig_known_hosts_file is the relative path "~user/kh": rig takes an absolute path or ~/… (a relative one would be written inside the inventory directory, which -i reads as inventory)' },
   ];
   for (const c of bad) {
     it(`${c.name}: ${c.value}`, async () => {
@@ -47,6 +55,8 @@ describe('connection variables rig cannot honour are errors naming host, variabl
     { name: 'ansible_become', value: '0', check: (h) => expect(h.become).toBe(false) },
     { name: 'ansible_timeout', value: "'30'", check: () => {} },
     { name: 'ansible_timeout', value: '2.5', check: () => {} },
+    { name: 'rig_known_hosts_file', value: '/etc/rig/kh', check: (h) => expect((h.ssh as { knownHostsFile?: string }).knownHostsFile).toBe('/etc/rig/kh') },
+    { name: 'rig_known_hosts_file', value: '~/.ssh/kh', check: (h) => expect((h.ssh as { knownHostsFile?: string }).knownHostsFile).toBe(`${process.env.HOME}/.ssh/kh`) },
   ];
   for (const c of good) {
     it(`${c.name}: ${c.value} is accepted`, async () => {

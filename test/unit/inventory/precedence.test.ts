@@ -101,7 +101,7 @@ describe('hosts', () => {
         '      ansible_port: "2222"',
         '      ansible_user: deploy',
         '      ansible_ssh_private_key_file: keys/id_ed25519',
-        '      rig_known_hosts_file: known_hosts',
+        '      rig_known_hosts_file: ~/.ssh/kh_lab',
         '      ansible_become: "yes"',
         '      ansible_become_user: postgres',
         '    b:',
@@ -115,7 +115,7 @@ describe('hosts', () => {
     });
     const inv = await loadInventory(dir);
     const a = inv.host('a')!;
-    expect(a.ssh).toEqual({ address: '10.0.0.1', port: 2222, user: 'deploy', identityFiles: [`${dir}/keys/id_ed25519`], knownHostsFile: `${dir}/known_hosts` });
+    expect(a.ssh).toEqual({ address: '10.0.0.1', port: 2222, user: 'deploy', identityFiles: [`${dir}/keys/id_ed25519`], knownHostsFile: `${process.env.HOME}/.ssh/kh_lab` });
     expect(a.become).toBe(true);
     expect(a.becomeUser).toBe('postgres');
     const b = inv.host('b')!;

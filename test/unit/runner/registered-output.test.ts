@@ -46,11 +46,10 @@ describe('registered output', () => {
     expect(labelled?.items?.map((i) => [i.label, i.stdout])).toEqual([['overlay', 'overlay'], ['br_netfilter', 'br_netfilter']]);
   });
 
-  it('a label that is not a string fails the task on that host, naming it', async () => {
+  it('a label that is not a string is refused before the run changes anything, naming the host (more: task-input-errors.test.ts)', async () => {
     const world = await localWorld(['a']);
     const pb = definePlaybook({ hosts: 'all', gatherFacts: false, tasks: [command({ cmd: ['true'] }, { loop: [1], label: ((ctx: TaskContext<number>) => ctx.item) as unknown as (ctx: TaskContext<number>) => string })] });
-    const run = await world.run(pb);
-    expect(run.rec.results('a')[0]?.msg).toContain('label gave 1, not a string');
+    await expect(world.run(pb)).rejects.toThrow(/\(host a\): label gave 1 for item 1, not a non-empty string/);
   });
 
   it('a delegated task records where it ran, per item too', async () => {
