@@ -12,6 +12,10 @@ export async function reportCommand(jsonFile: string, output: string): Promise<n
     process.stderr.write(`${pc.red('ERROR:')} ${formatProblem(p)}\n`);
     return ExitCode.badInput;
   };
+  // the arguments first: an -o naming the input is refused whatever the input holds
+  if (await sameFile(jsonFile, output)) {
+    return fail({ where: '-o', message: `-o ${output} is the JSON report ${jsonFile} itself: the page would overwrite it`, hint: `write the page to its own file, e.g. -o ${jsonFile.replace(/\.json$/i, '') || 'run'}.html` });
+  }
   let doc: unknown;
   try {
     doc = JSON.parse(await readFile(jsonFile, 'utf8'));
@@ -26,9 +30,6 @@ export async function reportCommand(jsonFile: string, output: string): Promise<n
   }
   const out = await reportFileProblem(output, '-o');
   if (out) return fail(out);
-  if (await sameFile(jsonFile, output)) {
-    return fail({ where: '-o', message: `-o ${output} is the JSON report ${jsonFile} itself: the page would overwrite it`, hint: `write the page to its own file, e.g. -o ${jsonFile.replace(/\.json$/i, '') || 'run'}.html` });
-  }
   await writeAtomic(output, renderReport(asJsonReport(doc as JsonReportShape)));
   process.stdout.write(`wrote ${output}\n`);
   return ExitCode.ok;
