@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sshdAvailability, startTestHosts, type TestHosts } from './harness/index.ts';
 import { rig, repoPath } from './engine/cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
+import { isolatedProject } from './engine/isolated-project.ts';
 
 const avail = await sshdAvailability();
 if (!avail.ok) console.warn(`SKIPPED cli-flags integration tests: ${avail.reason}`);
@@ -18,13 +19,7 @@ const scriptTool = spawnSync('script', ['--version'], { encoding: 'utf8' }).stat
 if (!scriptTool) console.warn('SKIPPED --step test: util-linux `script` (to give rig a pseudo-terminal) is not installed');
 
 let lab: TestHosts;
-const dir = tempDir('rig-cli-flags-');
-const home = path.join(dir, 'home');
-const RIG = JSON.stringify(repoPath('src/index.ts'));
-writeFileSync(path.join(dir, 'package.json'), '{"type": "module"}\n');
-mkdirSync(home);
-// no ~/.ssh/config, no default keys, no agent, no ~/.ansible.cfg, a private fact cache: only what the test passes counts
-const env = { HOME: home, XDG_CACHE_HOME: path.join(dir, 'cache'), SSH_AUTH_SOCK: '' };
+const { dir, env, RIG } = isolatedProject('rig-cli-flags-');
 
 /** An inventory of the harness hosts with only address, port and known_hosts (plus `vars` per host). */
 function bareInventory(name: string, vars: Record<string, Record<string, unknown>> = {}, address?: string): string {

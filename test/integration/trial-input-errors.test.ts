@@ -4,24 +4,20 @@
  * work are input errors (exit 5) naming host and variable before connecting, never a hang; --list-tasks honours -t;
  * report paths that clash or are empty are refused before any host is contacted.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sshdAvailability, startTestHosts, type TestHosts } from './harness/index.ts';
-import { rig, repoPath } from './engine/cli.ts';
+import { rig } from './engine/cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
+import { isolatedProject } from './engine/isolated-project.ts';
 
 const avail = await sshdAvailability();
 if (!avail.ok) console.warn(`SKIPPED trial input-error integration tests: ${avail.reason}`);
 
 let lab: TestHosts;
 let inv: string;
-const dir = tempDir('rig-trial-');
-const home = path.join(dir, 'home');
-const RIG = JSON.stringify(repoPath('src/index.ts'));
-writeFileSync(path.join(dir, 'package.json'), '{"type": "module"}\n');
-mkdirSync(home);
-const env = { HOME: home, XDG_CACHE_HOME: path.join(dir, 'cache'), SSH_AUTH_SOCK: '' };
+const { dir, env, RIG } = isolatedProject('rig-trial-');
 
 /** A playbook whose first task touches /srv/trial/<name>-first on every host; `task` is TypeScript of the second one. */
 function playbook(name: string, task: string, header = ''): string {
