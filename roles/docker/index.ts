@@ -39,6 +39,18 @@ export function dockerCliPackage(ctx: TaskContext<unknown>, configured: string |
   return os.id === 'debian' && Number(os.versionId) >= 13 ? ['docker-cli'] : [];
 }
 
+/**
+ * The AppArmor package to install beside the engine: the variable when set ('' none), else `apparmor` when the kernel
+ * enforces AppArmor (facts.apparmor). dockerd loads its docker-default profile with apparmor_parser, and docker.io only
+ * recommends the package, which apt without Recommends (rig's default) leaves out: docker.io 20.10 then starts no
+ * container ("AppArmor enabled on system but the docker-default profile could not be loaded").
+ * Source: https://docs.docker.com/engine/security/apparmor/
+ */
+export function dockerAppArmorPackage(ctx: TaskContext<unknown>, configured: string | null): string[] {
+  if (configured !== null) return configured ? [configured] : [];
+  return ctx.facts.apparmor === 'enabled' ? ['apparmor'] : [];
+}
+
 /** The docker role. */
 export default defineRole({
   name: 'docker',
@@ -49,6 +61,11 @@ export default defineRole({
      * docker.io ships only the engine and the CLI is a separate package (docker.io only recommends it), else none; '' none.
      */
     docker_cli_package: null as string | null,
+    /**
+     * The package carrying apparmor_parser, which dockerd needs to load its docker-default profile: null (auto) is
+     * `apparmor` when the kernel enforces AppArmor (Debian's default), else none; '' none.
+     */
+    docker_apparmor_package: null as string | null,
     /** apt-get update before installing, when the lists are older than docker_apt_cache_valid_time seconds. */
     docker_apt_update_cache: true,
     docker_apt_cache_valid_time: 3600 as number | string,
@@ -62,6 +79,7 @@ export default defineRole({
   vars: {
     docker_package: nonEmpty,
     docker_cli_package: z.string().regex(/^([a-z0-9][a-z0-9+.-]+)?$/, { error: "expected a Debian package name like docker-cli, or '' for none" }).nullable(),
+    docker_apparmor_package: z.string().regex(/^([a-z0-9][a-z0-9+.-]+)?$/, { error: "expected a Debian package name like apparmor, or '' for none" }).nullable(),
     docker_apt_cache_valid_time: z.number().int().min(0),
     docker_log_driver: z.string().regex(/^[a-z0-9_.-]+$/i, { error: 'expected a log driver name like json-file or journald' }),
     // Docker's size units: a number and an optional k, m or g
@@ -79,7 +97,11 @@ export default defineRole({
     // the lists refresh once their age passes docker_apt_cache_valid_time (a change); sites without a mirror turn it off
     apt(
       (ctx) => ({
-        name: [vars(ctx).docker_package, ...dockerCliPackage(ctx, vars(ctx).docker_cli_package)],
+        name: [
+          vars(ctx).docker_package,
+          ...dockerCliPackage(ctx, vars(ctx).docker_cli_package),
+          ...dockerAppArmorPackage(ctx, vars(ctx).docker_apparmor_package),
+        ],
         ...(vars(ctx).docker_apt_update_cache ? { updateCache: true, cacheValidTime: Number(vars(ctx).docker_apt_cache_valid_time) } : {}),
       }),
       { name: 'docker engine installed' },

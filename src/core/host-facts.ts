@@ -45,6 +45,12 @@ export interface HostFacts {
   readonly packageManager: 'apt' | 'dnf' | 'yum' | 'zypper' | 'pacman' | 'apk' | 'unknown';
   /** systemd-detect-virt output, 'none' on bare metal. */
   readonly virtualization: string;
+  /**
+   * Whether the kernel enforces AppArmor: 'enabled' when securityfs has /sys/kernel/security/apparmor and
+   * /sys/module/apparmor/parameters/enabled is Y (runc's test, which dockerd uses), else 'disabled'.
+   * Source: Ansible's `ansible_apparmor.status` fact.
+   */
+  readonly apparmor: 'enabled' | 'disabled';
   /** The SSH login user. */
   readonly user: { readonly name: string; readonly uid: number; readonly home: string };
   /** Handler names an interrupted earlier run left pending on this host (rig's own state file). */

@@ -62,6 +62,8 @@ const SECTIONS: readonly (readonly [string, string])[] = [
     'virt',
     'rig_v=$(systemd-detect-virt); if [ -n "$rig_v" ]; then echo "$rig_v"; elif [ -f /.dockerenv ]; then echo docker; elif [ -f /run/.containerenv ]; then echo podman; fi',
   ],
+  // runc's test (what docker uses): securityfs has apparmor and the module parameter says Y
+  ['apparmor', '[ -d /sys/kernel/security/apparmor ] && rig_cat /sys/module/apparmor/parameters/enabled'],
   // one `id` ("uid=0(root) gid=…"; no name in parentheses when the uid has no passwd entry). Under sudo (the runner
   // batches facts with a become play's reads) the login user is SUDO_USER, not root: its passwd entry gives uid and home.
   [
@@ -353,6 +355,7 @@ export function parseHostFacts(out: ExecOutput): HostFacts {
     initSystem: initSystem(get('init')),
     packageManager: PACKAGE_MANAGERS[get('package-manager')] ?? 'unknown',
     virtualization: get('virt') || 'unknown',
+    apparmor: get('apparmor').startsWith('Y') ? 'enabled' : 'disabled',
     user: { name: kv.get('name') ?? '', uid: Number(kv.get('uid') ?? NaN), home: kv.get('home') ?? '' },
     pendingHandlers: pending.names,
     pendingHandlerPlaces: pending.places,

@@ -46,6 +46,7 @@ export function ansibleFacts(f: HostFacts): Readonly<Record<string, unknown>> {
     service_mgr: f.initSystem,
     pkg_mgr: f.packageManager,
     virtualization_type: f.virtualization,
+    apparmor: { status: f.apparmor },
     user_id: f.user.name,
     user_uid: f.user.uid,
     user_dir: f.user.home,

@@ -22,6 +22,7 @@ export function debianFacts(overrides: Partial<HostFacts> = {}): HostFacts {
     initSystem: 'systemd',
     packageManager: 'apt',
     virtualization: 'kvm',
+    apparmor: 'enabled',
     user: { name: 'root', uid: 0, home: '/root' },
     pendingHandlers: [],
     ...overrides,
