@@ -54,10 +54,23 @@ export async function ensureServices(lab: Lab, manager: string): Promise<void> {
   }
 }
 
-/** The id of `service`'s running task container on `host`, or '' while it has none. */
+/**
+ * The id of `service`'s running task container on `host`, or '' while it has none. After a reboot or a failed task
+ * swarm starts a new task while the old container may still be listed: docker ps lists the newest first.
+ */
 async function localTask(lab: Lab, host: string, service: string): Promise<string> {
   const r = await lab.run(host, sh`sudo docker ps -q --filter ${`label=com.docker.swarm.service.name=${service}`} --filter status=running`);
   return r.stdout.trim().split('\n')[0] ?? '';
+}
+
+/** What to look at when a proof fails on `host`: the service's tasks, the node's containers and dockerd's last words. */
+export async function diagnostics(lab: Lab, manager: string, host: string, service: string): Promise<string> {
+  const parts = await Promise.all([
+    lab.run(manager, sh`sudo docker service ps --no-trunc --format ${'{{.Node}} {{.CurrentState}} {{.DesiredState}} {{.Error}}'} ${service}`),
+    lab.run(host, sh`sudo docker ps -a --filter ${`label=com.docker.swarm.service.name=${service}`} --format ${'{{.ID}} {{.Status}}'}`),
+    lab.run(host, 'sudo journalctl -u docker --no-pager -n 25 -o cat'),
+  ]);
+  return [`tasks of ${service}:`, `containers on ${host}:`, `dockerd on ${host}:`].map((t, i) => `${t}\n${(parts[i]!.stdout + parts[i]!.stderr).trim()}`).join('\n');
 }
 
 /**

@@ -16,6 +16,9 @@ export const PACKAGES: readonly string[] = [
   'ca-certificates', 'curl', 'procps', 'kmod', 'netcat-openbsd', 'busybox-static', 'firewalld',
   // firewalld needs polkitd, which needs a logind: debootstrap does not resolve alternatives, so name the provider
   'libpam-systemd', 'dbus',
+  // a standard Debian install has it (the kernel enforces AppArmor) and dockerd needs apparmor_parser to start containers;
+  // the VMs have no mirror, so the docker role's install of it must find it installed
+  'apparmor',
 ];
 
 /** Packages only one release has: Debian 13 split the docker CLI out of docker.io (which only recommends it). */
