@@ -12,6 +12,7 @@ import { watchSsh } from './ssh-watch.ts';
 import { CONSUL_SERVICE, OVERLAYS, diagnostics, ensureServices, importImage, memoryLimits, reachedFrom, registerConsulService, resolveInTask, resolveOnBridge, until } from './cluster-proofs.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { initProject, packRig, projectRig } from '../support/packed-rig.ts';
+import { PRIVATE_CIDR } from '../lab/config.ts';
 
 const skip = labSkipReason();
 if (skip) console.warn(`SKIPPED cluster e2e: ${skip}`);
@@ -204,6 +205,13 @@ describe.skipIf(skip !== null)('cluster playbook on the VM lab', () => {
     expect(JSON.parse(await lab.must('lab1', "sudo docker node inspect lab3 --format '{{json .Spec.Labels}}'"))).toEqual({ zone: 'b', disk: 'ssd' });
     expect(JSON.parse(await lab.must('lab3', "sudo docker info --format '{{json .Labels}}'"))).toContain('instance=db');
     expect((await lab.must('lab1', "sudo docker info --format '{{.Swarm.NodeAddr}}'")).trim()).toBe(lab.host('lab1').privateIp);
+    // lab3 is guarded by firewalld, running and enabled, with the cluster ports from cluster_cidr in the zone of eth1
+    expect((await lab.must('lab3', 'sudo firewall-cmd --state')).trim()).toBe('running');
+    expect((await lab.run('lab3', 'systemctl is-enabled firewalld')).stdout.trim()).toBe('enabled');
+    const zone = (await lab.must('lab3', 'sudo firewall-cmd --get-zone-of-interface=eth1')).trim();
+    const rules = await lab.must('lab3', sh`sudo firewall-cmd --permanent --zone=${zone} --list-rich-rules`);
+    for (const p of ['4789" protocol="udp', '7946" protocol="tcp', '7946" protocol="udp']) expect(rules, `lab3 ${zone}`).toContain(`source address="${PRIVATE_CIDR}" port port="${p}" accept`);
+    expect(rules, `lab3 ${zone}`).toContain(`source address="${PRIVATE_CIDR}" protocol value="esp" accept`);
   });
 
   it('2b. consul members: 3 alive', async () => {
