@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExecOutput } from '../../src/core/index.ts';
-import { type CaseOutput, factCaseSchema, moduleCaseSchema, parseCase, type FactCase, type ModuleCase } from './schema.ts';
+import { captureSchema, type CaseOutput, factCaseSchema, moduleCaseSchema, parseCase, type FactCase, type ModuleCase } from './schema.ts';
 
 /** The repository root, for file names in messages. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -54,8 +54,16 @@ const capture = (name: string, file: string, where: string): string => {
   }
 };
 
-/** The ExecOutput a case's output stands for (captures read from test/fixtures/facts/). */
-export function execOutput(o: CaseOutput, file: string, where: string): ExecOutput {
+/** The ExecOutput a case's output stands for (captures read from test/fixtures/facts/); `command`, when known, must be
+ *  the one a JSON capture was taken with. */
+export function execOutput(o: CaseOutput, file: string, where: string, command?: string): ExecOutput {
+  if (o.captureFile !== undefined) {
+    const c = parseCase(captureSchema, JSON.parse(capture(o.captureFile, file, `${where}.captureFile`)), `test/fixtures/facts/${o.captureFile}`);
+    if (command !== undefined && c.command !== command) {
+      throw new Error(`${file}: ${where}.captureFile: test/fixtures/facts/${o.captureFile} was captured with another command than the case runs: capture it again`);
+    }
+    return { stdout: c.stdout, stderr: c.stderr, code: c.code };
+  }
   return {
     stdout: o.stdoutFile === undefined ? joinText(o.stdout) : capture(o.stdoutFile, file, `${where}.stdoutFile`),
     stderr: o.stderrFile === undefined ? joinText(o.stderr) : capture(o.stderrFile, file, `${where}.stderrFile`),
@@ -67,4 +75,18 @@ export function execOutput(o: CaseOutput, file: string, where: string): ExecOutp
 export function argOfKey(key: string): unknown {
   if (key === '') return undefined;
   return /^[[{"]/.test(key) ? JSON.parse(key) : key;
+}
+
+/** A value as JSON can hold it: bytes become `{ utf8: text }` (or `{ base64 }` when not UTF-8), in lists and objects too. */
+export function jsonValue(v: unknown): unknown {
+  if (v instanceof Uint8Array) {
+    try {
+      return { utf8: new TextDecoder('utf-8', { fatal: true }).decode(v) };
+    } catch {
+      return { base64: Buffer.from(v).toString('base64') };
+    }
+  }
+  if (Array.isArray(v)) return v.map(jsonValue);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonValue(x)]));
+  return v;
 }

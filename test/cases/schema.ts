@@ -5,8 +5,10 @@ import { schemaProblems, strict, z } from '../../src/index.ts';
 const text = z.union([z.string(), z.array(z.string())]);
 
 /**
- * What a command printed: inline (`stdout`, `stderr`) or from a capture kept under test/fixtures/facts/ (`stdoutFile`,
- * `stderrFile`, relative to that directory, with its provenance in the domain's README.md). Defaults: '' and code 0.
+ * What a command printed: inline (`stdout`, `stderr`) or from a capture kept under test/fixtures/facts/ (paths relative
+ * to that directory, with their provenance in the domain's README.md): `stdoutFile` / `stderrFile` hold the text, a
+ * `captureFile` the JSON a capture script wrote (`{ arg, command, stdout, stderr, code }`; its command must be the one
+ * the case runs). Defaults: '' and code 0.
  */
 export const outputSchema = strict({
   stdout: text.optional(),
@@ -14,9 +16,15 @@ export const outputSchema = strict({
   stderr: text.optional(),
   stderrFile: z.string().min(1).optional(),
   code: z.number().int().optional(),
-}).refine((o) => !(o.stdout !== undefined && o.stdoutFile !== undefined) && !(o.stderr !== undefined && o.stderrFile !== undefined), {
-  error: 'give stdout or stdoutFile (and stderr or stderrFile), not both',
-});
+  captureFile: z.string().endsWith('.json').optional(),
+})
+  .refine((o) => !(o.stdout !== undefined && o.stdoutFile !== undefined) && !(o.stderr !== undefined && o.stderrFile !== undefined), {
+    error: 'give stdout or stdoutFile (and stderr or stderrFile), not both',
+  })
+  .refine((o) => o.captureFile === undefined || Object.keys(o).length === 1, { error: 'a captureFile holds stdout, stderr and code: give nothing else' });
+
+/** A JSON capture under test/fixtures/facts/ (written by a capture script run on a real host). */
+export const captureSchema = z.object({ arg: z.unknown(), command: z.string(), stdout: z.string(), stderr: z.string(), code: z.number().int() });
 
 /** A string the value must equal, or `{ match: regex }` it must match. */
 const textMatch = z.union([z.string(), strict({ match: z.string().min(1) })]);
@@ -25,7 +33,7 @@ const diffEntry = strict({ path: z.string(), before: z.string(), after: z.string
 
 /** What the plan must hold: each given key is compared exactly; a plan that fails must say so (`failed`). */
 const planExpect = strict({
-  /** Every change, as the module returns them (byte content as text when it is UTF-8, else `{ base64 }`). */
+  /** Every change, as the module returns them (byte content as `{ "utf8": text }`, or `{ "base64": … }`). */
   changes: z.array(z.record(z.string(), z.unknown())).optional(),
   /** Or only what each change runs: an exec's command, `write <path>`, `reboot`. */
   commands: z.array(z.string()).optional(),
@@ -66,7 +74,7 @@ export const factCaseSchema = strict({
   /** The exact shell command the fact runs for `arg`. */
   command: z.string().min(1),
   output: outputSchema,
-  /** The parsed value. */
+  /** The parsed value (bytes as `{ "utf8": text }`, or `{ "base64": … }` when they are not UTF-8). */
   fact: z.unknown().optional(),
   /** Or: parse refuses the output with an error matching this regex. */
   throws: z.string().min(1).optional(),

@@ -5,22 +5,12 @@ import type { ExecOutput } from '../../src/core/index.ts';
 import type { Change, HostFacts, Plan } from '../../src/index.ts';
 import { taskFactory } from '../../src/index.ts';
 import { debianFacts, planTask } from '../../src/testing/index.ts';
-import { argOfKey, execOutput, factCases, moduleCases } from '../cases/load.ts';
+import { argOfKey, execOutput, factCases, jsonValue, moduleCases } from '../cases/load.ts';
 import { factsByRef, modulesByName } from '../cases/registry.ts';
 import type { ModuleCase } from '../cases/schema.ts';
 
 const facts = await factsByRef();
 const modules = modulesByName();
-
-/** Byte content as text when it is UTF-8 (as JSON can hold it), else as base64. */
-function jsonable(change: Change): Record<string, unknown> {
-  if (change.kind !== 'write' || typeof change.content === 'string') return { ...change };
-  try {
-    return { ...change, content: new TextDecoder('utf-8', { fatal: true }).decode(change.content) };
-  } catch {
-    return { ...change, content: { base64: Buffer.from(change.content).toString('base64') } };
-  }
-}
 
 const summary = (c: Change): string => (c.kind === 'exec' ? c.command : c.kind === 'write' ? `write ${c.path}` : 'reboot');
 
@@ -31,7 +21,8 @@ function readsOf(c: ModuleCase, file: string): { serve: (cmd: string) => ExecOut
     const fact = facts.get(ref, `${file}: reads.${ref}`);
     for (const [key, o] of Object.entries(byArg)) {
       const where = `reads.${ref}.${JSON.stringify(key)}`;
-      byCommand.set(fact.command(argOfKey(key)), { key: where, out: execOutput(o, file, where) });
+      const command = fact.command(argOfKey(key));
+      byCommand.set(command, { key: where, out: execOutput(o, file, where, command) });
     }
   }
   const used = new Set<string>();
@@ -72,14 +63,14 @@ describe('module cases (test/cases/modules)', () => {
     expect(reads.unused(), `${file}: reads the module did not declare`).toEqual([]);
     const { plan } = planned;
     const want = c.expect!;
-    if (want.changes) expect(plan.changes.map(jsonable), `${file}: changes`).toEqual(want.changes);
+    if (want.changes) expect(plan.changes.map(jsonValue), `${file}: changes`).toEqual(want.changes);
     if (want.commands) expect(plan.changes.map(summary), `${file}: commands`).toEqual(want.commands);
     if (want.diff) expect(plan.diff ?? [], `${file}: diff`).toEqual(want.diff);
     if (want.msg !== undefined) textExpect(plan.msg, want.msg, `${file}: msg`);
     if (want.failed !== undefined) textExpect(plan.failed, want.failed, `${file}: failed`);
     else expect(plan.failed, `${file}: the plan failed (say so with expect.failed)`).toBeUndefined();
     if (want.skipped !== undefined) textExpect(plan.skipped, want.skipped, `${file}: skipped`);
-    if (want.output !== undefined) expect(plan.output, `${file}: output`).toEqual(want.output);
+    if (want.output !== undefined) expect(jsonValue(plan.output), `${file}: output`).toEqual(want.output);
     if (want.setVars) expect(plan.setVars, `${file}: setVars`).toEqual(want.setVars);
     if (want.reads) expect(planned.reads, `${file}: reads`).toEqual(want.reads);
   });
@@ -91,8 +82,8 @@ describe('fact cases (test/cases/facts)', () => {
   it.each(cases.map((c) => [`${c.subject}/${c.name}: ${c.content.description}`, c] as const))('%s', (_, { file, subject, content: c }) => {
     const fact = facts.get(subject, `${file}: the directory`);
     expect(fact.command(c.arg), `${file}: command`).toBe(c.command);
-    const out = execOutput(c.output, file, 'output');
+    const out = execOutput(c.output, file, 'output', c.command);
     if (c.throws !== undefined) expect(() => fact.parse(out, c.arg), file).toThrow(new RegExp(c.throws));
-    else expect(fact.parse(out, c.arg), `${file}: fact`).toEqual(c.fact);
+    else expect(jsonValue(fact.parse(out, c.arg)), `${file}: fact`).toEqual(c.fact);
   });
 });
