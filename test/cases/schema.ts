@@ -44,6 +44,8 @@ const planExpect = strict({
   output: z.unknown().optional(),
   setVars: z.record(z.string(), z.unknown()).optional(),
   skipped: textMatch.optional(),
+  /** Core facts are gathered again after apply (reboot). */
+  refreshFacts: z.boolean().optional(),
   /** The commands of the reads the module declared, in order (planTask's `reads`). */
   reads: z.array(z.string()).optional(),
 }).refine((e) => (e.changes === undefined) !== (e.commands === undefined), { error: 'give exactly one of changes or commands' });

@@ -71,6 +71,7 @@ describe('module cases (test/cases/modules)', () => {
     else expect(plan.failed, `${file}: the plan failed (say so with expect.failed)`).toBeUndefined();
     if (want.skipped !== undefined) textExpect(plan.skipped, want.skipped, `${file}: skipped`);
     if (want.output !== undefined) expect(jsonValue(plan.output), `${file}: output`).toEqual(want.output);
+    if (want.refreshFacts !== undefined) expect(plan.refreshFacts ?? false, `${file}: refreshFacts`).toBe(want.refreshFacts);
     if (want.setVars) expect(plan.setVars, `${file}: setVars`).toEqual(want.setVars);
     if (want.reads) expect(planned.reads, `${file}: reads`).toEqual(want.reads);
   });
