@@ -76,7 +76,7 @@ export const factCaseSchema = strict({
   /** The exact shell command the fact runs for `arg`. */
   command: z.string().min(1),
   output: outputSchema,
-  /** The parsed value (bytes as `{ "utf8": text }`, or `{ "base64": … }` when they are not UTF-8). */
+  /** The parsed value (bytes as `{ "utf8": text }`, or `{ "base64": … }` when they are not UTF-8; undefined as null). */
   fact: z.unknown().optional(),
   /** Or: parse refuses the output with an error matching this regex. */
   throws: z.string().min(1).optional(),

@@ -51,6 +51,6 @@ describe('case values', () => {
     const facts = await factsByRef();
     expect(facts.get('sysctl.sysctlLive', F).name).toBe('sysctl.live');
     expect(() => facts.get('sysctl.sysctlConfFile', `${F}: reads`)).toThrow(`${F}: reads: sysctl.sysctlConfFile is files.fileContent: name it so`);
-    expect(() => facts.get('sysctl.nope', F)).toThrow(/no fact sysctl.nope; facts are named <src\/facts file>.<export>: apt.dpkgPackages, apt.aptCacheAge, /);
+    expect(() => facts.get('sysctl.nope', F)).toThrow(/no fact sysctl.nope; facts are named <src\/facts file>.<export> or <role>.<library file>.<export>: apt.dpkgPackages, apt.aptCacheAge, /);
   });
 });
