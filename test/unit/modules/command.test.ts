@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { argProblems } from '../../../src/core/index.ts';
-import { readCommand } from '../../../src/core/fact.ts';
-import { buildCommand, commandModule, shellModule, splitArgv, type CommandArgs, type CommandState } from '../../../src/modules/command.ts';
+import { buildCommand, commandModule, shellModule, splitArgv, type CommandArgs } from '../../../src/modules/command.ts';
 import { planContext } from '../../fixtures/facts/command/plan-context.ts';
 
 const ctx = planContext();
@@ -17,7 +16,7 @@ function sh(command: string, stdin?: string) {
   const r = spawnSync('sh', ['-c', command], { encoding: 'utf8', input: stdin ?? '' });
   return { stdout: r.stdout, stderr: r.stderr, rc: r.status };
 }
-const planned = (m: typeof commandModule, a: CommandArgs, s: CommandState = {}) => m.plan(a, s, ctx);
+const planned = (m: typeof commandModule, a: CommandArgs) => m.plan(a, {}, ctx);
 
 describe('splitArgv', () => {
   it('splits like a shell without expanding anything', () => {
@@ -71,34 +70,7 @@ describe('command/shell args', () => {
   });
 });
 
-describe('probe', () => {
-  it('reads only the paths given; relative ones are under chdir', () => {
-    expect(commandModule.probe({ cmd: 'true' }, ctx)).toEqual({});
-    const r = commandModule.probe({ cmd: 'true', chdir: '/srv/app/', creates: 'done.flag', removes: '/tmp/x' }, ctx);
-    expect(r.creates?.arg).toBe('/srv/app/done.flag');
-    expect(r.removes?.arg).toBe('/tmp/x');
-    expect(readCommand(r.creates!)).toBe('if test -e /srv/app/done.flag; then echo yes; else echo no; fi');
-  });
-});
-
-describe('plan', () => {
-  it('creates exists → nothing to do, registered rc 0', () => {
-    const p = planned(commandModule, { cmd: ['make'], creates: '/srv/built' }, { creates: true });
-    expect(p).toEqual({ changes: [], msg: 'skipped, /srv/built exists', output: { stdout: '', stderr: '', rc: 0, stdout_lines: [], stderr_lines: [] } });
-  });
-  it('removes missing → nothing to do', () => {
-    expect(planned(commandModule, { cmd: 'rm -f /x', removes: '/x' }, { removes: false }).changes).toEqual([]);
-  });
-  it('otherwise one exec, with stdin passed on', () => {
-    const p = planned(shellModule, { cmd: 'cat > /tmp/x', stdin: 'hello', creates: '/tmp/x' }, { creates: false });
-    // check mode learns that /tmp/x may change (a later read of it is then a prediction)
-    expect(p.changes).toEqual([{ kind: 'exec', command: 'cat > /tmp/x', description: 'cat > /tmp/x', stdin: 'hello', effects: [{ op: 'unknown', path: '/tmp/x' }] }]);
-  });
-  it('long or multi-line scripts get a short description', () => {
-    const p = planned(shellModule, { cmd: 'set -e\napt-get update' });
-    expect(p.changes[0]?.description).toBe('set -e...');
-  });
-});
+// probe and plan cases (args + test -e output → exec, msg, registered output) are data: test/cases/modules/command, shell
 
 describe('built commands, run for real with sh', () => {
   it('command: argv words stay words, nothing expands', () => {

@@ -20,28 +20,8 @@ const state = (name: string): ZipMemberState => {
 };
 // the member's bytes (README of the fixtures): what the fake consul script is
 const script = '#!/bin/sh\n# fake consul for rig tests\nif [ "$1" = version ]; then echo "Consul v1.21.0"; echo "Revision 00000000"; exit 0; fi\nexit 0\n';
-const NAMES = ['member', 'archive-absent', 'no-member', 'not-a-zip', 'no-python3'];
 
-describe('zipMember fact (captured output)', () => {
-  it('the fixtures were captured with this command', () => {
-    for (const n of NAMES) expect(capture(n).command, n).toBe(zipMember.command(capture(n).arg));
-  });
-  it('member: sha256 and size of the bytes inside (no extraction)', () => {
-    const s = state('member');
-    expect(s).toEqual({ kind: 'member', sha256: regular('/x', script).sha256, size: script.length });
-  });
-  it('absent archive, missing member (with the names it has), not a zip, no python3', () => {
-    expect(state('archive-absent')).toEqual({ kind: 'archive-absent' });
-    expect(state('no-member')).toEqual({ kind: 'no-member', names: ['consul', 'LICENSE.txt'] });
-    expect(state('not-a-zip')).toEqual({ kind: 'error', message: 'BadZipFile: File is not a zip file' });
-    expect(state('no-python3')).toEqual({ kind: 'no-python3' });
-  });
-  it('archive and member are quoted words; a traceback is an error, not a state', () => {
-    expect(zipMember.command({ archive: "/tmp/a b'.zip", member: 'x' })).toContain(`'/tmp/a b'\\''.zip' x; else`);
-    expect(() => zipMember.parse({ stdout: '', stderr: 'Traceback (most recent call last):\n', code: 1 }, { archive: '/a.zip', member: 'x' })).toThrow(/unexpected output/);
-  });
-});
-
+// zipMember parse cases are data: test/cases/facts/zip-member.zipMember/*.json
 describe('zipMember plan', () => {
   const ctx = planContext();
   const args: ZipMemberArgs = { archive: '/var/cache/rig/consul_1.21.0_linux_amd64.zip', member: 'consul', dest: '/usr/local/bin/consul', mode: '0755' };

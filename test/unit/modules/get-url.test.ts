@@ -23,18 +23,7 @@ const hex = regular('/x', body).sha256!;
 const args: GetUrlArgs = { url: 'https://releases.example.org/consul_1.21.0_linux_amd64.zip', dest: '/var/cache/rig/consul.zip', checksum: `sha256:${hex}`, mode: '0644' };
 const execs = (p: { changes: readonly { kind: string }[] }) => p.changes.map((c) => ('command' in c ? (c as { command: string }).command : c.kind));
 
-describe('downloadTool fact (captured output)', () => {
-  it('the fixtures were captured with this command', () => {
-    for (const n of ['curl', 'wget', 'none']) expect(capture(`tool-${n}`).command, n).toBe(downloadTool.command(undefined));
-  });
-  it('curl preferred, wget when curl is missing, none when neither', () => {
-    expect([tool('curl'), tool('wget'), tool('none')]).toEqual(['curl', 'wget', 'none']);
-  });
-  it('anything else is an error, not a guess', () => {
-    expect(() => downloadTool.parse({ stdout: 'sh: 1: command: not found\n', stderr: '', code: 127 }, undefined)).toThrow(/unexpected output/);
-  });
-});
-
+// downloadTool parse cases are data: test/cases/facts/get-url.downloadTool/*.json
 describe('getUrl args', () => {
   const v = (a: Record<string, unknown>) => argProblems(getUrlModule, { ...args, ...a });
   it('refuses a download without a checksum', () => {

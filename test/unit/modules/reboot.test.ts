@@ -8,6 +8,7 @@ import { planContext } from '../../fixtures/facts/command/plan-context.ts';
 
 const ctx = planContext();
 
+// plan cases (args + boot_id → reboot change, output) are data: test/cases/modules/reboot/*.json
 describe('reboot', () => {
   const v = (a: unknown) => argProblems(rebootModule, a);
   it('valid args have no problems', () => {
@@ -30,21 +31,6 @@ describe('reboot', () => {
     const problems = v(args);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(message);
-  });
-  it('always plans one reboot change, refreshes facts, registers the old boot id', () => {
-    const p = rebootModule.plan({ msg: 'kernel cmdline changed', rebootTimeoutSec: 900, testCommand: 'docker info' }, { bootId: 'b-1' }, ctx);
-    expect(p).toEqual({
-      changes: [{ kind: 'reboot', description: 'kernel cmdline changed', timeoutSec: 900, testCommand: 'docker info' }],
-      refreshFacts: true,
-      output: { bootIdBefore: 'b-1' },
-    });
-  });
-  it('defaults: 600 s, the runner’s test command', () => {
-    expect(rebootModule.plan({}, { bootId: 'b' }, ctx).changes).toEqual([{ kind: 'reboot', description: 'reboot', timeoutSec: 600 }]);
-  });
-  it('without consent (allowed: false) changes nothing and says why', () => {
-    expect(rebootModule.plan({ msg: 'lacks swapaccount=1', allowed: false }, { bootId: 'b' }, ctx)).toEqual({ changes: [], msg: 'NOT rebooted (no consent): lacks swapaccount=1' });
-    expect(rebootModule.plan({ allowed: true }, { bootId: 'b' }, ctx).changes).toHaveLength(1);
   });
   it.skipIf(!existsSync('/proc/sys/kernel/random/boot_id'))('probe reads boot_id (run for real here)', () => {
     const r = rebootModule.probe({}, ctx).bootId;

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { argProblems } from '../../../src/core/index.ts';
 import { setFactModule } from '../../../src/modules/set-fact.ts';
-import { planContext } from '../../fixtures/facts/command/plan-context.ts';
 
-const ctx = planContext();
-
-describe('setFact', () => {
-  it('reads nothing, changes nothing, sets the vars', () => {
-    expect(setFactModule.probe({ vars: { a: 1 } }, ctx)).toEqual({});
-    const vars = { app_url: 'http://node1:8080', peers: ['a', 'b'] };
-    expect(setFactModule.plan({ vars }, {}, ctx)).toEqual({ changes: [], setVars: vars, msg: 'set app_url, peers' });
-  });
-});
-
+// plan cases (vars → setVars) are data: test/cases/modules/setFact/*.json
 describe('setFact args', () => {
   const v = (a: unknown) => argProblems(setFactModule, a);
   it('valid: variable names, any values', () => {

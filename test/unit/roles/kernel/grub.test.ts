@@ -13,13 +13,13 @@ const plan = (file: ReturnType<typeof parse>, tokens = ['cgroup_enable=memory', 
 const assignment = (text: string, variable = 'GRUB_CMDLINE_LINUX') => cmdlineAssignments({ path: '/etc/default/grub', text }).filter((a) => a.variable === variable).at(-1);
 const cloudDropIns = grubDropIns.parse({ stdout: fx('dropins-debian-cloud.txt'), stderr: '', code: 0 }, '/etc/default/grub.d');
 
+// grubDefaults/grubDropIns parse cases are data: test/cases/facts/kernel.grub-facts.*/*.json
 describe('grub facts', () => {
   it('reads the stock Debian 12 file: empty GRUB_CMDLINE_LINUX', () => {
     const f = parse('debian12-default-grub.txt');
     expect(assignment(f.text!)).toEqual({ variable: 'GRUB_CMDLINE_LINUX', index: 9, at: '/etc/default/grub:10', tokens: [], appends: false });
     expect(assignment(f.text!, 'GRUB_CMDLINE_LINUX_DEFAULT')?.tokens).toEqual(['quiet']);
   });
-  it('absent file is a value', () => expect(parse('absent.txt')).toEqual({ path: '/etc/default/grub' }));
   it('missing tokens are checked against /proc/cmdline exactly', () => {
     expect(missingTokens('BOOT_IMAGE=/boot/vmlinuz root=/dev/vda1 ro swapaccount=0', ['cgroup_enable=memory', 'swapaccount=1'])).toEqual(['cgroup_enable=memory', 'swapaccount=1']);
     expect(missingTokens('ro cgroup_enable=memory swapaccount=1 quiet', ['cgroup_enable=memory', 'swapaccount=1'])).toEqual([]);
