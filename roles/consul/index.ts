@@ -7,6 +7,7 @@ import { consulAgentConfig, type ConsulAgentOptions, type ConsulKeyOutput } from
 import { consulExistingKey, consulGossipKey, consulRestart } from './library/tasks.ts';
 import { consulBin, consulInstallTasks } from './install.ts';
 import { stringList } from '../lib/vars.ts';
+import { knownOutput } from '../lib/results.ts';
 
 const CONFIG = '/etc/consul.d/consul.json';
 
@@ -69,11 +70,8 @@ export function gossipKeyTasks(when?: (ctx: TaskContext<unknown>) => boolean): G
       const found: Record<string, string | undefined> = {};
       const keep = (k: string | undefined): string | undefined => (k === undefined ? undefined : secret(k));
       for (const h of ctx.groupHosts('all')) {
-        try {
-          found[h] = keep(ctx.result(existing, h).output?.encrypt);
-        } catch {
-          // host not in this run (--limit): the servers' keys below stand for the cluster
-        }
+        // a host not in this run (--limit) has none: the servers' keys below stand for the cluster
+        found[h] = keep(knownOutput(ctx, existing, h)?.encrypt);
       }
       const serverList = servers(ctx);
       ctx.result(onServers).items?.forEach((r, i) => {

@@ -4,6 +4,7 @@ import { decideSwarm, type SwarmDecision, type SwarmNode } from './library/swarm
 import type { SwarmInfo } from './library/swarm-facts.ts';
 import { swarmInit, swarmJoin, swarmNodeLabels, swarmStatus, swarmTokens } from './library/tasks.ts';
 import { clusterAddress, clusterAddressOf } from '../lib/cluster.ts';
+import { knownOutput } from '../lib/results.ts';
 import { ipv4Cidr } from '../lib/vars.ts';
 
 const status = swarmStatus({}, { name: 'swarm state' });
@@ -14,12 +15,7 @@ export function swarmDecision(ctx: TaskContext<unknown>, statusTask: Task<SwarmI
   const nodes: SwarmNode[] = ctx.groupHosts('all')
     .filter((h) => managers.includes(h) || ctx.groupHosts('workers').includes(h))
     .map((h) => {
-      let info;
-      try {
-        info = ctx.result(statusTask, h).output;
-      } catch {
-        info = undefined; // not in this run
-      }
+      const info = knownOutput(ctx, statusTask, h);
       const addr = clusterAddressOf(ctx, h);
       return { name: h, role: managers.includes(h) ? 'manager' : 'worker', addr: addr ?? h, ...(addr ? {} : { addrUnknown: true }), ...(info ? { info } : {}) };
     });
@@ -36,11 +32,9 @@ const live = (ctx: TaskContext<unknown>): string => swarmDecision(ctx).liveManag
 /** Some node of this run is not yet in a swarm (read from the registered states): only then are tokens needed. */
 const someoneJoins = (ctx: TaskContext<unknown>): boolean =>
   [...ctx.groupHosts('managers'), ...ctx.groupHosts('workers')].some((h) => {
-    try {
-      return ctx.result(status, h).output?.state !== 'active';
-    } catch {
-      return false; // not in this run
-    }
+    const r = ctx.resultOf(status, h);
+    // not in this run, or (check mode) only predicted: no one known to join
+    return r !== undefined && !r.predicted && r.output?.state !== 'active';
   });
 
 const tokens = swarmTokens({}, { name: 'join tokens', runOnce: true, delegateTo: live, noLog: true, when: someoneJoins });
