@@ -22,8 +22,6 @@ export { checkClusterInput, clusterAddress, clusterAddressOf, managersOf, requir
 export { addressesIn, cidrContains, ipv4ToInt, parseCidr, pickCidrAddress, type CidrAddress, type Ipv4Cidr } from './lib/cidr.ts';
 /** Field schemas the roles' variables share. */
 export { ipAddress, ipv4Cidr, stringList } from './lib/vars.ts';
-/** Canonical JSON (keys sorted), as docker's daemon.json and consul's agent config are written. */
-export { canonicalJson } from './lib/json.ts';
 
 /** kernel role helpers: GRUB tokens from variables, kernel version check, reboot decision, update-grub handler. */
 export { grubTokens, kernelAtLeast, rebootNeeded, updateGrub } from './kernel/index.ts';

@@ -1,7 +1,6 @@
 /** consul: the agent on every node (servers = managers), JSON config with a gossip key generated once and reused. */
 import { randomBytes } from 'node:crypto';
-import { absPath, copy, defineHandler, defineRole, directory, flushHandlers, group, nonEmpty, secret, shell, sh, systemd, template, user, waitFor, z, type Task, type TaskContext } from '../../src/index.ts';
-import { canonicalJson } from '../lib/json.ts';
+import { absPath, canonicalJson, copy, defineHandler, defineRole, directory, flushHandlers, group, nonEmpty, secret, shell, sh, systemd, template, user, waitFor, z, type Task, type TaskContext } from '../../src/index.ts';
 import { clusterAddress, requireClusterAddressOf } from '../lib/cluster.ts';
 import { consulAgentConfig, type ConsulAgentOptions, type ConsulKeyOutput } from './library/consul.ts';
 import { consulExistingKey, consulGossipKey, consulRestart } from './library/tasks.ts';

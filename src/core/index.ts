@@ -13,3 +13,4 @@ export * from './task.ts';
 export * from './replace-file.ts';
 export * from './schema.ts';
 export * from './glob.ts';
+export * from './canonical-json.ts';
