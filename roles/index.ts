@@ -18,8 +18,8 @@ export { kernel, firewall, docker, consul, swarm };
 
 /** Shared cluster input checks and address lookups (cluster_cidr, groups managers/workers). */
 export { checkClusterInput, clusterAddress, clusterAddressOf, managersOf, requireClusterAddressOf } from './lib/cluster.ts';
-/** IPv4 CIDR helpers the roles use to pick each host's cluster address. */
-export { addressesIn, cidrContains, ipv4ToInt, parseCidr, pickCidrAddress, type CidrAddress, type Ipv4Cidr } from './lib/cidr.ts';
+/** Network helpers (IPv4 and IPv6) the roles use to pick each host's cluster address and compare firewall sources. */
+export { addressesIn, cidrContains, cidrHolds, parseCidr, pickCidrAddress, type Cidr, type CidrAddress, type IpFamily } from './lib/cidr.ts';
 /** Field schemas the roles' variables share. */
 export { ipAddress, ipv4Cidr, stringList } from './lib/vars.ts';
 

@@ -1,7 +1,7 @@
 /** consul: the agent on every node (servers = managers), JSON config with a gossip key generated once and reused. */
 import { randomBytes } from 'node:crypto';
 import { absPath, canonicalJson, copy, defineHandler, defineRole, directory, flushHandlers, group, nonEmpty, secret, shell, sh, systemd, template, user, waitFor, z, type Task, type TaskContext } from '../../src/index.ts';
-import { clusterAddress, requireClusterAddressOf } from '../lib/cluster.ts';
+import { clusterAddress, hostForPort, requireClusterAddressOf } from '../lib/cluster.ts';
 import { consulAgentConfig, type ConsulAgentOptions, type ConsulKeyOutput } from './library/consul.ts';
 import { consulExistingKey, consulGossipKey, consulRestart } from './library/tasks.ts';
 import { consulBin, consulInstallTasks } from './install.ts';
@@ -31,7 +31,8 @@ export function consulOptions(ctx: TaskContext<unknown>, key: string): ConsulAge
   const srv = servers(ctx);
   const isServer = srv.includes(ctx.host.name);
   // servers' private addresses (facts of this run or cached, or cluster_address); unknown is an error, not a guessed name
-  const retryJoin = Array.isArray(v.consul_retry_join) ? v.consul_retry_join.map(String) : srv.map((h) => requireClusterAddressOf(ctx, h, 'consul server'));
+  // retry_join takes IPv6 addresses in brackets (Consul's join parameters)
+  const retryJoin = Array.isArray(v.consul_retry_join) ? v.consul_retry_join.map(String) : srv.map((h) => hostForPort(requireClusterAddressOf(ctx, h, 'consul server')));
   return {
     datacenter: String(v.consul_datacenter ?? 'dc1'),
     nodeName: ctx.facts.hostname,

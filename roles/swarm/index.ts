@@ -3,7 +3,7 @@ import { assert, defineRole, z, type Task, type TaskContext } from '../../src/in
 import { decideSwarm, type SwarmDecision, type SwarmNode } from './library/swarm.ts';
 import type { SwarmInfo } from './library/swarm-facts.ts';
 import { swarmInit, swarmJoin, swarmNodeLabels, swarmStatus, swarmTokens } from './library/tasks.ts';
-import { clusterAddress, clusterAddressOf } from '../lib/cluster.ts';
+import { clusterAddress, clusterAddressOf, requireIpv4ClusterCidr } from '../lib/cluster.ts';
 import { knownOutput } from '../lib/results.ts';
 import { ipv4Cidr } from '../lib/vars.ts';
 
@@ -21,6 +21,9 @@ export function swarmDecision(ctx: TaskContext<unknown>, statusTask: Task<SwarmI
     });
   return decideSwarm(nodes);
 }
+
+/** The address this node advertises: IPv4 only for now (an IPv6 cluster_cidr is refused naming it, at preflight). */
+const swarmAddress = (ctx: TaskContext<unknown>): string => (requireIpv4ClusterCidr(ctx, 'swarm'), clusterAddress(ctx).address);
 
 const isManager = (ctx: TaskContext<unknown>): boolean => ctx.groupHosts('managers').includes(ctx.host.name);
 const labelsOf = (ctx: TaskContext<unknown>): Record<string, string> => {
@@ -69,7 +72,7 @@ export default defineRole({
     status,
     swarmInit(
       (ctx) => ({
-        advertiseAddr: clusterAddress(ctx).address,
+        advertiseAddr: swarmAddress(ctx),
         ...(typeof ctx.vars.swarm_default_addr_pool === 'string' ? { defaultAddrPool: [ctx.vars.swarm_default_addr_pool] } : {}),
         ...(typeof ctx.vars.swarm_default_addr_pool_mask_length === 'number' ? { defaultAddrPoolMaskLength: ctx.vars.swarm_default_addr_pool_mask_length } : {}),
       }),
@@ -84,11 +87,11 @@ export default defineRole({
     ),
     tokens,
     swarmJoin(
-      (ctx) => ({ role: 'manager' as const, token: ctx.result(tokens).output?.manager, joinAddrs: swarmDecision(ctx).joinAddrs, advertiseAddr: clusterAddress(ctx).address }),
+      (ctx) => ({ role: 'manager' as const, token: ctx.result(tokens).output?.manager, joinAddrs: swarmDecision(ctx).joinAddrs, advertiseAddr: swarmAddress(ctx) }),
       { name: 'join managers (one at a time)', serial: 1, when: (ctx) => isManager(ctx) && swarmDecision(ctx).initOn !== ctx.host.name },
     ),
     swarmJoin(
-      (ctx) => ({ role: 'worker' as const, token: ctx.result(tokens).output?.worker, joinAddrs: swarmDecision(ctx).joinAddrs, advertiseAddr: clusterAddress(ctx).address }),
+      (ctx) => ({ role: 'worker' as const, token: ctx.result(tokens).output?.worker, joinAddrs: swarmDecision(ctx).joinAddrs, advertiseAddr: swarmAddress(ctx) }),
       { name: 'join workers', when: (ctx) => !isManager(ctx) },
     ),
     swarmNodeLabels((ctx) => ({ node: ctx.facts.hostname, labels: labelsOf(ctx) }), {
