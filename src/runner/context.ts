@@ -1,7 +1,8 @@
 /** Build the TaskContext that args, `when` and `loop` functions see (in a run and in rig/testing's planTask). */
-import { NotYetRun, OutputNotRun, ValidationError, type Host, type HostFacts, type ModuleContext, type Task, type TaskContext, type TaskResult, type Vars } from '../core/index.ts';
+import { NotYetRun, OutputNotRun, ValidationError, type Host, type HostFacts, type ModuleContext, type PlanContext, type Task, type TaskContext, type TaskResult, type Vars } from '../core/index.ts';
 import type { Inventory } from '../inventory/index.ts';
-import { hasTemplate, JinjaError, renderValue } from '../templates/index.ts';
+import { readFileSync } from 'node:fs';
+import { hasTemplate, JinjaError, renderTemplate, renderValue } from '../templates/index.ts';
 import { hostvarsOf, magicVar } from './magic-vars.ts';
 import { inPlay, taskName } from './task-name.ts';
 import type { HostRuntime } from './host-runtime.ts';
@@ -97,6 +98,12 @@ export function contextFrom<I>(src: ContextSource, item: I): TaskContext<I> {
     },
     resultOf,
   };
+}
+
+/** What a module's plan (and preflight) sees: its probe's context plus template rendering and controller file reads
+ *  (in a run and in planTask alike). */
+export function planContext(mctx: ModuleContext): PlanContext {
+  return { ...mctx, render: renderTemplate, readLocalFile: (p) => readFileSync(p) };
 }
 
 /** Context for one host, task and loop item of the run. */

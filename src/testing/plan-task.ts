@@ -1,9 +1,7 @@
 /** Plan one task against given facts and read outputs, without SSH: what would this task change on such a host? */
-import { readFileSync } from 'node:fs';
 import { argProblems, parseRead, ValidationError, readCommand, type ExecOutput, type Host, type HostFacts, type Plan, type Read, type Task, type TaskResult, type Vars } from '../core/index.ts';
 import type { Group, Inventory } from '../inventory/index.ts';
-import { contextFrom, resolveWhen, taskName } from '../runner/index.ts';
-import { renderTemplate } from '../templates/index.ts';
+import { contextFrom, planContext, resolveWhen, taskName } from '../runner/index.ts';
 import { debianFacts } from './fake-facts.ts';
 
 /** Inputs of planTask. */
@@ -84,7 +82,7 @@ export function planTask(task: Task<unknown>, input: PlanTaskInput = {}): Planne
     if (!out) throw new Error(`planTask: no output given for read '${key}': ${cmd}`);
     state[key] = parseRead(r, out);
   }
-  const plan = task.module.plan(args, state, { ...mctx, render: renderTemplate, readLocalFile: (p) => readFileSync(p) });
+  const plan = task.module.plan(args, state, planContext(mctx));
   return { plan, reads: declared.map(([, r]) => readCommand(r)) };
 }
 
