@@ -74,6 +74,9 @@ export interface ClusterPlaybookOptions {
   };
 }
 
+const pick = (params: object | undefined, name: string): Record<string, unknown> =>
+  params && Object.hasOwn(params, name) ? { [name]: (params as Record<string, unknown>)[name] } : {};
+
 // the role itself when no params are given (same object), else a copy carrying them
 const withParams = <D extends Vars>(role: Role<D>, params: Partial<D> | undefined): Role<D> => (params === undefined ? role : withRoleParams(role, params));
 
@@ -82,14 +85,16 @@ const withParams = <D extends Vars>(role: Role<D>, params: Partial<D> | undefine
  * version vs the options, the Consul gossip key in use, foreign swarms) with read-only tasks, before anything changes;
  * one failure stops all hosts.
  */
-export function clusterInputPlay(options: Pick<ClusterPlaybookOptions, 'hosts'> = {}): Play {
+export function clusterInputPlay(options: Pick<ClusterPlaybookOptions, 'hosts' | 'params'> = {}): Play {
+  // the cluster play's role params decide whether firewall and swarm manage anything (an IPv6 cluster_cidr is then fine)
+  const manage = { ...pick(options.params?.firewall, 'firewall_manage'), ...pick(options.params?.swarm, 'swarm_manage') };
   return definePlay({
     name: 'cluster input',
     hosts: options.hosts ?? 'all',
     become: true,
     anyErrorsFatal: true,
     tasks: [
-      assert((ctx) => ({ that: checkClusterInput(ctx), msg: 'cluster input' }), { name: 'cluster CIDR, addresses, odd managers' }),
+      assert((ctx) => ({ that: checkClusterInput(ctx, manage), msg: 'cluster input' }), { name: 'cluster CIDR, addresses, odd managers' }),
       // docker options are input: a problem (live-restore on a swarm node…) is an input error found at preflight (exit 5)
       assert((ctx) => {
         const problems = daemonOptionProblems(dockerArgs(ctx));

@@ -34,12 +34,16 @@ const IPV4_ONLY = {
   },
 } as const;
 
+/** Role params that set `firewall_manage` / `swarm_manage` where the roles run (they win over ctx.vars). */
+export type ManagedParams = { readonly [K in (typeof IPV4_ONLY)[keyof typeof IPV4_ONLY]['manage']]?: unknown };
+
 /** Why an IPv6 cluster_cidr cannot be used by the roles managed on this host (each names cluster_cidr and what to do). */
-export function clusterCidrFamilyProblems(ctx: TaskContext<unknown>, roles: readonly (keyof typeof IPV4_ONLY)[] = ['firewall', 'swarm']): Problem[] {
+export function clusterCidrFamilyProblems(ctx: TaskContext<unknown>, roles: readonly (keyof typeof IPV4_ONLY)[] = ['firewall', 'swarm'], params: ManagedParams = {}): Problem[] {
   const cidr = parseCidr(ctx.vars.cluster_cidr);
   if (cidr?.family !== 'ipv6') return [];
+  const managed = (name: keyof ManagedParams): boolean => (name in params ? params[name] : ctx.vars[name]) !== false;
   return roles
-    .filter((r) => ctx.vars[IPV4_ONLY[r].manage] !== false)
+    .filter((r) => managed(IPV4_ONLY[r].manage))
     .map((r) => ({ where: ctx.host.name, message: `variable 'cluster_cidr' = ${JSON.stringify(cidr.text)} is an IPv6 network: ${IPV4_ONLY[r].why}`, hint: IPV4_ONLY[r].todo }));
 }
 
@@ -57,15 +61,16 @@ export const managersOf = (ctx: TaskContext<unknown>): readonly string[] => ctx.
 
 /**
  * Every check of the cluster's input that needs no host state: throws one ValidationError naming host and variable.
- * Used as the first task's args so the runner's preflight stops the run before anything changes.
+ * Used as the first task's args so the runner's preflight stops the run before anything changes. `params`: the role
+ * params of the play that runs the roles (clusterPlaybook's), which the input play's own vars do not hold.
  */
-export function checkClusterInput(ctx: TaskContext<unknown>): true {
+export function checkClusterInput(ctx: TaskContext<unknown>, params: ManagedParams = {}): true {
   const problems: Problem[] = [];
   const h = ctx.host.name;
   if (!parseCidr(ctx.vars.cluster_cidr)) {
     problems.push({ where: h, message: `variable 'cluster_cidr' = ${JSON.stringify(ctx.vars.cluster_cidr)} is not a network like 10.77.0.0/24 (or fd00:77::/64)`, hint: 'set cluster_cidr in group_vars/all.yml to the private network the nodes share (host bits zero)' });
   } else {
-    problems.push(...clusterCidrFamilyProblems(ctx));
+    problems.push(...clusterCidrFamilyProblems(ctx, ['firewall', 'swarm'], params));
     try {
       clusterAddress(ctx);
     } catch (e) {

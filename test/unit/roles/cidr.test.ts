@@ -118,6 +118,15 @@ describe('an IPv6 cluster_cidr', () => {
     expect(() => planTask(input, { vars: { cluster_cidr: '10.77.0.5/24' }, facts: dual(), groups })).toThrow(/'cluster_cidr' = "10\.77\.0\.5\/24" is not a network like 10\.77\.0\.0\/24/);
   });
 
+  it('in clusterPlaybook, the role params that turn firewall and swarm off count too (the input play has no role scope)', async () => {
+    const { clusterInputPlay } = await import('../../../roles/index.ts');
+    const first = (params: Parameters<typeof clusterInputPlay>[0]) => clusterInputPlay(params).tasks[0] as Task<unknown>;
+    const vars = { cluster_cidr: 'fd00:77::/64' };
+    expect(() => planTask(first({}), { vars, facts: dual(), groups })).toThrow(ValidationError);
+    expect(() => planTask(first({ params: { firewall: { firewall_manage: false } } }), { vars, facts: dual(), groups })).toThrow(/the swarm role advertises/);
+    expect(planTask(first({ params: { firewall: { firewall_manage: false }, swarm: { swarm_manage: false } } }), { vars, facts: dual(), groups }).plan.failed).toBeUndefined();
+  });
+
   it('stops the firewall rules at preflight (never silently IPv4 rules without the cluster), and is no concern with firewall_manage: false', () => {
     const vars = { ...firewall.defaults, cluster_cidr: 'fd00:77::/64' };
     const results = ok(byName(firewall, 'firewall backend'), { backend: 'nftables', installed: true });
