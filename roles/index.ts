@@ -18,12 +18,10 @@ export { kernel, firewall, docker, consul, swarm };
 
 /** Shared cluster input checks and address lookups (cluster_cidr, groups managers/workers). */
 export { checkClusterInput, clusterAddress, clusterAddressOf, managersOf, requireClusterAddressOf } from './lib/cluster.ts';
-/** IPv4 CIDR helpers the roles use to pick each host's cluster address. */
-export { addressesIn, cidrContains, ipv4ToInt, parseCidr, pickCidrAddress, type CidrAddress, type Ipv4Cidr } from './lib/cidr.ts';
+/** Network helpers (IPv4 and IPv6) the roles use to pick each host's cluster address and compare firewall sources. */
+export { addressesIn, cidrContains, cidrHolds, parseCidr, pickCidrAddress, type Cidr, type CidrAddress, type IpFamily } from './lib/cidr.ts';
 /** Field schemas the roles' variables share. */
 export { ipAddress, ipv4Cidr, stringList } from './lib/vars.ts';
-/** Canonical JSON (keys sorted), as docker's daemon.json and consul's agent config are written. */
-export { canonicalJson } from './lib/json.ts';
 
 /** kernel role helpers: GRUB tokens from variables, kernel version check, reboot decision, update-grub handler. */
 export { grubTokens, kernelAtLeast, rebootNeeded, updateGrub } from './kernel/index.ts';
@@ -76,6 +74,9 @@ export interface ClusterPlaybookOptions {
   };
 }
 
+const pick = (params: object | undefined, name: string): Record<string, unknown> =>
+  params && Object.hasOwn(params, name) ? { [name]: (params as Record<string, unknown>)[name] } : {};
+
 // the role itself when no params are given (same object), else a copy carrying them
 const withParams = <D extends Vars>(role: Role<D>, params: Partial<D> | undefined): Role<D> => (params === undefined ? role : withRoleParams(role, params));
 
@@ -84,14 +85,16 @@ const withParams = <D extends Vars>(role: Role<D>, params: Partial<D> | undefine
  * version vs the options, the Consul gossip key in use, foreign swarms) with read-only tasks, before anything changes;
  * one failure stops all hosts.
  */
-export function clusterInputPlay(options: Pick<ClusterPlaybookOptions, 'hosts'> = {}): Play {
+export function clusterInputPlay(options: Pick<ClusterPlaybookOptions, 'hosts' | 'params'> = {}): Play {
+  // the cluster play's role params decide whether firewall and swarm manage anything (an IPv6 cluster_cidr is then fine)
+  const manage = { ...pick(options.params?.firewall, 'firewall_manage'), ...pick(options.params?.swarm, 'swarm_manage') };
   return definePlay({
     name: 'cluster input',
     hosts: options.hosts ?? 'all',
     become: true,
     anyErrorsFatal: true,
     tasks: [
-      assert((ctx) => ({ that: checkClusterInput(ctx), msg: 'cluster input' }), { name: 'cluster CIDR, addresses, odd managers' }),
+      assert((ctx) => ({ that: checkClusterInput(ctx, manage), msg: 'cluster input' }), { name: 'cluster CIDR, addresses, odd managers' }),
       // docker options are input: a problem (live-restore on a swarm node…) is an input error found at preflight (exit 5)
       assert((ctx) => {
         const problems = daemonOptionProblems(dockerArgs(ctx));

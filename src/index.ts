@@ -1,6 +1,8 @@
 /** rig's public API: the DSL, core types, and the runner for programmatic use. */
 export * from './dsl/index.ts';
 export { secret, sh, quote, raw, joinSh, defineModule, read, ValidationError, ExitCode, ShellFragment } from './core/index.ts';
+/** Canonical JSON (keys sorted, 2-space indent, trailing newline) for config files written whole, as docker's daemon.json. */
+export { canonicalJson } from './core/index.ts';
 export type {
   Change, CommandOutput, Diff, Dynamic, ExecChange, Fact, Handler, Host, HostFacts, Module, ModuleContext, PathEffect, Plan,
   PlanContext, Play, Playbook, Read, Reads, RebootChange, Reporter, Role, RunSummary, Task, TaskContext, TaskOptions,

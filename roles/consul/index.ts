@@ -1,12 +1,12 @@
 /** consul: the agent on every node (servers = managers), JSON config with a gossip key generated once and reused. */
 import { randomBytes } from 'node:crypto';
-import { absPath, copy, defineHandler, defineRole, directory, flushHandlers, group, nonEmpty, secret, shell, sh, systemd, template, user, waitFor, z, type Task, type TaskContext } from '../../src/index.ts';
-import { canonicalJson } from '../lib/json.ts';
-import { clusterAddress, requireClusterAddressOf } from '../lib/cluster.ts';
+import { absPath, canonicalJson, copy, defineHandler, defineRole, directory, flushHandlers, group, nonEmpty, secret, shell, sh, systemd, template, user, waitFor, z, type Task, type TaskContext } from '../../src/index.ts';
+import { clusterAddress, hostForPort, requireClusterAddressOf } from '../lib/cluster.ts';
 import { consulAgentConfig, type ConsulAgentOptions, type ConsulKeyOutput } from './library/consul.ts';
 import { consulExistingKey, consulGossipKey, consulRestart } from './library/tasks.ts';
 import { consulBin, consulInstallTasks } from './install.ts';
 import { stringList } from '../lib/vars.ts';
+import { knownOutput } from '../lib/results.ts';
 
 const CONFIG = '/etc/consul.d/consul.json';
 
@@ -31,7 +31,8 @@ export function consulOptions(ctx: TaskContext<unknown>, key: string): ConsulAge
   const srv = servers(ctx);
   const isServer = srv.includes(ctx.host.name);
   // servers' private addresses (facts of this run or cached, or cluster_address); unknown is an error, not a guessed name
-  const retryJoin = Array.isArray(v.consul_retry_join) ? v.consul_retry_join.map(String) : srv.map((h) => requireClusterAddressOf(ctx, h, 'consul server'));
+  // retry_join takes IPv6 addresses in brackets (Consul's join parameters)
+  const retryJoin = Array.isArray(v.consul_retry_join) ? v.consul_retry_join.map(String) : srv.map((h) => hostForPort(requireClusterAddressOf(ctx, h, 'consul server')));
   return {
     datacenter: String(v.consul_datacenter ?? 'dc1'),
     nodeName: ctx.facts.hostname,
@@ -69,11 +70,8 @@ export function gossipKeyTasks(when?: (ctx: TaskContext<unknown>) => boolean): G
       const found: Record<string, string | undefined> = {};
       const keep = (k: string | undefined): string | undefined => (k === undefined ? undefined : secret(k));
       for (const h of ctx.groupHosts('all')) {
-        try {
-          found[h] = keep(ctx.result(existing, h).output?.encrypt);
-        } catch {
-          // host not in this run (--limit): the servers' keys below stand for the cluster
-        }
+        // a host not in this run (--limit) has none: the servers' keys below stand for the cluster
+        found[h] = keep(knownOutput(ctx, existing, h)?.encrypt);
       }
       const serverList = servers(ctx);
       ctx.result(onServers).items?.forEach((r, i) => {

@@ -1,7 +1,7 @@
 /** firewall: SSH first, swarm and Consul ports from the cluster CIDR only, default-deny inbound, persisted across reboots. */
 import { apt, assert, copy, defineRole, directory, port, systemd, z, type TaskContext } from '../../src/index.ts';
-import { clusterAddress } from '../lib/cluster.ts';
-import { ipv4Cidr } from '../lib/vars.ts';
+import { clusterAddress, requireIpv4ClusterCidr } from '../lib/cluster.ts';
+import { ipCidr, ipv4Cidr } from '../lib/vars.ts';
 import { FIREWALL_BACKENDS, type AllowRule } from './library/firewall.ts';
 import { firewallBackend, firewalldFirewall, iptablesFirewall, nftRuleset, ufwFirewall } from './library/tasks.ts';
 
@@ -71,11 +71,13 @@ export default defineRole({
       .string()
       .regex(/^[A-Za-z0-9_+-]{1,17}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a firewalld zone name (1-17 letters, digits, _+-)` })
       .nullable(),
-    cluster_cidr: ipv4Cidr,
+    // either family, so firewall_manage: false works with an IPv6 network; the rules refuse IPv6 (requireIpv4ClusterCidr)
+    cluster_cidr: ipCidr,
   },
   tasks: ({ vars }) => {
     const on = (b: string) => (ctx: TaskContext<unknown>) => vars(ctx).firewall_manage && chosen(ctx) === b;
-    const v = (ctx: TaskContext<unknown>) => vars(ctx) as unknown as FirewallVars & { cluster_cidr: string };
+    // the rules' sources are IPv4: an IPv6 cluster_cidr stops the run at preflight, naming cluster_cidr and what to do
+    const v = (ctx: TaskContext<unknown>) => (requireIpv4ClusterCidr(ctx, 'firewall'), vars(ctx) as unknown as FirewallVars & { cluster_cidr: string });
     const rules = (ctx: TaskContext<unknown>) => clusterRules(v(ctx), ctx.host.groups.includes('managers'));
     const boot = (b: string) => (ctx: TaskContext<unknown>) => on(b)(ctx) && v(ctx).firewall_boot_unit;
     const ipv6 = (ctx: TaskContext<unknown>) => on('iptables')(ctx) && v(ctx).firewall_ipv6;

@@ -1,56 +1,91 @@
-/** IPv4 CIDR parsing and "which of my addresses is inside the cluster network" (the seeds' eth0/eth1 trap). */
+/** IP networks (IPv4 and IPv6, with ipaddr.js) and "which of my addresses is inside the cluster network" (the seeds'
+ *  eth0/eth1 trap). The one file that imports ipaddr.js. */
+import ipaddr from 'ipaddr.js';
 import { ValidationError, type HostFacts } from '../../src/index.ts';
 
-/** A parsed IPv4 network. */
-export interface Ipv4Cidr {
-  readonly network: number;
+/** An address family. */
+export type IpFamily = 'ipv4' | 'ipv6';
+
+/** A parsed network. */
+export interface Cidr {
+  readonly family: IpFamily;
   readonly prefix: number;
-  /** The text as given, e.g. '10.77.0.0/24'. */
+  /** The text as given, e.g. '10.77.0.0/24' or 'fd00:77::/64'. */
   readonly text: string;
 }
 
-/** An IPv4 address as an unsigned 32-bit number, or undefined when it is not a dotted quad. */
-export function ipv4ToInt(ip: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
-  if (!m) return undefined;
-  const parts = m.slice(1).map(Number);
-  if (parts.some((p) => p > 255)) return undefined;
-  return (((parts[0]! << 24) >>> 0) + (parts[1]! << 16) + (parts[2]! << 8) + parts[3]!) >>> 0;
+type Addr = ipaddr.IPv4 | ipaddr.IPv6;
+const parsed = new WeakMap<Cidr, Addr>();
+
+/** An address in its usual form only: IPv4 as a dotted quad (not ipaddr's 10.1 or 0x0a… forms), IPv6 without a zone. */
+function parseAddress(text: string): Addr | undefined {
+  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
+  if (text.includes(':') && !text.includes('%') && ipaddr.IPv6.isValid(text)) return ipaddr.IPv6.parse(text);
+  return undefined;
 }
 
-/** Parse 'a.b.c.d/n'; undefined when malformed or when host bits are set (10.77.0.5/24 is a typo, not a network). */
-export function parseCidr(text: unknown): Ipv4Cidr | undefined {
+/** Parse 'a.b.c.d/n' or an IPv6 'x::/n'; undefined when malformed or when host bits are set (10.77.0.5/24 is a typo,
+ *  not a network). */
+export function parseCidr(text: unknown): Cidr | undefined {
   if (typeof text !== 'string') return undefined;
-  const m = /^([\d.]+)\/(\d{1,2})$/.exec(text.trim());
-  if (!m) return undefined;
-  const ip = ipv4ToInt(m[1]!);
+  const t = text.trim();
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(t);
+  const addr = m ? parseAddress(m[1]!) : undefined;
+  if (!m || !addr) return undefined;
+  const family: IpFamily = addr.kind() === 'ipv4' ? 'ipv4' : 'ipv6';
   const prefix = Number(m[2]);
-  if (ip === undefined || prefix > 32) return undefined;
-  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  if ((ip & mask) >>> 0 !== ip) return undefined;
-  return { network: ip, prefix, text: text.trim() };
+  if (prefix > (family === 'ipv4' ? 32 : 128)) return undefined;
+  // host bits zero: the address is its own network
+  if (!sameAddr(networkOf(addr, prefix), addr)) return undefined;
+  const cidr: Cidr = { family, prefix, text: t };
+  parsed.set(cidr, addr);
+  return cidr;
 }
 
-/** Whether `ip` lies inside `cidr`. */
-export function cidrContains(cidr: Ipv4Cidr, ip: string): boolean {
-  const n = ipv4ToInt(ip);
-  if (n === undefined) return false;
-  const mask = cidr.prefix === 0 ? 0 : (0xffffffff << (32 - cidr.prefix)) >>> 0;
-  return (n & mask) >>> 0 === cidr.network;
+function networkOf(addr: Addr, prefix: number): Addr {
+  return addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${addr.toString()}/${prefix}`) : ipaddr.IPv6.networkAddressFromCIDR(`${addr.toString()}/${prefix}`);
 }
 
-/** The interface and IPv4 address of a host inside a network. */
+const sameAddr = (a: Addr, b: Addr): boolean => a.kind() === b.kind() && a.toNormalizedString() === b.toNormalizedString();
+
+/** Whether address `ip` lies inside `cidr` (an address of the other family never does). */
+export function cidrContains(cidr: Cidr, ip: string): boolean {
+  const a = parseAddress(ip);
+  const net = parsed.get(cidr) ?? parseAddress(cidr.text.split('/')[0]!);
+  return a !== undefined && net !== undefined && a.kind() === net.kind() && a.match(net, cidr.prefix);
+}
+
+/** A source as an address or a network: an address alone is its own /32 (/128). */
+const sourceNetwork = (s: string): Cidr | undefined => {
+  const t = s.trim();
+  if (t.includes('/')) return parseCidr(t);
+  const a = parseAddress(t);
+  return a && parseCidr(`${t}/${a.kind() === 'ipv4' ? 32 : 128}`);
+};
+
+/** Whether source `outer` (an address or network) holds every address of source `inner`, in either family;
+ *  undefined when either is not an address or network. */
+export function cidrHolds(outer: string, inner: string): boolean | undefined {
+  const o = sourceNetwork(outer);
+  const i = sourceNetwork(inner);
+  if (!o || !i) return undefined;
+  return o.family === i.family && o.prefix <= i.prefix && cidrContains(o, i.text.split('/')[0]!);
+}
+
+/** The interface and address of a host inside a network. */
 export interface CidrAddress {
   readonly interface: string;
   readonly address: string;
 }
 
-/** Every up interface's IPv4 address inside `cidr`, in interface order. */
-export function addressesIn(interfaces: HostFacts['interfaces'], cidr: Ipv4Cidr): CidrAddress[] {
+const factFamily = (f: IpFamily): 'inet' | 'inet6' => (f === 'ipv4' ? 'inet' : 'inet6');
+
+/** Every up interface's address (of the network's family) inside `cidr`, in interface order. */
+export function addressesIn(interfaces: HostFacts['interfaces'], cidr: Cidr): CidrAddress[] {
   const out: CidrAddress[] = [];
   for (const i of interfaces) {
     if (!i.up) continue;
-    for (const a of i.addresses) if (a.family === 'inet' && cidrContains(cidr, a.address)) out.push({ interface: i.name, address: a.address });
+    for (const a of i.addresses) if (a.family === factFamily(cidr.family) && cidrContains(cidr, a.address)) out.push({ interface: i.name, address: a.address });
   }
   return out;
 }
@@ -65,16 +100,17 @@ export function pickCidrAddress(host: string, interfaces: HostFacts['interfaces'
   if (!cidr) {
     throw new ValidationError({
       where: host,
-      message: `variable '${variable}' = ${JSON.stringify(cidrText)} is not an IPv4 network like 10.77.0.0/24`,
+      message: `variable '${variable}' = ${JSON.stringify(cidrText)} is not a network like 10.77.0.0/24 or fd00:77::/64`,
       hint: `set ${variable} in group_vars/all.yml to the private network the nodes share (host bits zero)`,
     });
   }
   const found = addressesIn(interfaces, cidr);
   if (found.length === 0) {
-    const have = interfaces.flatMap((i) => i.addresses.filter((a) => a.family === 'inet').map((a) => `${i.name} ${a.address}`));
+    const family = factFamily(cidr.family);
+    const have = interfaces.flatMap((i) => i.addresses.filter((a) => a.family === family).map((a) => `${i.name} ${a.address}`));
     throw new ValidationError({
       where: host,
-      message: `host ${host} has no address inside ${variable} ${cidr.text} (it has: ${have.join(', ') || 'no IPv4 address'})`,
+      message: `host ${host} has no address inside ${variable} ${cidr.text} (it has: ${have.join(', ') || `no ${cidr.family === 'ipv4' ? 'IPv4' : 'IPv6'} address`})`,
       hint: `bring up the private interface on ${host} or fix ${variable}`,
     });
   }

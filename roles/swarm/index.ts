@@ -3,7 +3,8 @@ import { assert, defineRole, z, type Task, type TaskContext } from '../../src/in
 import { decideSwarm, type SwarmDecision, type SwarmNode } from './library/swarm.ts';
 import type { SwarmInfo } from './library/swarm-facts.ts';
 import { swarmInit, swarmJoin, swarmNodeLabels, swarmStatus, swarmTokens } from './library/tasks.ts';
-import { clusterAddress, clusterAddressOf } from '../lib/cluster.ts';
+import { clusterAddress, clusterAddressOf, requireIpv4ClusterCidr } from '../lib/cluster.ts';
+import { knownOutput } from '../lib/results.ts';
 import { ipv4Cidr } from '../lib/vars.ts';
 
 const status = swarmStatus({}, { name: 'swarm state' });
@@ -14,17 +15,15 @@ export function swarmDecision(ctx: TaskContext<unknown>, statusTask: Task<SwarmI
   const nodes: SwarmNode[] = ctx.groupHosts('all')
     .filter((h) => managers.includes(h) || ctx.groupHosts('workers').includes(h))
     .map((h) => {
-      let info;
-      try {
-        info = ctx.result(statusTask, h).output;
-      } catch {
-        info = undefined; // not in this run
-      }
+      const info = knownOutput(ctx, statusTask, h);
       const addr = clusterAddressOf(ctx, h);
       return { name: h, role: managers.includes(h) ? 'manager' : 'worker', addr: addr ?? h, ...(addr ? {} : { addrUnknown: true }), ...(info ? { info } : {}) };
     });
   return decideSwarm(nodes);
 }
+
+/** The address this node advertises: IPv4 only for now (an IPv6 cluster_cidr is refused naming it, at preflight). */
+const swarmAddress = (ctx: TaskContext<unknown>): string => (requireIpv4ClusterCidr(ctx, 'swarm'), clusterAddress(ctx).address);
 
 const isManager = (ctx: TaskContext<unknown>): boolean => ctx.groupHosts('managers').includes(ctx.host.name);
 const labelsOf = (ctx: TaskContext<unknown>): Record<string, string> => {
@@ -36,11 +35,9 @@ const live = (ctx: TaskContext<unknown>): string => swarmDecision(ctx).liveManag
 /** Some node of this run is not yet in a swarm (read from the registered states): only then are tokens needed. */
 const someoneJoins = (ctx: TaskContext<unknown>): boolean =>
   [...ctx.groupHosts('managers'), ...ctx.groupHosts('workers')].some((h) => {
-    try {
-      return ctx.result(status, h).output?.state !== 'active';
-    } catch {
-      return false; // not in this run
-    }
+    const r = ctx.resultOf(status, h);
+    // not in this run, or (check mode) only predicted: no one known to join
+    return r !== undefined && !r.predicted && r.output?.state !== 'active';
   });
 
 const tokens = swarmTokens({}, { name: 'join tokens', runOnce: true, delegateTo: live, noLog: true, when: someoneJoins });
@@ -75,7 +72,7 @@ export default defineRole({
     status,
     swarmInit(
       (ctx) => ({
-        advertiseAddr: clusterAddress(ctx).address,
+        advertiseAddr: swarmAddress(ctx),
         ...(typeof ctx.vars.swarm_default_addr_pool === 'string' ? { defaultAddrPool: [ctx.vars.swarm_default_addr_pool] } : {}),
         ...(typeof ctx.vars.swarm_default_addr_pool_mask_length === 'number' ? { defaultAddrPoolMaskLength: ctx.vars.swarm_default_addr_pool_mask_length } : {}),
       }),
@@ -90,11 +87,11 @@ export default defineRole({
     ),
     tokens,
     swarmJoin(
-      (ctx) => ({ role: 'manager' as const, token: ctx.result(tokens).output?.manager, joinAddrs: swarmDecision(ctx).joinAddrs, advertiseAddr: clusterAddress(ctx).address }),
+      (ctx) => ({ role: 'manager' as const, token: ctx.result(tokens).output?.manager, joinAddrs: swarmDecision(ctx).joinAddrs, advertiseAddr: swarmAddress(ctx) }),
       { name: 'join managers (one at a time)', serial: 1, when: (ctx) => isManager(ctx) && swarmDecision(ctx).initOn !== ctx.host.name },
     ),
     swarmJoin(
-      (ctx) => ({ role: 'worker' as const, token: ctx.result(tokens).output?.worker, joinAddrs: swarmDecision(ctx).joinAddrs, advertiseAddr: clusterAddress(ctx).address }),
+      (ctx) => ({ role: 'worker' as const, token: ctx.result(tokens).output?.worker, joinAddrs: swarmDecision(ctx).joinAddrs, advertiseAddr: swarmAddress(ctx) }),
       { name: 'join workers', when: (ctx) => !isManager(ctx) },
     ),
     swarmNodeLabels((ctx) => ({ node: ctx.facts.hostname, labels: labelsOf(ctx) }), {

@@ -5,9 +5,8 @@
  */
 import path from 'node:path';
 import type { HostFacts, Module, Task, TaskOptions, TaskResult } from '../core/index.ts';
-import { scalarFromString } from '../core/index.ts';
+import { globToRegExp, scalarFromString } from '../core/index.ts';
 import * as dsl from '../dsl/modules.ts';
-import { globToRegExp } from '../inventory/fnmatch.ts';
 import { jsonSchema, isZodSchema, suggest } from '../schema/index.ts';
 import { ansibleFacts } from '../runner/index.ts';
 import type { ParsedArgs } from './adhoc-args.ts';

@@ -6,3 +6,4 @@ export { writeFileScript, BACKUP_LINE, TEMP_PREFIX } from './write-file.ts';
 export { parseKnownHosts, checkHostKey, hashHostName, hostLookupName, fingerprint, type KnownHostEntry, type HostKeyVerdict } from './known-hosts.ts';
 export { privateKeyFileProblem } from './key-file.ts';
 export { knownHostsFileProblem, type KnownHostsFileProblem } from './known-hosts-file.ts';
+export { createLimiter, type Limiter } from './concurrency.ts';

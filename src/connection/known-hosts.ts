@@ -1,5 +1,6 @@
 /** known_hosts files as OpenSSH reads them: plain and hashed names, [host]:port, markers, and the verdict for a key. */
 import { createHash, createHmac } from 'node:crypto';
+import { matchPatternList } from '../core/index.ts';
 
 /** One key line of a known_hosts file. */
 export interface KnownHostEntry {
@@ -53,24 +54,13 @@ export function hashHostName(name: string, salt: Buffer): string {
   return `|1|${salt.toString('base64')}|${hash}`;
 }
 
-function globMatch(pattern: string, name: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-  return re.test(name);
-}
-
 /** Whether an entry names `name` (negated patterns veto, as in OpenSSH's match_hostname). */
 export function entryMatches(e: KnownHostEntry, name: string): boolean {
   if (e.hosts.kind === 'hashed') {
     const h = createHmac('sha1', e.hosts.salt).update(name).digest();
     return h.length === e.hosts.hash.length && h.equals(e.hosts.hash);
   }
-  let matched = false;
-  for (const p of e.hosts.patterns) {
-    if (p.startsWith('!')) {
-      if (globMatch(p.slice(1), name)) return false;
-    } else if (globMatch(p, name)) matched = true;
-  }
-  return matched;
+  return matchPatternList(e.hosts.patterns, name);
 }
 
 /** SHA256 fingerprint of a base64 key blob, as `ssh-keygen -l` prints it. */

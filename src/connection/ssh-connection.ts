@@ -5,7 +5,7 @@ import { UnreachableError, redact, secret } from '../core/index.ts';
 import { authPlan } from './auth.ts';
 import { hostKeyPolicy, knownHostsFilesFor } from './host-key-policy.ts';
 import { buildCommand, nulRefusal, sudoProblem, type RemoteCommand } from './remote-command.ts';
-import { Semaphore } from './semaphore.ts';
+import { createLimiter, type Limiter } from './concurrency.ts';
 import { openSsh, SshError, type SshChannel, type SshTransport } from './ssh.ts';
 import { overridesFromHost, parseJumpSpec, resolveTarget, type ResolvedTarget, type TargetOverrides } from './ssh-config.ts';
 
@@ -37,7 +37,7 @@ const KEEPALIVE_MS = 15_000;
  * here, and their timeout starts only when their handshake does.
  */
 const MAX_HANDSHAKES = 64;
-const handshakes = new Semaphore(MAX_HANDSHAKES);
+const handshakes = createLimiter(MAX_HANDSHAKES);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function describe(t: { user: string; hostname: string; port: number }): string {
@@ -58,9 +58,8 @@ async function openHop(o: {
   const t = o.target;
   const policy = hostKeyPolicy({ address: t.hostname, alias: t.alias, port: t.port, files: o.files, acceptNew: o.acceptNew, ...(o.notice ? { notice: o.notice } : {}) });
   const auth = authPlan({ identityFiles: t.identityFiles, ...(o.password !== undefined ? { password: o.password } : {}) });
-  const release = await handshakes.acquire();
   try {
-    return await openSsh({
+    return await handshakes(() => openSsh({
       host: t.hostname,
       port: t.port,
       username: t.user,
@@ -70,7 +69,7 @@ async function openHop(o: {
       ...(o.sock ? { sock: o.sock } : {}),
       readyTimeoutMs: o.timeoutMs,
       keepaliveIntervalMs: KEEPALIVE_MS,
-    });
+    }));
   } catch (e) {
     const err = e instanceof SshError ? e : new SshError(String(e), 'protocol');
     const where = describe(t);
@@ -87,8 +86,6 @@ async function openHop(o: {
       closed: () => `${where}: ${err.message}`,
     }[err.kind]();
     throw new UnreachableError(o.name, msg);
-  } finally {
-    release();
   }
 }
 
@@ -98,12 +95,12 @@ class SshConnection implements Connection {
   private transport: SshTransport | undefined;
   private hops: SshTransport[] = [];
   private closedByUser = false;
-  private readonly limiter: Semaphore;
+  private readonly limiter: Limiter;
   private readonly inFlight = new Set<(e: UnreachableError) => void>();
   private lastDrop: string | undefined;
 
   constructor(private readonly opts: ConnectOptions) {
-    this.limiter = new Semaphore(opts.maxChannels ?? 8);
+    this.limiter = createLimiter(opts.maxChannels ?? 8);
   }
 
   get host(): string {
@@ -192,13 +189,7 @@ class SshConnection implements Connection {
     if (refused) return refused;
     const password = opts.become ? this.opts.becomePassword : undefined;
     const cmd = buildCommand(script, { ...opts, ...(password !== undefined ? { password } : {}) });
-    const release = await this.limiter.acquire();
-    try {
-      const ch = await this.channel(cmd.command);
-      return await this.run(ch, cmd, opts, password);
-    } finally {
-      release();
-    }
+    return this.limiter(async () => this.run(await this.channel(cmd.command), cmd, opts, password));
   }
 
   private run(ch: SshChannel, cmd: RemoteCommand, opts: ExecOptions, password: string | undefined): Promise<ExecOutput> {

@@ -12,3 +12,5 @@ export * from './secret.ts';
 export * from './task.ts';
 export * from './replace-file.ts';
 export * from './schema.ts';
+export * from './glob.ts';
+export * from './canonical-json.ts';

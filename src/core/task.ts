@@ -26,6 +26,12 @@ export interface TaskContext<I = unknown> {
   /** The registered result of an earlier task on this host (or on `host`). Throws NotYetRun if it has not run. */
   result<O>(task: Task<O>, host?: string): TaskResult<O>;
   /**
+   * The registered result of an earlier task on this host (or on `host`), or undefined when it has not run there (a
+   * host outside --limit or this play, a task later in the play). For reads across hosts where "not in this run" is
+   * an answer; use `result` where a missing result is a mistake. A skipped task has run: its result says `skipped`.
+   */
+  resultOf<O>(task: Task<O>, host?: string): TaskResult<O> | undefined;
+  /**
    * Render Jinja (`{{ … }}` in strings, inside lists and objects too) with this host's variables and Ansible's magic
    * names (inventory_hostname, group_names, groups, hostvars, ansible_facts), as Ansible's templar renders module args;
    * values without templates come back as they are. For text from outside TypeScript (ad-hoc `-a`, YAML data).

@@ -9,7 +9,7 @@
  * iteration (several groups with children at one level), rig's is fixed (the order the children were declared in).
  */
 import { ValidationError, type Problem } from '../core/errors.ts';
-import { globToRegExp } from './fnmatch.ts';
+import { globToRegExp } from '../core/glob.ts';
 import { parseAddress } from './host-pattern.ts';
 import type { Inventory } from './types.ts';
 import { groupWalk, IMPLICIT_LOCALHOST } from './group-walk.ts';

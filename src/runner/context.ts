@@ -1,6 +1,8 @@
-/** Build the TaskContext that args, `when` and `loop` functions see. */
-import { NotYetRun, OutputNotRun, ValidationError, type HostFacts, type ModuleContext, type Task, type TaskContext, type TaskResult, type Vars } from '../core/index.ts';
-import { hasTemplate, JinjaError, renderValue } from '../templates/index.ts';
+/** Build the TaskContext that args, `when` and `loop` functions see (in a run and in rig/testing's planTask). */
+import { NotYetRun, OutputNotRun, ValidationError, type Host, type HostFacts, type ModuleContext, type PlanContext, type Task, type TaskContext, type TaskResult, type Vars } from '../core/index.ts';
+import type { Inventory } from '../inventory/index.ts';
+import { readFileSync } from 'node:fs';
+import { hasTemplate, JinjaError, renderTemplate, renderValue } from '../templates/index.ts';
 import { hostvarsOf, magicVar } from './magic-vars.ts';
 import { inPlay, taskName } from './task-name.ts';
 import type { HostRuntime } from './host-runtime.ts';
@@ -20,55 +22,106 @@ export function moduleContext(state: RunState, rt: HostRuntime, ctx: TaskContext
   return { host: rt.host, facts: ctx.facts, vars: ctx.vars, check: state.options.check ?? false, diff: state.options.diff ?? false, verbosity };
 }
 
-/** Context for one host, task and loop item. */
-export function taskContext<I>(state: RunState, rt: HostRuntime, scope: TaskScope, item: I): TaskContext<I> {
-  const vars = state.varsFor(rt, scope);
+/**
+ * Where a TaskContext reads from: the run's state (taskContext) or a role author's given input (rig/testing's planTask).
+ * The context itself is built by contextFrom alone, so what a role's tests see is what runs.
+ */
+export interface ContextSource {
+  readonly host: Host;
+  /** The host's effective vars. */
+  readonly vars: Vars;
+  /** undefined: facts not gathered (gatherFacts: false); reading ctx.facts is then a clear error. */
+  readonly facts: HostFacts | undefined;
+  readonly check: boolean;
+  /** Hosts and groups (groupHosts, hostvars existence, Jinja's magic names). */
+  readonly inventory: Inventory;
+  /** Effective vars of an inventory host (called only for hosts the inventory has). */
+  hostvars(name: string): Vars;
+  factsOf(name: string): HostFacts | undefined;
+  /** The registered result of `task` on `host`, undefined when it has not run there. */
+  result(task: Task, host: string): TaskResult | undefined;
+  /** The NotYetRun message for a task without a result on `host`. */
+  notRunMessage(task: Task, host: string): string;
+}
+
+/** The TaskContext of one host and loop item, from `src`. */
+export function contextFrom<I>(src: ContextSource, item: I): TaskContext<I> {
+  const { host, vars, inventory } = src;
+  const resultOf = <O>(task: Task<O>, on?: string): TaskResult<O> | undefined => {
+    const r = src.result(task as Task, on ?? host.name);
+    if (!r) return undefined;
+    // check mode: a predicted change did not run, so its output does not exist; reading it makes the reader a prediction
+    if (r.predicted && r.output === undefined && r.rc === undefined) return outputNotRun(r, task.id) as TaskResult<O>;
+    return r as TaskResult<O>;
+  };
   return {
-    host: rt.host,
+    host,
     vars,
-    facts: rt.facts ?? noFacts,
+    facts: src.facts ?? noFacts,
     item,
-    check: state.options.check ?? false,
+    check: src.check,
     var<T>(name: string): T {
       if (!(name in vars)) {
         throw new ValidationError({
-          where: rt.host.name,
-          message: `variable '${name}' is not defined for host ${rt.host.name}`,
+          where: host.name,
+          message: `variable '${name}' is not defined for host ${host.name}`,
           hint: 'define it in group_vars/host_vars, play vars, role defaults or with -e',
         });
       }
       return vars[name] as T;
     },
     hostvars(name: string) {
-      if (!state.inventory.host(name)) throw new ValidationError({ where: rt.host.name, message: `hostvars: no host '${name}' in the inventory` });
-      return state.hostvars(name, scope);
+      if (!inventory.host(name)) throw new ValidationError({ where: host.name, message: `hostvars: no host '${name}' in the inventory` });
+      return src.hostvars(name);
     },
     factsOf(name: string) {
-      return state.factsOf(name);
+      return src.factsOf(name);
     },
     groupHosts(group: string) {
-      return state.inventory.groupHosts(group);
+      return inventory.groupHosts(group);
     },
     render(value: unknown): unknown {
       if (!hasTemplate(value)) return value;
-      const hostvars = (): Readonly<Record<string, Vars>> => hostvarsOf(state.inventory, (h) => state.hostvars(h, scope));
-      const lookup = (n: string): unknown => (Object.hasOwn(vars, n) ? vars[n] : magicVar(state.inventory, rt.host.name, n, hostvars, rt.facts));
+      const hostvars = (): Readonly<Record<string, Vars>> => hostvarsOf(inventory, (h) => src.hostvars(h));
+      const lookup = (n: string): unknown => (Object.hasOwn(vars, n) ? vars[n] : magicVar(inventory, host.name, n, hostvars, src.facts));
       try {
         return renderValue(value, { lookup });
       } catch (e) {
-        if (e instanceof JinjaError) throw new ValidationError({ where: rt.host.name, message: e.message, hint: 'define the variable (group_vars, host_vars, -e) or fix the template' });
+        if (e instanceof JinjaError) throw new ValidationError({ where: host.name, message: e.message, hint: 'define the variable (group_vars, host_vars, -e) or fix the template' });
         throw e;
       }
     },
-    result<O>(task: Task<O>, host?: string): TaskResult<O> {
-      const target = host ? state.runtimes.get(host) : rt;
-      const r = target?.results.get(task.id);
-      if (!r) throw new NotYetRun(task.id, notRunMessage(task, scope, host ?? rt.host.name));
-      // check mode: a predicted change did not run, so its output does not exist; reading it makes the reader a prediction
-      if (r.predicted && r.output === undefined && r.rc === undefined) return outputNotRun(r, task.id) as TaskResult<O>;
-      return r as TaskResult<O>;
+    result<O>(task: Task<O>, on?: string): TaskResult<O> {
+      const r = resultOf(task, on);
+      if (!r) throw new NotYetRun(task.id, src.notRunMessage(task as Task, on ?? host.name));
+      return r;
     },
+    resultOf,
   };
+}
+
+/** What a module's plan (and preflight) sees: its probe's context plus template rendering and controller file reads
+ *  (in a run and in planTask alike). */
+export function planContext(mctx: ModuleContext): PlanContext {
+  return { ...mctx, render: renderTemplate, readLocalFile: (p) => readFileSync(p) };
+}
+
+/** Context for one host, task and loop item of the run. */
+export function taskContext<I>(state: RunState, rt: HostRuntime, scope: TaskScope, item: I): TaskContext<I> {
+  return contextFrom(
+    {
+      host: rt.host,
+      vars: state.varsFor(rt, scope),
+      facts: rt.facts,
+      check: state.options.check ?? false,
+      inventory: state.inventory,
+      hostvars: (name) => state.hostvars(name, scope),
+      factsOf: (name) => state.factsOf(name),
+      result: (task, host) => (host === rt.host.name ? rt : state.runtimes.get(host))?.results.get(task.id),
+      notRunMessage: (task, host) => notRunMessage(task, scope, host),
+    },
+    item,
+  );
 }
 
 /** Why ctx.result(task) has no result yet, naming the task as the user wrote it. */

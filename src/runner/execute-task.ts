@@ -1,5 +1,4 @@
 /** One task on one host: when → probe (batched) → pure plan → check? predict : apply → changedWhen/failedWhen → notify. */
-import { readFileSync } from 'node:fs';
 import {
   argProblems,
   commandOutput,
@@ -11,16 +10,14 @@ import {
   type Diff,
   type ModuleContext,
   type Plan,
-  type PlanContext,
   type Read,
   type Task,
   type TaskContext,
   type TaskResult,
   type TaskStatus,
 } from '../core/index.ts';
-import { renderTemplate } from '../templates/index.ts';
 import { applyChanges } from './apply.ts';
-import { moduleContext, resolveDynamic, resolveLoop, resolveWhen, taskContext } from './context.ts';
+import { moduleContext, planContext, resolveDynamic, resolveLoop, resolveWhen, taskContext } from './context.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import { pendingScript } from './pending.ts';
 import { coalesce } from './coalesce.ts';
@@ -194,7 +191,7 @@ async function attemptOn(run: TaskRun, rt: HostRuntime, target: HostRuntime, ctx
     return (modelled ? undefined : afterPrediction(run, rt, `probe failed: ${message(e)}`)) ?? { status: 'failed', msg: `probe failed: ${message(e)}` };
   }
 
-  const pctx: PlanContext = { ...mctx, render: renderTemplate, readLocalFile: (p) => readFileSync(p) };
+  const pctx = planContext(mctx);
   let plan: Plan<unknown>;
   try {
     plan = task.module.plan(args, probed, pctx);

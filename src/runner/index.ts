@@ -14,3 +14,4 @@ export { forgetFacts } from './fact-cache.ts';
 export { findStartAt, startAtProblem, type StartAt } from './start-at.ts';
 export { withRenderedConnections } from './connection-settings.ts';
 export { ansibleFacts, ansibleFactVar } from './ansible-facts.ts';
+export { contextFrom, planContext, resolveWhen, type ContextSource } from './context.ts';

@@ -1,5 +1,6 @@
 /** Run one play: serial batches, linear task order, hosts in parallel, handler flushes. */
 import { identityRead } from './predicted/reads.ts';
+import { createLimiter } from '../connection/index.ts';
 import { argProblems, UnreachableError, ValidationError, type ExecOutput, type Handler, type Play, type Task, type TaskInfo, type TaskResult } from '../core/index.ts';
 import { moduleContext } from './context.ts';
 import { resolveCalls } from './resolve-items.ts';
@@ -9,7 +10,6 @@ import { hostFacts } from '../facts/host.ts';
 import { pendingRecords } from '../facts/pending.ts';
 import { cachedFacts, saveFacts } from './fact-cache.ts';
 import type { HostRuntime } from './host-runtime.ts';
-import { createLimiter } from './limit.ts';
 import { cacheKey, prefetchSpecsOf, runBatch, type ReadSpec } from './reads.ts';
 import type { RunState, TaskScope } from './run-state.ts';
 import { serialBatches } from './serial.ts';

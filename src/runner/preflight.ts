@@ -1,8 +1,7 @@
 /** Before the first change of a play: validate every task's resolved args on every host, collecting all problems. */
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { argProblems, NotYetRun, OutputNotRun, ValidationError, type Module, type Problem } from '../core/index.ts';
-import { renderTemplate } from '../templates/index.ts';
-import { moduleContext, resolveDynamic } from './context.ts';
+import { moduleContext, planContext, resolveDynamic } from './context.ts';
 import { delegateHostProblem } from './delegate-host.ts';
 import { resolveCalls } from './resolve-items.ts';
 import { itemLabels } from './item-label.ts';
@@ -80,7 +79,7 @@ function checkTask(state: RunState, rt: HostRuntime, it: Extract<PlanItem, { tas
         Object.assign(rt.setVars, sets);
       }
       if (bad.length) continue;
-      const pctx = { ...moduleContext(state, rt, ctx), render: renderTemplate, readLocalFile: (p: string) => readFileSync(p) };
+      const pctx = planContext(moduleContext(state, rt, ctx));
       (it.task.module.preflight?.(args, pctx) ?? []).forEach(add);
     }
   } catch (e) {

@@ -62,6 +62,12 @@ export function resolveArgs(state: RunState, rt: HostRuntime, task: Task, scope:
       if (host !== undefined && host !== rt.host.name) pure = false; // another host's results arrive independently
       return ctx.result(t, host);
     },
+    resultOf: (t, host) => {
+      const r = ctx.resultOf(t, host);
+      // "not run" may change once it has run (on this host too): not memoized
+      if ((host !== undefined && host !== rt.host.name) || r === undefined) pure = false;
+      return r;
+    },
   };
   Object.defineProperty(tracked, 'facts', { get: () => ((readFacts = true), ctx.facts) });
   const remember = (m: Omit<ArgsMemo, 'vars' | 'facts' | 'item'>) => {

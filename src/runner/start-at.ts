@@ -5,8 +5,7 @@
  * gathers facts and starts at the task, later plays run whole. Ansible prints an error after the run when nothing
  * matched; rig refuses before connecting, naming the closest task names.
  */
-import type { Playbook, Problem } from '../core/index.ts';
-import { globToRegExp } from '../inventory/fnmatch.ts';
+import { globToRegExp, type Playbook, type Problem } from '../core/index.ts';
 import { suggest } from '../schema/suggest.ts';
 import { taskName } from './execute-task.ts';
 import { playItems } from './play.ts';

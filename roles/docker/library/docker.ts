@@ -1,6 +1,5 @@
 /** dockerDaemonJson: /etc/docker/daemon.json from typed options, canonical JSON, checked before it is written. */
-import { absPath, defineModule, fileState, issuePath, read, strict, z, type FileState, type Plan, type Reads, type ReadonlyDeep, type WriteChange } from '../../../src/index.ts';
-import { canonicalJson } from '../../lib/json.ts';
+import { absPath, canonicalJson, defineModule, fileState, issuePath, read, strict, z, type FileState, type Plan, type Reads, type ReadonlyDeep, type WriteChange } from '../../../src/index.ts';
 import { dockerEngine, dockerUnitHosts, hasDaemonValidate, type DockerEngine, type DockerUnitHosts } from './docker-facts.ts';
 
 const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
@@ -103,9 +102,6 @@ export function daemonConfig(o: DockerDaemonOptions): Record<string, unknown> {
   if (o.clusterAdvertise !== undefined) c['cluster-advertise'] = o.clusterAdvertise;
   return c;
 }
-
-/** Canonical JSON (keys sorted, 2-space indent, trailing newline); shared with the consul role, re-exported here. */
-export { canonicalJson };
 
 // the inventory variable of an option: as given in `variables`, else docker_<snake_case>
 const varName = (a: DockerDaemonJsonArgs, k: OptionKey): string => {

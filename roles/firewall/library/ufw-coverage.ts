@@ -5,7 +5,7 @@
  * an admin's rule: `ufw allow 22/tcp` rewrites an existing `limit 22/tcp` in place, dropping its rate limit.
  * Source: ufw(8) RULE SYNTAX ("limit"), and ufw's frontend, which updates a rule with the same match in place.
  */
-import { parseCidr } from '../../lib/cidr.ts';
+import { cidrHolds } from '../../lib/cidr.ts';
 import type { UfwRule } from './firewall-ufw-facts.ts';
 
 /** Port ranges of a ufw port list (`22`, `2377,7946,8301:8302`); undefined = every port. */
@@ -17,18 +17,12 @@ export function ufwPortRanges(port: string | undefined): [number, number][] | un
   });
 }
 
-const network = (from: string) => parseCidr(from.includes('/') ? from : `${from}/32`);
-
 /** Whether source `outer` (any, an address or a network) holds every address of source `inner`. */
 export function sourceHolds(outer: string, inner: string): boolean {
   if (outer === 'any') return true;
   if (inner === 'any') return false;
-  const o = network(outer);
-  const i = network(inner);
-  // IPv6 (or anything not IPv4): only the same text, /128 or not, holds
-  if (!o || !i) return outer.replace(/\/(32|128)$/, '') === inner.replace(/\/(32|128)$/, '');
-  const mask = o.prefix === 0 ? 0 : (0xffffffff << (32 - o.prefix)) >>> 0;
-  return o.prefix <= i.prefix && (i.network & mask) >>> 0 === o.network;
+  // neither an address nor a network (ufw printed something else): only the same text holds
+  return cidrHolds(outer, inner) ?? outer === inner;
 }
 
 /** Whether `have` admits part of what `want` asks for (everything but the ports, which may be split over rules). */

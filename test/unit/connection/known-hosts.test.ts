@@ -45,6 +45,13 @@ describe('known_hosts', () => {
     expect(checkHostKey(e, ['a.lan.evil'], 'ssh-ed25519', ED).status).toBe('unknown');
   });
 
+  it('reads [host]:port names with wildcards and negations as OpenSSH does (brackets literal, any case)', () => {
+    const e = parseKnownHosts('[*.LAN]:2222,![bad.lan]:2222 ssh-ed25519 ' + ED);
+    expect(checkHostKey(e, [hostLookupName('web.lan', 2222)], 'ssh-ed25519', ED).status).toBe('known');
+    expect(checkHostKey(e, [hostLookupName('bad.lan', 2222)], 'ssh-ed25519', ED).status).toBe('unknown');
+    expect(checkHostKey(e, [hostLookupName('web.lan', 22)], 'ssh-ed25519', ED).status).toBe('unknown');
+  });
+
   it('recognises @revoked (refused even if also listed) and @cert-authority (never a plain key match)', () => {
     const e = parseKnownHosts(['@cert-authority *.lan ssh-ed25519 ' + ED, '@revoked * ecdsa-sha2-nistp256 ' + EC, 'h.lan ecdsa-sha2-nistp256 ' + EC].join('\n'));
     expect(e.map((x) => x.marker)).toEqual(['cert-authority', 'revoked', undefined]);

@@ -2,7 +2,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { buildCommand, sudoProblem } from '../../../src/connection/remote-command.ts';
-import { Semaphore } from '../../../src/connection/semaphore.ts';
 
 describe('buildCommand', () => {
   const script = `printf '%s|' "$0" 'it'"'"'s' "a  b"; echo $((1+1))`;
@@ -26,29 +25,5 @@ describe('buildCommand', () => {
     expect(sudoProblem('Sorry, try again.\nsudo: no password was provided\n', 1, true)).toMatch(/refused the become password/);
     expect(sudoProblem('grep: x: No such file\n', 2, false)).toBeUndefined();
     expect(sudoProblem('sudo: a password is required\n', 0, false)).toBeUndefined();
-  });
-});
-
-describe('Semaphore', () => {
-  it('never lets more than `limit` holders in, and serves waiters in order', async () => {
-    const s = new Semaphore(2);
-    let active = 0;
-    let peak = 0;
-    const order: number[] = [];
-    await Promise.all(
-      Array.from({ length: 7 }, async (_, i) => {
-        const release = await s.acquire();
-        active += 1;
-        peak = Math.max(peak, active);
-        order.push(i);
-        await new Promise((r) => setTimeout(r, 5));
-        active -= 1;
-        release();
-        release();
-      }),
-    );
-    expect(peak).toBe(2);
-    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6]);
-    expect(s.inUse).toBe(0);
   });
 });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dockerEngine, dockerUnitHosts } from '../../../../roles/docker/library/docker-facts.ts';
-import { argProblems } from '../../../../src/core/index.ts';
-import { canonicalJson, daemonConfig, daemonOptionProblems, dockerDaemonJsonModule, dockerEngineCheckModule, type DockerDaemonJsonArgs } from '../../../../roles/docker/library/docker.ts';
+import { argProblems, canonicalJson } from '../../../../src/core/index.ts';
+import { daemonConfig, daemonOptionProblems, dockerDaemonJsonModule, dockerEngineCheckModule, type DockerDaemonJsonArgs } from '../../../../roles/docker/library/docker.ts';
 
 const debianUnit = `# /lib/systemd/system/docker.service\n${readFileSync(new URL('../../../fixtures/facts/docker/docker.io-20.10.24-docker.service', import.meta.url), 'utf8')}`;
 const unit = (stdout: string) => dockerUnitHosts.parse({ stdout, stderr: '', code: 0 }, undefined);

@@ -1,4 +1,4 @@
-/** Canonical JSON for the config files the cluster roles write (docker's daemon.json, consul's agent config). */
+/** Canonical JSON for config files a role writes whole (the cluster roles' docker daemon.json and consul agent config). */
 
 function sortDeep(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortDeep);
@@ -8,7 +8,8 @@ function sortDeep(v: unknown): unknown {
   return v;
 }
 
-/** Canonical JSON: keys sorted at every level, 2-space indent, trailing newline (so equal configs are equal bytes). */
+/** Canonical JSON: object keys sorted at every level (arrays keep their order), 2-space indent, trailing newline, so
+ *  equal configs are equal bytes and a module comparing file content sees no change from key order alone. */
 export function canonicalJson(v: unknown): string {
   return `${JSON.stringify(sortDeep(v), null, 2)}\n`;
 }
