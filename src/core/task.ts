@@ -84,8 +84,10 @@ export interface TaskOptions<I = unknown, O = unknown> {
  */
 export interface Task<O = unknown> {
   readonly kind: 'task';
-  /** Unique within the process. */
-  readonly id: string;
+  /** This declaration's identity in the process: registered results are keyed by it, and the copies a role's or block's
+   *  `when` makes keep it. A symbol, so it never reaches output: reports, --start-at-task and comparisons across runs
+   *  use the declared id, the task's path in the playbook (runner/task-ids.ts). */
+  readonly id: symbol;
   readonly module: Module<unknown, unknown, unknown>;
   readonly args: Dynamic<unknown>;
   readonly options: TaskOptions;
@@ -182,10 +184,10 @@ export interface Playbook {
 
 /** Thrown by TaskContext.result when the task has not run yet on that host (args not resolvable yet). */
 export class NotYetRun extends Error {
-  /** `message`: what the reader sees (the task's name and file:line). */
+  /** `taskId`: the task's Task.id; `message`: what the reader sees (the task's name and file:line). */
   constructor(
-    readonly taskId: string,
-    message = `task ${taskId} has not run yet`,
+    readonly taskId: symbol,
+    message = `task ${taskId.description ?? ''} has not run yet`,
   ) {
     super(message);
     this.name = 'NotYetRun';
@@ -195,7 +197,7 @@ export class NotYetRun extends Error {
 /** Thrown in check mode when a task reads the output of a task that was only predicted (its command did not run). */
 export class OutputNotRun extends NotYetRun {
   constructor(
-    taskId: string,
+    taskId: symbol,
     readonly taskName: string,
   ) {
     super(taskId);

@@ -98,7 +98,7 @@ export function resolveLoop(loop: unknown, ctx: TaskContext<unknown>): readonly 
   throw new ValidationError({ where: ctx.host.name, message: `loop gave ${JSON.stringify(v) ?? String(v)}, not an array`, hint: 'give loop an array (or a function returning one): loop: [\'a\', \'b\']' });
 }
 
-function outputNotRun(r: TaskResult, id: string): TaskResult {
+function outputNotRun(r: TaskResult, id: symbol): TaskResult {
   const fail = (): never => {
     throw new OutputNotRun(id, r.task);
   };

@@ -9,7 +9,7 @@ export interface ArgsMemo {
   readonly facts?: number;
   readonly item: string;
   /** Set instead of `args` when the function needed the result of this task, which had not run then. */
-  readonly waitsFor?: string;
+  readonly waitsFor?: symbol;
   /** The NotYetRun message naming that task. */
   readonly waitsMessage?: string;
   readonly args?: unknown;
@@ -25,8 +25,8 @@ export class HostRuntime {
   readonly argsMemo = new Map<unknown, readonly ArgsMemo[]>();
   /** setFact layer (above play vars, below -e). */
   readonly setVars: Record<string, unknown> = {};
-  /** Registered results by task id. */
-  readonly results = new Map<string, TaskResult>();
+  /** Registered results by Task.id. */
+  readonly results = new Map<symbol, TaskResult>();
   /** Read cache: key = become flag + command. Cleared by any applied change. */
   readonly cache = new Map<string, ExecOutput>();
   /** Handler names notified and not yet run, in notification order. */
