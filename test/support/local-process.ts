@@ -4,7 +4,7 @@
  * ever interpolated by a shell; its `timeout` kills the whole process tree (zx walks it with `ps`), not only the shell.
  */
 import { constants } from 'node:os';
-import { $, type ProcessPromise } from 'zx';
+import { $, which, type ProcessPromise } from 'zx';
 
 /** Options of `runProcess`. */
 export interface ProcessOptions {
@@ -31,6 +31,19 @@ export interface ProcessResult {
 }
 
 const running = new Set<ProcessPromise>();
+
+// zx finds the tree with `ps`; without it (a minimal container) its parser throws an uncaught TypeError and ends the
+// whole process: there, a timeout kills the direct child only, as the hand-rolled runners did
+// (ProcessPromise.kill calls the global $.kill, so it is set there: no other file imports zx)
+if (which.sync('ps', { nothrow: true }) === null) {
+  $.kill = async (pid: number | `${number}`, signal?: NodeJS.Signals): Promise<void> => {
+    try {
+      process.kill(Number(pid), signal);
+    } catch {
+      // already gone
+    }
+  };
+}
 
 /**
  * Run `argv` (argv[0] looked up on the env's PATH); resolves with its exit code and output, never rejects for a
