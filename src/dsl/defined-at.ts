@@ -7,12 +7,6 @@ import path from 'node:path';
 const rigCode = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rigDirs = [rigCode, ...(path.basename(path.dirname(rigCode)) === '.build' ? [path.resolve(rigCode, '../../src')] : [])];
 
-/** A task's identity in this process (Task.id), described by where it was declared; its shown id is its path in the
- *  playbook (runner/task-ids.ts). */
-export function declarationKey(definedAt: string): symbol {
-  return Symbol(definedAt);
-}
-
 /** A V8 stack frame's file and line, when it is a file on disk (not node:internal, native or eval code). */
 const FRAME = /^\s*at (?:.*? \(|async )?((?:file:\/\/)?\/.+?):(\d+):\d+\)?\s*$/;
 

@@ -1,5 +1,5 @@
 /** Build the TaskContext that args, `when` and `loop` functions see. */
-import { NotYetRun, OutputNotRun, ValidationError, type HostFacts, type ModuleContext, type Task, type TaskContext, type TaskResult, type Vars } from '../core/index.ts';
+import { NotYetRun, OutputNotRun, ValidationError, type HostFacts, type ModuleContext, type Task, type TaskContext, type TaskKey, type TaskResult, type Vars } from '../core/index.ts';
 import { hasTemplate, JinjaError, renderValue } from '../templates/index.ts';
 import { hostvarsOf, magicVar } from './magic-vars.ts';
 import { inPlay, taskName } from './task-name.ts';
@@ -98,7 +98,7 @@ export function resolveLoop(loop: unknown, ctx: TaskContext<unknown>): readonly 
   throw new ValidationError({ where: ctx.host.name, message: `loop gave ${JSON.stringify(v) ?? String(v)}, not an array`, hint: 'give loop an array (or a function returning one): loop: [\'a\', \'b\']' });
 }
 
-function outputNotRun(r: TaskResult, id: symbol): TaskResult {
+function outputNotRun(r: TaskResult, id: TaskKey): TaskResult {
   const fail = (): never => {
     throw new OutputNotRun(id, r.task);
   };

@@ -110,9 +110,9 @@ describe('ids of a play: path + name, numbered among same-named siblings', () =>
 describe('reports carry the declared ids', () => {
   it('the recording reporter sees the path ids; registered results still follow the task object', async () => {
     const world = await localWorld(['h']);
-    const probe = command({ cmd: 'echo hi' }, { name: 'probe' });
+    const probe = command({ cmd: 'echo hi' }, { name: 'probe', notify: [restart], changedWhen: false });
     const use = command((ctx) => ({ cmd: `test ${(ctx.result(probe).stdout ?? '').trim()} = hi` }), { name: 'use' });
-    const r = defineRole({ name: 'r', tasks: () => [probe, use], when: () => true });
+    const r = defineRole({ name: 'r', tasks: () => [probe, use], when: () => true, handlers: [restart] });
     const { summary, rec } = await world.run(definePlaybook({ name: 'p', hosts: 'all', gatherFacts: false, roles: [r] }));
     expect(summary.exitCode).toBe(0);
     expect(rec.events.filter((e) => e.type === 'taskStart').map((e) => ('task' in e ? e.task.id : ''))).toEqual(['p/r/probe', 'p/r/use']);
@@ -128,9 +128,10 @@ describe('the real CLI: two processes, one playbook, the same ids', () => {
   const playbook = (file: string, extra: string) =>
     writeFileSync(
       path.join(dir, file),
-      `import { block, debug, definePlaybook, defineRole } from ${RIG};
-const say = (name) => debug({ msg: name }, { name });
-const one = defineRole({ name: 'one', tasks: () => [say('a'), say('a'), block([say('b')], { name: 'blk', rescue: [say('c')] })] });
+      `import { block, command, debug, defineHandler, definePlaybook, defineRole } from ${RIG};
+const say = (name, notify) => debug({ msg: name }, { name, ...(notify && { notify: [notify] }) });
+const h = defineHandler('h', command({ cmd: 'true' }));
+const one = defineRole({ name: 'one', tasks: () => [say('a', h), say('a'), block([say('b')], { name: 'blk', rescue: [say('c')] })], handlers: [h] });
 const two = defineRole({ name: 'two', tasks: () => [${extra} say('a'), say('d')] });
 export default definePlaybook({ name: 'site', hosts: 'all', gatherFacts: false, roles: [one, two], tasks: [say('end')] }, { name: 'site', hosts: 'all', gatherFacts: false, tasks: [say('end')] });
 `,
