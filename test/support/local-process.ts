@@ -1,5 +1,6 @@
 /**
- * Local processes for the tests, the lab and the bench, through zx: the one file that imports it. zx's `$` runs one
+ * Local processes for the tests, the lab and the bench, through zx: the one file of test/ and bench/ that imports it
+ * (scripts/build.mjs, the package build, is a zx script of its own). zx's `$` runs one
  * command line in bash, built by quoting every argv word (`$'…'` for anything beyond `[\w/.\-@:=]`), so no argument is
  * ever interpolated by a shell; its `timeout` kills the whole process tree (zx walks it with `ps`), not only the shell.
  */
@@ -34,7 +35,7 @@ const running = new Set<ProcessPromise>();
 
 // zx finds the tree with `ps`; without it (a minimal container) its parser throws an uncaught TypeError and ends the
 // whole process: there, a timeout kills the direct child only, as the hand-rolled runners did
-// (ProcessPromise.kill calls the global $.kill, so it is set there: no other file imports zx)
+// (ProcessPromise.kill calls the global $.kill, so it is set there: nothing else in a test or bench process uses zx)
 if (which.sync('ps', { nothrow: true }) === null) {
   $.kill = async (pid: number | `${number}`, signal?: NodeJS.Signals): Promise<void> => {
     try {
