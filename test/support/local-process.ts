@@ -2,7 +2,8 @@
  * Local processes for the tests, the lab and the bench, through zx: the one file of test/ and bench/ that imports it
  * (scripts/build.mjs, the package build, is a zx script of its own). zx's `$` runs one
  * command line in bash, built by quoting every argv word (`$'…'` for anything beyond `[\w/.\-@:=]`), so no argument is
- * ever interpolated by a shell; its `timeout` kills the whole process tree (zx walks it with `ps`), not only the shell.
+ * ever interpolated by a shell; a timeout kills the whole process tree (zx's kill walks it with `ps`), not only the
+ * command.
  */
 import { constants } from 'node:os';
 import { $, which, type ProcessPromise } from 'zx';
@@ -15,7 +16,7 @@ export interface ProcessOptions {
   readonly cwd?: string;
   /** Written to stdin, which is then closed; without it stdin is /dev/null. */
   readonly input?: string | Buffer;
-  /** Kill the process tree with SIGKILL after this many milliseconds. @default no limit */
+  /** Kill the process tree with SIGKILL after this many milliseconds (then `timedOut`, whatever the exit code). @default no limit */
   readonly timeoutMs?: number;
   /** Called with each chunk of stdout and stderr as it arrives (a log file), besides capturing it. */
   readonly onOutput?: (chunk: Buffer) => void;
@@ -59,10 +60,18 @@ export async function runProcess(argv: readonly string[], opts: ProcessOptions =
     ...(opts.cwd !== undefined && { cwd: opts.cwd }),
     stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     ...(opts.input !== undefined && { input: opts.input }),
-    ...(opts.timeoutMs !== undefined && { timeout: opts.timeoutMs, timeoutSignal: 'SIGKILL' as const }),
   })`${argv}`;
   running.add(p);
-  const started = Date.now();
+  // our timer, not zx's `timeout`: a command whose children are killed first may exit 0 before its own kill lands,
+  // and it still ran out of time
+  let timedOut = false;
+  const timer =
+    opts.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          killTree(p);
+        }, opts.timeoutMs);
   if (opts.onOutput) {
     p.stdout.on('data', opts.onOutput);
     p.stderr.on('data', opts.onOutput);
@@ -71,9 +80,19 @@ export async function runProcess(argv: readonly string[], opts: ProcessOptions =
     const out = await p;
     const signal = out.signal ?? undefined;
     const code = out.exitCode ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
-    return { code, stdout: out.stdout, stderr: out.stderr, timedOut: opts.timeoutMs !== undefined && signal === 'SIGKILL' && Date.now() - started >= opts.timeoutMs };
+    return { code, stdout: out.stdout, stderr: out.stderr, timedOut };
   } finally {
+    clearTimeout(timer);
     running.delete(p);
+  }
+}
+
+/** SIGKILL `p` and its descendants (zx's kill walks the tree); nothing when it has ended already. */
+function killTree(p: ProcessPromise): void {
+  try {
+    p.kill('SIGKILL').catch(() => undefined);
+  } catch {
+    // settled meanwhile
   }
 }
 
