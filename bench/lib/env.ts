@@ -8,6 +8,7 @@ import path from 'node:path';
 export const VENV = process.env.RIG_BENCH_VENV ?? path.join(homedir(), '.cache/rig-bench/venv');
 const PY_PACKAGES = ['ansible-core', 'pyinfra', 'matplotlib'];
 
+// setup steps are synchronous and show their stderr live (apt, pip): node's execFileSync, not the async zx wrapper
 function sh(cmd: string, args: string[], opts: { quiet?: boolean } = {}): string {
   return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', opts.quiet ? 'pipe' : 'inherit'] });
 }

@@ -19,6 +19,8 @@ export async function timed(cmd: string, args: string[], o: { env?: Record<strin
   const tfile = path.join(tdir, 'time');
   const fd = openSync(o.logFile, 'w');
   const t0 = performance.now();
+  // node's spawn, not zx (test/support/local-process.ts): the timed child is /usr/bin/time itself, writing straight to
+  // the log's fd (zx would add a bash start inside the measured wall time and hold the whole log in memory)
   const code = await new Promise<number>((resolve) => {
     const p = spawn('/usr/bin/time', ['-f', '%e %U %S %M', '-o', tfile, cmd, ...args], {
       cwd: o.cwd,

@@ -1,5 +1,5 @@
 /** One timed run of each tool against N hosts, plus what its report says (changed count, rig's execs and connections). */
-import { spawn } from 'node:child_process';
+import { runProcess } from '../../test/support/local-process.ts';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { acceptedLogins, VENV, type SshdEnv } from './env.ts';
@@ -100,15 +100,9 @@ function pyinfraChanged(text: string): number | undefined {
 async function closeControlMasters(dir: string): Promise<void> {
   const socks = readdirSync(dir).map((f) => path.join(dir, f));
   await Promise.all(
-    socks.map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          const p = spawn('ssh', ['-F', '/dev/null', '-o', `ControlPath=${s}`, '-O', 'exit', '127.0.0.1'], { stdio: 'ignore' });
-          p.on('exit', () => {
-            rmSync(s, { force: true });
-            resolve();
-          });
-        }),
-    ),
+    socks.map(async (s) => {
+      await runProcess(['ssh', '-F', '/dev/null', '-o', `ControlPath=${s}`, '-O', 'exit', '127.0.0.1']);
+      rmSync(s, { force: true });
+    }),
   );
 }

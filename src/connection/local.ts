@@ -32,6 +32,9 @@ export class LocalConnection implements Connection {
     const own = opts.stdin === undefined ? Buffer.alloc(0) : Buffer.from(opts.stdin);
     const stdin = big ? Buffer.concat([big.stdinPrefix, own]) : own;
     const argv = opts.become && !asRoot ? ['sudo', '-H', '-n', '-u', opts.becomeUser ?? 'root', '--', 'sh', '-c', run] : ['sh', '-c', run];
+    // node's spawn, not zx: the script must reach `sh -c` as the one argv word ssh's exec gives the remote shell (zx
+    // would wrap it in a bash command line, an extra shell layer and a bash requirement on the controller), stdin is
+    // binary (a large script's prefix, then the exec's own bytes), and zx is kept out of the runtime (test/support only)
     return new Promise((resolve) => {
       const child = spawn(argv[0] as string, argv.slice(1), {
         cwd: this.opts.cwd,

@@ -1,6 +1,10 @@
 /**
  * The only file that imports node-ssh/ssh2: node-ssh performs the handshake (host key check, auth); its ssh2 client then
  * gives the channel-level control rig needs (binary stdin, exit signals, channel-open retries, TCP forwarding for ProxyJump).
+ * node-ssh's execCommand/putFile do not fit: execCommand decodes each chunk alone (a UTF-8 character split between two
+ * chunks is garbled), trims output, takes stdin up front (rig answers sudo's prompt before the script's stdin) and cannot
+ * kill a channel on timeout; putFile is SFTP from a controller file: no become, not atomic, a channel beside the batched
+ * exec that carries rig's file writes (connection/write-file.ts).
  */
 import { createRequire } from 'node:module';
 import type { Duplex, Readable, Writable } from 'node:stream';

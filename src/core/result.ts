@@ -71,6 +71,7 @@ export interface HostSetup {
 
 /** Static description of a task for reporters. */
 export interface TaskInfo {
+  /** The task's declared id, its path in the playbook (`play/role/name`, runner/task-ids.ts): stable across runs. */
   readonly id: string;
   readonly name: string;
   readonly module: string;

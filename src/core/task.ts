@@ -90,8 +90,10 @@ export interface TaskOptions<I = unknown, O = unknown> {
  */
 export interface Task<O = unknown> {
   readonly kind: 'task';
-  /** Unique within the process. */
-  readonly id: string;
+  /** This declaration's identity in the process: registered results are keyed by it, and the copies a role's or block's
+   *  `when` makes keep it. Not shown anywhere: reports, --start-at-task and comparisons across runs use the declared id,
+   *  the task's path in the playbook (runner/task-ids.ts). */
+  readonly id: TaskKey;
   readonly module: Module<unknown, unknown, unknown>;
   readonly args: Dynamic<unknown>;
   readonly options: TaskOptions;
@@ -186,12 +188,22 @@ export interface Playbook {
   readonly definedAt: string;
 }
 
+/**
+ * A task declaration's identity token (Task.id), compared by reference. An object, not a string: there is nothing to
+ * print or persist, so nothing can mistake it for the declared id; a class instance, so the check for plain data
+ * (core/schema.ts unsupportedValues) passes a handler in `notify` without looking inside it.
+ */
+export class TaskKey {
+  /** `definedAt`: file:line of the declaration, for messages. */
+  constructor(readonly definedAt: string) {}
+}
+
 /** Thrown by TaskContext.result when the task has not run yet on that host (args not resolvable yet). */
 export class NotYetRun extends Error {
-  /** `message`: what the reader sees (the task's name and file:line). */
+  /** `taskId`: the task's Task.id; `message`: what the reader sees (the task's name and file:line). */
   constructor(
-    readonly taskId: string,
-    message = `task ${taskId} has not run yet`,
+    readonly taskId: TaskKey,
+    message = `task ${taskId.definedAt} has not run yet`,
   ) {
     super(message);
     this.name = 'NotYetRun';
@@ -201,7 +213,7 @@ export class NotYetRun extends Error {
 /** Thrown in check mode when a task reads the output of a task that was only predicted (its command did not run). */
 export class OutputNotRun extends NotYetRun {
   constructor(
-    taskId: string,
+    taskId: TaskKey,
     readonly taskName: string,
   ) {
     super(taskId);

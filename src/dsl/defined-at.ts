@@ -6,13 +6,6 @@ import path from 'node:path';
 // package's dist/src/ (its roles are in dist/roles/, outside)
 const rigCode = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rigDirs = [rigCode, ...(path.basename(path.dirname(rigCode)) === '.build' ? [path.resolve(rigCode, '../../src')] : [])];
-let nextId = 0;
-
-/** A process-unique task id. */
-export function newId(prefix: string): string {
-  nextId += 1;
-  return `${prefix}${nextId}`;
-}
 
 /** A V8 stack frame's file and line, when it is a file on disk (not node:internal, native or eval code). */
 const FRAME = /^\s*at (?:.*? \(|async )?((?:file:\/\/)?\/.+?):(\d+):\d+\)?\s*$/;

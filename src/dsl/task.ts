@@ -1,6 +1,6 @@
 /** Turn a module into a typed task factory: args checked at compile time (both forms), options kept apart, call site recorded. */
-import type { Dynamic, Handler, Module, Task, TaskContext, TaskOptions } from '../core/index.ts';
-import { callSite, newId } from './defined-at.ts';
+import { TaskKey, type Dynamic, type Handler, type Module, type Task, type TaskContext, type TaskOptions } from '../core/index.ts';
+import { callSite } from './defined-at.ts';
 
 type KeysOfUnion<T> = T extends unknown ? keyof T : never;
 
@@ -44,7 +44,7 @@ export function taskFactory<A, S, O>(module: Module<A, S, O>, resolve?: ArgsReso
     // Types are checked above; the runner stores tasks of all modules in one list (see core/task.ts).
     return {
       kind: 'task',
-      id: newId('t'),
+      id: new TaskKey(definedAt),
       module: module as unknown as Module<unknown, unknown, unknown>,
       args: resolved as Dynamic<unknown>,
       options: options as unknown as TaskOptions,

@@ -33,6 +33,8 @@ export interface JsonResult {
 
 /** One task (or handler flush) of a play in the JSON report. */
 export interface JsonTask {
+  /** The task's path in the playbook, `play/role/name` (runner/task-ids.ts): the same in every run of the same playbook,
+   *  unique within it; `--start-at-task` accepts it. */
   readonly id: string;
   readonly name: string;
   readonly module: string;

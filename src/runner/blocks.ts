@@ -3,18 +3,32 @@ import type { BlockOptions, Task, TaskContext, TaskItem } from '../core/index.ts
 import type { HostRuntime } from './host-runtime.ts';
 import type { BlockStep, PlanItem } from './plan-item.ts';
 import type { RunState, TaskScope } from './run-state.ts';
+import { childId, SiblingNames } from './task-ids.ts';
+import { taskName } from './task-name.ts';
 
-/** `items` in run order, blocks flattened; block ids are their paths in the task tree (`prefix/2/rescue/0`). */
-export function flattenItems(items: readonly TaskItem[], scope: TaskScope, prefix: string, path: readonly BlockStep[] = [], inherit?: BlockOptions): PlanItem[] {
+/** Where a task list sits: `block` is the prefix of block ids (internal), `id` the declared id of the list (task-ids.ts). */
+export interface ListPath {
+  readonly block: string;
+  readonly id: string;
+}
+
+/** `items` in run order, blocks flattened; block ids are their paths in the task tree (`prefix/2/rescue/0`), each task
+ *  gets its declared id (`list id/name`, numbered among same-named siblings; a block's tasks sit under its name). */
+export function flattenItems(items: readonly TaskItem[], scope: TaskScope, at: ListPath, path: readonly BlockStep[] = [], inherit?: BlockOptions): PlanItem[] {
   const out: PlanItem[] = [];
   const blocks = path.length ? { blocks: path } : {};
+  const names = new SiblingNames();
   for (const [i, t] of items.entries()) {
     if (t.kind === 'flush') out.push({ flush: true, ...blocks });
-    else if (t.kind === 'task') out.push({ task: inherit ? passOn(t, inherit) : t, scope, ...blocks });
+    else if (t.kind === 'task') out.push({ task: inherit ? passOn(t, inherit) : t, scope, id: childId(at.id, names.next(taskName(t))), ...blocks });
     else {
-      const id = `${prefix}/${i}`;
+      const id = `${at.block}/${i}`;
+      const declared = childId(at.id, names.next(t.name ?? 'block'));
       const o = inherit ? combine(inherit, t.options) : t.options;
-      for (const section of ['tasks', 'rescue', 'always'] as const) out.push(...flattenItems(t[section], scope, `${id}/${section}`, [...path, { id, section }], o));
+      for (const section of ['tasks', 'rescue', 'always'] as const) {
+        const list = { block: `${id}/${section}`, id: section === 'tasks' ? declared : childId(declared, section) };
+        out.push(...flattenItems(t[section], scope, list, [...path, { id, section }], o));
+      }
     }
   }
   return out;

@@ -1,5 +1,5 @@
 /** Build the TaskContext that args, `when` and `loop` functions see (in a run and in rig/testing's planTask). */
-import { NotYetRun, OutputNotRun, ValidationError, type Host, type HostFacts, type ModuleContext, type PlanContext, type Task, type TaskContext, type TaskResult, type Vars } from '../core/index.ts';
+import { NotYetRun, OutputNotRun, ValidationError, type Host, type HostFacts, type ModuleContext, type PlanContext, type Task, type TaskContext, type TaskKey, type TaskResult, type Vars } from '../core/index.ts';
 import type { Inventory } from '../inventory/index.ts';
 import { readFileSync } from 'node:fs';
 import { hasTemplate, JinjaError, renderTemplate, renderValue } from '../templates/index.ts';
@@ -151,7 +151,7 @@ export function resolveLoop(loop: unknown, ctx: TaskContext<unknown>): readonly 
   throw new ValidationError({ where: ctx.host.name, message: `loop gave ${JSON.stringify(v) ?? String(v)}, not an array`, hint: 'give loop an array (or a function returning one): loop: [\'a\', \'b\']' });
 }
 
-function outputNotRun(r: TaskResult, id: string): TaskResult {
+function outputNotRun(r: TaskResult, id: TaskKey): TaskResult {
   const fail = (): never => {
     throw new OutputNotRun(id, r.task);
   };

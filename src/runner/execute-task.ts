@@ -40,6 +40,8 @@ export interface TaskRun {
   readonly state: RunState;
   readonly task: Task;
   readonly scope: TaskScope;
+  /** The task's declared id (task-ids.ts): what reporters show and JSON reports key it by. */
+  readonly id: string;
   /** Reads of upcoming tasks on this host, for prefetch. `maxTasks`: how many upcoming tasks (default all); `fromItem`:
    *  the current loop task's next item (its earlier items are done). */
   readonly lookahead: (rt: HostRuntime, maxTasks?: number, fromItem?: number) => readonly ReadSpec[];

@@ -1,5 +1,5 @@
 /** Per-host mutable state during a run: connection, facts, vars layers, registered results, read cache. */
-import type { Connection, ExecOutput, Host, HostFacts, TaskResult, Vars, WaitInfo } from '../core/index.ts';
+import type { Connection, ExecOutput, Host, HostFacts, TaskKey, TaskResult, Vars, WaitInfo } from '../core/index.ts';
 import { PredictedFiles } from './predicted/files.ts';
 
 /** Args resolved for one task and item: valid while the host's setFact variables equal `vars` (and its facts are the
@@ -9,7 +9,7 @@ export interface ArgsMemo {
   readonly facts?: number;
   readonly item: string;
   /** Set instead of `args` when the function needed the result of this task, which had not run then. */
-  readonly waitsFor?: string;
+  readonly waitsFor?: TaskKey;
   /** The NotYetRun message naming that task. */
   readonly waitsMessage?: string;
   readonly args?: unknown;
@@ -25,8 +25,8 @@ export class HostRuntime {
   readonly argsMemo = new Map<unknown, readonly ArgsMemo[]>();
   /** setFact layer (above play vars, below -e). */
   readonly setVars: Record<string, unknown> = {};
-  /** Registered results by task id. */
-  readonly results = new Map<string, TaskResult>();
+  /** Registered results by Task.id. */
+  readonly results = new Map<TaskKey, TaskResult>();
   /** Read cache: key = become flag + command. Cleared by any applied change. */
   readonly cache = new Map<string, ExecOutput>();
   /** Handler names notified and not yet run, in notification order. */

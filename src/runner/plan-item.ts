@@ -8,5 +8,8 @@ export interface BlockStep {
   readonly section: 'tasks' | 'rescue' | 'always';
 }
 
-/** A task with the scope it runs in (and the blocks around it, outermost first), or a flush marker. */
-export type PlanItem = { readonly task: Task; readonly scope: TaskScope; readonly blocks?: readonly BlockStep[] } | { readonly flush: true; readonly blocks?: readonly BlockStep[] };
+/** A task with the scope it runs in, its declared id (task-ids.ts) and the blocks around it (outermost first), or a
+ *  flush marker. */
+export type PlanItem =
+  | { readonly task: Task; readonly scope: TaskScope; readonly id: string; readonly blocks?: readonly BlockStep[] }
+  | { readonly flush: true; readonly blocks?: readonly BlockStep[] };

@@ -18,25 +18,46 @@ import { preflight } from './preflight.ts';
 import type { PlanItem } from './plan-item.ts';
 import { pendingScript } from './pending.ts';
 import { BlockRun, flattenItems } from './blocks.ts';
+import { childId, idSegment, SiblingNames, uniqueIds } from './task-ids.ts';
 import { connectFor } from './trace-connection.ts';
 
 
-/** The play's task list in run order: role tasks, then play tasks (blocks flattened, see blocks.ts). */
-export function playItems(play: Play): PlanItem[] {
-  return [...play.roles.flatMap((role, i) => flattenItems(role.tasks, { play, role }, `role${i}:${role.name}`)), ...flattenItems(play.tasks, { play }, 'tasks')];
-}
-
-/** Handlers in definition order with their scope. */
-export function playHandlers(play: Play): { handler: Handler; scope: TaskScope }[] {
-  return [
-    ...play.roles.flatMap((role) => role.handlers.map((handler) => ({ handler, scope: { play, role } }))),
-    ...play.handlers.map((handler) => ({ handler, scope: { play } })),
+/** The play's tasks in run order (role tasks, then play tasks; blocks flattened, see blocks.ts) and its handlers in
+ *  definition order, each with its declared id under `playId` (task-ids.ts; default: the play's name). */
+export function playTree(play: Play, playId = idSegment(play.name)): { items: PlanItem[]; handlers: { handler: Handler; scope: TaskScope; id: string }[] } {
+  const roles = new SiblingNames();
+  const roleIds = play.roles.map((role) => childId(playId, roles.next(role.name)));
+  const items = [
+    ...play.roles.flatMap((role, i) => flattenItems(role.tasks, { play, role }, { block: `role${i}:${role.name}`, id: roleIds[i]! })),
+    ...flattenItems(play.tasks, { play }, { block: 'tasks', id: playId }),
   ];
+  const handlerList = (list: readonly Handler[], scope: TaskScope, parent: string) => {
+    const names = new SiblingNames();
+    return list.map((handler) => ({ handler, scope, id: childId(childId(parent, 'handlers'), names.next(handler.name)) }));
+  };
+  const handlers = [...play.roles.flatMap((role, i) => handlerList(role.handlers, { play, role }, roleIds[i]!)), ...handlerList(play.handlers, { play }, playId)];
+  const tasks = items.filter((it) => 'task' in it);
+  const ids = uniqueIds([...tasks.map((it) => it.id), ...handlers.map((h) => h.id)]);
+  const fixed = new Map(tasks.map((it, k) => [it, ids[k]!]));
+  return {
+    items: items.map((it) => ('task' in it && fixed.get(it) !== it.id ? { ...it, id: fixed.get(it)! } : it)),
+    handlers: handlers.map((h, k) => ({ ...h, id: ids[tasks.length + k]! })),
+  };
 }
 
-/** Static task info for reporters. */
-export function infoOf(task: Task, scope: TaskScope, handler = false): TaskInfo {
-  return { id: task.id, name: taskName(task), module: task.module.name, definedAt: task.definedAt, handler, role: scope.role?.name };
+/** The play's task list in run order: role tasks, then play tasks (blocks flattened, see blocks.ts). */
+export function playItems(play: Play, playId?: string): PlanItem[] {
+  return playTree(play, playId).items;
+}
+
+/** Handlers in definition order with their scope and declared id. */
+export function playHandlers(play: Play, playId?: string): { handler: Handler; scope: TaskScope; id: string }[] {
+  return playTree(play, playId).handlers;
+}
+
+/** Static task info for reporters: `id` is the declared id (task-ids.ts). */
+export function infoOf(task: Task, scope: TaskScope, id: string, handler = false): TaskInfo {
+  return { id, name: taskName(task), module: task.module.name, definedAt: task.definedAt, handler, role: scope.role?.name };
 }
 
 /** A later play of the run: its tasks' reads are prefetched too, for the hosts it runs on. */
@@ -48,8 +69,9 @@ export interface LaterPlay {
 }
 
 /** A play's tasks and handlers, as preflight checks them. */
-export function checkedItems(play: Play): PlanItem[] {
-  return [...playItems(play), ...playHandlers(play).map(({ handler, scope }) => ({ task: handler, scope }))];
+export function checkedItems(play: Play, playId?: string): PlanItem[] {
+  const { items, handlers } = playTree(play, playId);
+  return [...items, ...handlers.map(({ handler, scope, id }) => ({ task: handler, scope, id }))];
 }
 
 /** Items of the running loop task read ahead after a change: re-reading all of them after every changed item made a
@@ -165,7 +187,7 @@ function markUnreachable(state: RunState, rt: HostRuntime, e: unknown): void {
 
 /** Run one task on the batch's active hosts (runOnce, task serial, forks). */
 async function runTask(state: RunState, run: TaskRun, rts: readonly HostRuntime[], handler: boolean): Promise<TaskResult[]> {
-  const info = infoOf(run.task, run.scope, handler);
+  const info = infoOf(run.task, run.scope, run.id, handler);
   const active = rts.filter((rt) => rt.active || (handler && state.options.forceHandlers && !rt.unreachable));
   if (active.length === 0) return [];
   // --step: the user may skip it (Ansible asks once per task, not per host)
@@ -209,13 +231,13 @@ async function runTask(state: RunState, run: TaskRun, rts: readonly HostRuntime[
 const ownTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Run the notified handlers of `rts`, in definition order, once each. */
-async function flushHandlers(state: RunState, play: Play, rts: readonly HostRuntime[]): Promise<void> {
-  for (const { handler, scope } of playHandlers(play)) {
+async function flushHandlers(state: RunState, play: Play, playId: string, rts: readonly HostRuntime[]): Promise<void> {
+  for (const { handler, scope, id } of playHandlers(play, playId)) {
     const notified = rts.filter((rt) => rt.notified.has(handler.name));
     if (notified.length === 0) continue;
     notified.forEach((rt) => rt.notified.delete(handler.name));
     // in check mode a handler is predicted like any task: its changes (and diffs) join the predicted filesystem
-    const run: TaskRun = { state, task: handler, scope, lookahead: () => [] };
+    const run: TaskRun = { state, task: handler, scope, id, lookahead: () => [] };
     const results = await runTask(state, run, notified, true);
     if (!state.options.check) await clearPending(state, notified, handler.name, results);
   }
@@ -245,11 +267,12 @@ async function clearPending(state: RunState, rts: readonly HostRuntime[], name: 
 }
 
 /** Run a play on `hosts` (already limited). `startItem` (--start-at-task) skips the earlier tasks in the first serial
- *  batch only: later batches run the whole play, as Ansible's start_at_done does. */
-export async function runPlay(state: RunState, play: Play, hosts: readonly string[], later: readonly LaterPlay[] = [], startItem = 0): Promise<void> {
+ *  batch only: later batches run the whole play, as Ansible's start_at_done does. `playId`: the play's id in its
+ *  playbook (task-ids.ts playIds; default its name), the root of its tasks' ids. */
+export async function runPlay(state: RunState, play: Play, hosts: readonly string[], later: readonly LaterPlay[] = [], startItem = 0, playId = idSegment(play.name)): Promise<void> {
   const opts = state.options;
   opts.reporter.onPlayStart?.({ name: play.name, hosts, check: opts.check ?? false });
-  const items = playItems(play);
+  const items = playItems(play, playId);
   for (const [b, batch] of serialBatches(hosts, play.serial).entries()) {
     const from = b === 0 ? startItem : 0;
     const rts = batch.map((name) => state.runtime(state.inventory.host(name)!));
@@ -258,7 +281,7 @@ export async function runPlay(state: RunState, play: Play, hosts: readonly strin
     // later plays' args as far as they resolve now
     const active = rts.filter((r) => r.active);
     const problems = preflight(state, [
-      { items: checkedItems(play), rts: active },
+      { items: checkedItems(play, playId), rts: active },
       ...later.map((l) => ({ items: l.checked, rts: active.filter((r) => l.hosts.has(r.host.name)), soft: true })),
     ]);
     if (problems.length) throw new ValidationError(problems);
@@ -268,12 +291,12 @@ export async function runPlay(state: RunState, play: Play, hosts: readonly strin
       if (i < from) continue;
       blocks.advance(item.blocks ?? [], rts);
       if ('flush' in item) {
-        await flushHandlers(state, play, rts);
+        await flushHandlers(state, play, playId, rts);
         continue;
       }
       if (!selectedByTags(item.task.options.tags, opts.tags, opts.skipTags)) continue;
       const here = rts.filter((rt) => blocks.runs(rt, item.blocks));
-      const results = await runTask(state, { state, task: item.task, scope: item.scope, lookahead: lookahead(state, items, i, later) }, here, false);
+      const results = await runTask(state, { state, task: item.task, scope: item.scope, id: item.id, lookahead: lookahead(state, items, i, later) }, here, false);
       for (const r of results) if (r.status === 'failed' && !r.ignored) blocks.failed(rts.find((rt) => rt.host.name === r.host)!, item.blocks);
       const failed = results.filter((r) => r.status === 'failed' && !r.ignored).length;
       if (failed && (play.anyErrorsFatal || (play.maxFailPercentage !== undefined && (failed * 100) / batch.length > play.maxFailPercentage))) {
@@ -283,7 +306,7 @@ export async function runPlay(state: RunState, play: Play, hosts: readonly strin
       }
     }
     if (!aborted) blocks.advance([], rts);
-    await flushHandlers(state, play, opts.forceHandlers ? rts.filter((r) => !r.unreachable) : rts.filter((r) => r.active));
+    await flushHandlers(state, play, playId, opts.forceHandlers ? rts.filter((r) => !r.unreachable) : rts.filter((r) => r.active));
     if (aborted) return;
   }
 }

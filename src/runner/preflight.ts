@@ -1,6 +1,6 @@
 /** Before the first change of a play: validate every task's resolved args on every host, collecting all problems. */
 import { accessSync, constants, statSync } from 'node:fs';
-import { argProblems, NotYetRun, OutputNotRun, ValidationError, type Module, type Problem } from '../core/index.ts';
+import { argProblems, NotYetRun, OutputNotRun, ValidationError, type Module, type Problem, type TaskKey } from '../core/index.ts';
 import { moduleContext, planContext, resolveDynamic } from './context.ts';
 import { delegateHostProblem } from './delegate-host.ts';
 import { resolveCalls } from './resolve-items.ts';
@@ -31,12 +31,12 @@ export function preflight(state: RunState, groups: readonly PreflightGroup[]): P
     for (const g of groups) {
       for (const rt of g.rts) {
         if (!saved.has(rt)) saved.set(rt, { ...rt.setVars });
-        const order = new Map<string, number>();
+        const order = new Map<TaskKey, number>();
         g.items.forEach((it, i) => 'task' in it && !order.has(it.task.id) && order.set(it.task.id, i));
         for (const [i, it] of g.items.entries()) {
           if ('flush' in it) continue;
           // a result that no earlier task of the play will register: the task cannot run, found before anything changes
-          const never = (id: string) => !rt.results.has(id) && !((order.get(id) ?? Infinity) < i);
+          const never = (id: TaskKey) => !rt.results.has(id) && !((order.get(id) ?? Infinity) < i);
           problems.push(...unique(checkTask(state, rt, it, g.soft ?? false, never)));
         }
       }
@@ -50,7 +50,7 @@ export function preflight(state: RunState, groups: readonly PreflightGroup[]): P
   return problems;
 }
 
-function checkTask(state: RunState, rt: HostRuntime, it: Extract<PlanItem, { task: unknown }>, soft: boolean, never: (taskId: string) => boolean): Problem[] {
+function checkTask(state: RunState, rt: HostRuntime, it: Extract<PlanItem, { task: unknown }>, soft: boolean, never: (taskId: TaskKey) => boolean): Problem[] {
   const problems: Problem[] = [];
   const where = `${it.task.definedAt} (host ${rt.host.name})`;
   const add = (m: string) => problems.push({ where, message: `${it.task.module.name}: ${m}` });

@@ -1,5 +1,5 @@
 /** A task's resolved args on one host: one entry, or one per loop item; what prefetch, preflight and execution use. */
-import { NotYetRun, OutputNotRun, type Task, type TaskContext } from '../core/index.ts';
+import { NotYetRun, OutputNotRun, type Task, type TaskContext, type TaskKey } from '../core/index.ts';
 import { resolveDynamic, resolveLoop, resolveWhen, taskContext } from './context.ts';
 import type { ArgsMemo, HostRuntime } from './host-runtime.ts';
 import type { RunState, TaskScope } from './run-state.ts';
@@ -22,13 +22,15 @@ export function resolveCalls(state: RunState, rt: HostRuntime, task: Task, scope
   return resolveLoop(loop, ctx0).map((item, i) => ({ args: resolveArgs(state, rt, task, scope, item, i), ctx: taskContext(state, rt, scope, item) }));
 }
 
-const memoKeys = new WeakMap<TaskScope['play'], Map<string, object>>();
+const memoKeys = new WeakMap<TaskScope['play'], WeakMap<TaskKey, Map<string, object>>>();
 
 /** One key object per play, role, task and item index (the same task may sit in two plays or roles). */
 function memoKey(task: Task, scope: TaskScope, index: number): object {
-  let m = memoKeys.get(scope.play);
-  if (!m) memoKeys.set(scope.play, (m = new Map()));
-  const k = `${scope.role?.name ?? ''}\u0000${task.id}\u0000${index}`;
+  let byTask = memoKeys.get(scope.play);
+  if (!byTask) memoKeys.set(scope.play, (byTask = new WeakMap()));
+  let m = byTask.get(task.id);
+  if (!m) byTask.set(task.id, (m = new Map()));
+  const k = `${scope.role?.name ?? ''}\u0000${index}`;
   let key = m.get(k);
   if (!key) m.set(k, (key = { k }));
   return key;

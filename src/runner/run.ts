@@ -8,6 +8,7 @@ import { RunState } from './run-state.ts';
 import { withRenderedConnections } from './connection-settings.ts';
 import { factsSaved } from './fact-cache.ts';
 import { findStartAt, startAtProblem } from './start-at.ts';
+import { playIds } from './task-ids.ts';
 
 /** Hosts of a play after --limit, in Ansible's order (see matchHosts). Terms of the play's pattern that match nothing
  *  are skipped, as Ansible does (validatePlaybook warns about them); a --limit term matching nothing throws. */
@@ -38,12 +39,13 @@ export async function runPlaybook(playbook: Playbook, loaded: Inventory, options
   options.reporter.onRunStart?.({ check: options.check ?? false, hosts: all });
   for (const h of all) state.recapOf(h);
   try {
-    const later = plays.map(({ play, hosts }) => ({ items: playItems(play), checked: checkedItems(play), hosts: new Set(hosts) }));
+    const ids = playIds(playbook.plays);
+    const later = plays.map(({ play, hosts }, i) => ({ items: playItems(play, ids[i]), checked: checkedItems(play, ids[i]), hosts: new Set(hosts) }));
     for (const [i, { play, hosts }] of plays.entries()) {
       // --start-at-task: the plays before its play do not run at all (Ansible's iterator leaves them complete)
       if (i < start.play) continue;
       const live = hosts.filter((h) => state.runtimes.get(h)?.active ?? true);
-      await runPlay(state, play, live, later.slice(i + 1), i === start.play ? start.item : 0);
+      await runPlay(state, play, live, later.slice(i + 1), i === start.play ? start.item : 0, ids[i]);
     }
   } catch (e) {
     // problems a later play's own preflight found after earlier plays applied changes: say so, not "nothing changed"

@@ -59,6 +59,7 @@ const result: z.ZodType<ResultShape> = z.lazy(() =>
 );
 
 const task = z.object({
+  // the task's path in the playbook (runner/task-ids.ts); reports written before it held a per-process `t<n>`
   id: z.string(),
   name: z.string(),
   module: z.string(),

@@ -8,7 +8,7 @@ import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sshdAvailability, startTestHosts, type TestHosts } from './harness/index.ts';
-import { rig, tasksWithStatus, repoPath, type CliRun } from './engine/cli.ts';
+import { idsWithStatus, rig, tasksWithStatus, repoPath, type CliRun } from './engine/cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 const avail = await sshdAvailability();
@@ -71,6 +71,9 @@ describe.skipIf(!avail.ok)('engine over real SSH', () => {
     const run = await rig(['run', 'playbooks/example.ts', '-i', inv, ...base]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(tasksWithStatus(run, 'changed')).toEqual(predicted);
+    // the same tasks by their declared ids, which both processes derived from the playbook alone
+    expect(idsWithStatus(run, 'changed')).toEqual(idsWithStatus(check, 'changed'));
+    expect(Object.values(idsWithStatus(run, 'changed')).flat().length).toBeGreaterThan(0);
     for (const h of lab.hosts) {
       const conf = await lab.exec(h.name, 'cat /srv/rig-example/conf.d/app.conf; cat /srv/rig-example/handler.log');
       expect(conf.stdout).toContain(`# managed by rig — ${h.name}`);

@@ -1,6 +1,6 @@
 /** Running host commands for the lab: captured output, timeouts, and children killed if the lab exits early. */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
+import { killRunning, runProcess } from '../support/local-process.ts';
 import { LabError } from './errors.ts';
 
 /** What a finished command returned. */
@@ -20,56 +20,26 @@ export interface RunOptions {
   logFile?: string;
 }
 
-const children = new Set<ChildProcess>();
-
 /** Kill every command still running (cleanup on exit or signal). */
 export function killChildren(): void {
-  for (const c of children) {
-    try {
-      c.kill('SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  killRunning();
 }
 
-/** Run a command without a shell; resolves with its exit code (124 on timeout) and output. */
-export function run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-  return new Promise((resolvePromise) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-    children.add(child);
-    const log = opts.logFile ? createWriteStream(opts.logFile, { flags: 'a' }) : null;
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    const timer = opts.timeoutMs
-      ? setTimeout(() => {
-          timedOut = true;
-          child.kill('SIGKILL');
-        }, opts.timeoutMs)
-      : null;
-    child.stdout?.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      log?.write(d);
+/** Run a command without a shell of ours (zx quotes every argument); resolves with its exit code (124 on timeout) and output. */
+export async function run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const log = opts.logFile ? createWriteStream(opts.logFile, { flags: 'a' }) : null;
+  try {
+    const r = await runProcess([cmd, ...args], {
+      env: opts.env ?? process.env,
+      ...(opts.cwd !== undefined && { cwd: opts.cwd }),
+      ...(opts.input !== undefined && { input: opts.input }),
+      ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+      ...(log && { onOutput: (d: Buffer) => log.write(d) }),
     });
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      log?.write(d);
-    });
-    child.on('error', (e) => {
-      stderr += String(e);
-    });
-    child.on('close', (code) => {
-      children.delete(child);
-      if (timer) clearTimeout(timer);
-      log?.end();
-      resolvePromise({ code: timedOut ? 124 : (code ?? 1), stdout, stderr });
-    });
-    if (child.stdin) {
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(opts.input);
-    }
-  });
+    return { code: r.timedOut ? 124 : r.code, stdout: r.stdout, stderr: r.stderr };
+  } finally {
+    log?.end();
+  }
 }
 
 /** Run a command that must succeed; throws a LabError naming the command and the end of its stderr. */

@@ -278,6 +278,7 @@ export function watchOwner(owner: number): void {
   const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
   const cli = join(REPO_ROOT, 'test', 'lab', 'cli.ts');
   const out = openSync(join(paths.root, 'watchdog.log'), 'a');
+  // node's spawn, not zx: the watchdog is detached and must outlive this process (zx ties a child to its promise)
   const child = spawn(
     'sh',
     ['-c', 'while kill -0 "$1" 2>/dev/null; do sleep 2; done; exec "$2" "$3" down --if-owner "$1"', 'rig-lab-watchdog', String(owner), tsx, cli],

@@ -22,7 +22,7 @@ export interface CliRun {
   readonly stdout: string;
   readonly stderr: string;
   readonly report?: {
-    plays: { name: string; tasks: { name: string; definedAt: string; handler: boolean; results: Record<string, JsonHostResult> }[] }[];
+    plays: { name: string; tasks: { id: string; name: string; definedAt: string; handler: boolean; results: Record<string, JsonHostResult> }[] }[];
     recap: Record<string, { ok: number; changed: number; failed: number; unreachable: number; skipped: number; execs: number }>;
     exitCode: number;
     durationMs: number;
@@ -68,6 +68,17 @@ export function tasksWithStatus(run: CliRun, status: string): Record<string, str
         if (r.status === status) (out[host] ??= []).push(`${t.name}@${t.definedAt}`);
       }
     }
+  }
+  for (const k of Object.keys(out)) out[k]!.sort();
+  return out;
+}
+
+/** host → sorted declared ids (`play/role/name`, src/runner/task-ids.ts) of the tasks with the given status: the key
+ *  that compares two runs (processes) of one playbook exactly, loop and repeated tasks included. */
+export function idsWithStatus(run: CliRun, status: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const play of run.report?.plays ?? []) {
+    for (const t of play.tasks) for (const [host, r] of Object.entries(t.results)) if (r.status === status) (out[host] ??= []).push(t.id);
   }
   for (const k of Object.keys(out)) out[k]!.sort();
   return out;

@@ -1,5 +1,6 @@
-/** Process helpers for the harness: run a command (never through a shell of ours), sync and async. */
-import { spawn, spawnSync } from 'node:child_process';
+/** Process helpers for the harness: run a command (async through test/support/local-process.ts, sync for exit-time cleanup). */
+import { spawnSync } from 'node:child_process';
+import { runProcess } from '../../support/local-process.ts';
 
 /** Output of a finished command. */
 export interface RunResult {
@@ -16,28 +17,11 @@ export const HOST_ENV: NodeJS.ProcessEnv = {
   TERM: 'dumb',
 };
 
-/** Run argv[0] with args; resolves with the exit code (never rejects on non-zero). */
-export function run(argv: readonly string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const [cmd, ...args] = argv;
-    const child = spawn(cmd as string, args, { env: opts.env ?? HOST_ENV, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout?.on('data', (b: Buffer) => out.push(b));
-    child.stderr?.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
-    child.on('close', (code, signal) =>
-      resolve({
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-        code: code ?? 128 + (signal ? 9 : 0),
-      }),
-    );
-    if (child.stdin) {
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(opts.input);
-    }
-  });
+/** Run argv[0] with args (zx quotes every word: no shell interpolation); resolves with the exit code (never rejects on
+ *  non-zero; a missing command is 127). */
+export async function run(argv: readonly string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+  const r = await runProcess(argv, { env: opts.env ?? HOST_ENV, ...(opts.input !== undefined && { input: opts.input }) });
+  return { stdout: r.stdout, stderr: r.stderr, code: r.code };
 }
 
 /** Like run, but rejects with the command's stderr when it exits non-zero. */
@@ -47,7 +31,8 @@ export async function must(argv: readonly string[], opts: { input?: string } = {
   return r.stdout;
 }
 
-/** Synchronous run for exit-time cleanup; never throws. */
+/** Synchronous run for exit-time cleanup; never throws. Node's spawnSync, not zx: an exit handler cannot await, and zx's
+ *  sync mode ignores `timeout` (a hung command would hold the exit forever). */
 export function runSync(argv: readonly string[]): RunResult {
   const [cmd, ...args] = argv;
   const r = spawnSync(cmd as string, args, { env: HOST_ENV, encoding: 'utf8', timeout: 10_000 });

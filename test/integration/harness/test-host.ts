@@ -22,6 +22,8 @@ export interface HostRuntime {
   sshdPid: number | undefined;
 }
 
+// node's spawn, not zx (test/support/local-process.ts): the holder and sshd are detached, outlive the call (and may
+// outlive the test process until cleanup), write to a log fd, and their pid is needed at once
 function spawnDetached(argv: readonly string[], logFile: string): number {
   const fd = openSync(logFile, 'a');
   const [cmd, ...args] = argv;

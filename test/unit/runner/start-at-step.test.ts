@@ -25,6 +25,11 @@ describe('findStartAt: first task whose name (or "role : name") equals or globs 
     ['third', { play: 1, item: 2 }],
     ['*app', { play: 1, item: 3 }],
     ['thrid', undefined],
+    // the declared id, as a JSON report lists it (play/role/name), or a glob of it
+    ['two/web/configure nginx', { play: 1, item: 1 }],
+    ['one/second', { play: 0, item: 1 }],
+    ['two/install*', { play: 1, item: 3 }],
+    ['two/web/nope', undefined],
   ];
   for (const [pattern, want] of cases) it(pattern, () => expect(findStartAt(pb, pattern)).toEqual(want));
 
