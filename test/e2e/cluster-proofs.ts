@@ -6,7 +6,7 @@ import { sh } from '../../src/core/quote.ts';
 import type { Lab } from './lab-harness.ts';
 
 /** The image every proof runs: a busybox-static rootfs, imported on each node. */
-export const IMAGE = 'rig-e2e/busybox:1';
+export const IMAGE = 'rig-e2e/busybox:2';
 /** The overlay networks and the global services on them (one task per node). */
 export const OVERLAYS = [
   { network: 'rig-e2e-plain', service: 'rig-e2e-web', encrypted: false },
@@ -15,7 +15,7 @@ export const OVERLAYS = [
 /** A service the test registers in Consul (on the last node) and resolves from every node's containers. */
 export const CONSUL_SERVICE = 'rig-e2e-svc';
 
-const APPLETS = ['sh', 'httpd', 'wget', 'nslookup', 'cat', 'hostname', 'awk', 'sleep', 'mkdir'];
+const APPLETS = ['sh', 'httpd', 'nc', 'printf', 'tail', 'nslookup', 'cat', 'hostname', 'awk', 'sleep', 'mkdir'];
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Poll `probe` until it returns a value `ok` accepts, or return the last value after `timeoutMs`. */
@@ -80,7 +80,8 @@ export async function diagnostics(lab: Lab, manager: string, host: string, servi
 export async function reachedFrom(lab: Lab, host: string, service: string): Promise<string[]> {
   const id = await localTask(lab, host, service);
   if (!id) return [];
-  const fetchAll = `for a in $(nslookup tasks.${service} 2>/dev/null | awk '/^Name:/{n=1} n && /^Address/{print $2}'); do wget -q -T 5 -O - "http://$a/"; done`;
+  // HTTP/1.0 over nc, not wget: Debian 12's busybox-static (1.35) wget segfaults in a rootfs without glibc's NSS libraries
+  const fetchAll = `for a in $(nslookup tasks.${service} 2>/dev/null | awk '/^Name:/{n=1} n && /^Address/{print $2}'); do printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 "$a" 80 | tail -n 1; done`;
   const r = await lab.run(host, sh`sudo docker exec ${id} sh -c ${fetchAll}`, { timeoutMs: 120_000 });
   return [...new Set(r.stdout.split('\n').map((l) => l.trim()).filter(Boolean))].sort();
 }
