@@ -147,6 +147,6 @@ export default defineRole({
     kind: 'host',
     playbookPath: CLUSTER,
     inventory: cluster('', { managers: [H1], workers: [H1, H2] }),
-    expect: [H1, 'managers', 'workers', '{repo:roles/index.ts:that: checkClusterInput(ctx)}'],
+    expect: [H1, 'managers', 'workers', '{repo:roles/index.ts:that: checkClusterInput(ctx, manage)}'],
   },
 ];
