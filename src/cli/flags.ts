@@ -35,6 +35,8 @@ export interface RunFlags extends ConnectionFlags, VaultFlags {
   readonly report?: string;
   readonly askBecomePass?: boolean;
   readonly forceHandlers?: boolean;
+  /** --no-segments: false (commander's negated option; true by default). */
+  readonly segments?: boolean;
   readonly listHosts?: boolean;
   readonly listTasks?: boolean;
   /** -b/--become: the default of every play's become. */

@@ -25,6 +25,7 @@ function program(setCode: (c: number) => void): Command {
     .option('-t, --tags <tags>', 'only tasks with these tags', list, [])
     .option('--skip-tags <tags>', 'skip tasks with these tags', list, [])
     .option('--force-handlers', 'run notified handlers even on hosts that failed')
+    .option('--no-segments', 'one exec per changed task (default: a task and the tasks after it that plan on the state it leaves share one exec)')
     .option('--list-hosts', 'print the hosts each play targets, then exit')
     .option('--list-tasks', 'print the tasks of each play, then exit')
     .option('--report <file>', 'write the run as one self-contained HTML page (recap, timeline, diffs, failures)')

@@ -91,6 +91,7 @@ export async function runCommand(playbookFile: string, flags: RunFlags): Promise
         tags: flags.tags,
         skipTags: flags.skipTags,
         forceHandlers: flags.forceHandlers,
+        ...(flags.segments === false && { segments: false }),
         verbosity: flags.verbose,
         ...(flags.startAtTask !== undefined && { startAtTask: flags.startAtTask }),
         ...(asker && { confirmTask: asker.confirm }),

@@ -41,7 +41,8 @@ export function replaceFileScript(path: string, opts: ReplaceOptions, fill: read
   ];
   if (opts.validate !== undefined) {
     const cmd = opts.validate.split('%s').join('"$tmp"');
-    lines.push(`if ! { ${cmd}\n} >&2; then fail ${quote(`validation failed (${opts.validate}); ${path} left unchanged`)}; fi`);
+    // stdin closed: in a segment the exec's stdin carries the next writes' contents
+    lines.push(`if ! { ${cmd}\n} </dev/null >&2; then fail ${quote(`validation failed (${opts.validate}); ${path} left unchanged`)}; fi`);
   }
   // owner before mode: chown clears setuid bits
   if (spec !== undefined) lines.push(sh`chown ${spec} "$tmp" || fail ${`cannot set owner ${spec}`}`.text);

@@ -11,15 +11,18 @@ export interface ExecIdentity {
   readonly gid: number;
 }
 
-/** `umask; id` in the task's privilege context (builtins and one `id` per field; read once per host and become). */
+/** `umask; id` in the task's privilege context (a builtin and one process; read once per host and become). */
 export const execIdentity: Fact<ExecIdentity, void> = {
   name: 'identity.exec',
-  command: () => `umask; id -un; id -u; id -gn; id -g`,
+  command: () => `umask; id`,
   parse(out) {
-    const [umask, user, uid, group, gid] = out.stdout.split('\n');
-    if (!/^[0-7]{1,4}$/.test(umask ?? '') || !user || !/^\d+$/.test(uid ?? '') || !group || !/^\d+$/.test(gid ?? '')) {
+    const [umask, id] = out.stdout.split('\n');
+    // `uid=0(root) gid=0(root) groups=…`; no name in parentheses for an id without a passwd/group entry
+    const m = /^uid=(\d+)(?:\(([^)]*)\))? gid=(\d+)(?:\(([^)]*)\))?/.exec(id ?? '');
+    if (!/^[0-7]{1,4}$/.test(umask ?? '') || !m) {
       throw new Error(`cannot tell the user and umask commands run as: ${JSON.stringify(out.stdout.slice(0, 200))} ${out.stderr.trim()}`);
     }
-    return { umask: Number.parseInt(umask as string, 8), user, uid: Number(uid), group, gid: Number(gid) };
+    const [, uid, user, gid, group] = m as unknown as [string, string, string | undefined, string, string | undefined];
+    return { umask: Number.parseInt(umask as string, 8), user: user ?? uid, uid: Number(uid), group: group ?? gid, gid: Number(gid) };
   },
 };

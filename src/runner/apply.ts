@@ -125,6 +125,72 @@ export async function applyChanges(conn: Connection, changes: readonly Change[],
   return { last, commands, rebooted, reads };
 }
 
+/** Whether `changes` can be applied inside a segment: no reboot (it ends the connection), no exec with its own stdin
+ *  (a segment's stdin carries its writes' contents). */
+export function segmentable(changes: readonly Change[]): boolean {
+  return changes.every((c) => c.kind === 'write' || (c.kind === 'exec' && c.stdin === undefined));
+}
+
+/** One task's part of a segment: changes that pass `segmentable`, and a script run before them in the task's frame. */
+export interface SegmentTask {
+  readonly changes: readonly Change[];
+  readonly prefix?: string;
+}
+
+/** What one task of a segment did: undefined for a task that did not run (an earlier one failed). */
+export type SegmentTaskOutcome = { readonly output: ExecOutput; readonly failed?: string; readonly commands: readonly string[] } | undefined;
+
+/**
+ * Apply several tasks' changes in ONE exec: each task in its own frame (its output, exit code), in order, the first
+ * failing task ending the exec; the writes' contents travel on the exec's stdin, one after the other, each write's
+ * `head -c` taking exactly its bytes. `reads` run after the last task when every task succeeded. Rejects only with
+ * UnreachableError (the connection dropped: which tasks ran is not known, the re-run converges; writes are atomic).
+ */
+export async function applySegment(conn: Connection, tasks: readonly SegmentTask[], opts: Pick<ApplyOptions, 'become' | 'becomeUser' | 'log' | 'onWait' | 'reads'>): Promise<{ readonly tasks: readonly SegmentTaskOutcome[]; readonly reads?: readonly ExecOutput[] }> {
+  const stdin: Uint8Array[] = [];
+  const waits: { what: string; limitSec: number }[] = [];
+  const built = tasks.map((t) => {
+    const lines: string[] = t.prefix ? [`${t.prefix} || exit $?`] : [];
+    const shown: string[] = [];
+    for (const c of t.changes) {
+      if (c.kind === 'write') {
+        const w = writeFileScript(c);
+        stdin.push(w.stdin);
+        lines.push(w.script);
+        shown.push(`write ${c.path}`);
+      } else if (c.kind === 'exec' && c.stdin === undefined) {
+        lines.push(`( ${c.command}\n) </dev/null || exit $?`);
+        shown.push(c.command);
+        if (c.waits) waits.push(c.waits);
+      } else throw new Error(`applySegment: ${c.kind} change cannot be part of a segment (${c.description})`);
+    }
+    return { script: lines.join('\n') || 'true', shown };
+  });
+  for (const b of built) for (const line of b.shown) opts.log?.(`$ ${line}`);
+  const reads = opts.reads ?? [];
+  const batch = buildBatch([...built.map((b) => b.script), ...reads], { changes: built.length });
+  const input = new Uint8Array(stdin.reduce((n, s) => n + s.byteLength, 0));
+  stdin.reduce((at, s) => (input.set(s, at), at + s.byteLength), 0);
+  if (waits.length) opts.onWait?.({ what: waits.map((w) => w.what).join(', '), limitSec: waits.reduce((n, w) => n + w.limitSec, 0), startedAt: Date.now() });
+  const out = await conn
+    .exec(batch.script, { ...(input.byteLength ? { stdin: input } : {}), become: opts.become, becomeUser: opts.becomeUser })
+    .finally(() => waits.length && opts.onWait?.(undefined));
+  // sudo or the shell refused the script: the first task failed with what they said
+  const outs = batch.started(out) ? batch.parse(out) : [out];
+  let failed = false;
+  const outcomes = built.map((b, i): SegmentTaskOutcome => {
+    const o = outs[i];
+    if (failed || !o) return undefined;
+    if (o.stdout) opts.log?.(o.stdout.trimEnd());
+    if (o.stderr) opts.log?.(o.stderr.trimEnd());
+    if (o.code === 0) return { output: o, commands: b.shown };
+    failed = true;
+    const why = (o.stderr || o.stdout).trim().split('\n').slice(-5).join('\n');
+    return { output: o, commands: b.shown, failed: `command failed (rc=${o.code})${why ? `: ${why}` : ''}` };
+  });
+  return { tasks: outcomes, ...(failed || !reads.length ? {} : { reads: outs.slice(built.length) }) };
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const bootIdCmd = 'cat /proc/sys/kernel/random/boot_id';
 

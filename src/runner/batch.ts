@@ -11,20 +11,27 @@ export interface Batch {
   started(out: Pick<ExecOutput, 'stdout'>): boolean;
 }
 
-/** Build one sh script that runs `commands` in order and frames each one's output. `stdinFor` keeps the exec's stdin for that command. */
-export function buildBatch(commands: readonly string[], opts: { stdinFor?: number } = {}): Batch {
+/**
+ * Build one sh script that runs `commands` in order and frames each one's output. `stdinFor` keeps the exec's stdin for
+ * that command. The first `changes` commands are changes (a segment's tasks): they share the exec's stdin in order, and
+ * the first one that fails ends the script, so later commands do not run and have no frame.
+ */
+export function buildBatch(commands: readonly string[], opts: { stdinFor?: number; changes?: number } = {}): Batch {
   const nonce = randomBytes(6).toString('hex');
   const mark = (i: number, what: string) => `@@rig-${nonce}:${i}:${what}@@`;
   // stderr is framed on the exec's own stderr stream (each SSH stream keeps its order): no temp file, so no mktemp, cat
   // or rm processes on the host for every exec
   const lines: string[] = [];
+  const changes = opts.changes ?? 0;
   commands.forEach((cmd, i) => {
-    // A subshell keeps one read's `exit` or `cd` from touching the others; stdin is closed so nothing blocks.
+    const change = i < changes;
+    // A subshell keeps one command's `exit` or `cd` from touching the others; a read's stdin is closed so nothing blocks.
     lines.push(
       `printf '%s\\n' '${mark(i, 'out')}'; printf '%s\\n' '${mark(i, 'err')}' >&2`,
-      `( ${cmd}\n) ${i === opts.stdinFor ? '' : '</dev/null'}`,
-      `printf '\\n${mark(i, 'rc')}%d\\n' "$?"; printf '\\n%s\\n' '${mark(i, 'eend')}' >&2`,
+      `( ${cmd}\n) ${change || i === opts.stdinFor ? '' : '</dev/null'}; rig_rc=$?`,
+      `printf '\\n${mark(i, 'rc')}%d\\n' "$rig_rc"; printf '\\n%s\\n' '${mark(i, 'eend')}' >&2`,
       `printf '\\n%s\\n' '${mark(i, 'end')}'`,
+      ...(change ? [`[ "$rig_rc" -eq 0 ] || exit "$rig_rc"`] : []),
     );
   });
   return {

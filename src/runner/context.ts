@@ -115,9 +115,13 @@ export function taskContext<I>(state: RunState, rt: HostRuntime, scope: TaskScop
       facts: rt.facts,
       check: state.options.check ?? false,
       inventory: state.inventory,
-      hostvars: (name) => state.hostvars(name, scope),
-      factsOf: (name) => state.factsOf(name),
-      result: (task, host) => (host === rt.host.name ? rt : state.runtimes.get(host))?.results.get(task.id),
+      hostvars: (name) => (rt.crossing(name, 'hostvars'), state.hostvars(name, scope)),
+      factsOf: (name) => (rt.crossing(name, 'facts'), state.factsOf(name)),
+      result: (task, host) => {
+        if (host === rt.host.name) return rt.planning?.results.get(task.id) ?? rt.results.get(task.id);
+        rt.crossing(host, 'a task result');
+        return state.runtimes.get(host)?.results.get(task.id);
+      },
       notRunMessage: (task, host) => notRunMessage(task, scope, host),
     },
     item,

@@ -2,6 +2,7 @@
 import {
   argProblems,
   commandOutput,
+  type ExecOutput,
   OutputNotRun,
   ValidationError,
   parseRead,
@@ -16,7 +17,8 @@ import {
   type TaskResult,
   type TaskStatus,
 } from '../core/index.ts';
-import { applyChanges } from './apply.ts';
+import { applyChanges, segmentable } from './apply.ts';
+import { planAhead, runSegment, type FollowingItem } from './segment.ts';
 import { moduleContext, planContext, resolveDynamic, resolveLoop, resolveWhen, taskContext } from './context.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import { pendingScript } from './pending.ts';
@@ -27,10 +29,11 @@ import { gatherFacts } from './facts.ts';
 import { resolveArgs } from './resolve-items.ts';
 import { asRoot, execOptions, LOGIN, privilegeKey, privilegeOf, type Privilege } from './privilege.ts';
 import { UNKNOWN } from './predicted/files.ts';
-import { hostFiles, identityRead, isModelled, NeedRead, predictRead, type HostReads } from './predicted/reads.ts';
+import { cachedReads, hostFiles, identityRead, isModelled, NeedRead, predictRead } from './predicted/reads.ts';
 import { connectFor, tracing } from './trace-connection.ts';
 import { itemLabels } from './item-label.ts';
 import { taskName } from './task-name.ts';
+import { asResult, finishItem, finishResult, overrides, type Partial } from './task-result.ts';
 import { delegateHostProblem } from './delegate-host.ts';
 
 export { taskName } from './task-name.ts';
@@ -45,12 +48,15 @@ export interface TaskRun {
   /** Reads of upcoming tasks on this host, for prefetch. `maxTasks`: how many upcoming tasks (default all); `fromItem`:
    *  the current loop task's next item (its earlier items are done). */
   readonly lookahead: (rt: HostRuntime, maxTasks?: number, fromItem?: number) => readonly ReadSpec[];
+  /** The tasks after this one a segment may apply in the same exec (segment.ts); none: this task's exec is its own. */
+  readonly following?: readonly FollowingItem[];
+  /** For a handler: its name, dropped from the host's pending record in the exec that runs it (segment.ts). */
+  readonly clears?: string;
 }
 
 /** Upcoming tasks whose reads ride along in an apply exec (a miss later prefetches the rest in one exec). */
 const APPLY_LOOKAHEAD_TASKS = 4;
 
-type Partial = Omit<TaskResult, 'host' | 'task' | 'definedAt' | 'durationMs' | 'execs'>;
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -58,20 +64,7 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 export async function executeTask(run: TaskRun, rt: HostRuntime): Promise<TaskResult> {
   const started = Date.now();
   const execs0 = rt.execs;
-  const finish = (p: Partial): TaskResult => {
-    const hidden = run.task.options.noLog
-      ? { stdout: undefined, stderr: undefined, diff: undefined, commands: undefined, show: undefined, msg: '(output hidden: noLog)' }
-      : {};
-    return {
-      ...p,
-      ...hidden,
-      host: rt.host.name,
-      task: taskName(run.task),
-      definedAt: run.task.definedAt,
-      durationMs: Date.now() - started,
-      execs: rt.execs - execs0,
-    };
-  };
+  const finish = (p: Partial): TaskResult => finishResult(run, rt, p, { durationMs: Date.now() - started, execs: rt.execs - execs0 });
   try {
     const ctx0 = taskContext(run.state, rt, run.scope, undefined);
     const { when, checkMode, loop } = run.task.options;
@@ -93,10 +86,6 @@ export async function executeTask(run: TaskRun, rt: HostRuntime): Promise<TaskRe
     if (e instanceof OutputNotRun) return finish(unpredictable(run, rt, undefined, e.message));
     return finish({ status: 'failed', msg: message(e), ...(run.task.options.ignoreErrors && !(e instanceof ValidationError) ? { ignored: true } : {}) });
   }
-}
-
-function finishItem(p: Partial, rt: HostRuntime, run: TaskRun): TaskResult {
-  return { ...p, host: rt.host.name, task: taskName(run.task), definedAt: run.task.definedAt, durationMs: 0, execs: 0 };
 }
 
 function aggregate(items: readonly TaskResult[]): Partial {
@@ -140,7 +129,6 @@ async function withRetries(run: TaskRun, rt: HostRuntime, item: unknown, index: 
   return r;
 }
 
-const asResult = (p: Partial, rt: HostRuntime, run: TaskRun): TaskResult => finishItem(p, rt, run);
 
 /** One attempt for one item; ignoreErrors covers every failure of the module (bad args, probe, plan, apply). */
 async function once(run: TaskRun, rt: HostRuntime, item: unknown, index: number): Promise<Partial> {
@@ -235,22 +223,32 @@ async function attemptOn(run: TaskRun, rt: HostRuntime, target: HostRuntime, ctx
     const inline = persist && target === rt && (!priv.become || priv.becomeUser === 'root');
     if (persist && !inline) await persistPending(rt, pending, LOGIN);
     // only the next few tasks: re-reading the whole rest of the play after every change made a first run O(tasks²)
-    const next = target === rt && !plan.refreshFacts ? run.lookahead(rt, APPLY_LOOKAHEAD_TASKS, index + 1).filter((x) => privilegeKey(x.privilege) === privilegeKey(priv) && !x.volatile) : [];
-    const nextReads = [...new Map(next.map((x) => [cacheKey(x), x])).values()];
-    const grouped = coalesce(nextReads);
-    const applied = await applyChanges(target.conn!, plan.changes, {
-      reads: grouped.commands,
-      ...execOptions(priv),
-      prefix: inline ? pendingScript(pending, asRoot(priv, rt)).text : undefined,
-      log,
-      rebootSettleSec: opts.rebootSettleSec ?? 5,
-      onWait: rt.onWait,
-    });
-    target.invalidate();
-    if (applied.reads && !applied.rebooted) grouped.spread(applied.reads).forEach((o, i) => target.cache.set(cacheKey(nextReads[i] as ReadSpec), o));
-    if (inline) {
-      rt.persistedPending = pending;
-      rt.pendingPlaces.add(asRoot(priv, rt));
+    const headReads = () => (target === rt && !plan.refreshFacts ? run.lookahead(rt, APPLY_LOOKAHEAD_TASKS, index + 1) : []);
+    let applied: { last?: ExecOutput; failed?: string; commands: readonly string[]; rebooted?: boolean };
+    if (target === rt && !plan.refreshFacts && segmentable(plan.changes)) {
+      // this task and the ones after it that plan on the state it leaves: one exec (segment.ts)
+      const head = { task, plan, priv };
+      const ahead = index === -1 && run.following && task.options.retries === undefined && task.options.until === undefined ? planAhead(state, rt, head, run.following) : [];
+      applied = await runSegment({ state, head, pending, inline, log, headReads, ...(run.clears !== undefined ? { clears: run.clears } : {}) }, rt, ahead);
+    } else {
+      const next = headReads().filter((x) => privilegeKey(x.privilege) === privilegeKey(priv) && !x.volatile);
+      const nextReads = [...new Map(next.map((x) => [cacheKey(x), x])).values()];
+      const grouped = coalesce(nextReads);
+      const out = await applyChanges(target.conn!, plan.changes, {
+        reads: grouped.commands,
+        ...execOptions(priv),
+        prefix: inline ? pendingScript(pending, asRoot(priv, rt)).text : undefined,
+        log,
+        rebootSettleSec: opts.rebootSettleSec ?? 5,
+        onWait: rt.onWait,
+      });
+      target.invalidate();
+      if (out.reads && !out.rebooted) grouped.spread(out.reads).forEach((o, i) => target.cache.set(cacheKey(nextReads[i] as ReadSpec), o));
+      if (inline) {
+        rt.persistedPending = pending;
+        rt.pendingPlaces.add(asRoot(priv, rt));
+      }
+      applied = out;
     }
     const last = applied.last;
     // registered as Ansible registers a command: trailing newlines stripped, and the lines
@@ -293,15 +291,6 @@ async function persistPending(rt: HostRuntime, pending: readonly string[], priv:
   rt.pendingPlaces.add(root);
 }
 
-/** Reads served from `rt`'s cache in one privilege context (NeedRead when not fetched yet). */
-function cachedReads(rt: HostRuntime, privilege: Privilege): HostReads {
-  return <T>(r: Read<T>): T => {
-    const out = rt.cache.get(cacheKey({ command: readCommand(r), privilege }));
-    if (!out) throw new NeedRead(r);
-    return parseRead(r, out);
-  };
-}
-
 /** Run `f`, fetching the host reads it asks for (one exec each round) until it has what it needs. */
 async function withHostReads<T>(rt: HostRuntime, privilege: Privilege, log: ((l: string) => void) | undefined, f: () => T): Promise<T> {
   for (let round = 0; ; round++) {
@@ -312,25 +301,6 @@ async function withHostReads<T>(rt: HostRuntime, privilege: Privilege, log: ((l:
       await fetchReads(rt, specsOf([e.read], privilege), () => [], { log });
     }
   }
-}
-
-/** changedWhen / failedWhen. */
-function overrides(r: Partial, run: TaskRun, rt: HostRuntime, ctx: TaskContext<unknown>): Partial {
-  const { changedWhen, failedWhen } = run.task.options;
-  let out = r;
-  if (failedWhen !== undefined && out.status !== 'unreachable') {
-    const failed = typeof failedWhen === 'boolean' ? failedWhen : failedWhen(asResult(out, rt, run), ctx);
-    if (failed) out = { ...out, status: 'failed', msg: out.msg ?? 'failedWhen condition was true' };
-    else if (out.status === 'failed') out = { ...out, status: out.changes?.length ? 'changed' : 'ok' };
-  }
-  if (changedWhen !== undefined && out.status !== 'failed' && out.status !== 'skipped' && out.status !== 'unreachable') {
-    // a prediction stays one (a later task reading its output is then a prediction too)
-    if (typeof changedWhen === 'boolean') out = { ...out, status: changedWhen ? 'changed' : 'ok' };
-    else if (out.predicted) out = { ...out, status: 'skipped', msg: 'check mode: changedWhen depends on output the command did not produce; mark read-only commands checkMode: "always"' };
-    else out = { ...out, status: changedWhen(asResult(out, rt, run), ctx) ? 'changed' : 'ok' };
-  }
-  if (out.status === 'failed' && run.task.options.ignoreErrors) out = { ...out, ignored: true };
-  return out;
 }
 
 async function delegateTarget(run: TaskRun, rt: HostRuntime, ctx: TaskContext<unknown>): Promise<HostRuntime> {

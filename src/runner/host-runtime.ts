@@ -15,6 +15,27 @@ export interface ArgsMemo {
   readonly args?: unknown;
 }
 
+/** Thrown when a task planned ahead in a segment reads another host (whose state the lockstep would change first). */
+export class AheadBarrier extends Error {
+  constructor(what: string) {
+    super(`reads ${what} of another host: planned when the play reaches it`);
+    this.name = 'AheadBarrier';
+  }
+}
+
+/** While a segment plans ahead (segment.ts): the results predicted for its tasks so far, and whether a task read
+ *  another host (a barrier even if the task's own code caught the error). */
+export interface AheadPlanning {
+  readonly results: Map<TaskKey, TaskResult>;
+  crossed: boolean;
+}
+
+/** A task a segment already applied, waiting for the play to reach it: its result and the variables it sets. */
+export interface AheadResult {
+  readonly result: TaskResult;
+  readonly setVars: Readonly<Record<string, unknown>>;
+}
+
 /** Everything the runner tracks for one host. */
 export class HostRuntime {
   conn?: Connection;
@@ -47,6 +68,10 @@ export class HostRuntime {
   predicted = new PredictedFiles();
   /** Variables the last executed task set (runOnce shares them with every host). */
   lastSetVars: Readonly<Record<string, unknown>> = {};
+  /** Set while a segment plans ahead from this host's current task. */
+  planning?: AheadPlanning;
+  /** Results of tasks a segment applied ahead of the play, by declared task id (reported when the play reaches them). */
+  readonly ahead = new Map<string, AheadResult>();
   /** Execs spent before the current connection (reconnects reset the connection's own counter). */
   execsBefore = 0;
   /** Connections opened to the host: the first one and every successful reconnect (after a reboot). */
@@ -72,6 +97,13 @@ export class HostRuntime {
   /** Execs used on this host so far. */
   get execs(): number {
     return this.execsBefore + (this.conn?.execCount ?? 0);
+  }
+
+  /** Refuse a read of another host while planning ahead (AheadBarrier). */
+  crossing(name: string, what: string): void {
+    if (!this.planning || name === this.host.name) return;
+    this.planning.crossed = true;
+    throw new AheadBarrier(what);
   }
 
   /** Drop cached reads: the host changed. */

@@ -33,6 +33,12 @@ export interface RunOptions {
   readonly startAtTask?: string;
   /** --step: asked before each task and handler that is about to run on some host; false skips it. @default run all */
   readonly confirmTask?: (task: TaskInfo) => Promise<boolean>;
+  /**
+   * Apply a task and the tasks after it that plan on the state it leaves in one exec per host (segment.ts); false:
+   * one exec per changed task, as before (`--no-segments`, for comparing or narrowing down a problem). Off in check
+   * mode (nothing is applied), with --step, any_errors_fatal and max_fail_percentage. @default true
+   */
+  readonly segments?: boolean;
   /** Seconds to wait before a reconnect attempt after reboot (tests lower it). @default 5 */
   readonly rebootSettleSec?: number;
 }

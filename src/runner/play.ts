@@ -1,5 +1,5 @@
 /** Run one play: serial batches, linear task order, hosts in parallel, handler flushes. */
-import { identityRead } from './predicted/reads.ts';
+import { identityRead, modelReads } from './predicted/reads.ts';
 import { createLimiter } from '../connection/index.ts';
 import { argProblems, UnreachableError, ValidationError, type ExecOutput, type Handler, type Play, type Task, type TaskInfo, type TaskResult } from '../core/index.ts';
 import { moduleContext } from './context.ts';
@@ -17,6 +17,7 @@ import { selectedByTags } from './tags.ts';
 import { preflight } from './preflight.ts';
 import type { PlanItem } from './plan-item.ts';
 import { pendingScript } from './pending.ts';
+import type { FollowingItem } from './segment.ts';
 import { BlockRun, flattenItems } from './blocks.ts';
 import { childId, idSegment, SiblingNames, uniqueIds } from './task-ids.ts';
 import { connectFor } from './trace-connection.ts';
@@ -100,8 +101,8 @@ function lookahead(state: RunState, items: readonly PlanItem[], index: number, l
         for (const { args, ctx } of mine) {
           if (argProblems(it.task.module, args).length) continue;
           const reads = Object.values(it.task.module.probe(args, moduleContext(state, rt, ctx)) as object);
-          // check mode predicts new files' owner and mode from who writes them: read once per become, with the rest
-          if (state.options.check) reads.push(identityRead);
+          // check mode and segments predict new files' owner and mode from who writes them: read once per become
+          reads.push(identityRead, ...reads.flatMap(modelReads));
           out.push(...prefetchSpecsOf(reads, privilegeOf(it.task, it.scope, rt)));
         }
       } catch {
@@ -111,6 +112,27 @@ function lookahead(state: RunState, items: readonly PlanItem[], index: number, l
     return out;
   };
 }
+
+/** The tasks after `index` a segment may take: up to the next handler flush, in the same block section, selected by
+ *  the run's tags; none after a task that runs once or elsewhere (its results are not this host's alone). */
+function followingItems(state: RunState, items: readonly PlanItem[], index: number, later: readonly LaterPlay[]): FollowingItem[] {
+  const here = items[index];
+  if (!here || 'flush' in here || here.task.options.runOnce || here.task.options.delegateTo !== undefined) return [];
+  const section = blockPath(here.blocks);
+  const out: FollowingItem[] = [];
+  for (let j = index + 1; j < items.length && out.length < MAX_FOLLOWING; j++) {
+    const it = items[j]!;
+    if ('flush' in it || blockPath(it.blocks) !== section) break;
+    if (!selectedByTags(it.task.options.tags, state.options.tags, state.options.skipTags)) continue;
+    out.push({ task: it.task, scope: it.scope, id: it.id, lookahead: lookahead(state, items, j, later) });
+  }
+  return out;
+}
+
+/** How many tasks after the current one a segment may look at. */
+const MAX_FOLLOWING = 64;
+
+const blockPath = (blocks: PlanItem['blocks']): string => (blocks ?? []).map((b) => `${b.id}:${b.section}`).join('/');
 
 /**
  * Connect and gather facts for hosts that need it; unreachable hosts leave the play. The facts command shares its exec
@@ -216,6 +238,14 @@ async function runTask(state: RunState, run: TaskRun, rts: readonly HostRuntime[
   return Promise.all(
     active.map((rt) =>
       limit(async () => {
+        // applied by an earlier task's segment (segment.ts): report it now, as the lockstep reaches it
+        const pre = rt.ahead.get(run.id);
+        if (pre) {
+          rt.ahead.delete(run.id);
+          Object.assign(rt.setVars, pre.setVars);
+          rt.lastSetVars = pre.setVars;
+          return done(rt, pre.result);
+        }
         await ownTurn();
         return done(rt, await executeTask(run, rt));
       }),
@@ -237,7 +267,7 @@ async function flushHandlers(state: RunState, play: Play, playId: string, rts: r
     if (notified.length === 0) continue;
     notified.forEach((rt) => rt.notified.delete(handler.name));
     // in check mode a handler is predicted like any task: its changes (and diffs) join the predicted filesystem
-    const run: TaskRun = { state, task: handler, scope, id, lookahead: () => [] };
+    const run: TaskRun = { state, task: handler, scope, id, lookahead: () => [], clears: handler.name };
     const results = await runTask(state, run, notified, true);
     if (!state.options.check) await clearPending(state, notified, handler.name, results);
   }
@@ -287,6 +317,8 @@ export async function runPlay(state: RunState, play: Play, hosts: readonly strin
     if (problems.length) throw new ValidationError(problems);
     let aborted = false;
     const blocks = new BlockRun(state);
+    // a host applies the tasks after the current one early only where no other host's outcome can stop it first
+    const segments = opts.segments !== false && !opts.check && !opts.confirmTask && !play.anyErrorsFatal && play.maxFailPercentage === undefined;
     for (const [i, item] of items.entries()) {
       if (i < from) continue;
       blocks.advance(item.blocks ?? [], rts);
@@ -296,7 +328,9 @@ export async function runPlay(state: RunState, play: Play, hosts: readonly strin
       }
       if (!selectedByTags(item.task.options.tags, opts.tags, opts.skipTags)) continue;
       const here = rts.filter((rt) => blocks.runs(rt, item.blocks));
-      const results = await runTask(state, { state, task: item.task, scope: item.scope, id: item.id, lookahead: lookahead(state, items, i, later) }, here, false);
+      const following = segments ? followingItems(state, items, i, later) : undefined;
+      const run = { state, task: item.task, scope: item.scope, id: item.id, lookahead: lookahead(state, items, i, later), ...(following?.length ? { following } : {}) };
+      const results = await runTask(state, run, here, false);
       for (const r of results) if (r.status === 'failed' && !r.ignored) blocks.failed(rts.find((rt) => rt.host.name === r.host)!, item.blocks);
       const failed = results.filter((r) => r.status === 'failed' && !r.ignored).length;
       if (failed && (play.anyErrorsFatal || (play.maxFailPercentage !== undefined && (failed * 100) / batch.length > play.maxFailPercentage))) {
@@ -305,6 +339,7 @@ export async function runPlay(state: RunState, play: Play, hosts: readonly strin
         break;
       }
     }
+    for (const rt of rts) rt.ahead.clear();
     if (!aborted) blocks.advance([], rts);
     await flushHandlers(state, play, playId, opts.forceHandlers ? rts.filter((r) => !r.unreachable) : rts.filter((r) => r.active));
     if (aborted) return;

@@ -61,13 +61,14 @@ export function resolveArgs(state: RunState, rt: HostRuntime, task: Task, scope:
     hostvars: (name) => ((pure = false), ctx.hostvars(name)),
     factsOf: (name) => ((pure = false), ctx.factsOf(name)),
     result: (t, host) => {
-      if (host !== undefined && host !== rt.host.name) pure = false; // another host's results arrive independently
+      // another host's results arrive independently; a segment planning ahead sees predicted results of its own tasks
+      if ((host !== undefined && host !== rt.host.name) || rt.planning) pure = false;
       return ctx.result(t, host);
     },
     resultOf: (t, host) => {
       const r = ctx.resultOf(t, host);
       // "not run" may change once it has run (on this host too): not memoized
-      if ((host !== undefined && host !== rt.host.name) || r === undefined) pure = false;
+      if ((host !== undefined && host !== rt.host.name) || r === undefined || rt.planning) pure = false;
       return r;
     },
   };

@@ -1,5 +1,8 @@
 /** Check mode: a task's reads answered from the predicted filesystem, over the host's real state (the read cache). */
-import { read, type Read } from '../../core/index.ts';
+import { parseRead, read, readCommand, type Read } from '../../core/index.ts';
+import type { HostRuntime } from '../host-runtime.ts';
+import type { Privilege } from '../privilege.ts';
+import { cacheKey } from '../reads.ts';
 import { pathExists } from '../../facts/command.ts';
 import { fileContent, fileState, FileStateError, treeDrift, type FileStateArg, type TreeDriftArg } from '../../facts/files.ts';
 import { execIdentity, type ExecIdentity } from '../../facts/identity.ts';
@@ -21,6 +24,23 @@ export const identityRead: Read<ExecIdentity> = read(execIdentity, undefined);
 
 /** `files.state` reads of the host, through `host`. */
 export const hostFiles = (host: HostReads): HostFiles => (arg) => host(read(fileState, arg));
+
+/**
+ * The host reads the model asks for when it predicts `r` over changes to its path or the directories above it (lstat
+ * and stat of the path, stat of each ancestor): prefetched with `r`, one batched `stat` (files.state's `many`), so
+ * check mode and segments plan without a round trip per directory.
+ */
+export function modelReads(r: Read<unknown>): Read<unknown>[] {
+  const path = r.fact === (fileState as unknown) ? (r.arg as FileStateArg).path : r.fact === (pathExists as unknown) || r.fact === (fileContent as unknown) ? (r.arg as string) : r.fact === (treeDrift as unknown) ? (r.arg as TreeDriftArg).path : undefined;
+  if (path === undefined || !path.startsWith('/')) return [];
+  const parts = path.split('/').filter(Boolean);
+  const out: Read<unknown>[] = [];
+  for (let i = 1; i <= parts.length; i++) {
+    const p = `/${parts.slice(0, i).join('/')}`;
+    out.push(read(fileState, { path: p }), read(fileState, { path: p, follow: true }));
+  }
+  return out;
+}
 
 /** Whether check mode predicts `r` exactly from its model of the filesystem (then a failure it leads to is real). */
 export function isModelled(r: Read<unknown>): boolean {
@@ -65,4 +85,13 @@ function exists(f: () => ReturnType<PredictedFiles['fileState']>): boolean | Unk
     if (e instanceof FileStateError) return false; // test -e on a path below a file: false
     throw e;
   }
+}
+
+/** Reads served from `rt`'s cache in one privilege context (NeedRead when not fetched yet). */
+export function cachedReads(rt: HostRuntime, privilege: Privilege): HostReads {
+  return <T>(r: Read<T>): T => {
+    const out = rt.cache.get(cacheKey({ command: readCommand(r), privilege }));
+    if (!out) throw new NeedRead(r);
+    return parseRead(r, out);
+  };
 }

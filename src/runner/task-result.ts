@@ -1,0 +1,52 @@
+/** A task's result on one host: finishing a partial result (noLog, timing) and changedWhen / failedWhen. */
+import type { TaskContext, TaskResult } from '../core/index.ts';
+import type { HostRuntime } from './host-runtime.ts';
+import { taskName } from './task-name.ts';
+import type { RunState, TaskScope } from './run-state.ts';
+import type { Task } from '../core/index.ts';
+
+/** What one attempt of a task produced, before the host, task and timing are added. */
+export type Partial = Omit<TaskResult, 'host' | 'task' | 'definedAt' | 'durationMs' | 'execs'>;
+
+/** The task a result belongs to. */
+export interface ResultOwner {
+  readonly state: RunState;
+  readonly task: Task;
+  readonly scope: TaskScope;
+}
+
+/** The task's result on `rt`: noLog hides output, diff and commands. */
+export function finishResult(run: ResultOwner, rt: HostRuntime, p: Partial, at: { readonly durationMs: number; readonly execs: number }): TaskResult {
+  const hidden = run.task.options.noLog
+    ? { stdout: undefined, stderr: undefined, diff: undefined, commands: undefined, show: undefined, msg: '(output hidden: noLog)' }
+    : {};
+  return { ...p, ...hidden, host: rt.host.name, task: taskName(run.task), definedAt: run.task.definedAt, ...at };
+}
+
+/** One loop item's result (timing and execs are the task's). */
+export function finishItem(p: Partial, rt: HostRuntime, run: ResultOwner): TaskResult {
+  return { ...p, host: rt.host.name, task: taskName(run.task), definedAt: run.task.definedAt, durationMs: 0, execs: 0 };
+}
+
+/** A partial result as `changedWhen`/`failedWhen`/`until` see it. */
+export const asResult = (p: Partial, rt: HostRuntime, run: ResultOwner): TaskResult => finishItem(p, rt, run);
+
+/** changedWhen / failedWhen. */
+export function overrides(r: Partial, run: ResultOwner, rt: HostRuntime, ctx: TaskContext<unknown>): Partial {
+  const { changedWhen, failedWhen } = run.task.options;
+  let out = r;
+  if (failedWhen !== undefined && out.status !== 'unreachable') {
+    const failed = typeof failedWhen === 'boolean' ? failedWhen : failedWhen(asResult(out, rt, run), ctx);
+    if (failed) out = { ...out, status: 'failed', msg: out.msg ?? 'failedWhen condition was true' };
+    else if (out.status === 'failed') out = { ...out, status: out.changes?.length ? 'changed' : 'ok' };
+  }
+  if (changedWhen !== undefined && out.status !== 'failed' && out.status !== 'skipped' && out.status !== 'unreachable') {
+    // a prediction stays one (a later task reading its output is then a prediction too)
+    if (typeof changedWhen === 'boolean') out = { ...out, status: changedWhen ? 'changed' : 'ok' };
+    else if (out.predicted) out = { ...out, status: 'skipped', msg: 'check mode: changedWhen depends on output the command did not produce; mark read-only commands checkMode: "always"' };
+    else out = { ...out, status: changedWhen(asResult(out, rt, run), ctx) ? 'changed' : 'ok' };
+  }
+  if (out.status === 'failed' && run.task.options.ignoreErrors) out = { ...out, ignored: true };
+  return out;
+}
+
