@@ -95,7 +95,7 @@ function lookahead(state: RunState, items: readonly PlanItem[], index: number, l
       if (k === 0 && index >= 0 && it.task.options.loop === undefined) continue;
       if (tasks++ >= maxTasks) break;
       try {
-        const calls = resolveCalls(state, rt, it.task, it.scope);
+        const calls = resolveCalls(state, rt, it.task, it.scope, { prefetch: true });
         const span = Number.isFinite(maxTasks) ? maxTasks : LOOP_WINDOW;
         const mine = k === 0 && index >= 0 ? calls.slice(fromItem, fromItem + span) : Number.isFinite(maxTasks) ? calls.slice(0, maxTasks) : calls;
         for (const { args, ctx } of mine) {

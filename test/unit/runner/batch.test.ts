@@ -65,6 +65,39 @@ describe('buildBatch', () => {
   });
 });
 
+describe('buildBatch with changes (a segment)', () => {
+  const runIn = (script: string, input: string) => {
+    const r = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8', input });
+    return { stdout: r.stdout, stderr: r.stderr, code: r.status };
+  };
+
+  it('changes share stdin in order, each taking its bytes; reads after them get none', () => {
+    const b = buildBatch(['head -c 3', 'head -c 0; echo -', 'head -c 4', 'cat'], { changes: 3 });
+    const out = runIn(b.script, 'abcdefg-rest');
+    expect(b.parse(out).map((o) => o.stdout)).toEqual(['abc', '-\n', 'defg', '']);
+  });
+
+  it('the first failing change ends the exec: later changes and the reads do not run', () => {
+    const b = buildBatch(['echo one', 'echo two >&2; exit 3', 'echo three', 'echo read'], { changes: 3 });
+    const raw = runIn(b.script, '');
+    expect(raw.code).toBe(3);
+    const out = b.parse(raw);
+    expect(out.slice(0, 2)).toEqual([
+      { stdout: 'one\n', stderr: '', code: 0 },
+      { stdout: '', stderr: 'two\n', code: 3 },
+    ]);
+    expect(raw.stdout).not.toContain('three');
+    expect(raw.stdout).not.toContain('read');
+    expect(out[2]!.code).toBe(255);
+  });
+
+  it('a change that exits from inside its frame fails only its frame', () => {
+    const b = buildBatch(['exit 0', 'x=1; exit 5', 'echo unreached'], { changes: 2 });
+    const out = b.parse(runIn(b.script, ''));
+    expect(out.map((o) => o.code)).toEqual([0, 5, 255]);
+  });
+});
+
 describe('serialBatches', () => {
   const hosts = ['a', 'b', 'c', 'd', 'e'];
   it('numbers, percentages and growing lists, like Ansible', () => {
