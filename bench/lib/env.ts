@@ -79,7 +79,32 @@ export interface SshdEnv {
   readonly key: string;
   readonly knownHosts: string;
   readonly log: string;
+  /** The listening sshd's pid (every session is its descendant). */
+  readonly pid: number;
   stop(): void;
+}
+
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/**
+ * CPU seconds the hosts' side has used so far: the listening sshd's own time plus that of every session it reaped
+ * (/proc/PID/stat utime+stime+cutime+cstime; a reaped child's cutime carries its own descendants': the shells and
+ * commands of every exec, sftp-server, python of ansible's modules).
+ */
+export function hostCpuS(sshd: SshdEnv): number {
+  const f = readFileSync(`/proc/${sshd.pid}/stat`, 'utf8');
+  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  // fields after the comm: state is [0], utime is the 14th field of the line, i.e. [11]
+  return [11, 12, 13, 14].reduce((a, i) => a + Number(fields[i]), 0) / CLK_TCK;
+}
+
+/** Wait (≤ 10 s) until the sshd has no session left, so every exec's CPU has been reaped into its counters. */
+export async function sessionsDone(sshd: SshdEnv): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const kids = readFileSync(`/proc/${sshd.pid}/task/${sshd.pid}/children`, 'utf8').trim();
+    if (!kids) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Generate keys and start one sshd on 127.0.0.1:port with limits raised for 1000 concurrent connections. */
@@ -130,7 +155,7 @@ export function startSshd(outDir: string, port: number): SshdEnv {
   writeFileSync(log, '');
   sh('/usr/sbin/sshd', ['-f', config, '-E', log]);
   for (let i = 0; i < 50 && !have(pidFile); i++) spawnSync('sleep', ['0.1']);
-  return { port, key, knownHosts, log, stop: () => stopPidFile(pidFile) };
+  return { port, key, knownHosts, log, pid: Number(readFileSync(pidFile, 'utf8').trim()), stop: () => stopPidFile(pidFile) };
 }
 
 function stopPidFile(pidFile: string): void {

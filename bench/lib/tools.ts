@@ -2,7 +2,7 @@
 import { runProcess } from '../../test/support/local-process.ts';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { acceptedLogins, VENV, type SshdEnv } from './env.ts';
+import { acceptedLogins, hostCpuS, sessionsDone, VENV, type SshdEnv } from './env.ts';
 import { pyinfraEnv, STATE, WORKLOAD_CONTENT, WORKLOAD_PATHS } from './hosts.ts';
 import { timed, type Sample } from './measure.ts';
 import { quote } from '../../src/core/quote.ts';
@@ -20,6 +20,8 @@ export interface RunResult extends Sample {
   readonly execsMax?: number;
   /** rig only: sshd logins accepted during the run / N. */
   readonly connsPerHost?: number;
+  /** CPU seconds of the hosts' side (sshd sessions and everything they ran), from the listening sshd's counters. */
+  readonly hostCpuS?: number;
 }
 
 /** Everything a run needs to know. */
@@ -37,8 +39,15 @@ export interface RunSpec {
 
 const sum = (re: RegExp, text: string): number => [...text.matchAll(re)].reduce((a, m) => a + Number(m[1]), 0);
 
-/** Run `spec.tool` once. */
+/** Run `spec.tool` once, with the CPU the hosts' side used for it. */
 export async function runTool(spec: RunSpec): Promise<RunResult> {
+  const before = hostCpuS(spec.sshd);
+  const r = await runOnce(spec);
+  await sessionsDone(spec.sshd);
+  return { ...r, hostCpuS: hostCpuS(spec.sshd) - before };
+}
+
+async function runOnce(spec: RunSpec): Promise<RunResult> {
   const log = path.join(spec.outDir, 'logs', `${spec.tag}.log`);
   const wl = path.join(spec.repo, 'bench/workload');
   switch (spec.tool) {

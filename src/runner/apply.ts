@@ -155,7 +155,7 @@ export async function applySegment(conn: Connection, tasks: readonly SegmentTask
     for (const c of t.changes) {
       if (c.kind === 'write') {
         const w = writeFileScript(c);
-        stdin.push(w.stdin);
+        if (w.stdin.byteLength) stdin.push(w.stdin);
         lines.push(w.script);
         shown.push(`write ${c.path}`);
       } else if (c.kind === 'exec' && c.stdin === undefined) {

@@ -3,6 +3,7 @@
 import type { Connection, ExecOptions, ExecOutput } from '../core/index.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import type { RunOptions } from './options.ts';
+import { hideContent } from '../connection/index.ts';
 
 /** A connection that logs each exec: `exec #n as <user>: <script>` before, `exec #n: rc=… in …ms` after. */
 export function tracedConnection(conn: Connection, log: (line: string) => void): Connection {
@@ -17,7 +18,7 @@ export function tracedConnection(conn: Connection, log: (line: string) => void):
     async exec(script: string, opts?: ExecOptions): Promise<ExecOutput> {
       const id = ++n;
       const as = opts?.become ? ` as ${opts.becomeUser ?? 'root'}` : '';
-      log(`exec #${id}${as}: ${script}`);
+      log(`exec #${id}${as}: ${hideContent(script)}`);
       const started = performance.now();
       const out = await conn.exec(script, opts);
       log(`exec #${id}: rc=${out.code} in ${Math.round(performance.now() - started)}ms, ${out.stdout.length} bytes out`);
