@@ -27,7 +27,7 @@ export class LocalConnection implements Connection {
     if (refused) return Promise.resolve(refused);
     const asRoot = process.getuid?.() === 0 && (opts.becomeUser ?? 'root') === 'root';
     // one argv word is capped at 128 KiB (spawn E2BIG): a large script travels on stdin, ahead of the exec's own bytes
-    const big = Buffer.byteLength(script, 'utf8') > MAX_ARGV_SCRIPT_BYTES ? scriptOnStdin(script) : undefined;
+    const big = opts.privateScript || Buffer.byteLength(script, 'utf8') > MAX_ARGV_SCRIPT_BYTES ? scriptOnStdin(script) : undefined;
     const run = big ? big.program : script;
     const own = opts.stdin === undefined ? Buffer.alloc(0) : Buffer.from(opts.stdin);
     const stdin = big ? Buffer.concat([big.stdinPrefix, own]) : own;

@@ -42,10 +42,10 @@ export function nulRefusal(script: string): ExecOutput | undefined {
   return script.includes('\0') ? { stdout: '', stderr: 'rig: the script contains a NUL byte, which sh cannot run\n', code: 125 } : undefined;
 }
 
-/** Build the command for `script` (on stdin when large, see MAX_ARGV_SCRIPT_BYTES). With a password sudo reads it from stdin only when it asks (prompt marker). */
-export function buildCommand(script: string, o: { become?: boolean; becomeUser?: string; password?: string }): RemoteCommand {
+/** Build the command for `script` (on stdin when large, see MAX_ARGV_SCRIPT_BYTES, or private). With a password sudo reads it from stdin only when it asks (prompt marker). */
+export function buildCommand(script: string, o: { become?: boolean; becomeUser?: string; password?: string; privateScript?: boolean }): RemoteCommand {
   const plain = commandFor(script, o);
-  if (Buffer.byteLength(plain.command, 'utf8') <= MAX_ARGV_SCRIPT_BYTES) return plain;
+  if (!o.privateScript && Buffer.byteLength(plain.command, 'utf8') <= MAX_ARGV_SCRIPT_BYTES) return plain;
   const big = scriptOnStdin(script);
   return { ...commandFor(big.program, o), stdinPrefix: big.stdinPrefix };
 }

@@ -11,6 +11,9 @@ export interface ExecOptions {
   readonly becomeUser?: string;
   /** Abort the exec after this long. */
   readonly timeoutMs?: number;
+  /** The script holds data other users of the host must not see (file content): it travels on stdin, never on a
+   *  command line (`ps` and /proc/PID/cmdline show those to every user, sudo may log them). @default false */
+  readonly privateScript?: boolean;
 }
 
 /** One host's connection. `exec` runs a POSIX sh script; it rejects only with UnreachableError. */

@@ -36,17 +36,12 @@ const sameId = (want: string, name: string, id: number): boolean => (/^\d+$/.tes
 export function attrChanges(path: string, attrs: FileAttrs, current: FilePresent | undefined, opts: { link?: boolean } = {}): ExecChange[] {
   const changes: ExecChange[] = [];
   const mode = normalizeMode(attrs.mode);
-  if (mode !== undefined && !opts.link && current?.mode !== mode) {
-    changes.push({
-      kind: 'exec',
-      command: sh`chmod ${mode} -- ${path}`.text,
-      description: `chmod ${mode} ${path}${current ? ` (was ${current.mode})` : ''}`,
-      effects: [{ op: 'attrs', path, mode }],
-    });
-  }
   const owner = attrs.owner !== undefined && !(current && sameId(attrs.owner, current.owner, current.uid)) ? attrs.owner : undefined;
   const group = attrs.group !== undefined && !(current && sameId(attrs.group, current.group, current.gid)) ? attrs.group : undefined;
-  if (owner !== undefined || group !== undefined) {
+  // owner before mode: chown clears a regular file's setuid (and group-executable setgid) bits, so a wanted 4755 is
+  // set again after it
+  const chowned = owner !== undefined || group !== undefined;
+  if (chowned) {
     const spec = `${owner ?? ''}${group !== undefined ? `:${group}` : ''}`;
     const was = current ? ` (was ${current.owner}:${current.group})` : '';
     const h = opts.link ? sh`-h ` : sh``;
@@ -55,6 +50,17 @@ export function attrChanges(path: string, attrs: FileAttrs, current: FilePresent
       command: sh`chown ${h}${spec} -- ${path}`.text,
       description: `chown ${spec} ${path}${was}`,
       effects: [{ op: 'attrs', path, ...(owner !== undefined ? { owner } : {}), ...(group !== undefined ? { group } : {}), ...(opts.link ? { noFollow: true } : {}) }],
+    });
+  }
+  const cleared = chowned && current?.type !== 'directory' && mode !== undefined && (Number.parseInt(mode, 8) & 0o6000) !== 0;
+  if (mode !== undefined && !opts.link && (current?.mode !== mode || cleared)) {
+    changes.push({
+      kind: 'exec',
+      // five digits: GNU chmod keeps a directory's setuid/setgid bits for a four-digit mode (`chmod 0755` leaves 2755);
+      // `00755` sets exactly the mode asked for, as Ansible's os.chmod does
+      command: sh`chmod ${`0${mode}`} -- ${path}`.text,
+      description: `chmod ${mode} ${path}${current ? ` (was ${current.mode})` : ''}`,
+      effects: [{ op: 'attrs', path, mode }],
     });
   }
   return changes;
@@ -175,7 +181,7 @@ function planFile(a: FileArgs, s: FileModuleState): FilePlan {
 function recursiveChanges(a: FileArgs): ExecChange[] {
   const out: ExecChange[] = [];
   const mode = normalizeMode(a.mode);
-  if (mode) out.push({ kind: 'exec', command: sh`chmod -R ${mode} -- ${a.path}`.text, description: `chmod -R ${mode} ${a.path}`, effects: [{ op: 'attrs', path: a.path, mode, recurse: true }] });
+  if (mode) out.push({ kind: 'exec', command: sh`chmod -R ${`0${mode}`} -- ${a.path}`.text, description: `chmod -R ${mode} ${a.path}`, effects: [{ op: 'attrs', path: a.path, mode, recurse: true }] });
   if (a.owner !== undefined || a.group !== undefined) {
     const spec = `${a.owner ?? ''}${a.group !== undefined ? `:${a.group}` : ''}`;
     out.push({

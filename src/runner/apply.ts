@@ -38,6 +38,8 @@ interface Step {
   readonly shown: string;
   /** What the step's commands wait for on the host (ExecChange.waits). */
   readonly waits?: readonly { readonly what: string; readonly limitSec: number }[];
+  /** Holds a file's content: sent on stdin, never on the command line (ExecOptions.privateScript). */
+  readonly privateScript?: boolean;
 }
 
 /**
@@ -68,7 +70,7 @@ function steps(changes: readonly Change[], prefix: string | undefined): (Step | 
     }
     if (c.kind === 'write') {
       const w = writeFileScript(c);
-      out.push({ script: pending() + w.script, stdin: w.stdin, shown: [...cmds, `write ${c.path}`].join('\n'), ...taken() });
+      out.push({ script: pending() + w.script, stdin: w.stdin, shown: [...cmds, `write ${c.path}`].join('\n'), privateScript: true, ...taken() });
       continue;
     }
     flush();
@@ -108,10 +110,10 @@ export async function applyChanges(conn: Connection, changes: readonly Change[],
       if (withReads) {
         // the change and the next tasks' probes in one round trip; the probes see the changed host
         const b = buildBatch([step.script, ...withReads], { stdinFor: 0 });
-        const outs = b.parse(await conn.exec(b.script, { stdin: step.stdin, become: opts.become, becomeUser: opts.becomeUser }));
+        const outs = b.parse(await conn.exec(b.script, { stdin: step.stdin, become: opts.become, becomeUser: opts.becomeUser, privateScript: step.privateScript }));
         last = outs[0] as ExecOutput;
         if (last.code === 0) reads = outs.slice(1);
-      } else last = await conn.exec(step.script, { stdin: step.stdin, become: opts.become, becomeUser: opts.becomeUser });
+      } else last = await conn.exec(step.script, { stdin: step.stdin, become: opts.become, becomeUser: opts.becomeUser, privateScript: step.privateScript });
     } finally {
       if (step.waits) opts.onWait?.(undefined);
     }
@@ -135,6 +137,10 @@ export function segmentable(changes: readonly Change[]): boolean {
 export interface SegmentTask {
   readonly changes: readonly Change[];
   readonly prefix?: string;
+  /** The task's name, for -vvv's lines. */
+  readonly name?: string;
+  /** noLog: its commands and output stay out of -vvv's lines. */
+  readonly noLog?: boolean;
 }
 
 /** What one task of a segment did: undefined for a task that did not run (an earlier one failed). */
@@ -166,14 +172,15 @@ export async function applySegment(conn: Connection, tasks: readonly SegmentTask
     }
     return { script: lines.join('\n') || 'true', shown };
   });
-  for (const b of built) for (const line of b.shown) opts.log?.(`$ ${line}`);
+  if (tasks.length > 1) opts.log?.(`segment: ${tasks.length} tasks in one exec: ${tasks.map((t) => t.name ?? '?').join(', ')}`);
+  for (const [i, b] of built.entries()) for (const line of tasks[i]!.noLog ? ['(commands hidden: noLog)'] : b.shown) opts.log?.(`$ ${line}`);
   const reads = opts.reads ?? [];
   const batch = buildBatch([...built.map((b) => b.script), ...reads], { changes: built.length });
   const input = new Uint8Array(stdin.reduce((n, s) => n + s.byteLength, 0));
   stdin.reduce((at, s) => (input.set(s, at), at + s.byteLength), 0);
   if (waits.length) opts.onWait?.({ what: waits.map((w) => w.what).join(', '), limitSec: waits.reduce((n, w) => n + w.limitSec, 0), startedAt: Date.now() });
   const out = await conn
-    .exec(batch.script, { ...(input.byteLength ? { stdin: input } : {}), become: opts.become, becomeUser: opts.becomeUser })
+    .exec(batch.script, { ...(input.byteLength ? { stdin: input } : {}), become: opts.become, becomeUser: opts.becomeUser, privateScript: tasks.some((t) => t.changes.some((c) => c.kind === 'write')) })
     .finally(() => waits.length && opts.onWait?.(undefined));
   // sudo or the shell refused the script: the first task failed with what they said
   const outs = batch.started(out) ? batch.parse(out) : [out];
@@ -181,8 +188,8 @@ export async function applySegment(conn: Connection, tasks: readonly SegmentTask
   const outcomes = built.map((b, i): SegmentTaskOutcome => {
     const o = outs[i];
     if (failed || !o) return undefined;
-    if (o.stdout) opts.log?.(o.stdout.trimEnd());
-    if (o.stderr) opts.log?.(o.stderr.trimEnd());
+    if (o.stdout && !tasks[i]!.noLog) opts.log?.(o.stdout.trimEnd());
+    if (o.stderr && !tasks[i]!.noLog) opts.log?.(o.stderr.trimEnd());
     if (o.code === 0) return { output: o, commands: b.shown };
     failed = true;
     const why = (o.stderr || o.stdout).trim().split('\n').slice(-5).join('\n');

@@ -159,10 +159,7 @@ function outputNotRun(r: TaskResult, id: TaskKey): TaskResult {
   const fail = (): never => {
     throw new OutputNotRun(id, r.task);
   };
-  return Object.defineProperties({ ...r }, {
-    stdout: { get: fail, enumerable: false },
-    stderr: { get: fail, enumerable: false },
-    rc: { get: fail, enumerable: false },
-    output: { get: fail, enumerable: false },
-  });
+  // everything the command's run would have produced (its status, msg and changes are known from the plan)
+  const notRun = { get: fail, enumerable: false };
+  return Object.defineProperties({ ...r }, { stdout: notRun, stderr: notRun, stdout_lines: notRun, stderr_lines: notRun, rc: notRun, output: notRun, commands: notRun });
 }

@@ -152,7 +152,8 @@ async function attempt(run: TaskRun, rt: HostRuntime, item: unknown, index: numb
 async function attemptOn(run: TaskRun, rt: HostRuntime, target: HostRuntime, ctx: TaskContext<unknown>, args: unknown, index: number): Promise<Partial> {
   const { state, task, scope } = run;
   const opts = state.options;
-  const log = tracing(opts) ? (l: string) => opts.reporter.onLog?.(rt.host.name, l) : undefined;
+  // noLog: neither its commands nor their output in -vvv's lines
+  const log = tracing(opts) && !task.options.noLog ? (l: string) => opts.reporter.onLog?.(rt.host.name, l) : undefined;
   const priv = privilegeOf(task, scope, rt);
   const mctx: ModuleContext = moduleContext(state, rt, ctx);
   const reads = Object.entries(task.module.probe(args, mctx) as Record<string, Read<unknown>>);

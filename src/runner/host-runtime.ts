@@ -30,9 +30,10 @@ export interface AheadPlanning {
   crossed: boolean;
 }
 
-/** A task a segment already applied, waiting for the play to reach it: its result and the variables it sets. */
+/** A task a segment already applied, waiting for the play to reach it: its result (finished then, with changedWhen /
+ *  failedWhen seeing the results of the tasks before it) and the variables it sets. */
 export interface AheadResult {
-  readonly result: TaskResult;
+  finish(): TaskResult;
   readonly setVars: Readonly<Record<string, unknown>>;
 }
 

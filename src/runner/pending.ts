@@ -6,5 +6,6 @@ export function pendingScript(names: readonly string[], asRoot: boolean): ShellF
   const dir = asRoot ? sh`/var/lib/rig` : sh`"$HOME/.local/state/rig"`;
   if (names.length === 0) return sh`rm -f ${dir}/pending-handlers.json`;
   const json = JSON.stringify(names);
-  return sh`mkdir -p ${dir} && printf '%s' ${json} > ${dir}/.pending-handlers.json.tmp && mv -f ${dir}/.pending-handlers.json.tmp ${dir}/pending-handlers.json`;
+  // the temp name carries the shell's pid: inventory hosts that are one machine (aliases, local hosts) write at once
+  return sh`mkdir -p ${dir} && printf '%s' ${json} > ${dir}/.pending-handlers.json.$$.tmp && mv -f ${dir}/.pending-handlers.json.$$.tmp ${dir}/pending-handlers.json`;
 }

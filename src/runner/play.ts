@@ -242,9 +242,10 @@ async function runTask(state: RunState, run: TaskRun, rts: readonly HostRuntime[
         const pre = rt.ahead.get(run.id);
         if (pre) {
           rt.ahead.delete(run.id);
+          const r = pre.finish();
           Object.assign(rt.setVars, pre.setVars);
           rt.lastSetVars = pre.setVars;
-          return done(rt, pre.result);
+          return done(rt, r);
         }
         await ownTurn();
         return done(rt, await executeTask(run, rt));

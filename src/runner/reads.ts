@@ -1,5 +1,5 @@
 /** Serve a task's reads from the host's cache, or fetch them together with upcoming tasks' reads in ONE exec. */
-import { earlyRead, parseRead, readCommand, type ExecOutput, type Read, type WaitInfo } from '../core/index.ts';
+import { canonicalJson, earlyRead, parseRead, readCommand, type ExecOutput, type Read, type WaitInfo } from '../core/index.ts';
 import { buildBatch } from './batch.ts';
 import { coalesce, type ReadSpec } from './coalesce.ts';
 import type { HostRuntime } from './host-runtime.ts';
@@ -7,9 +7,14 @@ import { execOptions, privilegeKey, type Privilege } from './privilege.ts';
 
 export type { ReadSpec } from './coalesce.ts';
 
-/** Cache key: the same command read as root, as postgres and as the login user can differ. */
-export function cacheKey(spec: { command: string; privilege: Privilege }): string {
-  return `${privilegeKey(spec.privilege)}\u0000${spec.command}`;
+/**
+ * Cache key: who reads (the same read as root, as postgres and as the login user can differ) and what — the fact's name
+ * and its argument for a declared read (a few dozen bytes, where a batched command's text is hundreds: 1000 hosts keep
+ * tens of thousands of keys), else the command.
+ */
+export function cacheKey(spec: { command: string; privilege: Privilege; read?: Read<unknown> }): string {
+  const what = spec.read ? `${spec.read.fact.name}\u0000${spec.read.arg === undefined ? '' : canonicalJson(spec.read.arg)}` : spec.command;
+  return `${privilegeKey(spec.privilege)}\u0000${what}`;
 }
 
 /** Turn declared reads into specs. */
@@ -26,7 +31,7 @@ export function prefetchSpecsOf(reads: readonly Read<unknown>[], privilege: Priv
 export function earlyOutput(rt: HostRuntime, r: Read<unknown>, privilege: Privilege): ExecOutput | undefined {
   const e = earlyRead(r);
   if (!r.volatile || !e || !r.early) return undefined;
-  const out = rt.cache.get(cacheKey({ command: readCommand(e), privilege }));
+  const out = rt.cache.get(cacheKey({ command: readCommand(e), privilege, read: e }));
   if (!out) return undefined;
   try {
     return r.early.accept(parseRead(e, out)) ? out : undefined;

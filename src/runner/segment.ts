@@ -79,7 +79,7 @@ export function planAhead(state: RunState, rt: HostRuntime, head: SegmentHead, f
   const host = cachedReads(rt, head.priv);
   const planned: Planned[] = [];
   const saved = { ...rt.setVars };
-  rt.planning = { results: new Map([[head.task.id, predicted(rt, head.task, 'changed', head.plan)]]), crossed: false };
+  rt.planning = { results: new Map([[head.task.id, predicted(state, rt, head.task, 'changed', head.plan)]]), crossed: false };
   try {
     let files = applied(new PredictedFiles(), head.plan.changes, host);
     for (const item of following.slice(0, MAX_AHEAD)) {
@@ -89,7 +89,8 @@ export function planAhead(state: RunState, rt: HostRuntime, head: SegmentHead, f
       planned.push(p.planned);
       files = p.files;
       const { plan } = p.planned;
-      rt.planning.results.set(item.task.id, predicted(rt, item.task, p.planned.skipped !== undefined || (plan.skipped !== undefined && !plan.changes.length) ? 'skipped' : plan.changes.length ? 'changed' : 'ok', plan));
+      const status = p.planned.skipped !== undefined || (plan.skipped !== undefined && !plan.changes.length) ? 'skipped' : plan.changes.length ? 'changed' : 'ok';
+      rt.planning.results.set(item.task.id, predicted(state, rt, item.task, status, plan, p.planned.skipped));
       if (plan.setVars) Object.assign(rt.setVars, plan.setVars);
       if (endsSegment(item.task) || !exact(plan.changes)) break;
     }
@@ -112,10 +113,27 @@ function applied(files: PredictedFiles, changes: readonly Change[], host: HostRe
   }
 }
 
-/** What a later task's `ctx.result` sees of a task planned ahead: its status, no output (reading it is a barrier). */
-function predicted(rt: HostRuntime, task: Task, status: TaskResult['status'], plan: Plan<unknown>): TaskResult {
+/** What a later task's `ctx.result` sees of a task planned ahead: what its run will report as its plan already says
+ *  (status, msg, changes, diff); its output does not exist yet (reading it is a barrier, context.ts outputNotRun). */
+function predicted(state: RunState, rt: HostRuntime, task: Task, status: TaskResult['status'], plan: Plan<unknown>, skipped?: string): TaskResult {
   const base = { host: rt.host.name, task: taskName(task), definedAt: task.definedAt, durationMs: 0, execs: 0, status };
-  return status === 'changed' ? { ...base, predicted: true } : { ...base, msg: plan.msg, output: plan.output };
+  if (skipped !== undefined) return { ...base, msg: skipped };
+  if (status === 'skipped') return { ...base, msg: plan.skipped };
+  if (status === 'changed') return { ...base, predicted: true, msg: plan.msg, diff: state.options.diff ? plan.diff : undefined, changes: plan.changes.map((c) => c.description) };
+  return { ...base, msg: plan.msg, output: plan.output, ...(plan.show ? { show: plan.show } : {}) };
+}
+
+/** Whether some host of the run is the controller itself (ansible_connection: local): its tasks may change the
+ *  controller's files, which plans read (copy's src, templates). */
+function controllerShared(state: RunState): boolean {
+  return state.inventory.hosts.some((h) => h.connection === 'local');
+}
+
+/** A predicted file state whose owner or group is known by one form only (a chown by name the host never reported the
+ *  id of): a module comparing the other form would see a difference the host does not have. */
+function halfKnown(v: unknown): boolean {
+  const s = v as { exists?: unknown; uid?: unknown; gid?: unknown; owner?: unknown; group?: unknown } | null;
+  return s !== null && typeof s === 'object' && s.exists === true && (Number.isNaN(s.uid) || Number.isNaN(s.gid) || s.owner === '' || s.group === '');
 }
 
 /** Plan one following task on the predicted state; undefined at a barrier (the play runs it as it reaches it). */
@@ -133,10 +151,13 @@ function planOne(state: RunState, rt: HostRuntime, item: FollowingItem, files: P
       // a fact that does not say which paths it reads may see anything the segment changed
       if (r.volatile || (!isModelled(r) && !(r.fact as { paths?: unknown }).paths)) return undefined;
       const v = predictRead(files, r, () => host(r), host);
-      if (v === UNKNOWN) return undefined;
+      if (v === UNKNOWN || halfKnown(v)) return undefined;
       probed[k] = v;
     }
-    const plan = task.module.plan(args, probed, planContext(mctx));
+    const pctx = planContext(mctx);
+    // a controller file a task of another host (a local one) may still change before the lockstep reaches this task
+    const local = (): never => rt.crossing('', 'a controller file') as never;
+    const plan = task.module.plan(args, probed, controllerShared(state) ? { ...pctx, readLocalFile: local, render: local } : pctx);
     if (plan.failed !== undefined || plan.refreshFacts || !segmentable(plan.changes)) return undefined;
     // a notification recorded by root or the login user goes in the task's own frame; another user's needs an exec first
     if (plan.changes.length && task.options.notify?.length && priv.become && priv.becomeUser !== 'root') return undefined;
@@ -180,17 +201,17 @@ export async function runSegment(run: SegmentRun, rt: HostRuntime, ahead: readon
   const root = asRoot(head.priv, rt);
   let pending = run.inline ? run.pending : rt.persistedPending;
   const frames: { task: SegmentTask; pending: readonly string[]; at: number }[] = [
-    { task: { changes: head.plan.changes, ...(run.inline ? { prefix: pendingScript(run.pending, root).text } : {}) }, pending, at: -1 },
+    { task: { changes: head.plan.changes, ...shownAs(head.task), ...(run.inline ? { prefix: pendingScript(run.pending, root).text } : {}) }, pending, at: -1 },
   ];
   for (const [at, p] of ahead.entries()) {
     if (!p.plan.changes.length) continue;
     const names = (p.item.task.options.notify ?? []).map((h) => h.name).filter((n) => !pending.includes(n));
     pending = names.length ? [...pending, ...names] : pending;
-    frames.push({ task: { changes: p.plan.changes, ...(names.length ? { prefix: pendingScript(pending, root).text } : {}) }, pending, at });
+    frames.push({ task: { changes: p.plan.changes, ...shownAs(p.item.task), ...(names.length ? { prefix: pendingScript(pending, root).text } : {}) }, pending, at });
   }
   const rest = run.clears !== undefined ? pending.filter((n) => n !== run.clears) : pending;
   const clearing = rest !== pending && !ahead.length && rt.pendingPlaces.size === 1 && rt.pendingPlaces.has(root) && !endsSegment(head.task);
-  if (clearing) frames.push({ task: { changes: [], prefix: pendingScript(rest, root).text }, pending: rest, at: -2 });
+  if (clearing) frames.push({ task: { changes: [], name: 'pending handlers', prefix: pendingScript(rest, root).text }, pending: rest, at: -2 });
   const last = ahead.at(-1);
   const next = (last ? last.item.lookahead(rt, NEXT_READS_TASKS) : run.headReads()).filter((x) => privilegeKey(x.privilege) === privilegeKey(head.priv) && !x.volatile);
   const nextReads = [...new Map(next.map((x) => [cacheKey(x), x])).values()];
@@ -215,6 +236,8 @@ export async function runSegment(run: SegmentRun, rt: HostRuntime, ahead: readon
   return { last: h?.output, failed: h?.failed, commands: h?.commands ?? [] };
 }
 
+const shownAs = (task: Task) => ({ name: taskName(task), ...(task.options.noLog ? { noLog: true } : {}) });
+
 /** The results of the tasks planned ahead that ran (up to the first failure), for the play to report. */
 function storeAhead(state: RunState, rt: HostRuntime, ahead: readonly Planned[], frames: readonly { at: number }[], outcomes: readonly SegmentTaskOutcome[]): void {
   const frameOf = new Map(frames.map((f, i) => [f.at, outcomes[i]]));
@@ -233,9 +256,21 @@ function storeAhead(state: RunState, rt: HostRuntime, ahead: readonly Planned[],
       const io = { stdout: cmd.stdout, stderr: cmd.stderr, stdout_lines: cmd.stdout_lines, stderr_lines: cmd.stderr_lines, rc: o!.output.code, commands: o!.commands, output: cmd };
       r = o!.failed ? { status: 'failed', msg: o!.failed, diff, changes, ...io } : { status: 'changed', msg: p.plan.msg, diff, changes, ...io };
     }
-    if (p.skipped === undefined) r = overrides(r, owner, rt, p.ctx);
-    if (r.status === 'failed' && p.item.task.options.ignoreErrors) r = { ...r, ignored: true };
-    rt.ahead.set(p.item.id, { result: finishResult(owner, rt, r, { durationMs: 0, execs: 0 }), setVars: p.plan.setVars ?? {} });
+    const planned = r;
+    // changedWhen/failedWhen run when the play reaches the task: they may read the results of the tasks before it
+    const finish = (): TaskResult => {
+      let out = planned;
+      if (p.skipped === undefined) {
+        try {
+          out = overrides(planned, owner, rt, taskContext(state, rt, p.item.scope, undefined));
+        } catch (e) {
+          out = { ...planned, status: 'failed', msg: e instanceof Error ? e.message : String(e) };
+        }
+      }
+      if (out.status === 'failed' && p.item.task.options.ignoreErrors) out = { ...out, ignored: true };
+      return finishResult(owner, rt, out, { durationMs: 0, execs: 0 });
+    };
+    rt.ahead.set(p.item.id, { finish, setVars: p.plan.setVars ?? {} });
     if (o?.failed) return;
   }
 }

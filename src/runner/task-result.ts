@@ -35,7 +35,8 @@ export const asResult = (p: Partial, rt: HostRuntime, run: ResultOwner): TaskRes
 export function overrides(r: Partial, run: ResultOwner, rt: HostRuntime, ctx: TaskContext<unknown>): Partial {
   const { changedWhen, failedWhen } = run.task.options;
   let out = r;
-  if (failedWhen !== undefined && out.status !== 'unreachable') {
+  // check mode: a command that did not run has no output to judge; its predicted status stands
+  if (failedWhen !== undefined && out.status !== 'unreachable' && !(out.predicted && typeof failedWhen === 'function')) {
     const failed = typeof failedWhen === 'boolean' ? failedWhen : failedWhen(asResult(out, rt, run), ctx);
     if (failed) out = { ...out, status: 'failed', msg: out.msg ?? 'failedWhen condition was true' };
     else if (out.status === 'failed') out = { ...out, status: out.changes?.length ? 'changed' : 'ok' };

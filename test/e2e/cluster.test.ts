@@ -189,6 +189,7 @@ describe.skipIf(skip !== null)('cluster playbook on the VM lab', () => {
     const target = (h: string) => ({ port: lab.host(h).sshPort, user: lab.host(h).user, privateKey: lab.privateKeyFile, knownHosts: lab.knownHostsFile });
     const watch = watchSsh(Object.fromEntries(HOSTS.map((h) => [h, target(h)])));
     const r = await cluster('converge (with reboot)');
+    console.info(`first converge execs per host: ${JSON.stringify(Object.fromEntries(HOSTS.map((h) => [h, r.report?.recap[h]?.execs])))}`);
     const after = await bootIds();
     // firewall, docker and consul changes must never cut a live SSH session; only the reboots end them
     expect(watch.stop(after)).toEqual([]);

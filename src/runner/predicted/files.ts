@@ -32,6 +32,15 @@ const followed = (end: { readonly state: FileState; readonly at: string }, path:
 const under = (p: string, dir: string) => p.startsWith(dir === '/' ? '/' : `${dir}/`) && p !== dir;
 const octal = (n: number) => n.toString(8).padStart(4, '0');
 const merge = (a: Attrs | undefined, b: Attrs): Attrs => ({ ...a, ...b });
+const afterChown = (mode: string): string => {
+  const m = Number.parseInt(mode, 8);
+  return octal(m & ~0o4000 & (m & 0o010 ? ~0o2000 : ~0));
+};
+/** What a new file or directory takes from a setgid parent directory: its group, and for a directory the bit itself. */
+const inherit = (attrs: Full, parent: FileState, dir: boolean): Full =>
+  parent.exists && parent.type === 'directory' && (Number.parseInt(parent.mode, 8) & 0o2000) !== 0
+    ? { ...attrs, group: { name: parent.group, id: parent.gid }, ...(dir ? { mode: octal(Number.parseInt(attrs.mode, 8) | 0o2000) } : {}) }
+    : attrs;
 const failure = (msg: string) => ({ failed: msg });
 
 /** The predicted filesystem of one host. Immutable snapshots: `apply` returns a new one, so a half-applied plan never shows. */
@@ -297,7 +306,7 @@ export class PredictedFiles {
     const attrs: Full = {
       mode: c.mode ?? old?.mode ?? base.mode,
       owner: c.owner !== undefined ? this.principal(c.owner, false) : old && who.uid === 0 ? { name: old.owner, id: old.uid } : base.owner,
-      group: c.group !== undefined ? this.principal(c.group, true) : old && who.uid === 0 ? { name: old.group, id: old.gid } : base.group,
+      group: c.group !== undefined ? this.principal(c.group, true) : old && who.uid === 0 ? { name: old.group, id: old.gid } : inherit(base, d.state, false).group,
     };
     const bytes = typeof c.content === 'string' ? new TextEncoder().encode(c.content) : c.content;
     this.set(c.path, { type: 'file', content: bytes, attrs });
@@ -334,15 +343,27 @@ export class PredictedFiles {
         return this.set(e.path, { type: 'link', target: e.target, attrs: this.defaults(who, 0o777) });
       }
       case 'mkdir': {
-        const attrs = this.defaults(who, 0o777);
+        const base = this.defaults(who, 0o777);
+        // a directory mkdir creates takes the setgid bit and group of a setgid parent
+        const attrsUnder = (p: string): Full | Unknown => {
+          if (p === '/') return base;
+          const parent = this.test(posix.dirname(p), host);
+          return parent === UNKNOWN ? UNKNOWN : inherit(base, parent.state, true);
+        };
         // below a predicted directory (or where a prediction removed the path) nothing is left of the host's tree
         let predicted = false;
         for (const p of [...ancestors(e.path), e.path]) {
           const n = this.nodes.get(p);
           if (n?.type === 'absent' || (n === undefined && predicted)) {
+            const attrs = attrsUnder(p);
+            if (attrs === UNKNOWN) return this.set(p, { type: 'unknown' });
             this.set(p, { type: 'directory', attrs });
             predicted = true;
-          } else if (n === undefined) this.set(p, { type: 'ensure', attrs, patch: {} });
+          } else if (n === undefined) {
+            const attrs = attrsUnder(p);
+            if (attrs === UNKNOWN) return this.set(p, { type: 'unknown' });
+            this.set(p, { type: 'ensure', attrs, patch: {} });
+          }
           else if (n.type === 'file') return failure(`command failed (rc=1): mkdir: cannot create directory '${e.path}': Not a directory`);
           else predicted = n.type === 'directory';
         }
@@ -355,7 +376,7 @@ export class PredictedFiles {
         const d = this.test(posix.dirname(s.at), host);
         if (d !== UNKNOWN && (!d.state.exists || d.state.type !== 'directory'))
           return failure(`command failed (rc=1): touch: cannot touch '${e.path}': No such file or directory`);
-        return this.set(s.at, { type: 'file', content: new Uint8Array(), attrs: this.defaults(who, 0o666) });
+        return this.set(s.at, { type: 'file', content: new Uint8Array(), attrs: d === UNKNOWN ? this.defaults(who, 0o666) : inherit(this.defaults(who, 0o666), d.state, false) });
       }
       case 'attrs':
         return this.attrs(e, host);
@@ -366,8 +387,10 @@ export class PredictedFiles {
     const s = this.test(e.path, host, e.noFollow !== true);
     if (s === UNKNOWN) return this.set(e.path, { type: 'unknown' });
     if (!s.state.exists) return failure(`command failed (rc=1): cannot access '${e.path}': No such file or directory`);
+    // chown clears a regular file's setuid bit, and its setgid bit when group-executable (Linux, root included)
+    const kept = e.mode === undefined && (e.owner !== undefined || e.group !== undefined) && s.state.type === 'file' ? afterChown(s.state.mode) : undefined;
     const p: Attrs = {
-      ...(e.mode !== undefined ? { mode: e.mode } : {}),
+      ...(e.mode !== undefined ? { mode: e.mode } : kept !== undefined && kept !== s.state.mode ? { mode: kept } : {}),
       ...(e.owner !== undefined ? { owner: this.principal(e.owner, false) } : {}),
       ...(e.group !== undefined ? { group: this.principal(e.group, true) } : {}),
     };

@@ -1,4 +1,5 @@
 /** Check mode: a task's reads answered from the predicted filesystem, over the host's real state (the read cache). */
+import { posix } from 'node:path';
 import { parseRead, read, readCommand, type Read } from '../../core/index.ts';
 import type { HostRuntime } from '../host-runtime.ts';
 import type { Privilege } from '../privilege.ts';
@@ -31,15 +32,38 @@ export const hostFiles = (host: HostReads): HostFiles => (arg) => host(read(file
  * check mode and segments plan without a round trip per directory.
  */
 export function modelReads(r: Read<unknown>): Read<unknown>[] {
-  const path = r.fact === (fileState as unknown) ? (r.arg as FileStateArg).path : r.fact === (pathExists as unknown) || r.fact === (fileContent as unknown) ? (r.arg as string) : r.fact === (treeDrift as unknown) ? (r.arg as TreeDriftArg).path : undefined;
-  if (path === undefined || !path.startsWith('/')) return [];
-  const parts = path.split('/').filter(Boolean);
   const out: Read<unknown>[] = [];
-  for (let i = 1; i <= parts.length; i++) {
-    const p = `/${parts.slice(0, i).join('/')}`;
-    out.push(read(fileState, { path: p }), read(fileState, { path: p, follow: true }));
+  for (const path of pathsOf(r)) {
+    if (!path.startsWith('/')) continue;
+    const parts = path.split('/').filter(Boolean);
+    for (let i = 0; i <= parts.length; i++) {
+      const p = `/${parts.slice(0, i).join('/')}`;
+      out.push(read(fileState, { path: p }), read(fileState, { path: p, follow: true }));
+    }
   }
   return out;
+}
+
+/** The host paths a read looks at: the file facts' path, or what a fact declares (`paths`). */
+function pathsOf(r: Read<unknown>): readonly string[] {
+  if (r.fact === (fileState as unknown)) return [(r.arg as FileStateArg).path];
+  if (r.fact === (pathExists as unknown) || r.fact === (fileContent as unknown)) return [r.arg as string];
+  if (r.fact === (treeDrift as unknown)) return [(r.arg as TreeDriftArg).path];
+  return (r.fact as { paths?: (a: unknown) => readonly string[] }).paths?.(r.arg) ?? [];
+}
+
+/** Where `path` is on the host, its directories' and its own symlinks followed (the path itself when it cannot be told). */
+function onHost(path: string, fs: HostFiles): string {
+  try {
+    const s = fs({ path, follow: true });
+    if (s.exists) return s.realPath ?? path;
+    if (s.danglingTo !== undefined) return s.danglingTo;
+    const d = fs({ path: posix.dirname(path), follow: true });
+    return d.exists && d.realPath !== undefined ? posix.join(d.realPath, posix.basename(path)) : path;
+  } catch (e) {
+    if (e instanceof FileStateError) return path;
+    throw e;
+  }
 }
 
 /** Whether check mode predicts `r` exactly from its model of the filesystem (then a failure it leads to is real). */
@@ -73,8 +97,8 @@ export function predictRead(files: PredictedFiles, r: Read<unknown>, hostValue: 
     const a = arg as TreeDriftArg;
     return files.affectsTree(a.path) ? files.treeDrift(a, fs) : hostValue();
   }
-  const paths = (r.fact as { paths?: (a: unknown) => readonly string[] }).paths?.(arg) ?? [];
-  return paths.some((p) => files.affectsTree(p)) ? UNKNOWN : hostValue();
+  // a path a change touched, as given or where the host's symlinks take it (writes are recorded where they land)
+  return pathsOf(r).some((p) => files.affectsTree(p) || files.affectsTree(onHost(p, fs))) ? UNKNOWN : hostValue();
 }
 
 function exists(f: () => ReturnType<PredictedFiles['fileState']>): boolean | Unknown {
@@ -90,7 +114,7 @@ function exists(f: () => ReturnType<PredictedFiles['fileState']>): boolean | Unk
 /** Reads served from `rt`'s cache in one privilege context (NeedRead when not fetched yet). */
 export function cachedReads(rt: HostRuntime, privilege: Privilege): HostReads {
   return <T>(r: Read<T>): T => {
-    const out = rt.cache.get(cacheKey({ command: readCommand(r), privilege }));
+    const out = rt.cache.get(cacheKey({ command: readCommand(r), privilege, read: r }));
     if (!out) throw new NeedRead(r);
     return parseRead(r, out);
   };

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../../src/connection/local.ts';
 import { hideContent, INLINE_CONTENT_BYTES, writeFileScript } from '../../../src/connection/write-file.ts';
+import { buildCommand } from '../../../src/connection/remote-command.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 
 const TEXTS: readonly string[] = [
@@ -43,6 +44,21 @@ describe('writeFileScript', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(Buffer.compare(readFileSync(p), Buffer.from(typeof content === 'string' ? Buffer.from(content) : content))).toBe(0);
     }
+  });
+
+  it('a private script never shows on a command line (ps, /proc/PID/cmdline), with or without sudo', async () => {
+    const secret = 'TOPSECRET-cmdline-42';
+    const dir = tempDir('rig-write-');
+    const w = writeFileScript({ kind: 'write', path: path.join(dir, 'f'), content: `pw=${secret}\n`, description: 'write' });
+    const show = "tr '\\0' ' ' < /proc/$$/cmdline; echo; tr '\\0' ' ' < /proc/$PPID/cmdline";
+    const seen = await new LocalConnection('local').exec(`${w.script}\n${show}`, { privateScript: true });
+    expect(seen.code, seen.stderr).toBe(0);
+    expect(seen.stdout).toContain('sh -c');
+    expect(seen.stdout).not.toContain(secret);
+    expect(buildCommand(w.script, { privateScript: true }).command).not.toContain(secret);
+    expect(buildCommand(w.script, { become: true, privateScript: true }).command).not.toContain(secret);
+    // without the flag a small script is the command line itself (what the flag exists for)
+    expect(buildCommand(w.script, {}).command).toContain(secret);
   });
 
   it('-vvv shows the script with every inline content replaced by its size', () => {

@@ -80,7 +80,7 @@ describe('copy plan', () => {
 
   it('same content, attributes drift → chmod/chown only, no write', () => {
     const p = copyModule.plan(args, { dest: regular(args.dest, conf, { mode: '0600', owner: 'www', uid: 33 }) }, ctx);
-    expect(p.changes.map((c) => (c.kind === 'exec' ? c.command : c.kind))).toEqual(['chmod 0644 -- /etc/nginx/nginx.conf', 'chown root -- /etc/nginx/nginx.conf']);
+    expect(p.changes.map((c) => (c.kind === 'exec' ? c.command : c.kind))).toEqual(['chown root -- /etc/nginx/nginx.conf', 'chmod 00644 -- /etc/nginx/nginx.conf']);
     expect(p.diff).toBeUndefined();
   });
 

@@ -70,8 +70,8 @@ describe('file module probe', () => {
 
 describe('state: directory', () => {
   const args: FileArgs = { path: '/srv/app data', state: 'directory', mode: '0750', owner: 'app', group: 'app' };
-  it('missing → mkdir -p, chmod, chown', () => {
-    expect(commands(args, { file: absent(args.path) })).toEqual([`mkdir -p -- '/srv/app data'`, `chmod 0750 -- '/srv/app data'`, `chown app:app -- '/srv/app data'`]);
+  it('missing → mkdir -p, chown, chmod', () => {
+    expect(commands(args, { file: absent(args.path) })).toEqual([`mkdir -p -- '/srv/app data'`, `chown app:app -- '/srv/app data'`, `chmod 00750 -- '/srv/app data'`]);
   });
   it('converged → no changes', () => {
     expect(plan(args, { file: directory(args.path, { mode: '0750', owner: 'app', group: 'app', uid: 1000, gid: 1000 }) }).changes).toEqual([]);
@@ -82,7 +82,7 @@ describe('state: directory', () => {
   it('only mode drift → chmod only, described with the old mode', () => {
     const p = plan(args, { file: directory(args.path, { mode: '0755', owner: 'app', group: 'app' }) });
     expect(p.changes).toEqual([
-      { kind: 'exec', command: `chmod 0750 -- '/srv/app data'`, description: `chmod 0750 /srv/app data (was 0755)`, effects: [{ op: 'attrs', path: '/srv/app data', mode: '0750' }] },
+      { kind: 'exec', command: `chmod 00750 -- '/srv/app data'`, description: `chmod 0750 /srv/app data (was 0755)`, effects: [{ op: 'attrs', path: '/srv/app data', mode: '0750' }] },
     ]);
   });
   it('only group drift → chown :group', () => {
@@ -91,7 +91,7 @@ describe('state: directory', () => {
   it('recurse with drift below → chmod -R / chown -hR; without drift nothing', () => {
     const a: FileArgs = { ...args, recurse: true };
     const top = directory(args.path, { mode: '0750', owner: 'app', group: 'app' });
-    expect(commands(a, { file: top, drift: true })).toEqual([`chmod -R 0750 -- '/srv/app data'`, `chown -hR app:app -- '/srv/app data'`]);
+    expect(commands(a, { file: top, drift: true })).toEqual([`chmod -R 00750 -- '/srv/app data'`, `chown -hR app:app -- '/srv/app data'`]);
     expect(commands(a, { file: top, drift: false })).toEqual([]);
   });
   it('a file in the way fails, nothing applied', () => {
@@ -107,11 +107,11 @@ describe('state: file / touch / absent', () => {
     expect(plan({ path: '/f' }, { file: absent('/f') }).failed).toMatch(/does not exist \(use state: 'touch'/);
   });
   it('file: attributes only', () => {
-    expect(commands({ path: '/f', mode: '0600' }, { file: regular('/f', 'x') })).toEqual(['chmod 0600 -- /f']);
+    expect(commands({ path: '/f', mode: '0600' }, { file: regular('/f', 'x') })).toEqual(['chmod 00600 -- /f']);
     expect(commands({ path: '/f', mode: '600' }, { file: regular('/f', 'x', { mode: '0600' }) })).toEqual([]);
   });
   it('touch: creates when missing, leaves an existing file alone (idempotent)', () => {
-    expect(commands({ path: '/f', state: 'touch', mode: '0640' }, { file: absent('/f') })).toEqual(['touch -- /f', 'chmod 0640 -- /f']);
+    expect(commands({ path: '/f', state: 'touch', mode: '0640' }, { file: absent('/f') })).toEqual(['touch -- /f', 'chmod 00640 -- /f']);
     expect(commands({ path: '/f', state: 'touch' }, { file: regular('/f', 'x') })).toEqual([]);
   });
   it('absent: rm -rf when present, nothing when missing', () => {
@@ -145,6 +145,16 @@ describe('state: link', () => {
 
 describe('attrChanges', () => {
   it('emits everything asked for when the path is about to be created', () => {
-    expect(attrChanges('/p', { mode: '644', owner: 'a', group: 'b' }, undefined).map((c) => c.command)).toEqual(['chmod 0644 -- /p', 'chown a:b -- /p']);
+    expect(attrChanges('/p', { mode: '644', owner: 'a', group: 'b' }, undefined).map((c) => c.command)).toEqual(['chown a:b -- /p', 'chmod 00644 -- /p']);
+  });
+
+  it('chown clears a file\'s setuid bit: a wanted 4755 is set again after an owner change, even when the mode matches now', () => {
+    const suid = regular('/usr/local/bin/x', 'x', { mode: '4755' });
+    expect(attrChanges('/usr/local/bin/x', { mode: '4755', owner: 'nobody' }, suid).map((c) => c.command)).toEqual(['chown nobody -- /usr/local/bin/x', 'chmod 04755 -- /usr/local/bin/x']);
+    // nothing to chown: the mode stays as it is
+    expect(attrChanges('/usr/local/bin/x', { mode: '4755', owner: suid.owner }, suid)).toEqual([]);
+    // a directory keeps its bits across chown: no chmod needed
+    const sgidDir = directory('/srv/shared', { mode: '2775' });
+    expect(attrChanges('/srv/shared', { mode: '2775', group: 'nogroup' }, sgidDir).map((c) => c.command)).toEqual(['chown :nogroup -- /srv/shared']);
   });
 });

@@ -51,7 +51,7 @@ describe('zipMember plan', () => {
 
   it('mode drift only → chmod, no extraction', () => {
     const p = zipMemberModule.plan(args, { dest: regular(args.dest, script, { mode: '0700' }), member }, ctx);
-    expect(p.changes.map((c) => ('command' in c ? c.command : c.kind))).toEqual(['chmod 0755 -- /usr/local/bin/consul']);
+    expect(p.changes.map((c) => ('command' in c ? c.command : c.kind))).toEqual(['chmod 00755 -- /usr/local/bin/consul']);
   });
 
   it('other binary or none → one exec: python3 extracts into a temp file beside dest, checks the planned sha256, renames', () => {

@@ -89,7 +89,7 @@ describe('getUrl plan', () => {
 
   it('converged bytes, wrong mode/owner → chmod/chown only, no download (even without a downloader)', () => {
     const p = getUrlModule.plan({ ...args, owner: 'root' }, { dest: regular(args.dest, body, { mode: '0600', owner: 'www', uid: 33 }), tool: tool('none') }, ctx);
-    expect(execs(p)).toEqual(['chmod 0644 -- /var/cache/rig/consul.zip', 'chown root -- /var/cache/rig/consul.zip']);
+    expect(execs(p)).toEqual(['chown root -- /var/cache/rig/consul.zip', 'chmod 00644 -- /var/cache/rig/consul.zip']);
   });
 
   it('missing dest → one exec: curl into a temp file in dest dir, sha256 check, attributes, rename', () => {

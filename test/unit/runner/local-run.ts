@@ -15,12 +15,13 @@ export interface LocalWorld {
   run(pb: Playbook, opts?: Partial<Omit<RunOptions, 'reporter' | 'connect'>>): Promise<{ summary: RunSummary; rec: RecordingReporter }>;
 }
 
-/** Make a world with `hosts` (inventory groups: `groups` maps group → hosts). */
-export async function localWorld(hosts: readonly string[], groups: Record<string, readonly string[]> = {}): Promise<LocalWorld> {
+/** Make a world with `hosts` (inventory groups: `groups` maps group → hosts; `vars`: host vars every host gets). */
+export async function localWorld(hosts: readonly string[], groups: Record<string, readonly string[]> = {}, vars: Record<string, string> = {}): Promise<LocalWorld> {
   const dir = tempDir('rig-runner-');
   const inv = path.join(dir, 'inventory');
   mkdirSync(inv);
-  const lines = ['all:', '  hosts:', ...hosts.map((h) => `    ${h}:\n      work: ${path.join(dir, h)}`)];
+  const more = Object.entries(vars).map(([k, v]) => `\n      ${k}: ${v}`).join('');
+  const lines = ['all:', '  hosts:', ...hosts.map((h) => `    ${h}:\n      work: ${path.join(dir, h)}${more}`)];
   if (Object.keys(groups).length) {
     lines.push('  children:');
     for (const [g, members] of Object.entries(groups)) lines.push(`    ${g}:`, '      hosts:', ...members.map((m) => `        ${m}:`));

@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Change } from '../../../src/core/index.ts';
+import { read, type Change, type Fact, type Read } from '../../../src/core/index.ts';
+import { predictRead } from '../../../src/runner/predicted/reads.ts';
 import type { FileState, FileStateArg } from '../../../src/facts/files.ts';
 import type { ExecIdentity } from '../../../src/facts/identity.ts';
 import { PredictedFiles, UNKNOWN } from '../../../src/runner/predicted/files.ts';
@@ -223,5 +224,16 @@ describe('mkdir -p through a predicted link', () => {
     const r = after({ '/b': { type: 'directory' }, '/b/a': { type: 'directory' } }, [exec([{ op: 'link', path: '/b/d', target: '/b/a' }])], [exec([{ op: 'mkdir', path: '/b/d/c' }])]);
     expect(r.failed).toBeUndefined();
     expect(r.files.fileState({ path: '/b/a/c' }, r.h.read)).toMatchObject({ exists: true, type: 'directory' });
+  });
+});
+
+describe('facts that declare the paths they read', () => {
+  const fact: Fact<string, string> = { name: 'test.pathsFact', command: (a) => `cat ${a}`, parse: () => 'host value', paths: (a) => [a] };
+  it('a path a host symlink takes into what a prediction wrote is unknown; an untouched one is the host value', () => {
+    const r = after({ '/s': { type: 'directory' }, '/s/real': { type: 'directory' }, '/s/l': { type: 'link', target: '/s/real' } }, [write('/s/real/x.zip', 'zip')]);
+    const reads = <T>(rd: Read<T>): T => r.h.read(rd.arg as FileStateArg) as T;
+    expect(predictRead(r.files, read(fact, '/s/l/x.zip'), () => 'host value', reads)).toBe(UNKNOWN);
+    expect(predictRead(r.files, read(fact, '/s/real/x.zip'), () => 'host value', reads)).toBe(UNKNOWN);
+    expect(predictRead(r.files, read(fact, '/s/other.zip'), () => 'host value', reads)).toBe('host value');
   });
 });

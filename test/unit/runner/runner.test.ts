@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  assert, command, copy, refreshFacts, defineHandler, definePlaybook, defineRole, directory, file, flushHandlers, lineinfile, setFact, shell, ValidationError, waitFor,
+  assert, command, copy, debug, refreshFacts, defineHandler, definePlaybook, defineRole, directory, file, flushHandlers, lineinfile, setFact, shell, ValidationError, waitFor,
 } from '../../../src/index.ts';
 import type { TaskContext } from '../../../src/core/index.ts';
 import { localWorld } from './local-run.ts';
@@ -27,13 +27,33 @@ describe('runner', () => {
     expect(first.summary.exitCode).toBe(0);
     expect(first.rec.statuses('a')).toEqual(Array(5).fill(0).map(() => expect.stringMatching(/→ changed$/)));
     expect(readFileSync(path.join(world.dir, 'b/etc/one.conf'), 'utf8')).toBe('host=b\n');
-    // facts + all reads, then one exec per changed task carrying the next tasks' fresh reads
-    expect(first.rec.results('a').map((r) => r.execs)).toEqual([1, 1, 1, 1, 1]);
-    expect(first.summary.recap.a!.execs).toBe(6);
+    // facts + all reads, then the five tasks in one exec (a segment, segment.ts)
+    expect(first.rec.results('a').map((r) => r.execs)).toEqual([1, 0, 0, 0, 0]);
+    expect(first.summary.recap.a!.execs).toBe(2);
     const second = await world.run(pb);
     expect(second.rec.results().map((r) => r.status)).toEqual(Array(10).fill('ok'));
     expect(second.summary.recap.a!.execs).toBe(1);
     expect(second.summary.recap.b!.execs).toBe(1);
+  });
+
+  it("--check: a command's output that does not exist yet is a prediction, in args (stdout_lines) and in failedWhen", async () => {
+    const world = await localWorld(['a']);
+    const count = command((ctx) => ({ cmd: ['grep', '-c', 'a=3', w(ctx, 'conf')] }), { name: 'count', changedWhen: false, failedWhen: (r) => r.stdout !== '1' });
+    const pb = definePlaybook({
+      hosts: 'all',
+      tasks: [
+        copy((ctx) => ({ dest: w(ctx, 'conf'), content: 'a=3\n' }), { name: 'conf' }),
+        count,
+        debug((ctx) => ({ msg: `conf has ${ctx.result(count).stdout_lines!.length} lines` }), { name: 'lines' }),
+      ],
+    });
+    const check = await world.run(pb, { check: true });
+    expect(check.summary.exitCode, JSON.stringify(check.summary.results.map((r) => [r.task, r.status, r.msg]))).toBe(0);
+    expect(check.summary.results.map((r) => r.status)).toEqual(['changed', 'ok', 'ok']);
+    expect(check.summary.results[2]!.msg).toMatch(/predicted/);
+    const real = await world.run(pb);
+    expect(real.summary.exitCode).toBe(0);
+    expect(real.summary.results.map((r) => r.status)).toEqual(['changed', 'ok', 'ok']);
   });
 
   it('--check predicts exactly what the real run changes and touches nothing', async () => {
