@@ -1,9 +1,9 @@
 /** Run one play: serial batches, linear task order, hosts in parallel, handler flushes. */
-import { identityRead, modelReads } from './predicted/reads.ts';
+import { identityRead, isModelled, modelReads } from './predicted/reads.ts';
 import { createLimiter } from '../connection/index.ts';
-import { argProblems, UnreachableError, ValidationError, type ExecOutput, type Handler, type Play, type Task, type TaskInfo, type TaskResult } from '../core/index.ts';
+import { argProblems, NotYetRun, UnreachableError, ValidationError, type ExecOutput, type Read, type Handler, type Play, type Task, type TaskInfo, type TaskResult } from '../core/index.ts';
 import { moduleContext } from './context.ts';
-import { resolveCalls } from './resolve-items.ts';
+import { resolveCalls, type ResolvedCall } from './resolve-items.ts';
 import { executeTask, taskName, type TaskRun } from './execute-task.ts';
 import { asRoot, execOptions, LOGIN, playPrivilege, privilegeKey, privilegeOf } from './privilege.ts';
 import { hostFacts } from '../facts/host.ts';
@@ -95,12 +95,24 @@ function lookahead(state: RunState, items: readonly PlanItem[], index: number, l
       if (k === 0 && index >= 0 && it.task.options.loop === undefined) continue;
       if (tasks++ >= maxTasks) break;
       try {
-        const calls = resolveCalls(state, rt, it.task, it.scope, { prefetch: true });
+        let calls: ResolvedCall[];
+        let guessed = false;
+        try {
+          calls = resolveCalls(state, rt, it.task, it.scope);
+        } catch (e) {
+          if (!(e instanceof NotYetRun)) throw e;
+          // its `when` reads a result not there yet: it may well run, but it may as well be skipped (one firewall
+          // backend of four): only its file reads (a batched stat), not docker/firewall/consul queries that cost the
+          // host real time for nothing
+          calls = resolveCalls(state, rt, it.task, it.scope, { prefetch: true });
+          guessed = true;
+        }
         const span = Number.isFinite(maxTasks) ? maxTasks : LOOP_WINDOW;
         const mine = k === 0 && index >= 0 ? calls.slice(fromItem, fromItem + span) : Number.isFinite(maxTasks) ? calls.slice(0, maxTasks) : calls;
         for (const { args, ctx } of mine) {
           if (argProblems(it.task.module, args).length) continue;
-          const reads = Object.values(it.task.module.probe(args, moduleContext(state, rt, ctx)) as object);
+          const declared = Object.values(it.task.module.probe(args, moduleContext(state, rt, ctx)) as object) as Read<unknown>[];
+          const reads = guessed ? declared.filter(isModelled) : declared;
           // check mode and segments predict new files' owner and mode from who writes them: read once per become
           reads.push(identityRead, ...reads.flatMap(modelReads));
           out.push(...prefetchSpecsOf(reads, privilegeOf(it.task, it.scope, rt)));

@@ -6,7 +6,7 @@
  * run on its own (loop, delegateTo, runOnce, serial, retries, other privilege, reboot, stdin, refreshFacts); a change
  * the model cannot follow (a command, a package install) ends its segment.
  */
-import { argProblems, commandOutput, type Change, type ExecOutput, type Plan, type Read, type Task, type TaskContext, type TaskResult } from '../core/index.ts';
+import { argProblems, commandOutput, type Change, type ExecOutput, type Plan, type Read, type Task, type TaskResult } from '../core/index.ts';
 import { applySegment, segmentable, type SegmentTask, type SegmentTaskOutcome } from './apply.ts';
 import { moduleContext, planContext, resolveWhen, taskContext } from './context.ts';
 import type { HostRuntime } from './host-runtime.ts';
@@ -33,7 +33,6 @@ export interface FollowingItem {
 /** One task planned ahead of the play. */
 interface Planned {
   readonly item: FollowingItem;
-  readonly ctx: TaskContext<unknown>;
   readonly plan: Plan<unknown>;
   /** Why it is skipped (`when` was false), instead of a plan of its own. */
   readonly skipped?: string;
@@ -41,8 +40,12 @@ interface Planned {
 
 /** How many tasks one segment plans ahead at most. */
 const MAX_AHEAD = 64;
-/** Upcoming tasks whose reads ride on a segment's exec (the next segment plans from them; a miss costs one exec). */
-const NEXT_READS_TASKS = 32;
+/**
+ * Upcoming tasks whose reads ride on a segment's exec (the next segment plans from them; a miss costs one exec). Not
+ * more: a command or package install ends most segments of a real play and what was read is read again after it, so a
+ * wide window re-reads docker/consul/firewall state many times; 8 stays near the 4 tasks one exec per task re-reads.
+ */
+const NEXT_READS_TASKS = 8;
 
 const EXACT_EFFECTS = new Set(['remove', 'mkdir', 'touch', 'link', 'attrs']);
 
@@ -142,7 +145,7 @@ function planOne(state: RunState, rt: HostRuntime, item: FollowingItem, files: P
   if (standsAlone(task) || privilegeKey(privilegeOf(task, scope, rt)) !== privilegeKey(priv)) return undefined;
   try {
     const ctx = taskContext(state, rt, scope, undefined);
-    if (task.options.when !== undefined && !resolveWhen(task.options.when, ctx)) return { planned: { item, ctx, plan: { changes: [] }, skipped: 'conditional result was false' }, files };
+    if (task.options.when !== undefined && !resolveWhen(task.options.when, ctx)) return { planned: { item, plan: { changes: [] }, skipped: 'conditional result was false' }, files };
     const args = resolveArgs(state, rt, task, scope, undefined, -1);
     if (argProblems(task.module, args).length) return undefined;
     const mctx = moduleContext(state, rt, ctx);
@@ -162,7 +165,7 @@ function planOne(state: RunState, rt: HostRuntime, item: FollowingItem, files: P
     // a notification recorded by root or the login user goes in the task's own frame; another user's needs an exec first
     if (plan.changes.length && task.options.notify?.length && priv.become && priv.becomeUser !== 'root') return undefined;
     const next = applied(files, plan.changes, host);
-    return next ? { planned: { item, ctx, plan }, files: next } : undefined;
+    return next ? { planned: { item, plan }, files: next } : undefined;
   } catch {
     // NotYetRun, OutputNotRun, AheadBarrier, a read not fetched, bad input: the play meets it when it gets there
     return undefined;

@@ -1,9 +1,8 @@
 /** A task's result on one host: finishing a partial result (noLog, timing) and changedWhen / failedWhen. */
-import type { TaskContext, TaskResult } from '../core/index.ts';
+import type { Task, TaskContext, TaskResult } from '../core/index.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import { taskName } from './task-name.ts';
 import type { RunState, TaskScope } from './run-state.ts';
-import type { Task } from '../core/index.ts';
 
 /** What one attempt of a task produced, before the host, task and timing are added. */
 export type Partial = Omit<TaskResult, 'host' | 'task' | 'definedAt' | 'durationMs' | 'execs'>;

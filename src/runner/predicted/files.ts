@@ -6,7 +6,7 @@
 import { posix } from 'node:path';
 import type { Change, PathEffect, WriteChange } from '../../core/index.ts';
 import { FileStateError, type FileState, type FileStateArg } from '../../facts/files.ts';
-import { errorState, present, patch, type Attrs, type Full, type Node, type Principal } from './nodes.ts';
+import { afterChown, errorState, inherit, present, patch, type Attrs, type Full, type Node, type Principal } from './nodes.ts';
 import type { ExecIdentity } from '../../facts/identity.ts';
 
 /** A value check mode cannot predict (an opaque change may have touched what was read). */
@@ -32,15 +32,7 @@ const followed = (end: { readonly state: FileState; readonly at: string }, path:
 const under = (p: string, dir: string) => p.startsWith(dir === '/' ? '/' : `${dir}/`) && p !== dir;
 const octal = (n: number) => n.toString(8).padStart(4, '0');
 const merge = (a: Attrs | undefined, b: Attrs): Attrs => ({ ...a, ...b });
-const afterChown = (mode: string): string => {
-  const m = Number.parseInt(mode, 8);
-  return octal(m & ~0o4000 & (m & 0o010 ? ~0o2000 : ~0));
-};
-/** What a new file or directory takes from a setgid parent directory: its group, and for a directory the bit itself. */
-const inherit = (attrs: Full, parent: FileState, dir: boolean): Full =>
-  parent.exists && parent.type === 'directory' && (Number.parseInt(parent.mode, 8) & 0o2000) !== 0
-    ? { ...attrs, group: { name: parent.group, id: parent.gid }, ...(dir ? { mode: octal(Number.parseInt(attrs.mode, 8) | 0o2000) } : {}) }
-    : attrs;
+
 const failure = (msg: string) => ({ failed: msg });
 
 /** The predicted filesystem of one host. Immutable snapshots: `apply` returns a new one, so a half-applied plan never shows. */

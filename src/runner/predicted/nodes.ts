@@ -68,3 +68,17 @@ export function patch(s: FileState, p: Attrs): FileState {
     ...(p.group !== undefined ? { group: p.group.name, gid: p.group.id } : {}),
   };
 }
+
+const octal = (n: number) => n.toString(8).padStart(4, '0');
+
+/** A regular file's mode after chown: the kernel clears setuid, and setgid when group-executable (root included). */
+export function afterChown(mode: string): string {
+  const m = Number.parseInt(mode, 8);
+  return octal(m & ~0o4000 & (m & 0o010 ? ~0o2000 : ~0));
+}
+
+/** What a new file or directory takes from a setgid parent directory: its group, and for a directory the bit itself. */
+export function inherit(attrs: Full, parent: FileState, dir: boolean): Full {
+  if (!parent.exists || parent.type !== 'directory' || (Number.parseInt(parent.mode, 8) & 0o2000) === 0) return attrs;
+  return { ...attrs, group: { name: parent.group, id: parent.gid }, ...(dir ? { mode: octal(Number.parseInt(attrs.mode, 8) | 0o2000) } : {}) };
+}
