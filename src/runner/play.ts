@@ -1,11 +1,11 @@
 /** Run one play: serial batches, linear task order, hosts in parallel, handler flushes. */
-import { identityRead, isModelled, modelReads } from './predicted/reads.ts';
+import { identityRead, isModelled, modelPaths, statReads } from './predicted/reads.ts';
 import { createLimiter } from '../connection/index.ts';
 import { argProblems, NotYetRun, UnreachableError, ValidationError, type ExecOutput, type Read, type Handler, type Play, type Task, type TaskInfo, type TaskResult } from '../core/index.ts';
 import { moduleContext } from './context.ts';
 import { resolveCalls, type ResolvedCall } from './resolve-items.ts';
 import { executeTask, taskName, type TaskRun } from './execute-task.ts';
-import { asRoot, execOptions, LOGIN, playPrivilege, privilegeKey, privilegeOf } from './privilege.ts';
+import { asRoot, execOptions, LOGIN, playPrivilege, privilegeKey, privilegeOf, type Privilege } from './privilege.ts';
 import { hostFacts } from '../facts/host.ts';
 import { pendingRecords } from '../facts/pending.ts';
 import { cachedFacts, saveFacts } from './fact-cache.ts';
@@ -88,6 +88,8 @@ const LOOP_WINDOW = 256;
 function lookahead(state: RunState, items: readonly PlanItem[], index: number, later: readonly LaterPlay[]) {
   return (rt: HostRuntime, maxTasks = Number.POSITIVE_INFINITY, fromItem = 0): ReadSpec[] => {
     const out: ReadSpec[] = [];
+    // per privilege: the paths whose stat the model may need (each once, however many tasks touch them)
+    const model = new Map<string, { privilege: Privilege; paths: Set<string> }>();
     const upcoming = [...items.slice(Math.max(index, 0)), ...later.filter((l) => l.hosts.has(rt.host.name)).flatMap((l) => l.items)];
     let tasks = 0;
     for (const [k, it] of upcoming.entries()) {
@@ -113,14 +115,18 @@ function lookahead(state: RunState, items: readonly PlanItem[], index: number, l
           if (argProblems(it.task.module, args).length) continue;
           const declared = Object.values(it.task.module.probe(args, moduleContext(state, rt, ctx)) as object) as Read<unknown>[];
           const reads = guessed ? declared.filter(isModelled) : declared;
-          // check mode and segments predict new files' owner and mode from who writes them: read once per become
-          reads.push(identityRead, ...reads.flatMap(modelReads));
-          out.push(...prefetchSpecsOf(reads, privilegeOf(it.task, it.scope, rt)));
+          const privilege = privilegeOf(it.task, it.scope, rt);
+          out.push(...prefetchSpecsOf(reads, privilege));
+          const m = model.get(privilegeKey(privilege)) ?? { privilege, paths: new Set<string>() };
+          model.set(privilegeKey(privilege), m);
+          for (const r of reads) for (const p of modelPaths(r)) m.paths.add(p);
         }
       } catch {
         // not resolvable yet (depends on a registered result or on facts a change will refresh)
       }
     }
+    // check mode and segments predict new files' owner and mode from who writes them: read once per become
+    for (const { privilege, paths } of model.values()) out.push(...prefetchSpecsOf([identityRead, ...[...paths].flatMap(statReads)], privilege));
     return out;
   };
 }

@@ -27,22 +27,22 @@ export const identityRead: Read<ExecIdentity> = read(execIdentity, undefined);
 export const hostFiles = (host: HostReads): HostFiles => (arg) => host(read(fileState, arg));
 
 /**
- * The host reads the model asks for when it predicts `r` over changes to its path or the directories above it (lstat
- * and stat of the path, stat of each ancestor): prefetched with `r`, one batched `stat` (files.state's `many`), so
- * check mode and segments plan without a round trip per directory.
+ * The paths whose stat the model asks for when it predicts `r` over changes to its path or the directories above it:
+ * the path and each ancestor, `/` included. The runner prefetches their lstat and stat (`statReads`) once per host, one
+ * batched `stat` (files.state's `many`), so check mode and segments plan without a round trip per directory.
  */
-export function modelReads(r: Read<unknown>): Read<unknown>[] {
-  const out: Read<unknown>[] = [];
+export function modelPaths(r: Read<unknown>): string[] {
+  const out: string[] = [];
   for (const path of pathsOf(r)) {
     if (!path.startsWith('/')) continue;
     const parts = path.split('/').filter(Boolean);
-    for (let i = 0; i <= parts.length; i++) {
-      const p = `/${parts.slice(0, i).join('/')}`;
-      out.push(read(fileState, { path: p }), read(fileState, { path: p, follow: true }));
-    }
+    for (let i = 0; i <= parts.length; i++) out.push(`/${parts.slice(0, i).join('/')}`);
   }
   return out;
 }
+
+/** The lstat and stat reads of `path` (what the model reads of a path). */
+export const statReads = (path: string): Read<unknown>[] => [read(fileState, { path }), read(fileState, { path, follow: true })];
 
 /** The host paths a read looks at: the file facts' path, or what a fact declares (`paths`). */
 function pathsOf(r: Read<unknown>): readonly string[] {
