@@ -22,8 +22,7 @@ import { planAhead, runSegment, type FollowingItem } from './segment.ts';
 import { moduleContext, planContext, resolveDynamic, resolveLoop, resolveWhen, taskContext } from './context.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import { pendingScript } from './pending.ts';
-import { coalesce } from './coalesce.ts';
-import { cacheKey, earlyOutput, fetchReads, specsOf, type ReadSpec } from './reads.ts';
+import { earlyOutput, fetchReads, ridingReads, specsOf, type ReadSpec } from './reads.ts';
 import type { RunState, TaskScope } from './run-state.ts';
 import { gatherFacts } from './facts.ts';
 import { resolveArgs } from './resolve-items.ts';
@@ -232,11 +231,9 @@ async function attemptOn(run: TaskRun, rt: HostRuntime, target: HostRuntime, ctx
       const ahead = index === -1 && run.following && task.options.retries === undefined && task.options.until === undefined ? planAhead(state, rt, head, run.following) : [];
       applied = await runSegment({ state, head, pending, inline, log, headReads, ...(run.clears !== undefined ? { clears: run.clears } : {}) }, rt, ahead);
     } else {
-      const next = headReads().filter((x) => privilegeKey(x.privilege) === privilegeKey(priv) && !x.volatile);
-      const nextReads = [...new Map(next.map((x) => [cacheKey(x), x])).values()];
-      const grouped = coalesce(nextReads);
+      const riding = ridingReads(headReads(), priv);
       const out = await applyChanges(target.conn!, plan.changes, {
-        reads: grouped.commands,
+        reads: riding.commands,
         ...execOptions(priv),
         prefix: inline ? pendingScript(pending, asRoot(priv, rt)).text : undefined,
         log,
@@ -244,7 +241,7 @@ async function attemptOn(run: TaskRun, rt: HostRuntime, target: HostRuntime, ctx
         onWait: rt.onWait,
       });
       target.invalidate();
-      if (out.reads && !out.rebooted) grouped.spread(out.reads).forEach((o, i) => target.cache.set(cacheKey(nextReads[i] as ReadSpec), o));
+      if (out.reads && !out.rebooted) riding.store(target, out.reads);
       if (inline) {
         rt.persistedPending = pending;
         rt.pendingPlaces.add(asRoot(priv, rt));

@@ -113,3 +113,22 @@ export async function fetchReads(
   }
   return wanted.map((s) => results.get(s) ?? (rt.cache.get(cacheKey(s)) as ExecOutput));
 }
+
+/** Upcoming reads that ride at the end of an apply exec: those of the exec's privilege, not volatile, each once. */
+export interface RidingReads {
+  /** The commands to append to the exec. */
+  readonly commands: readonly string[];
+  /** Put their outputs (as the exec returned them) into `rt`'s cache. */
+  store(rt: HostRuntime, outs: readonly ExecOutput[]): void;
+}
+
+/** Plan `specs` as reads riding on an exec run with `privilege`. */
+export function ridingReads(specs: readonly ReadSpec[], privilege: Privilege): RidingReads {
+  const mine = specs.filter((x) => privilegeKey(x.privilege) === privilegeKey(privilege) && !x.volatile);
+  const unique = [...new Map(mine.map((x) => [cacheKey(x), x])).values()];
+  const grouped = coalesce(unique);
+  return {
+    commands: grouped.commands,
+    store: (rt, outs) => grouped.spread(outs).forEach((o, i) => rt.cache.set(cacheKey(unique[i] as ReadSpec), o)),
+  };
+}

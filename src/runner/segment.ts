@@ -14,8 +14,7 @@ import { pendingScript } from './pending.ts';
 import { PredictedFiles, UNKNOWN } from './predicted/files.ts';
 import { cachedReads, hostFiles, identityRead, isModelled, predictRead, type HostReads } from './predicted/reads.ts';
 import { asRoot, execOptions, privilegeKey, privilegeOf, type Privilege } from './privilege.ts';
-import { cacheKey, type ReadSpec } from './reads.ts';
-import { coalesce } from './coalesce.ts';
+import { ridingReads, type ReadSpec } from './reads.ts';
 import { resolveArgs } from './resolve-items.ts';
 import type { RunState, TaskScope } from './run-state.ts';
 import { taskName } from './task-name.ts';
@@ -216,16 +215,14 @@ export async function runSegment(run: SegmentRun, rt: HostRuntime, ahead: readon
   const clearing = rest !== pending && !ahead.length && rt.pendingPlaces.size === 1 && rt.pendingPlaces.has(root) && !endsSegment(head.task);
   if (clearing) frames.push({ task: { changes: [], name: 'pending handlers', prefix: pendingScript(rest, root).text }, pending: rest, at: -2 });
   const last = ahead.at(-1);
-  const next = (last ? last.item.lookahead(rt, NEXT_READS_TASKS) : run.headReads()).filter((x) => privilegeKey(x.privilege) === privilegeKey(head.priv) && !x.volatile);
-  const nextReads = [...new Map(next.map((x) => [cacheKey(x), x])).values()];
-  const grouped = coalesce(nextReads);
+  const riding = ridingReads(last ? last.item.lookahead(rt, NEXT_READS_TASKS) : run.headReads(), head.priv);
   const out = await applySegment(
     rt.conn!,
     frames.map((f) => f.task),
-    { ...execOptions(head.priv), reads: grouped.commands, log: run.log, onWait: rt.onWait },
+    { ...execOptions(head.priv), reads: riding.commands, log: run.log, onWait: rt.onWait },
   );
   rt.invalidate();
-  if (out.reads) grouped.spread(out.reads).forEach((o, i) => rt.cache.set(cacheKey(nextReads[i] as ReadSpec), o));
+  if (out.reads) riding.store(rt, out.reads);
   // the records written are those of every frame that started
   const started = frames.filter((_, i) => out.tasks[i] !== undefined);
   const recorded = started.at(-1)?.pending;
