@@ -1,5 +1,5 @@
 /** kernel: kernel ≥ 3.16, overlay/br_netfilter/vxlan loaded and persisted, swarm sysctls, GRUB tokens + rolling reboot. */
-import { assert, command, defineHandler, defineRole, flushHandlers, modprobe, reboot, sysctl, z, type TaskContext } from '../../src/index.ts';
+import { assert, command, defineHandler, defineRole, flushHandlers, modprobe, reboot, shell, sysctl, z, type TaskContext } from '../../src/index.ts';
 import { missingTokens } from './library/cmdline.ts';
 import { grubCmdline } from './library/tasks.ts';
 
@@ -21,11 +21,28 @@ export function kernelAtLeast(release: string, major: number, minor: number): bo
 export const rebootNeeded = (ctx: TaskContext<unknown>): boolean =>
   ctx.vars.grub_manage !== false && missingTokens(ctx.facts.cmdline, grubTokens(ctx.vars.grub_cmdline_extra)).length > 0;
 
+/**
+ * The host already serves a cluster: a Docker Swarm node (LocalNodeState other than inactive) or an active Consul agent,
+ * from `clusterServices`' output (line 1: the swarm state, empty without docker; line 2: `systemctl is-active consul`).
+ * Such hosts reboot one at a time; hosts that serve nothing yet (a first provisioning) reboot together.
+ */
+export function servesCluster(out: string): boolean {
+  const [swarm = '', consul = ''] = out.split('\n').map((l) => l.trim());
+  return (swarm !== '' && swarm !== 'inactive') || consul === 'active';
+}
+
 /** Regenerate grub.cfg (Debian: update-grub; RHEL family: grub2-mkconfig). */
 export const updateGrub = defineHandler(
   'update grub config',
   command((ctx) => ({ cmd: ctx.facts.os.family === 'redhat' ? ['grub2-mkconfig', '-o', '/boot/grub2/grub.cfg'] : ['update-grub'] })),
 );
+
+// read-only, also in check mode (which must predict the same reboot task), and only when a reboot is due
+const clusterServices = shell(
+  { cmd: `printf '%s\\n' "$(docker info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null)" "$(systemctl is-active consul 2>/dev/null)"` },
+  { name: 'cluster services on this host', when: rebootNeeded, changedWhen: false, checkMode: 'always' },
+);
+const serving = (ctx: TaskContext<unknown>): boolean => servesCluster(ctx.result(clusterServices).stdout ?? '');
 
 /** The kernel role. */
 export default defineRole({
@@ -49,24 +66,28 @@ export default defineRole({
     ),
   },
   handlers: [updateGrub],
-  tasks: ({ vars }) => [
-    assert((ctx) => ({ that: kernelAtLeast(ctx.facts.kernel.release, 3, 16), msg: `kernel ${ctx.facts.kernel.release} is older than 3.16 (overlay, vxlan)` }), { name: 'kernel supports overlay and vxlan' }),
-    modprobe<string>((ctx) => ({ name: ctx.item, persistent: 'present' as const }), { name: 'kernel module', loop: (ctx) => vars(ctx).kernel_modules }),
-    sysctl<[string, string | number]>((ctx) => ({ name: ctx.item[0], value: ctx.item[1] }), {
-      name: 'swarm sysctl',
-      loop: (ctx) => Object.entries(vars(ctx).kernel_sysctls),
-    }),
-    grubCmdline((ctx) => ({ tokens: grubTokens(vars(ctx).grub_cmdline_extra) }), { name: 'GRUB kernel command line', when: (ctx) => vars(ctx).grub_manage, notify: [updateGrub] }),
-    flushHandlers(),
-    // rolling: one host at a time, so managers are never all down at once
-    // without consent the task says which tokens the running kernel lacks and changes nothing (not a failure)
-    reboot(
-      (ctx) => ({
-        msg: `the running kernel lacks ${missingTokens(ctx.facts.cmdline, grubTokens(vars(ctx).grub_cmdline_extra)).join(' ')}${vars(ctx).rebootAllowed === true ? '' : `; set rebootAllowed or reboot ${ctx.host.name} in a window`}`,
-        testCommand: 'grep -q . /proc/cmdline',
-        allowed: vars(ctx).rebootAllowed === true,
+  tasks: ({ vars }) => {
+    const rebootArgs = (ctx: TaskContext<unknown>) => ({
+      msg: `the running kernel lacks ${missingTokens(ctx.facts.cmdline, grubTokens(vars(ctx).grub_cmdline_extra)).join(' ')}${vars(ctx).rebootAllowed === true ? '' : `; set rebootAllowed or reboot ${ctx.host.name} in a window`}`,
+      testCommand: 'grep -q . /proc/cmdline',
+      allowed: vars(ctx).rebootAllowed === true,
+    });
+    return [
+      assert((ctx) => ({ that: kernelAtLeast(ctx.facts.kernel.release, 3, 16), msg: `kernel ${ctx.facts.kernel.release} is older than 3.16 (overlay, vxlan)` }), { name: 'kernel supports overlay and vxlan' }),
+      modprobe<string>((ctx) => ({ name: ctx.item, persistent: 'present' as const }), { name: 'kernel module', loop: (ctx) => vars(ctx).kernel_modules }),
+      sysctl<[string, string | number]>((ctx) => ({ name: ctx.item[0], value: ctx.item[1] }), {
+        name: 'swarm sysctl',
+        loop: (ctx) => Object.entries(vars(ctx).kernel_sysctls),
       }),
-      { name: 'reboot for kernel command line', serial: 1, when: rebootNeeded },
-    ),
-  ],
+      grubCmdline((ctx) => ({ tokens: grubTokens(vars(ctx).grub_cmdline_extra) }), { name: 'GRUB kernel command line', when: (ctx) => vars(ctx).grub_manage, notify: [updateGrub] }),
+      flushHandlers(),
+      clusterServices,
+      // without consent the task says which tokens the running kernel lacks and changes nothing (not a failure)
+      // rolling (one host at a time, so managers are never all down at once) where the host serves a cluster already;
+      // hosts that serve nothing yet (a first provisioning) reboot together: nothing to keep available, and N hosts
+      // take one boot instead of N
+      reboot(rebootArgs, { name: 'reboot for kernel command line (hosts not serving a cluster yet, together)', when: (ctx) => rebootNeeded(ctx) && !serving(ctx) }),
+      reboot(rebootArgs, { name: 'reboot for kernel command line (cluster hosts, one at a time)', serial: 1, when: (ctx) => rebootNeeded(ctx) && serving(ctx) }),
+    ];
+  },
 });
