@@ -2,7 +2,7 @@
 import { labPaths } from '../lab/config.ts';
 import { cachedConsul } from '../lab/consul.ts';
 import type { RunResult } from '../lab/exec.ts';
-import { reset as resetLab, sshTarget, stderrLog, up, watchOwner } from '../lab/lab.ts';
+import { markChanged as markChangedLab, reset as resetLab, sshTarget, stderrLog, up, watchOwner } from '../lab/lab.ts';
 import { cannotRunReason } from '../lab/preflight.ts';
 import { sshRun } from '../lab/ssh.ts';
 import type { ShellFragment } from '../../src/core/quote.ts';
@@ -35,8 +35,10 @@ export interface Lab {
   must(host: LabHost | string, cmd: string | ShellFragment, opts?: { timeoutMs?: number }): Promise<string>;
   /** Return VMs (default all) to the pristine base image and wait for SSH. */
   reset(names?: readonly string[]): Promise<void>;
-  /** This test file booted the VMs from fresh overlays and nothing was reset since: they are pristine already. */
-  freshBoot: boolean;
+  /** This test run booted the VMs from fresh overlays (or reset them) and no suite has changed them since. */
+  pristine: boolean;
+  /** Record that this suite changes the VMs (call before the first change): later suites then reset before relying on them. */
+  markChanged(): Promise<void>;
   /** The lab user's private key and the pinned known_hosts, for tools that take them directly. */
   privateKeyFile: string;
   knownHostsFile: string;
@@ -96,7 +98,9 @@ async function bootOrReuse(): Promise<Lab> {
     reset: async (names) => {
       await resetLab(names ? { names } : {});
     },
-    freshBoot: !r.reused,
+    // a lab up by hand may have been changed by hand: only a lab this run booted counts as pristine
+    pristine: !r.reused || (r.state.owner === owner && r.state.changed !== true),
+    markChanged: () => markChangedLab(stderrLog),
     privateKeyFile: paths.privateKey,
     knownHostsFile: sshTarget(paths, { sshPort: 0 }).knownHosts,
     consul: consul.ok ? { available: true, binary: consul.binary, version: consul.version } : { available: false, reason: consul.reason },

@@ -232,9 +232,19 @@ export async function reset(opts: { names?: readonly string[]; log?: Log } = {})
       throw e;
     }
     for (const h of handles) h.forget();
+    if (!opts.names || state.vms.every((v) => opts.names!.includes(v.name))) writeState(paths, { ...state, changed: false });
     const seconds = (Date.now() - t0) / 1000;
     log(`reset ${specs.map((s) => s.name).join(', ')}: pristine and answering SSH after ${seconds.toFixed(0)} s`);
     return seconds;
+  });
+}
+
+/** Record that a suite is about to change the VMs: a later suite of the same run then resets them before relying on pristine disks. */
+export async function markChanged(log: Log = stderrLog): Promise<void> {
+  const paths = labPaths();
+  await withLock(paths.lock, log, async () => {
+    const state = readState(paths);
+    if (state && state.changed !== true) writeState(paths, { ...state, changed: true });
   });
 }
 

@@ -23,6 +23,8 @@ export interface LabState {
   /** pid whose exit tears the lab down (a test run that booted it), or null for a lab brought up by hand. */
   owner: number | null;
   startedAt: string;
+  /** A suite changed the VMs since they booted from the base image (`markChanged`); `reset` clears it. */
+  changed?: boolean;
 }
 
 /** run/state.json */
