@@ -1,4 +1,4 @@
-/** kernel: kernel ≥ 3.16, overlay/br_netfilter/vxlan loaded and persisted, swarm sysctls, GRUB tokens + rolling reboot. */
+/** kernel: kernel ≥ 3.16, overlay/br_netfilter/vxlan loaded and persisted, swarm sysctls, GRUB tokens + reboot (rolling on cluster hosts). */
 import { assert, command, defineHandler, defineRole, flushHandlers, modprobe, reboot, shell, sysctl, z, type TaskContext } from '../../src/index.ts';
 import { missingTokens } from './library/cmdline.ts';
 import { grubCmdline } from './library/tasks.ts';

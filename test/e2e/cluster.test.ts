@@ -186,7 +186,7 @@ describe.skipIf(skip !== null)('cluster playbook on the VM lab', () => {
     console.info(`predicted: ${JSON.stringify(predicted, null, 1)}`);
   });
 
-  it.skipIf(converged)('2. the real run converges, changing exactly the predicted tasks, with a rolling reboot', async () => {
+  it.skipIf(converged)('2. the real run converges, changing exactly the predicted tasks, with the reboot (fresh hosts: together)', async () => {
     const boots = await bootIds();
     const target = (h: string) => ({ port: lab.host(h).sshPort, user: lab.host(h).user, privateKey: lab.privateKeyFile, knownHosts: lab.knownHostsFile });
     const watch = watchSsh(Object.fromEntries(HOSTS.map((h) => [h, target(h)])));
