@@ -14,6 +14,9 @@ export interface FileAbsent {
   readonly exists: false;
   /** With `follow`, when the path is a dangling symlink: where it leads (`readlink -m`), so check mode can see a predicted target. */
   readonly danglingTo?: string;
+  /** The nearest existing ancestor is a symlink to nothing (`mkdir -p` of the path fails there: "File exists"), and
+   *  where it leads (`readlink -m`). Only for plain absolute paths (no `.`, `..` or `//`). */
+  readonly danglingParent?: { readonly path: string; readonly to: string };
 }
 
 /** A path that exists. */
@@ -75,6 +78,12 @@ export class FileStateError extends Error {
 // variables set here never reach other reads. Process count matters (a no-op run is one such script per declared path
 // on every host): an existing path costs `stat` plus `sha256sum` for a regular file; the error text of `stat` is only
 // fetched when the path is not there.
+// walk up with builtins to the nearest ancestor that exists (as lstat sees it); only when that one is a symlink to
+// nothing, two more processes say which and where it leads — mkdir -p stops there, which a plain ENOENT does not tell
+const danglingParent = (tag: string) =>
+  ` a=$p; while a=\${a%/*}; [ -n "$a" ] && [ ! -e "$a" ] && [ ! -L "$a" ]; do :; done;` +
+  ` if [ -n "$a" ] && [ -L "$a" ] && [ ! -e "$a" ]; then printf '${tag}dangling-parent %s ' "$(printf %s "$a" | base64 -w0)"; readlink -m -n -- "$a" | base64 -w0; echo; fi;`;
+
 function tests(arg: FileStateArg) {
   const follow = arg.follow === true;
   // only a plain absolute path can be compared with its directory's physical path (`cd -P` and `pwd -P` are builtins)
@@ -94,7 +103,7 @@ function tests(arg: FileStateArg) {
     missing: (tag: string) =>
       `o=$(${follow ? 'stat -L' : 'stat'} -c . -- "$p" 2>&1); case $o in *': No such file or directory' | .) echo ${tag}absent;${
         follow ? ` if [ -L "$p" ]; then printf '${tag}dangling '; readlink -m -n -- "$p" | base64 -w0; echo; fi;` : ''
-      }; *) echo "${tag}error \${o##*: }";; esac`,
+      }${plain ? danglingParent(tag) : ''}; *) echo "${tag}error \${o##*: }";; esac`,
   };
 }
 
@@ -167,7 +176,7 @@ function splitMany(out: ExecOutput, args: readonly FileStateArg[]): ExecOutput[]
   return args.map((a, i) => {
     const mine = tagged[i] ?? [];
     const gone = mine.find((l) => l === 'absent' || l.startsWith('error '));
-    if (gone) return { stdout: `${[gone, ...mine.filter((l) => l.startsWith('dangling '))].join('\n')}\n`, stderr: '', code: 0 };
+    if (gone) return { stdout: `${[gone, ...mine.filter((l) => l.startsWith('dangling'))].join('\n')}\n`, stderr: '', code: 0 };
     const stat = stats.get(`${a.follow === true ? 'L' : 'S'}${a.path}`);
     const lines = [...(stat ? [stat] : []), ...mine.filter((l) => l !== 'file' && !l.startsWith('content '))];
     if (mine.includes('file')) {
@@ -207,7 +216,14 @@ function parse(out: ExecOutput, arg: FileStateArg): FileState {
   const first = lines[0];
   if (first === 'absent') {
     const to = lines.find((l) => l.startsWith('dangling '));
-    return { path: arg.path, exists: false, ...(to ? { danglingTo: Buffer.from(to.slice(9), 'base64').toString('utf8') } : {}) };
+    const up = lines.find((l) => l.startsWith('dangling-parent '))?.split(' ');
+    const text = (b64: string | undefined) => Buffer.from(b64 ?? '', 'base64').toString('utf8');
+    return {
+      path: arg.path,
+      exists: false,
+      ...(to ? { danglingTo: text(to.slice(9)) } : {}),
+      ...(up ? { danglingParent: { path: text(up[1]), to: text(up[2]) } } : {}),
+    };
   }
   if (first?.startsWith('error ')) throw new FileStateError(arg.path, first.slice(6));
   const m = first ? /^stat ([0-9a-f]+) ([0-7]+) (\d+) (\d+) (\d+) (\S+) (\S+)$/.exec(first) : null;

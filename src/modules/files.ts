@@ -126,6 +126,11 @@ function probeFile(a: FileArgs, ctx?: { readonly check: boolean }) {
 }
 
 const describeType = (s: FilePresent): string => (s.type === 'other' ? 'a special file' : s.type === 'link' ? `a link to ${s.linkTarget}` : `a ${s.type}`);
+/** Why `mkdir -p` cannot create `path`: a directory above it is a symlink to nothing (mkdir: File exists). */
+export function danglingParentMessage(path: string, up: { readonly path: string; readonly to: string }): string {
+  return `cannot create ${path}: ${up.path} is a symlink to ${up.to}, which does not exist; remove the link or create its target`;
+}
+
 /** `mkdir -p` of a directory (and its missing parents). */
 export function mkdirChange(path: string): ExecChange {
   return { kind: 'exec', command: sh`mkdir -p -- ${path}`.text, description: `create directory ${path}`, effects: [{ op: 'mkdir', path }] };
@@ -157,6 +162,7 @@ function planFile(a: FileArgs, s: FileModuleState): FilePlan {
     case 'directory': {
       // mkdir -p refuses a dangling symlink ("File exists"): say so before anything runs
       if (!cur.exists && cur.danglingTo !== undefined) return failed(`${path} is a symlink to ${cur.danglingTo}, which does not exist; remove the link or create its target`);
+      if (!cur.exists && cur.danglingParent) return failed(danglingParentMessage(path, cur.danglingParent));
       if (!cur.exists) return { changes: [mkdirChange(path), ...attrChanges(path, a, undefined)] };
       if (cur.type !== 'directory') return failed(`${path} is ${describeType(cur)}, not a directory`);
       const changes = attrChanges(path, a, cur);

@@ -6,7 +6,7 @@ import { defineModule } from '../core/module.ts';
 import { fileState, type FileState } from '../facts/files.ts';
 import { absPath, strict, z } from '../schema/index.ts';
 import { asText, planWrite, writeOptionsShape, type WriteOptions } from './copy.ts';
-import { failed, mkdirChange, type FilePlan } from './files.ts';
+import { danglingParentMessage, failed, mkdirChange, type FilePlan } from './files.ts';
 
 /** A regular expression given as a RegExp or as Ansible (Python `re`) source text. */
 export type Pattern = string | RegExp;
@@ -214,6 +214,7 @@ export function planTextEdit(
   if (!file.exists) {
     if (o.state === 'absent') return { changes: [], msg: 'file not present' };
     if (!o.create) return failed(`${path} does not exist (set create: true to create it)`);
+    if (file.danglingParent) return failed(danglingParentMessage(path, file.danglingParent));
   } else if (file.type === 'directory') return failed(`${path} is a directory`);
   else if (file.type !== 'file') return failed(`${path} is not a regular file`);
   let before: string | null = null;

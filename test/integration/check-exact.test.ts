@@ -11,6 +11,7 @@
  *      first run did not fail and no two task items touch overlapping paths (check-exact/build.ts `independent`),
  *      every task of the second run is ok (changed=0);
  *   4. every task (loop item) twice in a row, on the state left: each repeat is ok (up to the first failing task).
+ * Stream 0 first runs the counterexamples found before (check-exact/steps.ts `KNOWN`).
  * Sequences run in parallel: one fast-check stream per host, each with its own seed (base seed + stream index).
  *
  * Env: RIG_PROP_RUNS (sequences in all, default 200), RIG_PROP_SEED (base seed, printed at start), RIG_PROP_PATH
@@ -27,7 +28,7 @@ import { sshdAvailability, startTestHosts, type TestHosts } from './harness/inde
 import { tempDir } from '../support/temp-dir.ts';
 import { doubled, independent, toTask } from './check-exact/build.ts';
 import { mismatches, outcomesOf, table, type Outcome } from './check-exact/outcome.ts';
-import { sequenceArb, type Sequence, type Step } from './check-exact/steps.ts';
+import { KNOWN, sequenceArb, type Sequence, type Step } from './check-exact/steps.ts';
 
 const avail = await sshdAvailability();
 if (!avail.ok) console.warn(`SKIPPED check-exact property test: ${avail.reason}`);
@@ -188,7 +189,13 @@ describe.skipIf(!avail.ok)('check mode is exact (property over generated task se
         const seed = (SEED + i) | 0;
         return fc.assert(
           fc.asyncProperty(sequenceArb, (seq) => exact(seq, host)),
-          { numRuns, seed, verbose: VERBOSE, includeErrorInReport: true, ...(PATH !== undefined ? { path: PATH } : {}) },
+          {
+            numRuns,
+            seed,
+            verbose: VERBOSE,
+            includeErrorInReport: true,
+            ...(PATH !== undefined ? { path: PATH } : i === 0 ? { examples: KNOWN.map((k): [Sequence] => [k]) } : {}),
+          },
         );
       }),
     );

@@ -176,6 +176,8 @@ export class PredictedFiles {
     if (!this.affects(path)) {
       const h = host({ path, ...(content ? { content } : {}), ...(follow ? { follow } : {}) });
       this.learn(h);
+      const through = this.throughDanglingParent(h, follow, content, host, depth);
+      if (through) return through;
       if (!follow) return { state: h, at: path };
       // the host followed links itself: where it ended may be a path a prediction touched
       const end = h.exists ? h.realPath : h.danglingTo;
@@ -191,6 +193,18 @@ export class PredictedFiles {
     const t = this.seen(to, true, content, host, depth + 1);
     if (t === UNKNOWN) return t;
     return { state: followed(t, path), at: t.at };
+  }
+
+  /** A host read that stopped at a link to nothing above the path, when a prediction made where that link leads: the
+   *  kernel will resolve the path through it, so answer from there. Undefined when the host's answer stands. */
+  private throughDanglingParent(h: FileState, follow: boolean, content: boolean, host: HostFiles, depth: number): Seen | undefined {
+    const up = h.exists ? undefined : h.danglingParent;
+    if (!up || !this.affects(up.to)) return undefined;
+    const t = this.seen(up.to, true, false, host, depth + 1);
+    if (t === UNKNOWN) return t;
+    if (!t.state.exists) return undefined;
+    const s = this.seen(t.at + h.path.slice(up.path.length), follow, content, host, depth + 1);
+    return s === UNKNOWN ? s : { state: { ...s.state, path: h.path }, at: s.at };
   }
 
   /** As the shell's `[ -e ]`/`[ -d ]` see a path: one that cannot be inspected (a file above it) is missing. */
@@ -220,9 +234,13 @@ export class PredictedFiles {
         case 'file':
           return errorState(path, 'Not a directory');
         case 'link': {
-          const rest = path.slice(a.length);
-          const s = this.seen(posix.resolve(posix.dirname(a), n.target) + rest, false, content, host, depth + 1);
-          return s === UNKNOWN ? s : { state: { ...s.state, path }, at: s.at };
+          const to = posix.resolve(posix.dirname(a), n.target);
+          const s = this.seen(to + path.slice(a.length), false, content, host, depth + 1);
+          if (s === UNKNOWN || s.state.exists) return s === UNKNOWN ? s : { state: { ...s.state, path }, at: s.at };
+          // a link to nothing above the path: say so, as the host's read would (mkdir -p stops at it)
+          const t = this.seen(to, true, false, host, depth + 1);
+          if (t === UNKNOWN) return t;
+          return { state: { path, exists: false, ...(t.state.exists ? {} : { danglingParent: { path: a, to: t.at } }) }, at: s.at };
         }
         case 'directory':
           predictedDir = true;
@@ -246,6 +264,8 @@ export class PredictedFiles {
       const h = host({ path, ...(content ? { content } : {}) });
       if (!h.exists && this.mayBeCreated(path)) return UNKNOWN;
       this.learn(h);
+      const through = this.throughDanglingParent(h, false, content, host, depth);
+      if (through) return through;
       return { state: [...patches, ...extra].reduce(patch, h), at: path };
     };
     if (!n) return predictedDir ? { state: { path, exists: false }, at: path } : fromHost([]);

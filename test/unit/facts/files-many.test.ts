@@ -76,6 +76,9 @@ function cases(root: string): FileStateArg[] {
     { path: p('dir-link/f'), follow: true, content: true },
     { path: p('real-dir/./f'), follow: true },
     { path: p('-dash') },
+    { path: p('dangling/c/e') },
+    { path: p('dangling/c'), follow: true },
+    { path: p('dir-link/missing/x'), follow: true },
   ];
 }
 

@@ -71,6 +71,22 @@ describe.skipIf(!gnuStat)('fileState live round trip (local sh)', () => {
     expect(fileState.parse({ stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 }, { path: p })).toMatchObject({ exists: true, type: 'file', unreadable: true });
   });
 
+  it('a missing path below a link to nothing: which link, and where it leads (mkdir -p stops there)', () => {
+    const d = join(base, 'dp');
+    mkdirSync(join(d, 'x'), { recursive: true });
+    symlinkSync(join(d, 'a'), join(d, 'd'));
+    symlinkSync(join(d, 'x'), join(d, 'l'));
+    symlinkSync('nothing', join(d, 'x', 'e'));
+    for (const follow of [false, true]) {
+      expect(run({ path: join(d, 'd', 'c', 'e'), follow })).toEqual({ path: join(d, 'd', 'c', 'e'), exists: false, danglingParent: { path: join(d, 'd'), to: join(d, 'a') } });
+      // through a link to a directory, to a link to nothing inside it
+      expect(run({ path: join(d, 'l', 'e', 'c'), follow })).toMatchObject({ exists: false, danglingParent: { path: join(d, 'l', 'e'), to: join(realpathSync(d), 'x', 'nothing') } });
+      expect(run({ path: join(d, 'l', 'c'), follow })).toEqual({ path: join(d, 'l', 'c'), exists: false });
+      expect(run({ path: join(d, 'nope', 'c'), follow })).toEqual({ path: join(d, 'nope', 'c'), exists: false });
+    }
+    expect(run({ path: join(d, 'd'), follow: true })).toEqual({ path: join(d, 'd'), exists: false, danglingTo: join(d, 'a') });
+  });
+
   it('link target with a newline', () => {
     const p = join(base, 'l');
     symlinkSync('a\nb', p);

@@ -73,6 +73,13 @@ describe('state: directory', () => {
   it('missing → mkdir -p, chown, chmod', () => {
     expect(commands(args, { file: absent(args.path) })).toEqual([`mkdir -p -- '/srv/app data'`, `chown app:app -- '/srv/app data'`, `chmod 00750 -- '/srv/app data'`]);
   });
+  it('below a symlink to nothing (the nearest existing ancestor): fails as mkdir -p would (File exists), before anything runs', () => {
+    const file = { ...absent('/srv/d/c'), danglingParent: { path: '/srv/d', to: '/srv/a' } };
+    expect(plan({ path: '/srv/d/c', state: 'directory' }, { file }).failed).toBe(
+      'cannot create /srv/d/c: /srv/d is a symlink to /srv/a, which does not exist; remove the link or create its target',
+    );
+    expect(commands({ path: '/srv/d/c', state: 'touch' }, { file })).toEqual([`touch -- /srv/d/c`]);
+  });
   it('converged → no changes', () => {
     expect(plan(args, { file: directory(args.path, { mode: '0750', owner: 'app', group: 'app', uid: 1000, gid: 1000 }) }).changes).toEqual([]);
   });

@@ -152,6 +152,13 @@ describe('lineinfile module', () => {
     const p = plan({ path: '/etc/app conf/a.conf', line: 'x=1', create: true, mode: '0640' }, absent('/etc/app conf/a.conf'));
     expect(p.changes.map((c) => (c.kind === 'exec' ? c.command : c.kind === 'write' ? `write ${c.path}` : c.kind))).toEqual([`mkdir -p -- '/etc/app conf'`, 'write /etc/app conf/a.conf']);
   });
+  it('create below a symlink to nothing: mkdir -p would stop there (File exists), so the plan fails first', () => {
+    const file = { ...absent('/srv/d/c/a.conf'), danglingParent: { path: '/srv/d', to: '/srv/a' } };
+    expect(plan({ path: '/srv/d/c/a.conf', line: 'x', create: true }, file).failed).toBe(
+      'cannot create /srv/d/c/a.conf: /srv/d is a symlink to /srv/a, which does not exist; remove the link or create its target',
+    );
+    expect(plan({ path: '/srv/d/c/a.conf', line: 'x', state: 'absent' }, file)).toMatchObject({ changes: [], msg: 'file not present' });
+  });
   it('state absent on a missing file is ok', () => {
     expect(plan({ path: '/x', state: 'absent', line: 'a' }, absent('/x'))).toMatchObject({ changes: [], msg: 'file not present' });
   });

@@ -16,6 +16,8 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 type HostPath = { type: 'file'; content: string; mode?: string } | { type: 'directory'; mode?: string } | { type: 'link'; target: string };
 
+const ancestorsOf = (p: string) => p.split('/').slice(1, -1).map((_, i, a) => `/${a.slice(0, i + 1).join('/')}`);
+
 /** A host with these paths (everything else absent); links are followed as the kernel does. */
 function host(paths: Record<string, HostPath>) {
   const asked: FileStateArg[] = [];
@@ -36,7 +38,11 @@ function host(paths: Record<string, HostPath>) {
       p = h.target;
     }
     const s = lstat(p);
-    if (!s.exists) return { path: arg.path, exists: false, ...(arg.follow && p !== arg.path ? { danglingTo: p } : {}) };
+    // the nearest ancestor there is, when it is a link to nothing (the host's read says so for mkdir -p)
+    const up = ancestorsOf(arg.path).reverse().find((a) => paths[a] !== undefined);
+    const upTo = up !== undefined && paths[up]?.type === 'link' ? (paths[up] as { target: string }).target : undefined;
+    const danglingParent = upTo !== undefined && paths[upTo] === undefined ? { danglingParent: { path: up as string, to: upTo } } : {};
+    if (!s.exists) return { path: arg.path, exists: false, ...(arg.follow && p !== arg.path ? { danglingTo: p } : {}), ...danglingParent };
     const { content, ...rest } = s as FileState & { content?: Uint8Array };
     return { ...rest, path: arg.path, ...(arg.follow ? { realPath: p } : {}), ...(arg.content && content ? { content } : {}) } as FileState;
   };
@@ -215,10 +221,32 @@ describe('a followed read through a predicted link to nothing says where it dang
   });
 });
 
+describe('a host link to nothing above the path (mkdir -p stops there)', () => {
+  const paths = { '/b': { type: 'directory' }, '/b/d': { type: 'link', target: '/b/a' } } as const;
+  it('the host says so, and check mode passes it on while nothing was predicted there', () => {
+    const r = after(paths);
+    expect(r.files.fileState({ path: '/b/d/c', follow: true }, r.h.read)).toEqual({ path: '/b/d/c', exists: false, danglingParent: { path: '/b/d', to: '/b/a' } });
+  });
+  it('a predicted mkdir of where it leads: the path resolves through the link, as the kernel will', () => {
+    const r = after(paths, [exec([{ op: 'mkdir', path: '/b/a' }])]);
+    expect(r.files.fileState({ path: '/b/d/c', follow: true }, r.h.read)).toEqual({ path: '/b/d/c', exists: false });
+    const r2 = after(paths, [exec([{ op: 'mkdir', path: '/b/a/c' }])]);
+    expect(r2.files.fileState({ path: '/b/d/c', follow: true }, r2.h.read)).toMatchObject({ path: '/b/d/c', exists: true, type: 'directory' });
+  });
+  it('a predicted change elsewhere leaves it blocked', () => {
+    const r = after(paths, [exec([{ op: 'mkdir', path: '/b/x' }])]);
+    expect(r.files.fileState({ path: '/b/d/c', follow: true }, r.h.read)).toMatchObject({ exists: false, danglingParent: { path: '/b/d' } });
+  });
+});
+
 describe('mkdir -p through a predicted link', () => {
   it('to nothing fails as mkdir does (File exists)', () => {
     const r = after({ '/b': { type: 'directory' } }, [exec([{ op: 'link', path: '/b/d', target: '/b/a' }])], [exec([{ op: 'mkdir', path: '/b/d/c' }])]);
     expect(r.failed).toBe("command failed (rc=1): mkdir: cannot create directory '/b/d': File exists");
+  });
+  it('to nothing: a read below it says where mkdir -p stops, as the host would', () => {
+    const r = after({ '/b': { type: 'directory' } }, [exec([{ op: 'link', path: '/b/d', target: '/b/a' }])]);
+    expect(r.files.fileState({ path: '/b/d/c/e', follow: true }, r.h.read)).toEqual({ path: '/b/d/c/e', exists: false, danglingParent: { path: '/b/d', to: '/b/a' } });
   });
   it('to a directory goes through it', () => {
     const r = after({ '/b': { type: 'directory' }, '/b/a': { type: 'directory' } }, [exec([{ op: 'link', path: '/b/d', target: '/b/a' }])], [exec([{ op: 'mkdir', path: '/b/d/c' }])]);
