@@ -96,6 +96,10 @@ export interface FileModuleState {
   readonly parent?: FileState;
   /** Only with `recurse`. */
   readonly drift?: boolean;
+  /** Only for a forced link to an absolute src: src followed (does it lead to path itself?). */
+  readonly source?: FileState;
+  /** Only for a forced link to an absolute src: path followed (its real path). */
+  readonly followed?: FileState;
 }
 
 function validateFile(a: FileArgs): string[] {
@@ -119,11 +123,18 @@ function probeFile(a: FileArgs, ctx?: { readonly check: boolean }) {
     // check mode: the directory the path is in rides in the same exec (a link or touch into a missing one fails; a
     // path below a host symlink is the same file as the one below its target)
     ...(ctx?.check ? { parent: read(fileState, { path: parentOf(a.path), follow: true }) } : {}),
+    // ln -sf refuses when src (followed, taken from ln's working directory) is the very file it would replace
+    ...(state === 'link' && a.force && a.src?.startsWith('/')
+      ? { source: read(fileState, { path: a.src, follow: true }), followed: read(fileState, { path: a.path, follow: true }) }
+      : {}),
     ...(a.recurse && state === 'directory'
       ? { drift: read(treeDrift, { path: a.path, ...(mode ? { mode } : {}), ...(a.owner ? { owner: a.owner } : {}), ...(a.group ? { group: a.group } : {}) }) }
       : {}),
   };
 }
+
+const leadsTo = ({ source, followed }: FileModuleState): boolean =>
+  source?.exists === true && followed?.exists === true && source.realPath !== undefined && source.realPath === followed.realPath;
 
 const describeType = (s: FilePresent): string => (s.type === 'other' ? 'a special file' : s.type === 'link' ? `a link to ${s.linkTarget}` : `a ${s.type}`);
 /** Why `mkdir -p` cannot create `path`: a directory above it is a symlink to nothing (mkdir: File exists). */
@@ -178,6 +189,7 @@ function planFile(a: FileArgs, s: FileModuleState): FilePlan {
       if (cur.type !== 'link' && !a.force) return failed(`${path} is ${describeType(cur)}; set force: true to replace it with a link`);
       // ln -sfn refuses to replace a file by a link to that same file ("are the same file")
       if (cur.type !== 'link' && src === path) return failed(`${path} cannot be replaced by a link to itself`);
+      if (cur.type !== 'link' && leadsTo(s)) return failed(`${path} cannot be replaced by a link to ${src}: ${src} leads to ${path} itself`);
       return { changes: [{ ...create, description: `link ${path} -> ${src} (was ${describeType(cur)})` }, ...attrChanges(path, a, undefined, { link: true })] };
     }
   }

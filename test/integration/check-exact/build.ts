@@ -141,6 +141,9 @@ function idempotentAlone(s: Step, item: string | undefined): boolean {
   return !s.backrefs && new RegExp(s.regexp).test(val(s.line ?? '', item));
 }
 
+/** Every marker line a blockinfile step can write (default marker and '# {mark} B2'). */
+const MARKERS = ['# BEGIN RIG MANAGED BLOCK', '# END RIG MANAGED BLOCK', '# BEGIN B2', '# END B2'];
+
 /** In the doubled sequence: a first application, a repeat that must be ok, or a repeat that may change (see above). */
 export type Role = 'first' | 'repeat' | 'free';
 
@@ -152,16 +155,20 @@ export type Role = 'first' | 'repeat' | 'free';
 export function doubled(seq: Sequence): { steps: Step[]; role: (task: number, item?: number) => Role } {
   const steps: Step[] = [];
   const roles: ((item?: number) => Role)[] = [];
-  const repeat = (s: Step, item: string | undefined): Role => (idempotentAlone(s, item) ? 'repeat' : 'free');
+  let markersMayBreak = false;
   for (const s of seq.steps) {
     const loop = s.loop;
+    // Ansible's blockinfile on a file with only one of its markers inserts a new block, and the next run mends the
+    // pair differently: not idempotent, as in Ansible — so its repeat is free once a lineinfile may have replaced a marker
+    const repeat = (item: string | undefined): Role => (idempotentAlone(s, item) && !(s.kind === 'blockinfile' && markersMayBreak) ? 'repeat' : 'free');
     if (loop) {
       steps.push({ ...s, loop: loop.flatMap((x) => [x, x]) });
-      roles.push((j = 0) => (j % 2 === 0 ? 'first' : repeat(s, loop[(j - 1) / 2])));
+      roles.push((j = 0) => (j % 2 === 0 ? 'first' : repeat(loop[(j - 1) / 2])));
     } else {
       steps.push(s, s);
-      roles.push(() => 'first', () => repeat(s, undefined));
+      roles.push(() => 'first', () => repeat(undefined));
     }
+    if (s.kind === 'lineinfile' && s.state === 'present' && s.regexp !== undefined && MARKERS.some((m) => new RegExp(s.regexp!).test(m))) markersMayBreak = true;
   }
   return { steps, role: (task, item) => roles[task]!(item) };
 }

@@ -193,4 +193,16 @@ export const KNOWN: readonly Sequence[] = [
   new Sequence([dirLink, { kind: 'blockinfile', state: 'present', path: 'd/c', block: ['key=1'], create: true }]),
   // … and once what it leads to is made, the kernel goes through it
   new Sequence([dirLink, { kind: 'directory', path: 'a' }, { kind: 'directory', path: 'd/c' }, { kind: 'copy', dest: 'd/c', lines: ['key=2'], eol: true }]),
+  // a forced link over the file its src leads to: ln refuses (are the same file)
+  new Sequence([
+    { kind: 'link', path: ITEM, src: 'a', relative: false, loop: ['b', 'd'] },
+    { kind: 'blockinfile', path: ITEM, state: 'present', block: ['key=1'], create: true, loop: ['a', 'd'] },
+    { kind: 'link', path: 'a', src: 'b', relative: false, force: true },
+  ]),
+  // a lineinfile replaced blockinfile's END marker: blockinfile is not idempotent then (as in Ansible)
+  new Sequence([
+    { kind: 'lineinfile', state: 'present', path: ITEM, line: 'key=1', regexp: '^#', create: true, loop: ['b'] },
+    { kind: 'blockinfile', path: ITEM, state: 'present', block: ['key=1'], insert: 'BOF', create: true, loop: ['b'] },
+    { kind: 'lineinfile', state: 'present', path: 'd', line: 'key=1', create: true },
+  ]),
 ];

@@ -140,6 +140,19 @@ describe('state: link', () => {
     expect(plan(a, { file: regular(a.path, 'x') }).failed).toMatch(/is a file; set force: true/);
     expect(commands({ ...a, force: true }, { file: regular(a.path, 'x') })).toEqual([`ln -sfn -- ../sites-available/app /etc/nginx/sites-enabled/app`]);
   });
+  it('force over a file that src leads to (b → a, then link a → b): fails as ln does (are the same file), before anything runs', () => {
+    const f: FileArgs = { path: '/srv/a', state: 'link', src: '/srv/b', force: true };
+    const file = regular('/srv/a', 'x');
+    const followed = { ...regular('/srv/a', 'x'), realPath: '/srv/a' };
+    expect(plan(f, { file, source: { ...followed, path: '/srv/b' }, followed }).failed).toBe('/srv/a cannot be replaced by a link to /srv/b: /srv/b leads to /srv/a itself');
+    // src leads elsewhere, or nowhere: replaced
+    expect(commands(f, { file, source: { ...followed, path: '/srv/b', realPath: '/srv/c' }, followed })).toEqual([`ln -sfn -- /srv/b /srv/a`]);
+    expect(commands(f, { file, source: absent('/srv/b'), followed })).toEqual([`ln -sfn -- /srv/b /srv/a`]);
+    // only forced links to an absolute src read both (a relative src is taken from ln's working directory)
+    expect(Object.keys(fileModule.probe(f, ctx))).toEqual(['file', 'source', 'followed']);
+    expect(Object.keys(fileModule.probe({ ...f, src: 'b' }, ctx))).toEqual(['file']);
+    expect(Object.keys(fileModule.probe({ ...f, force: false }, ctx))).toEqual(['file']);
+  });
   it('a directory is never replaced', () => {
     expect(plan({ ...a, force: true }, { file: directory(a.path) }).failed).toMatch(/is a directory; remove it first/);
   });
