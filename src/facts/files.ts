@@ -274,6 +274,22 @@ export const fileState: Fact<FileState, FileStateArg> = {
   many: { accepts: manyAccepts, command: manyCommand, split: splitMany },
 };
 
+/** `fileState`, but a path that cannot be inspected (a symlink loop, a file above it) reads as absent instead of throwing:
+ *  for questions such as "does this lead to that file", where such a path simply does not. */
+export const fileStateOrAbsent: Fact<FileState, FileStateArg> = {
+  name: 'files.stateOrAbsent',
+  command,
+  parse: (out, arg) => {
+    try {
+      return parse(out, arg);
+    } catch (e) {
+      if (e instanceof FileStateError) return { path: arg.path, exists: false };
+      throw e;
+    }
+  },
+  many: { accepts: manyAccepts, command: manyCommand, split: splitMany },
+};
+
 /** Argument of `treeDrift`: the attributes every entry under `path` should have. */
 export interface TreeDriftArg {
   readonly path: string;

@@ -3,7 +3,7 @@ import type { ExecChange } from '../core/change.ts';
 import { read } from '../core/fact.ts';
 import { defineModule, type Plan } from '../core/module.ts';
 import { sh } from '../core/quote.ts';
-import { fileState, treeDrift, type FilePresent, type FileState } from '../facts/files.ts';
+import { fileState, fileStateOrAbsent, treeDrift, type FilePresent, type FileState } from '../facts/files.ts';
 import { absPath, fileMode, principal, strict, z } from '../schema/index.ts';
 
 /** Owner, group and mode a managed path should have; unset means "leave as is". */
@@ -125,7 +125,7 @@ function probeFile(a: FileArgs, ctx?: { readonly check: boolean }) {
     ...(ctx?.check ? { parent: read(fileState, { path: parentOf(a.path), follow: true }) } : {}),
     // ln -sf refuses when src (followed, taken from ln's working directory) is the very file it would replace
     ...(state === 'link' && a.force && a.src?.startsWith('/')
-      ? { source: read(fileState, { path: a.src, follow: true }), followed: read(fileState, { path: a.path, follow: true }) }
+      ? { source: read(fileStateOrAbsent, { path: a.src, follow: true }), followed: read(fileStateOrAbsent, { path: a.path, follow: true }) }
       : {}),
     ...(a.recurse && state === 'directory'
       ? { drift: read(treeDrift, { path: a.path, ...(mode ? { mode } : {}), ...(a.owner ? { owner: a.owner } : {}), ...(a.group ? { group: a.group } : {}) }) }

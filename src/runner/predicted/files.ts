@@ -171,7 +171,13 @@ export class PredictedFiles {
     const c = this.empty ? path : this.canon(path, host);
     if (c !== path && this.affects(c)) {
       const s = this.seen(c, follow, content, host, depth + 1);
-      return s === UNKNOWN ? s : { state: { ...s.state, path }, at: s.at };
+      if (s === UNKNOWN) return s;
+      if (!s.state.exists && s.state.danglingTo === undefined && s.state.danglingParent === undefined) {
+        const up = this.danglingLinkAbove(path, host, depth);
+        if (up === UNKNOWN) return up;
+        if (up) return { state: { path, exists: false, danglingParent: up }, at: s.at };
+      }
+      return { state: { ...s.state, path }, at: s.at };
     }
     if (!this.affects(path)) {
       const h = host({ path, ...(content ? { content } : {}), ...(follow ? { follow } : {}) });
@@ -193,6 +199,23 @@ export class PredictedFiles {
     const t = this.seen(to, true, content, host, depth + 1);
     if (t === UNKNOWN) return t;
     return { state: followed(t, path), at: t.at };
+  }
+
+  /** The first predicted link above `path` that leads to nothing (mkdir -p of the path stops there), named as in `path`. */
+  private danglingLinkAbove(path: string, host: HostFiles, depth: number): { path: string; to: string } | undefined | Unknown {
+    if (depth > MAX_LINKS) return undefined;
+    for (const a of ancestors(path)) {
+      const n = this.nodes.get(a);
+      if (n?.type !== 'link') continue;
+      const to = posix.resolve(posix.dirname(a), n.target);
+      const t = this.seen(to, true, false, host, depth + 1);
+      if (t === UNKNOWN) return t;
+      if (!t.state.exists) return { path: a, to: t.at };
+      const deeper = this.danglingLinkAbove(t.at + path.slice(a.length), host, depth + 1);
+      if (deeper === UNKNOWN || deeper === undefined) return deeper;
+      return deeper.path.startsWith(`${t.at}/`) ? { ...deeper, path: a + deeper.path.slice(t.at.length) } : deeper;
+    }
+    return undefined;
   }
 
   /** A host read that stopped at a link to nothing above the path, when a prediction made where that link leads: the

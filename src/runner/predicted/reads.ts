@@ -5,7 +5,7 @@ import type { HostRuntime } from '../host-runtime.ts';
 import type { Privilege } from '../privilege.ts';
 import { cacheKey } from '../reads.ts';
 import { pathExists } from '../../facts/command.ts';
-import { fileContent, fileState, FileStateError, treeDrift, type FileStateArg, type TreeDriftArg } from '../../facts/files.ts';
+import { fileContent, fileState, fileStateOrAbsent, FileStateError, treeDrift, type FileStateArg, type TreeDriftArg } from '../../facts/files.ts';
 import { execIdentity, type ExecIdentity } from '../../facts/identity.ts';
 import { UNKNOWN, type HostFiles, type PredictedFiles, type Unknown } from './files.ts';
 
@@ -46,7 +46,7 @@ export const statReads = (path: string): Read<unknown>[] => [read(fileState, { p
 
 /** The host paths a read looks at: the file facts' path, or what a fact declares (`paths`). */
 function pathsOf(r: Read<unknown>): readonly string[] {
-  if (r.fact === (fileState as unknown)) return [(r.arg as FileStateArg).path];
+  if (r.fact === (fileState as unknown) || r.fact === (fileStateOrAbsent as unknown)) return [(r.arg as FileStateArg).path];
   if (r.fact === (pathExists as unknown) || r.fact === (fileContent as unknown)) return [r.arg as string];
   if (r.fact === (treeDrift as unknown)) return [(r.arg as TreeDriftArg).path];
   return (r.fact as { paths?: (a: unknown) => readonly string[] }).paths?.(r.arg) ?? [];
@@ -68,7 +68,7 @@ function onHost(path: string, fs: HostFiles): string {
 
 /** Whether check mode predicts `r` exactly from its model of the filesystem (then a failure it leads to is real). */
 export function isModelled(r: Read<unknown>): boolean {
-  return [fileState, pathExists, fileContent, treeDrift].includes(r.fact as never);
+  return [fileState, fileStateOrAbsent, pathExists, fileContent, treeDrift].includes(r.fact as never);
 }
 
 /**
@@ -79,6 +79,14 @@ export function predictRead(files: PredictedFiles, r: Read<unknown>, hostValue: 
   const fs = hostFiles(host);
   const arg = r.arg;
   if (r.fact === (fileState as unknown)) return files.fileState(arg as FileStateArg, fs);
+  if (r.fact === (fileStateOrAbsent as unknown)) {
+    try {
+      return files.fileState(arg as FileStateArg, fs);
+    } catch (e) {
+      if (e instanceof FileStateError) return { path: (arg as FileStateArg).path, exists: false };
+      throw e;
+    }
+  }
   if (r.fact === (pathExists as unknown)) {
     const p = arg as string;
     if (!files.affects(p)) return hostValue();

@@ -191,6 +191,18 @@ export const KNOWN: readonly Sequence[] = [
   new Sequence([dirLink, { kind: 'directory', path: 'd/c' }]),
   new Sequence([dirLink, { kind: 'lineinfile', state: 'present', path: 'd/c', line: 'key=1', create: true }]),
   new Sequence([dirLink, { kind: 'blockinfile', state: 'present', path: 'd/c', block: ['key=1'], create: true }]),
+  new Sequence([
+    { kind: 'link', path: 'd', src: 'l', relative: false },
+    { kind: 'lineinfile', state: 'present', path: ITEM, line: 'key=1', regexp: '^key=', create: true, loop: ['a', 'd/c', 'a'] },
+  ]),
+  new Sequence([{ kind: 'link', path: 'd', src: 'l', relative: false }, { kind: 'lineinfile', state: 'present', path: ITEM, line: 'key=1', create: true, loop: ['d/c'] }]),
+  // the same, after a task created the directory above (a predicted directory there, the link below it)
+  new Sequence([
+    { kind: 'link', path: 'd', src: 'l', relative: false },
+    { kind: 'lineinfile', state: 'present', path: ITEM, line: 'key=1', regexp: '^key=', create: true, loop: ['a', 'd/c', 'a'] },
+  ]),
+  // a forced link to itself, run again: reading where it leads must not fail the task (a symlink loop)
+  new Sequence([{ kind: 'link', path: 'd', src: 'd', relative: false, force: true }]),
   // … and once what it leads to is made, the kernel goes through it
   new Sequence([dirLink, { kind: 'directory', path: 'a' }, { kind: 'directory', path: 'd/c' }, { kind: 'copy', dest: 'd/c', lines: ['key=2'], eol: true }]),
   // a forced link over the file its src leads to: ln refuses (are the same file)

@@ -248,6 +248,11 @@ describe('mkdir -p through a predicted link', () => {
     const r = after({ '/b': { type: 'directory' } }, [exec([{ op: 'link', path: '/b/d', target: '/b/a' }])]);
     expect(r.files.fileState({ path: '/b/d/c/e', follow: true }, r.h.read)).toEqual({ path: '/b/d/c/e', exists: false, danglingParent: { path: '/b/d', to: '/b/a' } });
   });
+  it('to nothing, with a predicted directory above it: the read below still says where mkdir -p stops', () => {
+    const r = after({ '/b': { type: 'directory' } }, [exec([{ op: 'link', path: '/b/d', target: '/b/l' }])], [exec([{ op: 'mkdir', path: '/b' }]), write('/b/a', 'x')]);
+    expect(r.files.fileState({ path: '/b/d/c', follow: true }, r.h.read)).toEqual({ path: '/b/d/c', exists: false, danglingParent: { path: '/b/d', to: '/b/l' } });
+    expect(r.files.fileState({ path: '/b/d/c' }, r.h.read)).toEqual({ path: '/b/d/c', exists: false, danglingParent: { path: '/b/d', to: '/b/l' } });
+  });
   it('to a directory goes through it', () => {
     const r = after({ '/b': { type: 'directory' }, '/b/a': { type: 'directory' } }, [exec([{ op: 'link', path: '/b/d', target: '/b/a' }])], [exec([{ op: 'mkdir', path: '/b/d/c' }])]);
     expect(r.failed).toBeUndefined();
