@@ -263,7 +263,7 @@ export class PredictedFiles {
           // a link to nothing above the path: say so, as the host's read would (mkdir -p stops at it)
           const t = this.seen(to, true, false, host, depth + 1);
           if (t === UNKNOWN) return t;
-          return { state: { path, exists: false, ...(t.state.exists ? {} : { danglingParent: { path: a, to: t.at } }) }, at: s.at };
+          return { state: t.state.exists ? { ...s.state, path } : { path, exists: false, danglingParent: { path: a, to: t.at } }, at: s.at };
         }
         case 'directory':
           predictedDir = true;

@@ -253,6 +253,10 @@ describe('mkdir -p through a predicted link', () => {
     expect(r.files.fileState({ path: '/b/d/c', follow: true }, r.h.read)).toEqual({ path: '/b/d/c', exists: false, danglingParent: { path: '/b/d', to: '/b/l' } });
     expect(r.files.fileState({ path: '/b/d/c' }, r.h.read)).toEqual({ path: '/b/d/c', exists: false, danglingParent: { path: '/b/d', to: '/b/l' } });
   });
+  it('to a directory holding a host link to nothing: the read below keeps the host\'s danglingParent', () => {
+    const r = after({ '/b': { type: 'directory' }, '/b/x': { type: 'directory' }, '/b/x/e': { type: 'link', target: '/b/none' } }, [exec([{ op: 'link', path: '/b/d', target: '/b/x' }])]);
+    expect(r.files.fileState({ path: '/b/d/e/c' }, r.h.read)).toMatchObject({ exists: false, danglingParent: { to: '/b/none' } });
+  });
   it('to a directory goes through it', () => {
     const r = after({ '/b': { type: 'directory' }, '/b/a': { type: 'directory' } }, [exec([{ op: 'link', path: '/b/d', target: '/b/a' }])], [exec([{ op: 'mkdir', path: '/b/d/c' }])]);
     expect(r.failed).toBeUndefined();
