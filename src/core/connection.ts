@@ -14,6 +14,8 @@ export interface ExecOptions {
   /** The script holds data other users of the host must not see (file content): it travels on stdin, never on a
    *  command line (`ps` and /proc/PID/cmdline show those to every user, sudo may log them). @default false */
   readonly privateScript?: boolean;
+  /** The script belongs to a noLog task: -vvv's exec trace shows that it ran, never what it holds. @default false */
+  readonly noLog?: boolean;
 }
 
 /** One host's connection. `exec` runs a POSIX sh script; it rejects only with UnreachableError. */

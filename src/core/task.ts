@@ -80,7 +80,9 @@ export interface TaskOptions<I = unknown, O = unknown> {
   /** How each loop item is shown, `(item=<label>)`, instead of the whole item (Ansible's `loop_control.label`): a
    *  function of the context (`(ctx) => ctx.item.name`) or a string. Only with `loop`. @default the item itself */
   readonly label?: Dynamic<string, I>;
-  /** Hide this task's output and diff. @default false */
+  /** Ansible's no_log: nothing this task holds reaches any output (terminal at any verbosity, -vvv's exec trace, --json,
+   *  --report) — its output, diff, commands, what it changed, loop items and labels; its status, rc and typed output
+   *  stay (later tasks read them through `ctx.result`). @default false */
   readonly noLog?: boolean;
 }
 

@@ -18,6 +18,8 @@ export interface ApplyOptions {
   readonly reads?: readonly string[];
   /** Told when a reboot starts waiting for the host to come back, and when it stops (undefined). */
   readonly onWait?: (wait: WaitInfo | undefined) => void;
+  /** The changes belong to a noLog task: the exec trace hides their scripts. @default false */
+  readonly noLog?: boolean;
 }
 
 /** What applying produced. */
@@ -110,10 +112,10 @@ export async function applyChanges(conn: Connection, changes: readonly Change[],
       if (withReads) {
         // the change and the next tasks' probes in one round trip; the probes see the changed host
         const b = buildBatch([step.script, ...withReads], { stdinFor: 0 });
-        const outs = b.parse(await conn.exec(b.script, { stdin: step.stdin, become: opts.become, becomeUser: opts.becomeUser, privateScript: step.privateScript }));
+        const outs = b.parse(await conn.exec(b.script, { stdin: step.stdin, become: opts.become, becomeUser: opts.becomeUser, privateScript: step.privateScript, noLog: opts.noLog === true }));
         last = outs[0] as ExecOutput;
         if (last.code === 0) reads = outs.slice(1);
-      } else last = await conn.exec(step.script, { stdin: step.stdin, become: opts.become, becomeUser: opts.becomeUser, privateScript: step.privateScript });
+      } else last = await conn.exec(step.script, { stdin: step.stdin, become: opts.become, becomeUser: opts.becomeUser, privateScript: step.privateScript, noLog: opts.noLog === true });
     } finally {
       if (step.waits) opts.onWait?.(undefined);
     }
@@ -180,7 +182,7 @@ export async function applySegment(conn: Connection, tasks: readonly SegmentTask
   stdin.reduce((at, s) => (input.set(s, at), at + s.byteLength), 0);
   if (waits.length) opts.onWait?.({ what: waits.map((w) => w.what).join(', '), limitSec: waits.reduce((n, w) => n + w.limitSec, 0), startedAt: Date.now() });
   const out = await conn
-    .exec(batch.script, { ...(input.byteLength ? { stdin: input } : {}), become: opts.become, becomeUser: opts.becomeUser, privateScript: tasks.some((t) => t.changes.some((c) => c.kind === 'write')) })
+    .exec(batch.script, { ...(input.byteLength ? { stdin: input } : {}), become: opts.become, becomeUser: opts.becomeUser, privateScript: tasks.some((t) => t.changes.some((c) => c.kind === 'write')), noLog: tasks.some((t) => t.noLog === true) })
     .finally(() => waits.length && opts.onWait?.(undefined));
   // sudo or the shell refused the script: the first task failed with what they said
   const outs = batch.started(out) ? batch.parse(out) : [out];

@@ -237,6 +237,7 @@ async function attemptOn(run: TaskRun, rt: HostRuntime, target: HostRuntime, ctx
         ...execOptions(priv),
         prefix: inline ? pendingScript(pending, asRoot(priv, rt)).text : undefined,
         log,
+        noLog: task.options.noLog === true,
         rebootSettleSec: opts.rebootSettleSec ?? 5,
         onWait: rt.onWait,
       });

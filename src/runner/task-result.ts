@@ -2,6 +2,7 @@
 import type { Task, TaskContext, TaskResult } from '../core/index.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import { taskName } from './task-name.ts';
+import { NO_LOG_MSG } from '../reporters/format.ts';
 import type { RunState, TaskScope } from './run-state.ts';
 
 /** What one attempt of a task produced, before the host, task and timing are added. */
@@ -14,12 +15,23 @@ export interface ResultOwner {
   readonly scope: TaskScope;
 }
 
-/** The task's result on `rt`: noLog hides output, diff and commands. */
+const HIDDEN = '(hidden: noLog)';
+
+/** A noLog task's result keeps its status, counts, rc and typed output (later tasks read those); text that may hold a
+ *  secret — output, diff, commands, what changed, loop items and labels — is gone (Ansible's no_log). */
+function hide<R extends Partial>(p: R): R {
+  return {
+    ...p,
+    ...{ stdout: undefined, stderr: undefined, stdout_lines: undefined, stderr_lines: undefined, diff: undefined, commands: undefined, show: undefined },
+    msg: NO_LOG_MSG,
+    ...(p.changes ? { changes: p.changes.map(() => HIDDEN) } : {}),
+    ...(p.items ? { items: p.items.map((i) => ({ ...hide(i), item: undefined, label: HIDDEN })) } : {}),
+  };
+}
+
+/** The task's result on `rt`; a noLog task's without anything that may hold a secret (see `hide`). */
 export function finishResult(run: ResultOwner, rt: HostRuntime, p: Partial, at: { readonly durationMs: number; readonly execs: number }): TaskResult {
-  const hidden = run.task.options.noLog
-    ? { stdout: undefined, stderr: undefined, diff: undefined, commands: undefined, show: undefined, msg: '(output hidden: noLog)' }
-    : {};
-  return { ...p, ...hidden, host: rt.host.name, task: taskName(run.task), definedAt: run.task.definedAt, ...at };
+  return { ...(run.task.options.noLog ? hide(p) : p), host: rt.host.name, task: taskName(run.task), definedAt: run.task.definedAt, ...at };
 }
 
 /** One loop item's result (timing and execs are the task's). */

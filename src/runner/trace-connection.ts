@@ -18,7 +18,7 @@ export function tracedConnection(conn: Connection, log: (line: string) => void):
     async exec(script: string, opts?: ExecOptions): Promise<ExecOutput> {
       const id = ++n;
       const as = opts?.become ? ` as ${opts.becomeUser ?? 'root'}` : '';
-      log(`exec #${id}${as}: ${hideContent(script)}`);
+      log(`exec #${id}${as}: ${opts?.noLog ? '(script hidden: noLog)' : hideContent(script)}`);
       const started = performance.now();
       const out = await conn.exec(script, opts);
       log(`exec #${id}: rc=${out.code} in ${Math.round(performance.now() - started)}ms, ${out.stdout.length} bytes out`);
