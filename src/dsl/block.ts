@@ -3,6 +3,7 @@ import { ValidationError, type Block, type BlockOptions, type TaskItem } from '.
 import { schemaProblems } from '../core/schema.ts';
 import { fn, strict, z } from '../schema/index.ts';
 import { callSite } from './defined-at.ts';
+import { taskItem } from './play-props.ts';
 
 /** Options of `block`: the sections after the tasks, and what the block passes on to every task inside it. */
 export interface BlockProps extends BlockOptions {
@@ -14,13 +15,10 @@ export interface BlockProps extends BlockOptions {
   readonly always?: readonly TaskItem[];
 }
 
-const item = z.custom<object>((v) => typeof v === 'object' && v !== null && ['task', 'flush', 'block'].includes(String((v as { kind?: unknown }).kind)), {
-  error: 'expected a task (a module call such as copy({...})), block(...) or flushHandlers()',
-});
 const propsSchema = strict({
   name: z.string().min(1).optional(),
-  rescue: z.array(item).optional(),
-  always: z.array(item).optional(),
+  rescue: z.array(taskItem).optional(),
+  always: z.array(taskItem).optional(),
   when: z.union([z.boolean(), fn('a function (ctx) => boolean')]).optional(),
   become: z.boolean().optional(),
   becomeUser: z.string().min(1).optional(),
@@ -33,7 +31,7 @@ const propsSchema = strict({
  */
 export function block(tasks: readonly TaskItem[], props: BlockProps = {}): Block {
   const definedAt = callSite();
-  const problems = [...schemaProblems(z.array(item), tasks, { shallow: true }), ...schemaProblems(propsSchema, props, { shallow: true })];
+  const problems = [...schemaProblems(z.array(taskItem), tasks, { shallow: true }), ...schemaProblems(propsSchema, props, { shallow: true })];
   if (problems.length) throw new ValidationError(problems.map((message) => ({ where: definedAt, message: `block: ${message}` })));
   const { name, rescue = [], always = [], ...options } = props;
   return { kind: 'block', ...(name !== undefined ? { name } : {}), tasks, rescue, always, options, definedAt };

@@ -3,10 +3,19 @@ import { fn, nonEmpty, strict, z } from '../schema/index.ts';
 
 const kindOf = (kind: string, what: string) =>
   z.custom<object>((v) => typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === kind, { error: `expected ${what}` });
-const taskItem = z.custom<object>(
-  (v) => typeof v === 'object' && v !== null && ['task', 'flush', 'block'].includes(String((v as { kind?: unknown }).kind)),
-  { error: 'expected a task (a module call such as copy({...})), block(...) or flushHandlers()' },
-);
+// a task factory carries its module (dsl/task.ts); flushHandlers is a plain function
+const uncalled = (f: { name: string; module?: { name?: unknown } }): string => {
+  const name = typeof f.module?.name === 'string' ? f.module.name : f.name;
+  return name === 'flushHandlers' ? 'flushHandlers()' : `${name || 'the module'}({...})`;
+};
+
+/** One entry of a tasks list: a task, block(...) or flushHandlers(); a function left uncalled is named as such. */
+export const taskItem = z.custom<object>((v) => typeof v === 'object' && v !== null && ['task', 'flush', 'block'].includes(String((v as { kind?: unknown }).kind)), {
+  error: (iss) =>
+    typeof iss.input === 'function'
+      ? `got a function, not a task: call it — ${uncalled(iss.input as { name: string; module?: { name?: unknown } })}`
+      : 'expected a task (a module call such as copy({...})), block(...) or flushHandlers()',
+});
 const handler = z.custom<object>((v) => typeof v === 'object' && v !== null && (v as { handler?: unknown }).handler === true, {
   error: 'expected a handler (defineHandler(...))',
 });

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { block, command, copy, definePlaybook, shell, type TaskContext } from '../../../src/index.ts';
+import { block, command, copy, definePlaybook, flushHandlers, shell, type TaskContext } from '../../../src/index.ts';
 import { localWorld } from './local-run.ts';
 
 const w = (ctx: TaskContext<unknown>, f = '') => path.join(String(ctx.vars.work), f);
@@ -64,6 +64,12 @@ describe('block / rescue / always', () => {
     expect(run.summary.recap.a).toMatchObject({ failed: 0, rescued: 1 });
     const tagged = await world.run(pb, { tags: ['t'] });
     expect(tagged.summary.exitCode).toBe(0);
+  });
+
+  it('a module or flushHandlers left uncalled in a tasks list is named, with the call to write', () => {
+    expect(() => block([copy as never], { rescue: [flushHandlers as never] })).toThrow(/\[0\]: got a function, not a task: call it — copy\(\{\.\.\.\}\).*rescue\[0\]: got a function, not a task: call it — flushHandlers\(\)/s);
+    expect(() => definePlaybook({ hosts: 'all', tasks: [shell as never] })).toThrow(/tasks\[0\]: got a function, not a task: call it — shell\(\{\.\.\.\}\)/);
+    expect(() => definePlaybook({ hosts: 'all', tasks: [42 as never] })).toThrow(/tasks\[0\]: expected a task \(a module call such as copy\(\{\.\.\.\}\)\), block\(\.\.\.\) or flushHandlers\(\)/);
   });
 
   it('bad block options are refused where the block is declared', () => {
