@@ -73,13 +73,14 @@ export async function executeTask(run: TaskRun, rt: HostRuntime): Promise<TaskRe
     const loopItems = resolveLoop(loop, ctx0);
     // every label before the first item changes anything (a bad one fails the task with nothing done)
     const labels = itemLabels(run.task, loopItems.map((item) => taskContext(run.state, rt, run.scope, item)));
-    const items: Partial[] = [];
+    const items: TaskResult[] = [];
     for (const [index, item] of loopItems.entries()) {
+      const at = { started: Date.now(), execs: rt.execs };
       const r = await withRetries(run, rt, item, index);
-      items.push({ ...r, item, label: labels[index] as string });
+      items.push(finishItem({ ...r, item, label: labels[index] as string }, rt, run, { durationMs: Date.now() - at.started, execs: rt.execs - at.execs }));
       if (r.status === 'unreachable') return finish(r);
     }
-    return finish(aggregate(items.map((i) => finishItem(i, rt, run))));
+    return finish(aggregate(items));
   } catch (e) {
     if (e instanceof UnreachableError) return finish({ status: 'unreachable', msg: e.message });
     if (e instanceof OutputNotRun) return finish(unpredictable(run, rt, undefined, e.message));

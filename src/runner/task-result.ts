@@ -34,9 +34,9 @@ export function finishResult(run: ResultOwner, rt: HostRuntime, p: Partial, at: 
   return { ...(run.task.options.noLog ? hide(p) : p), host: rt.host.name, task: taskName(run.task), definedAt: run.task.definedAt, ...at };
 }
 
-/** One loop item's result (timing and execs are the task's). */
-export function finishItem(p: Partial, rt: HostRuntime, run: ResultOwner): TaskResult {
-  return { ...p, host: rt.host.name, task: taskName(run.task), definedAt: run.task.definedAt, durationMs: 0, execs: 0 };
+/** One loop item's result, with its own time and execs when given (an item's reads may ride on the one before). */
+export function finishItem(p: Partial, rt: HostRuntime, run: ResultOwner, at: { readonly durationMs: number; readonly execs: number } = { durationMs: 0, execs: 0 }): TaskResult {
+  return { ...p, host: rt.host.name, task: taskName(run.task), definedAt: run.task.definedAt, ...at };
 }
 
 /** A partial result as `changedWhen`/`failedWhen`/`until` see it. */

@@ -37,6 +37,20 @@ describe('run report timings', () => {
     }
   });
 
+  it('loop items carry their own execs and time, which add up to the task\'s', async () => {
+    const world = await localWorld(['a']);
+    const pb = definePlaybook({ hosts: 'all', tasks: [command((ctx) => ({ cmd: ['sleep', String(ctx.item)] }), { name: 'naps', loop: ['0.05', '0.01', '0.03'] })] });
+    const json = new JsonReporter({});
+    const inventory = await loadInventory(world.inventory);
+    const summary = await runPlaybook(pb, inventory, { reporter: json, connect: async (h) => new LocalConnection(h.name, { cwd: path.join(world.dir, h.name) }) });
+    const naps = json.report(summary).plays[0]!.tasks[0]!.results['a']!;
+    const items = naps.items ?? [];
+    expect(items.map((i) => i.execs)).toEqual([1, 1, 1]);
+    expect(items.reduce((n, i) => n + i.execs, 0)).toBe(naps.execs);
+    expect(items[0]!.durationMs).toBeGreaterThanOrEqual(50);
+    expect(items.reduce((n, i) => n + i.durationMs, 0)).toBeLessThanOrEqual(naps.durationMs);
+  });
+
   it('a second play on the same hosts reconnects nothing and gathers no facts again: no setup recorded', async () => {
     const world = await localWorld(['a']);
     const one = { hosts: 'all', tasks: [command({ cmd: ['true'] })] };
