@@ -77,7 +77,7 @@ export const ADHOC_MODULES: readonly AdhocModule[] = [
       const globs = (filter as string[]).map((g) => globToRegExp(g.trim()));
       // Ansible's names (ansible_hostname, ansible_default_ipv4…) and rig's own facts; not rig's pending-handler records
       const all = (facts: HostFacts): Record<string, unknown> => {
-        const { pendingHandlers: _p, pendingHandlerPlaces: _pp, ...own } = facts;
+        const { pendingRecords: _p, ...own } = facts;
         return { ...Object.fromEntries(Object.entries(ansibleFacts(facts)).map(([k, v]) => [`ansible_${k}`, v])), ...own };
       };
       return { args: (ctx: { facts: HostFacts }) => ({ msg: Object.fromEntries(Object.entries(all(ctx.facts)).filter(([k]) => !globs.length || globs.some((g) => g.test(k)))) }) };

@@ -1,4 +1,5 @@
 /** The typed core facts gathered once per host (one exec) and cached for the run. */
+import type { PendingRecord } from './pending-records.ts';
 
 /** OS families rig knows how to manage. */
 export type OsFamily = 'debian' | 'redhat' | 'suse' | 'arch' | 'alpine' | 'unknown';
@@ -53,8 +54,7 @@ export interface HostFacts {
   readonly apparmor: 'enabled' | 'disabled';
   /** The SSH login user. */
   readonly user: { readonly name: string; readonly uid: number; readonly home: string };
-  /** Handler names an interrupted earlier run left pending on this host (rig's own state file). */
-  readonly pendingHandlers: readonly string[];
-  /** Where those records are: 'system' (/var/lib/rig, written as root) and/or 'user' (the login user's home). @default [] */
-  readonly pendingHandlerPlaces?: readonly ('system' | 'user')[];
+  /** Handler notifications interrupted runs left on this machine (rig's own records, one per inventory host; see
+   *  core/pending-records.ts). @default [] */
+  readonly pendingRecords?: readonly PendingRecord[];
 }

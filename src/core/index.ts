@@ -1,5 +1,6 @@
 /** Core vocabulary: no I/O, no third-party imports. */
 export * from './quote.ts';
+export * from './pending-records.ts';
 export * from './host.ts';
 export * from './host-facts.ts';
 export * from './fact.ts';

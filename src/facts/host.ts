@@ -2,14 +2,8 @@
 import type { ExecOutput, Fact } from '../core/fact.ts';
 import type { HostFacts, InterfaceAddress, NetInterface, OsFamily } from '../core/host-facts.ts';
 import { quote } from '../core/quote.ts';
+import { catRecords, parseRecords, PENDING_PLACES, type PendingRecord } from '../core/pending-records.ts';
 
-/** Where rig keeps handler notifications an interrupted run left behind; facts report the union of both. */
-export const PENDING_HANDLERS_PATHS = {
-  /** Written when the runner can write as root (become). */
-  system: '/var/lib/rig/pending-handlers.json',
-  /** Relative to the login user's $HOME (facts.user.home), written without become. */
-  userRelative: '.local/state/rig/pending-handlers.json',
-} as const;
 
 const MARK = (name: string): string => `@@rig:${name}@@`;
 const MARK_RE = /^@@rig:([a-z0-9-]+)@@$/;
@@ -77,8 +71,8 @@ const SECTIONS: readonly (readonly [string, string])[] = [
       'echo "name=$rig_u"; echo "uid=$rig_i"; echo "home=$rig_h"',
     ].join('\n'),
   ],
-  ['pending-system', `rig_cat ${quote(PENDING_HANDLERS_PATHS.system)}`],
-  ['pending-user', `rig_cat "\${rig_h:-$HOME}"/${quote(PENDING_HANDLERS_PATHS.userRelative)}`],
+  ['pending-system', catRecords(quote(PENDING_PLACES.system), 'rig_cat')],
+  ['pending-user', catRecords(`"\${rig_h:-$HOME}"/${quote(PENDING_PLACES.userRelative)}`, 'rig_cat')],
 ];
 
 // `read` keeps a last line that has no newline; a missing file fails the redirection (the caller falls back)
@@ -305,20 +299,11 @@ const PACKAGE_MANAGERS: Record<string, HostFacts['packageManager']> = {
   apk: 'apk',
 };
 
-function pendingHandlers(sections: Map<string, string>): { names: string[]; places: ('system' | 'user')[] } {
-  const names: string[] = [];
-  const places: ('system' | 'user')[] = [];
-  for (const [section, path, place] of [
-    ['pending-system', PENDING_HANDLERS_PATHS.system, 'system'],
-    ['pending-user', `~/${PENDING_HANDLERS_PATHS.userRelative}`, 'user'],
-  ] as const) {
-    const list = parseJson<unknown>(sections.get(section) ?? '', path);
-    if (list === undefined) continue;
-    if (!Array.isArray(list)) throw new Error(`host facts: ${path} must hold a JSON array of handler names`);
-    places.push(place);
-    for (const n of list) if (typeof n === 'string' && !names.includes(n)) names.push(n);
-  }
-  return { names, places };
+function pendingRecordsIn(sections: Map<string, string>): PendingRecord[] {
+  return [
+    ...parseRecords(sections.get('pending-system') ?? '', 'system', PENDING_PLACES.system),
+    ...parseRecords(sections.get('pending-user') ?? '', 'user', `~/${PENDING_PLACES.userRelative}`),
+  ];
 }
 
 /** Parse the framed output of `hostFacts.command()`. Throws when the output is not that script's (or is truncated). */
@@ -332,7 +317,7 @@ export function parseHostFacts(out: ExecOutput): HostFacts {
   const hostname = get('hostname');
   const kv = keyValues(get('user'), /=/);
   const defRoute = defaultRoute(s);
-  const pending = pendingHandlers(s);
+  const pending = pendingRecordsIn(s);
   return {
     os: {
       id,
@@ -357,8 +342,7 @@ export function parseHostFacts(out: ExecOutput): HostFacts {
     virtualization: get('virt') || 'unknown',
     apparmor: get('apparmor').startsWith('Y') ? 'enabled' : 'disabled',
     user: { name: kv.get('name') ?? '', uid: Number(kv.get('uid') ?? NaN), home: kv.get('home') ?? '' },
-    pendingHandlers: pending.names,
-    pendingHandlerPlaces: pending.places,
+    pendingRecords: pending,
   };
 }
 

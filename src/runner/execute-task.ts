@@ -236,7 +236,7 @@ async function attemptOn(run: TaskRun, rt: HostRuntime, target: HostRuntime, ctx
       const out = await applyChanges(target.conn!, plan.changes, {
         reads: riding.commands,
         ...execOptions(priv),
-        prefix: inline ? pendingScript(pending, asRoot(priv, rt)).text : undefined,
+        prefix: inline ? pendingScript(pending, asRoot(priv, rt), rt.host.name).text : undefined,
         log,
         noLog: task.options.noLog === true,
         rebootSettleSec: opts.rebootSettleSec ?? 5,
@@ -285,7 +285,7 @@ function unpredictable(run: TaskRun, rt: HostRuntime, what: string | undefined, 
 /** Write the pending-handler record in an exec of its own (a change that runs as another user could not place it). */
 async function persistPending(rt: HostRuntime, pending: readonly string[], priv: Privilege): Promise<void> {
   const root = asRoot(priv, rt);
-  const out = await rt.conn!.exec(pendingScript(pending, root).text, execOptions(priv));
+  const out = await rt.conn!.exec(pendingScript(pending, root, rt.host.name).text, execOptions(priv));
   if (out.code !== 0) throw new Error(`cannot record the notified handlers on the host: ${out.stderr.trim()}`);
   rt.persistedPending = pending;
   rt.pendingPlaces.add(root);

@@ -17,6 +17,7 @@ import { selectedByTags } from './tags.ts';
 import { preflight } from './preflight.ts';
 import type { PlanItem } from './plan-item.ts';
 import { pendingScript } from './pending.ts';
+import { pendingOf } from '../core/pending-records.ts';
 import type { FollowingItem } from './segment.ts';
 import { BlockRun, flattenItems } from './blocks.ts';
 import { childId, idSegment, SiblingNames, uniqueIds } from './task-ids.ts';
@@ -184,8 +185,9 @@ async function prepareHosts(state: RunState, play: Play, items: readonly PlanIte
             rt.facts = hostFacts.parse(facts as ExecOutput);
             saveFacts(rt.host, rt.facts);
             early.forEach((s, i) => rt.cache.set(cacheKey(s), reads[i] as ExecOutput));
-            rt.persistedPending = rt.facts.pendingHandlers;
-            for (const place of rt.facts.pendingHandlerPlaces ?? []) rt.pendingPlaces.add(place === 'system');
+            const mine = pendingOf(rt.facts.pendingRecords ?? [], rt.host.name);
+            rt.persistedPending = mine.names;
+            for (const place of mine.places) rt.pendingPlaces.add(place === 'system');
             rt.pendingRead = true;
           } else if (!rt.pendingRead && handlerNames.size > 0) {
             // no facts gathered, but an interrupted run's notifications must still be finished: read the records, with
@@ -194,7 +196,7 @@ async function prepareHosts(state: RunState, play: Play, items: readonly PlanIte
             const early = lookahead(state, items, -1, later)(rt).filter((s) => privilegeKey(s.privilege) === privilegeKey(privilege) && !s.volatile);
             const [rec, ...reads] = await runBatch(rt, [{ command: pendingRecords.command(), privilege, volatile: false }, ...early]);
             early.forEach((s, i) => rt.cache.set(cacheKey(s), reads[i] as ExecOutput));
-            const found = pendingRecords.parse(rec as ExecOutput);
+            const found = pendingOf(pendingRecords.parse(rec as ExecOutput), rt.host.name);
             rt.persistedPending = found.names;
             for (const place of found.places) rt.pendingPlaces.add(place === 'system');
             rt.pendingRead = true;
@@ -303,7 +305,7 @@ async function clearPending(state: RunState, rts: readonly HostRuntime[], name: 
         // every place a record was written (root's for changes run as root, the login user's otherwise)
         for (const system of [...rt.pendingPlaces]) {
           const priv = system && !asRoot(LOGIN, rt) ? { become: true, becomeUser: 'root' } : LOGIN;
-          const out = await rt.conn.exec(pendingScript(rest, system).text, execOptions(priv));
+          const out = await rt.conn.exec(pendingScript(rest, system, rt.host.name).text, execOptions(priv));
           if (out.code !== 0) throw new Error(`cannot update the pending handlers on the host: ${out.stderr.trim()}`);
           if (rest.length === 0) rt.pendingPlaces.delete(system);
         }

@@ -203,17 +203,17 @@ export async function runSegment(run: SegmentRun, rt: HostRuntime, ahead: readon
   const root = asRoot(head.priv, rt);
   let pending = run.inline ? run.pending : rt.persistedPending;
   const frames: { task: SegmentTask; pending: readonly string[]; at: number }[] = [
-    { task: { changes: head.plan.changes, ...shownAs(head.task), ...(run.inline ? { prefix: pendingScript(run.pending, root).text } : {}) }, pending, at: -1 },
+    { task: { changes: head.plan.changes, ...shownAs(head.task), ...(run.inline ? { prefix: pendingScript(run.pending, root, rt.host.name).text } : {}) }, pending, at: -1 },
   ];
   for (const [at, p] of ahead.entries()) {
     if (!p.plan.changes.length) continue;
     const names = (p.item.task.options.notify ?? []).map((h) => h.name).filter((n) => !pending.includes(n));
     pending = names.length ? [...pending, ...names] : pending;
-    frames.push({ task: { changes: p.plan.changes, ...shownAs(p.item.task), ...(names.length ? { prefix: pendingScript(pending, root).text } : {}) }, pending, at });
+    frames.push({ task: { changes: p.plan.changes, ...shownAs(p.item.task), ...(names.length ? { prefix: pendingScript(pending, root, rt.host.name).text } : {}) }, pending, at });
   }
   const rest = run.clears !== undefined ? pending.filter((n) => n !== run.clears) : pending;
   const clearing = rest !== pending && !ahead.length && rt.pendingPlaces.size === 1 && rt.pendingPlaces.has(root) && !endsSegment(head.task);
-  if (clearing) frames.push({ task: { changes: [], name: 'pending handlers', prefix: pendingScript(rest, root).text }, pending: rest, at: -2 });
+  if (clearing) frames.push({ task: { changes: [], name: 'pending handlers', prefix: pendingScript(rest, root, rt.host.name).text }, pending: rest, at: -2 });
   const last = ahead.at(-1);
   const riding = ridingReads(last ? last.item.lookahead(rt, NEXT_READS_TASKS) : run.headReads(), head.priv);
   const out = await applySegment(

@@ -24,7 +24,7 @@ export function debianFacts(overrides: Partial<HostFacts> = {}): HostFacts {
     virtualization: 'kvm',
     apparmor: 'enabled',
     user: { name: 'root', uid: 0, home: '/root' },
-    pendingHandlers: [],
+    pendingRecords: [],
     ...overrides,
   };
 }

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordFileName } from '../../src/core/pending-records.ts';
 import { sshdAvailability, startTestHosts, type TestHosts } from './harness/index.ts';
 import { idsWithStatus, rig, tasksWithStatus, repoPath, type CliRun } from './engine/cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
@@ -139,14 +140,14 @@ describe.skipIf(!avail.ok)('engine over real SSH', () => {
     await lab.stop(victim);
     const first = await running;
     expect(first.code).toBe(4);
-    expect((await lab.exec(victim, 'cat /var/lib/rig/pending-handlers.json')).stdout).toContain('record handler');
+    expect((await lab.exec(victim, `cat /var/lib/rig/pending-handlers.d/${recordFileName(victim)}`)).stdout).toContain('record handler');
     expect((await lab.exec(victim, 'cat /srv/rig-interrupted-handler.log 2>/dev/null | wc -l')).stdout.trim()).toBe('0');
     await lab.start(victim);
     const second = await rig(['run', 'test/fixtures/playbooks/interrupted.ts', '-i', inv, '-l', victim]);
     expect(second.code, second.stdout + second.stderr).toBe(0);
     expect(tasksWithStatus(second, 'changed')[victim]).toEqual([expect.stringMatching(/^record handler@/)]);
     expect((await lab.exec(victim, 'cat /srv/rig-interrupted-handler.log | wc -l')).stdout.trim()).toBe('1');
-    expect((await lab.exec(victim, 'test -e /var/lib/rig/pending-handlers.json && echo yes || echo no')).stdout.trim()).toBe('no');
+    expect((await lab.exec(victim, `test -e /var/lib/rig/pending-handlers.d/${recordFileName(victim)} && echo yes || echo no`)).stdout.trim()).toBe('no');
   });
 
   it('an unreachable host is reported as such (exit 4) while the others converge', async () => {

@@ -81,7 +81,7 @@ describe.skipIf(!avail.ok)('one privilege model', () => {
       expect(tasksWithStatus(second, 'changed')[host]).toEqual([expect.stringMatching(/^record@/)]);
       expect((await lab.exec(host, `cat /srv/priv/${name}.log | wc -l`)).stdout.trim()).toBe('1');
       // no record left anywhere the facts script reads, nor where it does not (root's home)
-      const left = await lab.exec(host, `cat /var/lib/rig/pending-handlers.json /home/${lab.user}/.local/state/rig/pending-handlers.json /root/.local/state/rig/pending-handlers.json /home/pgtest/.local/state/rig/pending-handlers.json 2>/dev/null; true`);
+      const left = await lab.exec(host, `cat /var/lib/rig/pending-handlers* /var/lib/rig/pending-handlers.d/* /home/${lab.user}/.local/state/rig/pending-handlers* /home/${lab.user}/.local/state/rig/pending-handlers.d/* /root/.local/state/rig/pending-handlers* /root/.local/state/rig/pending-handlers.d/* /home/pgtest/.local/state/rig/pending-handlers* /home/pgtest/.local/state/rig/pending-handlers.d/* 2>/dev/null; true`);
       expect(left.stdout).toBe('');
       const third = await rig(['run', pb, '-i', inv, '-l', host]);
       expect(third.report!.recap[host]!.changed).toBe(0);

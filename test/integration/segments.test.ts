@@ -4,6 +4,7 @@
  * file, and the re-run converges and runs the handler notified before the cut.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordFileName } from '../../src/core/pending-records.ts';
 import { sshdAvailability, startTestHosts, type TestHosts } from './harness/index.ts';
 import { rig, type CliRun } from './engine/cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
@@ -62,14 +63,14 @@ describe.skipIf(!avail.ok)('segments over real SSH', () => {
     expect(await tree(victim)).not.toContain('.rig-');
     expect((await lab.exec(victim, 'cat /srv/seg/a.conf; wc -c < /srv/seg/big.bin; cat /srv/seg/settings.ini')).stdout).toBe(`a\n${4 << 20}\nmode=production\nlevel=info\n`);
     expect((await lab.exec(victim, 'test -e /srv/seg/after.conf && echo yes || echo no')).stdout.trim()).toBe('no');
-    expect((await lab.exec(victim, 'cat /var/lib/rig/pending-handlers.json')).stdout).toContain('segment handler');
+    expect((await lab.exec(victim, `cat /var/lib/rig/pending-handlers.d/${recordFileName(victim)}`)).stdout).toContain('segment handler');
     expect((await lab.exec(victim, 'cat /srv/seg/handler.log 2>/dev/null | wc -l')).stdout.trim()).toBe('0');
 
     const rerun = await rig(['run', PLAYBOOK, '-i', inv, '-l', victim]);
     expect(rerun.code, rerun.stdout + rerun.stderr).toBe(0);
     expect(Object.entries(statuses(rerun, victim)).filter(([, s]) => s === 'changed').map(([id]) => id).sort()).toEqual(['segment/after', 'segment/handlers/segment handler']);
     expect((await lab.exec(victim, 'cat /srv/seg/handler.log | wc -l')).stdout.trim()).toBe('1');
-    expect((await lab.exec(victim, 'test -e /var/lib/rig/pending-handlers.json && echo yes || echo no')).stdout.trim()).toBe('no');
+    expect((await lab.exec(victim, `test -e /var/lib/rig/pending-handlers.d/${recordFileName(victim)} && echo yes || echo no`)).stdout.trim()).toBe('no');
     const third = await rig(['run', PLAYBOOK, '-i', inv, '-l', victim]);
     expect(third.report?.recap[victim]).toMatchObject({ changed: 0, execs: 1 });
   });

@@ -1,8 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { hostname, userInfo } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir, userInfo } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatIpv6, hostFacts, osFamily, parseOsRelease, PENDING_HANDLERS_PATHS, splitSections } from '../../../src/facts/host.ts';
+import { formatIpv6, hostFacts, osFamily, parseOsRelease, splitSections } from '../../../src/facts/host.ts';
+import { pendingOf, PENDING_PLACES } from '../../../src/core/pending-records.ts';
+import { pendingScript } from '../../../src/runner/pending.ts';
+
+/** The runner's script writing `host`'s record in the login user's home (an empty list clears it). */
+const pendingScriptFor = (names: string[], host: string): string => pendingScript(names, false, host).text;
 
 const dir = new URL('../../fixtures/facts/host/', import.meta.url);
 const fixture = (name: string) => hostFacts.parse({ stdout: readFileSync(new URL(name, dir), 'utf8'), stderr: '', code: 0 });
@@ -47,7 +53,7 @@ describe('hostFacts.parse on real output of this Debian 12 machine', () => {
     expect(f.packageManager).toBe('apt');
     expect(f.virtualization).toBe('docker');
     expect(f.user).toEqual({ name: 'root', uid: 0, home: '/root' });
-    expect(f.pendingHandlers).toEqual([]);
+    expect(f.pendingRecords).toEqual([]);
   });
 });
 
@@ -70,7 +76,7 @@ describe('hostFacts.parse fallbacks (real output, tools shadowed)', () => {
   it('reads the user-level pending handler file', () => {
     const f = fixture('debian12-pending-user.txt');
     expect(f.user.home).toBe('/tmp/fakehome');
-    expect(f.pendingHandlers).toEqual(['restart docker', 'reload consul']);
+    expect(pendingOf(f.pendingRecords ?? [], 'any host').names).toEqual(['restart docker', 'reload consul']);
   });
 });
 
@@ -85,7 +91,7 @@ describe('hostFacts.parse on other distributions (hand-written from docs)', () =
     expect(f.defaultRoute).toEqual({ interface: 'enp1s0', gateway: '10.10.0.1' });
     // docker0 is administratively up without carrier
     expect(f.interfaces.find((i) => i.name === 'docker0')?.up).toBe(true);
-    expect(f.pendingHandlers).toEqual(['restart docker', 'reboot host', 'reload consul']);
+    expect(pendingOf(f.pendingRecords ?? [], 'any host').names).toEqual(['restart docker', 'reboot host', 'reload consul']);
   });
 
   it('Rocky 9: family redhat from ID, no codename, dnf', () => {
@@ -142,7 +148,7 @@ describe('host facts helpers', () => {
     const full = readFileSync(new URL('debian12-container.txt', dir), 'utf8');
     expect(() => hostFacts.parse({ stdout: full.slice(0, full.indexOf('@@rig:end@@')), stderr: '', code: 255 })).toThrow(/truncated/);
     const bad = full.replace('@@rig:pending-system@@\n', '@@rig:pending-system@@\n{"restart":true}\n');
-    expect(() => hostFacts.parse({ stdout: bad, stderr: '', code: 0 })).toThrow(PENDING_HANDLERS_PATHS.system);
+    expect(() => hostFacts.parse({ stdout: bad, stderr: '', code: 0 })).toThrow(PENDING_PLACES.system);
   });
 });
 
@@ -159,5 +165,32 @@ describe('hostFacts.command on this machine (real process)', () => {
     expect(f.user.name).toBe(userInfo().username);
     expect(f.interfaces.some((i) => i.name === 'lo')).toBe(true);
     expect(f.memory.totalMb).toBeGreaterThan(0);
+  });
+
+  it.skipIf(!hasSh)('reads every inventory host\'s record and the legacy one; each host gets its own and the legacy names', () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'rig-pending-'));
+    try {
+      // written by the runner's own script, for two inventory hosts that are this one machine, plus a legacy record
+      for (const [host, names] of [['web1', ['restart nginx']], ['web1 alias:2222/é', ['reload consul', 'restart nginx']]] as const)
+        execFileSync('sh', ['-c', pendingScriptFor([...names], host)], { env: { ...process.env, HOME: home } });
+      writeFileSync(path.join(home, '.local/state/rig/pending-handlers.json'), '["legacy one"]\n');
+      const stdout = execFileSync('sh', ['-c', hostFacts.command()], { encoding: 'utf8', env: { ...process.env, HOME: home } });
+      const f = hostFacts.parse({ stdout, stderr: '', code: 0 });
+      const user = (f.pendingRecords ?? []).filter((r) => r.place === 'user');
+      expect(user.map((r) => [r.host, r.names]).sort()).toEqual([
+        ['web1', ['restart nginx']],
+        ['web1 alias:2222/é', ['reload consul', 'restart nginx']],
+        [undefined, ['legacy one']],
+      ].sort());
+      expect(pendingOf(user, 'web1').names).toEqual(['legacy one', 'restart nginx']);
+      expect(pendingOf(user, 'web1 alias:2222/é').names).toEqual(['legacy one', 'reload consul', 'restart nginx']);
+      expect(pendingOf(user, 'db1').names).toEqual(['legacy one']);
+      // clearing one host's record leaves the other's (and removes the legacy one)
+      execFileSync('sh', ['-c', pendingScriptFor([], 'web1')], { env: { ...process.env, HOME: home } });
+      const after = hostFacts.parse({ stdout: execFileSync('sh', ['-c', hostFacts.command()], { encoding: 'utf8', env: { ...process.env, HOME: home } }), stderr: '', code: 0 });
+      expect((after.pendingRecords ?? []).filter((r) => r.place === 'user').map((r) => [r.host, r.names])).toEqual([['web1 alias:2222/é', ['reload consul', 'restart nginx']]]);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

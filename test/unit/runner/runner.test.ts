@@ -97,7 +97,7 @@ describe('runner', () => {
     const run = await world.run(pb);
     expect(readFileSync(path.join(world.dir, 'a/handlers.log'), 'utf8')).toBe('first\nsecond\nsecond\n');
     expect(run.rec.trace().filter((l) => l.startsWith('handler'))).toEqual(['handler first [a]', 'handler second [a]', 'handler second [a]']);
-    expect(existsSync(path.join(world.dir, 'a/.local/state/rig/pending-handlers.json'))).toBe(false);
+    expect(existsSync(path.join(world.dir, 'a/.local/state/rig/pending-handlers.d/host-a.json'))).toBe(false);
     const check = await world.run(definePlaybook({ hosts: 'all', handlers: [first], tasks: [copy((ctx) => ({ dest: w(ctx, 'new'), content: '' }), { notify: [first] })] }), { check: true });
     expect(check.rec.statuses('a')).toEqual([expect.stringContaining('→ changed (predicted)'), 'first → changed (predicted)']);
   });
