@@ -78,32 +78,50 @@ export class FileStateError extends Error {
 // variables set here never reach other reads. Process count matters (a no-op run is one such script per declared path
 // on every host): an existing path costs `stat` plus `sha256sum` for a regular file; the error text of `stat` is only
 // fetched when the path is not there.
+// How a script labels its lines: nothing (one path's own command), a fixed `X<i> ` (literal), or the shell variable
+// `$t` (the many-path script's functions, called once per path).
+type Tag = string | { readonly variable: true };
+const VAR_TAG: Tag = { variable: true };
+// `printf` of a tagged word (its format ends with the given rest, e.g. '%s ' for a value printed after it)
+const tagPrintf = (tag: Tag, word: string, rest = ''): string =>
+  typeof tag === 'string' ? `printf '${tag}${word} ${rest}'` : `printf '%s${word} ${rest}' "$t"`;
+// `echo` of a tagged word (may contain unquoted expansions when literal, so it stays as it was for a literal tag)
+const tagEcho = (tag: Tag, word: string): string => (typeof tag === 'string' ? `echo ${tag}${word}` : `echo "$t"${word}`);
+const tagText = (tag: Tag): string => (typeof tag === 'string' ? tag : '${t}');
+
 // walk up with builtins to the nearest ancestor that exists (as lstat sees it); only when that one is a symlink to
 // nothing, two more processes say which and where it leads — mkdir -p stops there, which a plain ENOENT does not tell
-const danglingParent = (tag: string) =>
+const danglingParent = (tag: Tag) =>
   ` a=$p; while a=\${a%/*}; [ -n "$a" ] && [ ! -e "$a" ] && [ ! -L "$a" ]; do :; done;` +
-  ` if [ -n "$a" ] && [ -L "$a" ] && [ ! -e "$a" ]; then printf '${tag}dangling-parent %s ' "$(printf %s "$a" | base64 -w0)"; readlink -m -n -- "$a" | base64 -w0; echo; fi;`;
+  ` if [ -n "$a" ] && [ -L "$a" ] && [ ! -e "$a" ]; then ${tagPrintf(tag, 'dangling-parent', '%s ')} "$(printf %s "$a" | base64 -w0)"; readlink -m -n -- "$a" | base64 -w0; echo; fi;`;
 
-function tests(arg: FileStateArg) {
+// a plain absolute path (no `.`, `..` or `//`): only such a path can be compared with its directory's physical path
+// (`cd -P` and `pwd -P` are builtins), and only below one does the dangling-parent walk mean what it says
+const isPlain = (path: string): boolean => /^(\/[^/]+)+$/.test(path) && !/\/\.\.?(\/|$)/.test(path);
+
+function tests(arg: FileStateArg, plain = isPlain(arg.path), inScript = false) {
   const follow = arg.follow === true;
-  // only a plain absolute path can be compared with its directory's physical path (`cd -P` and `pwd -P` are builtins)
-  const plain = /^(\/[^/]+)+$/.test(arg.path) && !/\/\.\.?(\/|$)/.test(arg.path);
+  // is the directory above its own physical path? `$(cd -P … && pwd -P)` forks a subshell per path; in a script of its
+  // own (the many-path read, `rig_d` its start directory) `cd -P` and `$PWD` do it in the shell itself, no process
+  const movedDir = inScript
+    ? `{ r=-; if cd -P -- "\${p%/*}/" 2>/dev/null; then r=\${PWD%/}; cd -- "$rig_d" 2>/dev/null; fi; [ "$r" != "\${p%/*}" ]; }`
+    : `[ "$(cd -P -- "\${p%/*}/" 2>/dev/null && pwd -P)" != "\${p%/*}" ]`;
   return {
     stat: follow ? 'stat -L' : 'stat',
     exists: follow ? '[ -e "$p" ]' : '{ [ -e "$p" ] || [ -L "$p" ]; }',
     isFile: follow ? '[ -f "$p" ]' : '[ ! -L "$p" ] && [ -f "$p" ]',
     // prints the lines after `stat`: `real …`/`real-same` with follow, `target …` for a symlink without
-    link: (tag: string) =>
+    link: (tag: Tag) =>
       !follow
-        ? `if [ -L "$p" ]; then printf '${tag}target '; readlink -n -- "$p" | base64 -w0; echo; fi`
+        ? `if [ -L "$p" ]; then ${tagPrintf(tag, 'target')}; readlink -n -- "$p" | base64 -w0; echo; fi`
         : plain
-          ? `if [ -L "$p" ] || [ "$(cd -P -- "\${p%/*}/" 2>/dev/null && pwd -P)" != "\${p%/*}" ]; then printf '${tag}real '; readlink -f -n -- "$p" | base64 -w0; echo; else echo ${tag}real-same; fi`
-          : `printf '${tag}real '; readlink -f -n -- "$p" | base64 -w0; echo`,
+          ? `if [ -L "$p" ] || ${movedDir}; then ${tagPrintf(tag, 'real')}; readlink -f -n -- "$p" | base64 -w0; echo; else ${tagEcho(tag, 'real-same')}; fi`
+          : `${tagPrintf(tag, 'real')}; readlink -f -n -- "$p" | base64 -w0; echo`,
     // absent (ENOENT, or a dangling link with follow, then also where it leads) or why the path cannot be inspected
-    missing: (tag: string) =>
-      `o=$(${follow ? 'stat -L' : 'stat'} -c . -- "$p" 2>&1); case $o in *': No such file or directory' | .) echo ${tag}absent;${
-        follow ? ` if [ -L "$p" ]; then printf '${tag}dangling '; readlink -m -n -- "$p" | base64 -w0; echo; fi;` : ''
-      }${plain ? danglingParent(tag) : ''}; *) echo "${tag}error \${o##*: }";; esac`,
+    missing: (tag: Tag) =>
+      `o=$(${follow ? 'stat -L' : 'stat'} -c . -- "$p" 2>&1); case $o in *': No such file or directory' | .) ${tagEcho(tag, 'absent')};${
+        follow ? ` if [ -L "$p" ]; then ${tagPrintf(tag, 'dangling')}; readlink -m -n -- "$p" | base64 -w0; echo; fi;` : ''
+      }${plain ? danglingParent(tag) : ''}; *) echo "${tagText(tag)}error \${o##*: }";; esac`,
   };
 }
 
@@ -137,26 +155,35 @@ const STAT_FORMAT = '%f %a %u %g %s %U %G %n';
 
 function manyCommand(args: readonly FileStateArg[]): string {
   const paths = (follow: boolean) => [...new Set(args.filter((a) => (a.follow === true) === follow).map((a) => a.path))];
-  const lines = ['export LC_ALL=C'];
+  const lines = ['export LC_ALL=C; rig_d=$PWD'];
   for (const follow of [false, true]) {
     const ps = paths(follow);
     if (ps.length) lines.push(`${follow ? 'stat -L' : 'stat'} -c '${follow ? 'L' : 'S'} ${STAT_FORMAT}' -- ${sh`${ps}`.text} 2>/dev/null`);
   }
-  lines.push('set --');
+  // one shell function per kind of read (follow, plain path, content), defined once: a path costs one short call
+  // line instead of its whole test (the script of 100 paths was ~70 KB, now ~10: 1000 hosts hold one each at once).
+  // `rig_s… <i> <path>` prints the path's tagged lines and returns 0 for a regular file (whose checksum is wanted).
+  const defined = new Set<string>();
+  const calls: string[] = [];
   const summed = new Set<string>();
   args.forEach((a, i) => {
-    const t = tests(a);
+    const plain = isPlain(a.path);
+    const name = `rig_s${a.follow === true ? 1 : 0}${plain ? 1 : 0}${a.content === true ? 1 : 0}`;
+    if (!defined.has(name)) {
+      defined.add(name);
+      const t = tests(a, plain, true);
+      const content =
+        a.content === true ? ` if [ -r "$p" ]; then ${tagPrintf(VAR_TAG, 'content')}; head -c ${MAX_CONTENT_BYTES + 1} -- "$p" | base64 -w0; echo; fi;` : '';
+      lines.push(
+        `${name}() { t="X$1 "; p=$2; if ${t.exists}; then ${t.link(VAR_TAG)}; if ${t.isFile}; then echo "$t"file;${content} return 0; fi; else ${t.missing(VAR_TAG)}; fi; return 1; }`,
+      );
+    }
     const key = `${a.follow === true}:${a.path}`;
-    const sum = summed.has(key) ? '' : ' set -- "$@" "$p";';
+    const sum = summed.has(key) ? '' : ' && set -- "$@" "$p"';
     summed.add(key);
-    const content =
-      a.content === true ? ` if [ -r "$p" ]; then printf 'X${i} content '; head -c ${MAX_CONTENT_BYTES + 1} -- "$p" | base64 -w0; echo; fi;` : '';
-    lines.push(
-      sh`p=${a.path}`.text,
-      `if ${t.exists}; then ${t.link(`X${i} `)}; if ${t.isFile}; then echo X${i} file;${sum}${content} fi; else ${t.missing(`X${i} `)}; fi`,
-    );
+    calls.push(`${name} ${i} ${sh`${a.path}`.text}${sum}`);
   });
-  lines.push('if [ $# -gt 0 ]; then sha256sum -- "$@" 2>/dev/null; fi', ':');
+  lines.push('set --', ...calls, 'if [ $# -gt 0 ]; then sha256sum -- "$@" 2>/dev/null; fi', ':');
   return lines.join('\n');
 }
 

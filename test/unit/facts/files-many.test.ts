@@ -79,6 +79,14 @@ function cases(root: string): FileStateArg[] {
     { path: p('dangling/c/e') },
     { path: p('dangling/c'), follow: true },
     { path: p('dir-link/missing/x'), follow: true },
+    // the script resolves directories with `cd -P` in its own shell: through a link, at the top, the same path again
+    { path: p('dir-link'), follow: true },
+    { path: p('dir-link/f') },
+    { path: p('dir-link/f'), follow: true },
+    { path: p('locked/inner'), follow: true },
+    { path: '/tmp', follow: true },
+    { path: '/rig-no-such-top', follow: true },
+    { path: p('real-dir/f'), follow: true },
   ];
 }
 
@@ -95,6 +103,16 @@ describe('fileState.many', () => {
     expect(cmd.match(/^stat -c /gm)).toHaveLength(1);
     expect(cmd.match(/^stat -L /gm)).toHaveLength(1);
     expect(cmd.match(/sha256sum/g)).toHaveLength(1);
+  });
+
+  it('defines each kind of read once: a path costs one short line, and no subshell to resolve its directory', () => {
+    const paths = Array.from({ length: 100 }, (_, i) => ({ path: `/srv/app/conf.d/file-${i}.conf`, follow: i % 2 === 0 }));
+    const cmd = many.command(paths);
+    expect(cmd.match(/^rig_s\d+\(\)/gm)).toHaveLength(2);
+    const calls = cmd.split('\n').filter((l) => /^rig_s\d+ \d+ /.test(l));
+    expect(calls).toHaveLength(100);
+    expect(Math.max(...calls.map((l) => l.length))).toBeLessThan(80);
+    expect(cmd).not.toContain('pwd -P');
   });
 
   for (const nobody of [false, true]) {
