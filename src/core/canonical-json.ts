@@ -13,3 +13,8 @@ function sortDeep(v: unknown): unknown {
 export function canonicalJson(v: unknown): string {
   return `${JSON.stringify(sortDeep(v), null, 2)}\n`;
 }
+
+/** Compact canonical JSON (sorted keys, no whitespace): an identity key for a value, e.g. a read's argument. */
+export function stableJson(v: unknown): string {
+  return JSON.stringify(sortDeep(v)) ?? 'undefined';
+}

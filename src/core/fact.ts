@@ -1,4 +1,5 @@
 /** Facts: a shell command plus a pure parser, and reads that ask for one. */
+import { stableJson } from './canonical-json.ts';
 
 /** What a read's command produced on the host. */
 export interface ExecOutput {
@@ -69,6 +70,16 @@ export function earlyRead<T>(r: Read<T>): Read<T> | undefined {
 export function readCommand(r: Read<unknown>): string {
   return (r.fact as unknown as Fact<unknown, unknown>).command(r.arg);
 }
+
+/** A declared read's identity: the fact's name and its argument (a few dozen bytes, where its command's text is
+ *  hundreds: 1000 hosts keep tens of thousands of them, and a no-op run looks each up several times). */
+export function readKey(r: Read<unknown>): string {
+  let k = keys.get(r);
+  if (k === undefined) keys.set(r, (k = r.arg === undefined ? r.fact.name : `${r.fact.name}\u0000${stableJson(r.arg)}`));
+  return k;
+}
+// a read is looked up several times (coalesced, cached, served): its key is built once
+const keys = new WeakMap<Read<unknown>, string>();
 
 /** Parse a read's output. */
 export function parseRead<T>(r: Read<T>, out: ExecOutput): T {

@@ -1,5 +1,5 @@
 /** Fewer processes per probe: identical reads run once, and reads of a fact that offers `many` share one command. */
-import type { ExecOutput, Fact, Read } from '../core/index.ts';
+import { readKey, type ExecOutput, type Fact, type Read } from '../core/index.ts';
 import type { Privilege } from './privilege.ts';
 
 /** A read as the batcher sees it. */
@@ -24,9 +24,15 @@ type AnyFact = Fact<unknown, unknown>;
 interface Group {
   readonly fact: AnyFact;
   readonly args: unknown[];
-  /** command → index in `args` */
+  /** member key → index in `args` */
   readonly at: Map<string, number>;
+  /** the first member: a group of one runs its own command */
+  readonly first: ReadSpec;
 }
+
+// a declared read is the same read when its fact and argument are (its command text is then built only if it runs
+// alone); an undeclared one is its command
+const keyOf = (s: ReadSpec): string => (s.read ? `r\u0000${readKey(s.read)}` : `c\u0000${s.command}`);
 
 /** Plan `specs` as few commands: a duplicate command runs once; a `many` fact's reads become one command at the first one's place. */
 export function coalesce(specs: readonly ReadSpec[]): Coalesced {
@@ -35,32 +41,33 @@ export function coalesce(specs: readonly ReadSpec[]): Coalesced {
   const groups = new Map<string, { slot: number; group: Group }>();
   // per spec: its slot and, for a group member, its index among the group's args
   const where = specs.map((s): [number, number] => {
-    const known = slotOf.get(s.command);
+    const key = keyOf(s);
+    const known = slotOf.get(key);
     const fact = s.read?.fact as AnyFact | undefined;
     if (known !== undefined) {
       const slot = slots[known];
-      return [known, slot?.kind === 'group' ? (slot.group.at.get(s.command) ?? -1) : -1];
+      return [known, slot?.kind === 'group' ? (slot.group.at.get(key) ?? -1) : -1];
     }
     if (fact?.many && s.read && fact.many.accepts(s.read.arg)) {
       let g = groups.get(fact.name);
       if (!g) {
-        g = { slot: slots.length, group: { fact, args: [], at: new Map() } };
+        g = { slot: slots.length, group: { fact, args: [], at: new Map(), first: s } };
         groups.set(fact.name, g);
         slots.push({ kind: 'group', group: g.group });
       }
-      g.group.at.set(s.command, g.group.args.length);
+      g.group.at.set(key, g.group.args.length);
       g.group.args.push(s.read.arg);
-      slotOf.set(s.command, g.slot);
+      slotOf.set(key, g.slot);
       return [g.slot, g.group.args.length - 1];
     }
-    slotOf.set(s.command, slots.length);
+    slotOf.set(key, slots.length);
     slots.push({ kind: 'own', command: s.command });
     return [slots.length - 1, -1];
   });
   // a group of one gains nothing: it runs the fact's own command, so its output is the cached form without a split
   for (const [i, slot] of slots.entries()) {
     if (slot.kind === 'group' && slot.group.args.length === 1) {
-      slots[i] = { kind: 'own', command: [...slot.group.at.keys()][0] as string };
+      slots[i] = { kind: 'own', command: slot.group.first.command };
     }
   }
   return {

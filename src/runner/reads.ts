@@ -1,5 +1,5 @@
 /** Serve a task's reads from the host's cache, or fetch them together with upcoming tasks' reads in ONE exec. */
-import { canonicalJson, earlyRead, parseRead, readCommand, type ExecOutput, type Read, type WaitInfo } from '../core/index.ts';
+import { earlyRead, parseRead, readCommand, readKey, type ExecOutput, type Read, type WaitInfo } from '../core/index.ts';
 import { buildBatch } from './batch.ts';
 import { coalesce, type ReadSpec } from './coalesce.ts';
 import type { HostRuntime } from './host-runtime.ts';
@@ -7,19 +7,29 @@ import { execOptions, privilegeKey, type Privilege } from './privilege.ts';
 
 export type { ReadSpec } from './coalesce.ts';
 
-/**
- * Cache key: who reads (the same read as root, as postgres and as the login user can differ) and what — the fact's name
- * and its argument for a declared read (a few dozen bytes, where a batched command's text is hundreds: 1000 hosts keep
- * tens of thousands of keys), else the command.
- */
-export function cacheKey(spec: { command: string; privilege: Privilege; read?: Read<unknown> }): string {
-  const what = spec.read ? `${spec.read.fact.name}\u0000${spec.read.arg === undefined ? '' : canonicalJson(spec.read.arg)}` : spec.command;
-  return `${privilegeKey(spec.privilege)}\u0000${what}`;
+/** Cache key: who reads (the same read as root, as postgres and as the login user can differ) and what — `readKey`
+ *  for a declared read, else the command. */
+export function cacheKey(spec: { readonly privilege: Privilege; readonly read?: Read<unknown>; readonly command?: string }): string {
+  return `${privilegeKey(spec.privilege)}\u0000${spec.read ? readKey(spec.read) : spec.command}`;
+}
+
+/** A declared read as a spec; its command text is built only when an exec needs it (most reads are served from the
+ *  cache, and reads of a `many` fact run as their group's one command). */
+export function specOf(r: Read<unknown>, privilege: Privilege): ReadSpec {
+  let command: string | undefined;
+  return {
+    get command() {
+      return (command ??= readCommand(r));
+    },
+    privilege,
+    volatile: r.volatile ?? false,
+    read: r,
+  };
 }
 
 /** Turn declared reads into specs. */
 export function specsOf(reads: readonly Read<unknown>[], privilege: Privilege): ReadSpec[] {
-  return reads.map((r) => ({ command: readCommand(r), privilege, volatile: r.volatile ?? false, read: r }));
+  return reads.map((r) => specOf(r, privilege));
 }
 
 /** What an upcoming task's reads contribute to a prefetch: volatile reads only through their early form. */
@@ -31,7 +41,7 @@ export function prefetchSpecsOf(reads: readonly Read<unknown>[], privilege: Priv
 export function earlyOutput(rt: HostRuntime, r: Read<unknown>, privilege: Privilege): ExecOutput | undefined {
   const e = earlyRead(r);
   if (!r.volatile || !e || !r.early) return undefined;
-  const out = rt.cache.get(cacheKey({ command: readCommand(e), privilege, read: e }));
+  const out = rt.cache.get(cacheKey({ privilege, read: e }));
   if (!out) return undefined;
   try {
     return r.early.accept(parseRead(e, out)) ? out : undefined;

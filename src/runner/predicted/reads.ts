@@ -1,6 +1,6 @@
 /** Check mode: a task's reads answered from the predicted filesystem, over the host's real state (the read cache). */
 import { posix } from 'node:path';
-import { parseRead, read, readCommand, type Read } from '../../core/index.ts';
+import { parseRead, read, type Read } from '../../core/index.ts';
 import type { HostRuntime } from '../host-runtime.ts';
 import type { Privilege } from '../privilege.ts';
 import { cacheKey } from '../reads.ts';
@@ -122,7 +122,7 @@ function exists(f: () => ReturnType<PredictedFiles['fileState']>): boolean | Unk
 /** Reads served from `rt`'s cache in one privilege context (NeedRead when not fetched yet). */
 export function cachedReads(rt: HostRuntime, privilege: Privilege): HostReads {
   return <T>(r: Read<T>): T => {
-    const out = rt.cache.get(cacheKey({ command: readCommand(r), privilege, read: r }));
+    const out = rt.cache.get(cacheKey({ privilege, read: r }));
     if (!out) throw new NeedRead(r);
     return parseRead(r, out);
   };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { read, readCommand, type ExecOutput, type Fact } from '../../../src/core/index.ts';
 import { coalesce, type ReadSpec } from '../../../src/runner/coalesce.ts';
+import { cacheKey, specOf } from '../../../src/runner/reads.ts';
 
 // a fact whose group command is `echo` of every arg and whose split hands each arg its own word back
 const echo: Fact<string, string> = {
@@ -41,5 +42,26 @@ describe('coalesce', () => {
     const c = coalesce([spec(echo, 'a'), spec(echo, 'b')]);
     const dropped: ExecOutput = { stdout: '', stderr: 'rig: batched read did not complete', code: 255 };
     expect(c.spread([dropped])).toEqual([dropped, dropped]);
+  });
+
+  it("a declared read is one read by its fact and argument: its command text is built only when it runs alone", () => {
+    let built = 0;
+    const obj: Fact<string, { path: string; follow?: boolean }> = {
+      name: 'test.obj',
+      command: (a) => (built++, `stat ${a.path}`),
+      parse: (out) => out.stdout,
+      many: { accepts: () => true, command: (args) => `stat ${args.map((a) => a.path).join(' ')}`, split: (out, args) => args.map(() => out) },
+    };
+    const root = { become: false, becomeUser: 'root' };
+    const a = specOf(read(obj, { path: '/a', follow: true }), root);
+    const same = specOf(read(obj, { follow: true, path: '/a' }), root);
+    const b = specOf(read(obj, { path: '/b' }), root);
+    expect(cacheKey(a)).toBe(cacheKey(same));
+    expect(cacheKey(a)).not.toBe(cacheKey(b));
+    const c = coalesce([a, b, same]);
+    expect(c.commands).toEqual(['stat /a /b']);
+    expect(built).toBe(0);
+    expect(coalesce([same]).commands).toEqual(['stat /a']);
+    expect(built).toBe(1);
   });
 });
