@@ -91,9 +91,10 @@ const tagText = (tag: Tag): string => (typeof tag === 'string' ? tag : '${t}');
 
 // walk up with builtins to the nearest ancestor that exists (as lstat sees it); only when that one is a symlink to
 // nothing, two more processes say which and where it leads — mkdir -p stops there, which a plain ENOENT does not tell
-const danglingParent = (tag: Tag) =>
-  ` a=$p; while a=\${a%/*}; [ -n "$a" ] && [ ! -e "$a" ] && [ ! -L "$a" ]; do :; done;` +
+const walkUp = ` a=$p; while a=\${a%/*}; [ -n "$a" ] && [ ! -e "$a" ] && [ ! -L "$a" ]; do :; done;`;
+const danglingCheck = (tag: Tag) =>
   ` if [ -n "$a" ] && [ -L "$a" ] && [ ! -e "$a" ]; then ${tagPrintf(tag, 'dangling-parent', '%s ')} "$(printf %s "$a" | base64 -w0)"; readlink -m -n -- "$a" | base64 -w0; echo; fi;`;
+const danglingParent = (tag: Tag) => walkUp + danglingCheck(tag);
 
 // a plain absolute path (no `.`, `..` or `//`): only such a path can be compared with its directory's physical path
 // (`cd -P` and `pwd -P` are builtins), and only below one does the dangling-parent walk mean what it says
@@ -118,10 +119,19 @@ function tests(arg: FileStateArg, plain = isPlain(arg.path), inScript = false) {
           ? `if [ -L "$p" ] || ${movedDir}; then ${tagPrintf(tag, 'real')}; readlink -f -n -- "$p" | base64 -w0; echo; else ${tagEcho(tag, 'real-same')}; fi`
           : `${tagPrintf(tag, 'real')}; readlink -f -n -- "$p" | base64 -w0; echo`,
     // absent (ENOENT, or a dangling link with follow, then also where it leads) or why the path cannot be inspected
-    missing: (tag: Tag) =>
-      `o=$(${follow ? 'stat -L' : 'stat'} -c . -- "$p" 2>&1); case $o in *': No such file or directory' | .) ${tagEcho(tag, 'absent')};${
-        follow ? ` if [ -L "$p" ]; then ${tagPrintf(tag, 'dangling')}; readlink -m -n -- "$p" | base64 -w0; echo; fi;` : ''
-      }${plain ? danglingParent(tag) : ''}; *) echo "${tagText(tag)}error \${o##*: }";; esac`,
+    missing: (tag: Tag) => {
+      const statError =
+        `o=$(${follow ? 'stat -L' : 'stat'} -c . -- "$p" 2>&1); case $o in *': No such file or directory' | .) ${tagEcho(tag, 'absent')};${
+          follow ? ` if [ -L "$p" ]; then ${tagPrintf(tag, 'dangling')}; readlink -m -n -- "$p" | base64 -w0; echo; fi;` : ''
+        }`;
+      const error = `; *) echo "${tagText(tag)}error \${o##*: }";; esac`;
+      if (!plain) return statError + error;
+      if (!inScript) return statError + danglingParent(tag) + error;
+      // ENOENT without a process: the nearest existing ancestor is a directory this user can search (`/` when none is)
+      // and the path is no link (a dangling one or a loop needs stat's answer) with no name longer than NAME_MAX; else
+      // stat says why. A first run reads dozens of missing paths on every host: one stat process each, before
+      return `${walkUp} if [ ! -L "$p" ] && [ \${#p} -le 255 ] && { [ -z "$a" ] || { [ -d "$a" ] && [ -x "$a" ]; }; }; then ${tagEcho(tag, 'absent')}; else ${statError}${danglingCheck(tag)}${error}; fi`;
+    },
   };
 }
 

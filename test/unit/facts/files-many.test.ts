@@ -12,6 +12,8 @@ const gnuStat = spawnSync('stat', ['--version'], { encoding: 'utf8' }).stdout?.i
 if (!gnuStat) console.warn('skipping fileState.many round trips: GNU coreutils stat not found');
 const asNobody = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
 if (!asNobody) console.warn('skipping the fileState.many permission cases: they need root and setpriv to run as nobody');
+const hasStrace = spawnSync('strace', ['-V']).status === 0;
+if (!hasStrace) console.warn('skipping the fileState.many process count: strace not found');
 
 function sh(script: string, nobody: boolean): ExecOutput {
   const argv = nobody ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', 'sh', '-c', script] : ['sh', '-c', script];
@@ -49,6 +51,7 @@ function tree(): string {
   mkdirSync(join(root, 'real-dir'), { mode: 0o755 });
   writeFileSync(join(root, 'real-dir', 'f'), 'rf\n', { mode: 0o644 });
   symlinkSync(join(root, 'real-dir'), join(root, 'dir-link'));
+  symlinkSync('loop', join(root, 'loop'));
   return root;
 }
 
@@ -87,6 +90,16 @@ function cases(root: string): FileStateArg[] {
     { path: '/tmp', follow: true },
     { path: '/rig-no-such-top', follow: true },
     { path: p('real-dir/f'), follow: true },
+    // a missing path is told without stat only where that is sure: not below a locked directory, a link loop, a file,
+    // nor with a name longer than NAME_MAX
+    { path: p('locked/nothing') },
+    { path: p('locked/nothing/deeper'), follow: true },
+    { path: p('loop'), follow: true },
+    { path: p('loop/x') },
+    { path: p(`${'n'.repeat(300)}/x`) },
+    { path: p('n'.repeat(300)), follow: true },
+    { path: p('missing/a/b/c'), follow: true },
+    { path: '/rig-no-such-top/a' },
   ];
 }
 
@@ -113,6 +126,15 @@ describe('fileState.many', () => {
     expect(calls).toHaveLength(100);
     expect(Math.max(...calls.map((l) => l.length))).toBeLessThan(80);
     expect(cmd).not.toContain('pwd -P');
+  });
+
+  it.skipIf(!gnuStat || !hasStrace)('tells a missing path below a searchable directory without a stat process', () => {
+    const root = tree();
+    const args: FileStateArg[] = Array.from({ length: 30 }, (_, i) => ({ path: join(root, 'missing', `f${i}`), follow: i % 2 === 0 }));
+    const traced = spawnSync('strace', ['-f', '-qq', '-e', 'trace=execve', 'sh', '-c', many.command(args)], { encoding: 'utf8' });
+    const stats = traced.stderr.split('\n').filter((l) => /execve\("[^"]*\/stat"/.test(l) && !l.includes('ENOENT'));
+    expect(stats).toHaveLength(2); // the one lstat and the one stat -L of every path
+    expect(many.split({ stdout: traced.stdout, stderr: '', code: 0 }, args).map((o, i) => fileState.parse(o, args[i] as FileStateArg).exists)).toEqual(args.map(() => false));
   });
 
   for (const nobody of [false, true]) {
