@@ -117,8 +117,22 @@ export function defineModule<A, S, O = CommandOutput | undefined>(m: Module<A, S
   return m;
 }
 
-/** Every problem of `args` for `module`: the schema's, then (only when the shape is right) the module's own checks. */
-export function argProblems<A>(module: Module<A, unknown, unknown>, args: unknown): string[] {
-  const problems = schemaProblems(module.args, args);
-  return problems.length ? problems : [...(module.validate?.(args as A) ?? [])];
+/**
+ * Every problem of `args` for `module`: the schema's, then (only when the shape is right) the module's own checks.
+ * Checked once per args object: preflight, prefetch and execution see the same object (resolveArgs keeps it per host,
+ * task and item), and args are never mutated.
+ */
+export function argProblems<A>(module: Module<A, unknown, unknown>, args: unknown): readonly string[] {
+  const byArgs = typeof args === 'object' && args !== null ? checked.get(module) : undefined;
+  const known = byArgs?.get(args as object);
+  if (known) return known;
+  const schema = schemaProblems(module.args, args);
+  const problems = schema.length ? schema : [...(module.validate?.(args as A) ?? [])];
+  if (typeof args === 'object' && args !== null) {
+    let m = checked.get(module);
+    if (!m) checked.set(module, (m = new WeakMap()));
+    m.set(args, Object.freeze(problems));
+  }
+  return problems;
 }
+const checked = new WeakMap<object, WeakMap<object, readonly string[]>>();

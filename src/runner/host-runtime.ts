@@ -112,8 +112,29 @@ export class HostRuntime {
     this.cache.clear();
   }
 
-  /** Effective vars for a task: role defaults < inventory < play vars < setFact < -e. */
+  /**
+   * Effective vars for a task: role defaults < inventory < play vars < setFact < -e. One object per scope while the
+   * setFact variables stay the same (a task's context is built for preflight, prefetch and execution alike, and a
+   * 1000-host run built ~25 such objects per host and task); treat it as read-only.
+   */
   vars(layers: { roleDefaults?: Vars; playVars: Vars; roleParams?: Vars; extraVars: Vars }): Vars {
-    return { ...layers.roleDefaults, ...this.host.vars, ...layers.playVars, ...this.setVars, ...layers.roleParams, ...layers.extraVars };
+    const hit = this.merged.find(
+      (m) => m.playVars === layers.playVars && m.roleDefaults === layers.roleDefaults && m.roleParams === layers.roleParams && m.extraVars === layers.extraVars && sameVars(m.setVars, this.setVars),
+    );
+    if (hit) return hit.out;
+    const out = { ...layers.roleDefaults, ...this.host.vars, ...layers.playVars, ...this.setVars, ...layers.roleParams, ...layers.extraVars };
+    // the scopes of the tasks now running (a play's, each role's): a few entries, the oldest dropped
+    if (this.merged.length >= 16) this.merged.shift();
+    this.merged.push({ ...layers, setVars: { ...this.setVars }, out });
+    return out;
   }
+
+  private readonly merged: { readonly roleDefaults?: Vars; readonly playVars: Vars; readonly roleParams?: Vars; readonly extraVars: Vars; readonly setVars: Vars; readonly out: Vars }[] = [];
+}
+
+/** Whether two variable sets hold the same values (shallow, Object.is). */
+export function sameVars(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => Object.is(a[k], b[k]));
 }

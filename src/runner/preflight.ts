@@ -105,7 +105,7 @@ const unique = (problems: readonly Problem[]): Problem[] => problems.filter((p, 
  *  files they name. What load checks for static args and preflight for computed ones. */
 export function callProblems(module: Module<unknown, unknown, unknown>, args: unknown): string[] {
   const bad = argProblems(module, args);
-  return bad.length ? bad : localFileProblems(module.localFiles?.(args) ?? []);
+  return bad.length ? [...bad] : localFileProblems(module.localFiles?.(args) ?? []);
 }
 
 /** Controller files that are missing, unreadable or not regular files, each as a message. */

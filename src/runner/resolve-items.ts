@@ -1,7 +1,7 @@
 /** A task's resolved args on one host: one entry, or one per loop item; what prefetch, preflight and execution use. */
 import { NotYetRun, OutputNotRun, type Task, type TaskContext, type TaskKey } from '../core/index.ts';
 import { resolveDynamic, resolveLoop, resolveWhen, taskContext } from './context.ts';
-import type { ArgsMemo, HostRuntime } from './host-runtime.ts';
+import { sameVars, type ArgsMemo, type HostRuntime } from './host-runtime.ts';
 import type { RunState, TaskScope } from './run-state.ts';
 
 /** One resolved invocation of a task. */
@@ -98,11 +98,6 @@ export function resolveArgs(state: RunState, rt: HostRuntime, task: Task, scope:
   remember({ args });
   return args;
 }
-
-const sameVars = (a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean => {
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => Object.is(a[k], b[k]));
-};
 
 /** A loop item as a comparable string (a loop function may return equal items as new objects); undefined if it has none. */
 function stable(item: unknown): string | undefined {

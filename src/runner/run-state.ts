@@ -1,7 +1,7 @@
 /** Run-wide state shared by the play loop and task execution. */
 import { ValidationError, type Host, type HostFacts, type HostRecap, type Play, type Role, type StandardSchemaV1, type TaskResult, type Vars } from '../core/index.ts';
 import type { Inventory } from '../inventory/index.ts';
-import { HostRuntime } from './host-runtime.ts';
+import { HostRuntime, sameVars } from './host-runtime.ts';
 import { cachedFacts } from './fact-cache.ts';
 import type { RunOptions } from './options.ts';
 import { coerceVars, varProblemsOf } from './role-vars.ts';
@@ -154,12 +154,6 @@ export class RunState {
     else r[result.status] += 1;
   }
 }
-
-const sameVars = (a: Vars, b: Vars): boolean => {
-  if (a === b) return true;
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => Object.is(a[k], b[k]));
-};
 
 const roleKeys = new WeakMap<Role, number>();
 let lastRoleKey = 0;
