@@ -118,7 +118,7 @@ export function taskContext<I>(state: RunState, rt: HostRuntime, scope: TaskScop
       hostvars: (name) => (rt.crossing(name, 'hostvars'), state.hostvars(name, scope)),
       factsOf: (name) => (rt.crossing(name, 'facts'), state.factsOf(name)),
       result: (task, host) => {
-        if (host === rt.host.name) return rt.planning?.results.get(task.id) ?? rt.results.get(task.id);
+        if (host === rt.host.name) return rt.planning?.results.get(task.id) ?? rt.results.get(task.id) ?? (rt.guessing ? rt.guesses?.get(task.id) : undefined);
         rt.crossing(host, 'a task result');
         return state.runtimes.get(host)?.results.get(task.id);
       },

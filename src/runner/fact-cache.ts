@@ -1,7 +1,8 @@
 /**
  * Facts from a host's previous run, kept on the controller. Two uses: to GUESS which reads upcoming tasks will need, so
  * those reads can share the facts exec (a stale guess costs nothing: reads are cached by their exact command), and as
- * `factsOf()` for hosts outside the run (--limit), like Ansible's fact cache.
+ * `factsOf()` for hosts outside the run (--limit), like Ansible's fact cache. The outputs of the host's read-only tasks
+ * (a firewall backend chosen, a key decided) are kept beside them for the same guess (runner/guesses.ts).
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -9,22 +10,35 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import type { Host, HostFacts } from '../core/index.ts';
 
-function file(host: Host): string | undefined {
+/** What the cache keeps per host: its facts, and the outputs of its read-only tasks (runner/guesses.ts). */
+type Kind = 'facts' | 'decisions';
+
+function file(host: Host, kind: Kind): string | undefined {
   if (process.env.RIG_FACT_CACHE === '0') return undefined;
   const base = process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache');
   const key = `${host.name}@${host.ssh.address}:${host.ssh.port}`.replace(/[^A-Za-z0-9@:._-]/g, '_');
-  return path.join(base, 'rig', 'facts', `${key}.json`);
+  return path.join(base, 'rig', kind, `${key}.json`);
+}
+
+function cached(host: Host, kind: Kind): unknown {
+  const f = file(host, kind);
+  if (!f) return undefined;
+  try {
+    return JSON.parse(readFileSync(f, 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Facts saved by the last run for this host, if any. */
 export function cachedFacts(host: Host): HostFacts | undefined {
-  const f = file(host);
-  if (!f) return undefined;
-  try {
-    return JSON.parse(readFileSync(f, 'utf8')) as HostFacts;
-  } catch {
-    return undefined;
-  }
+  return cached(host, 'facts') as HostFacts | undefined;
+}
+
+/** Outputs of read-only tasks saved by the last run for this host (declared task id → output), if any. */
+export function cachedDecisions(host: Host): Readonly<Record<string, unknown>> | undefined {
+  const v = cached(host, 'decisions');
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
 /** Writes still in flight (see factsSaved). */
@@ -35,11 +49,20 @@ const inFlight = new Set<Promise<void>>();
  * event loop: a synchronous write+rename per host cost the 20-host no-op ~100 ms of blocked SSH traffic.
  */
 export function saveFacts(host: Host, facts: HostFacts): void {
-  const f = file(host);
+  save(host, 'facts', facts);
+}
+
+/** Remember the outputs of `host`'s read-only tasks for the next run (best effort, like saveFacts). */
+export function saveDecisions(host: Host, decisions: Readonly<Record<string, unknown>>): void {
+  save(host, 'decisions', decisions);
+}
+
+function save(host: Host, kind: Kind, value: unknown): void {
+  const f = file(host, kind);
   if (!f) return;
   const tmp = `${f}.${process.pid}.tmp`;
   const p = mkdir(path.dirname(f), { recursive: true })
-    .then(() => writeFile(tmp, JSON.stringify(facts)))
+    .then(() => writeFile(tmp, JSON.stringify(value)))
     .then(() => rename(tmp, f))
     .catch(() => undefined) // not worth failing a run over
     .finally(() => inFlight.delete(p));
@@ -52,19 +75,22 @@ export async function factsSaved(): Promise<void> {
 }
 
 /**
- * --flush-cache: forget the saved facts of `hosts` (Ansible's CLI._flush_cache clears every inventory host's facts,
- * before --limit applies). Resolves to the number of cache files removed; a missing file is not an error.
+ * --flush-cache: forget the saved facts (and read-only task outputs) of `hosts` (Ansible's CLI._flush_cache clears every
+ * inventory host's facts, before --limit applies). Resolves to the number of facts files removed; a missing file is not
+ * an error.
  */
 export async function forgetFacts(hosts: Iterable<Host>): Promise<number> {
   let removed = 0;
   for (const h of hosts) {
-    const f = file(h);
-    if (!f) continue;
-    try {
-      await rm(f);
-      removed += 1;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    for (const kind of ['facts', 'decisions'] as const) {
+      const f = file(h, kind);
+      if (!f) continue;
+      try {
+        await rm(f);
+        if (kind === 'facts') removed += 1;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
     }
   }
   return removed;

@@ -73,6 +73,10 @@ export class HostRuntime {
   planning?: AheadPlanning;
   /** Results of tasks a segment applied ahead of the play, by declared task id (reported when the play reaches them). */
   readonly ahead = new Map<string, AheadResult>();
+  /** Last run's results of this host's read-only tasks (runner/guesses.ts): what upcoming tasks' reads are guessed from. */
+  guesses?: ReadonlyMap<TaskKey, TaskResult>;
+  /** Set while the prefetch resolves upcoming tasks with `guesses` standing in for results not there yet. */
+  guessing = false;
   /** Execs spent before the current connection (reconnects reset the connection's own counter). */
   execsBefore = 0;
   /** Connections opened to the host: the first one and every successful reconnect (after a reboot). */

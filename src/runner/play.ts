@@ -2,7 +2,8 @@
 import { identityRead, isModelled, modelPaths, statReads } from './predicted/reads.ts';
 import { createLimiter } from '../connection/index.ts';
 import { argProblems, NotYetRun, UnreachableError, ValidationError, type ExecOutput, type Read, type Handler, type Play, type Task, type TaskInfo, type TaskResult } from '../core/index.ts';
-import { moduleContext } from './context.ts';
+import { moduleContext, resolveDynamic } from './context.ts';
+import { loadGuesses, saveGuesses, withGuesses, type DeclaredTask } from './guesses.ts';
 import { resolveCalls, type ResolvedCall } from './resolve-items.ts';
 import { executeTask, taskName, type TaskRun } from './execute-task.ts';
 import { asRoot, execOptions, LOGIN, playPrivilege, privilegeKey, privilegeOf, type Privilege } from './privilege.ts';
@@ -94,7 +95,7 @@ function lookahead(state: RunState, items: readonly PlanItem[], index: number, l
     const upcoming = [...items.slice(Math.max(index, 0)), ...later.filter((l) => l.hosts.has(rt.host.name)).flatMap((l) => l.items)];
     let tasks = 0;
     for (const [k, it] of upcoming.entries()) {
-      if ('flush' in it || it.task.options.delegateTo !== undefined) continue;
+      if ('flush' in it) continue;
       if (k === 0 && index >= 0 && it.task.options.loop === undefined) continue;
       if (tasks++ >= maxTasks) break;
       try {
@@ -104,12 +105,18 @@ function lookahead(state: RunState, items: readonly PlanItem[], index: number, l
           calls = resolveCalls(state, rt, it.task, it.scope);
         } catch (e) {
           if (!(e instanceof NotYetRun)) throw e;
-          // its `when` reads a result not there yet: it may well run, but it may as well be skipped (one firewall
-          // backend of four): only its file reads (a batched stat), not docker/firewall/consul queries that cost the
-          // host real time for nothing
-          calls = resolveCalls(state, rt, it.task, it.scope, { prefetch: true });
-          guessed = true;
+          // last run's decision says it runs (a guess said "skipped" keeps the file reads below, as without one)
+          const withLastRun = rt.guesses ? guessedCalls(state, rt, it) : undefined;
+          if (withLastRun?.length) calls = withLastRun;
+          else {
+            // its `when` reads a result not there yet: it may well run, but it may as well be skipped (one firewall
+            // backend of four): only its file reads (a batched stat), not docker/firewall/consul queries that cost
+            // the host real time for nothing
+            calls = resolveCalls(state, rt, it.task, it.scope, { prefetch: true });
+            guessed = true;
+          }
         }
+        if (it.task.options.delegateTo !== undefined) calls = calls.filter((c) => delegatesTo(it.task, c, rt));
         const span = Number.isFinite(maxTasks) ? maxTasks : LOOP_WINDOW;
         const mine = k === 0 && index >= 0 ? calls.slice(fromItem, fromItem + span) : Number.isFinite(maxTasks) ? calls.slice(0, maxTasks) : calls;
         for (const { args, ctx } of mine) {
@@ -130,6 +137,32 @@ function lookahead(state: RunState, items: readonly PlanItem[], index: number, l
     for (const { privilege, paths } of model.values()) out.push(...prefetchSpecsOf([identityRead, ...[...paths].flatMap(statReads)], privilege));
     return out;
   };
+}
+
+/** The tasks of `items` (not the handler flushes) with their declared ids. */
+function declared(items: readonly PlanItem[]): DeclaredTask[] {
+  return items.filter((it): it is Exclude<PlanItem, { flush: true }> => !('flush' in it));
+}
+
+/** `it`'s calls with last run's read-only outputs standing in for the results not there yet (guesses.ts); undefined
+ *  when even they do not resolve it. */
+function guessedCalls(state: RunState, rt: HostRuntime, it: { task: Task; scope: TaskScope }): ResolvedCall[] | undefined {
+  try {
+    return withGuesses(rt, () => resolveCalls(state, rt, it.task, it.scope));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a delegated call runs on `rt` itself (a runOnce read of the first manager, on the first manager): its reads
+ *  are that host's, served from its read cache when the play reaches it. Reads delegated to another host are not
+ *  prefetched (that host's exec is not this one's). */
+function delegatesTo(task: Task, call: ResolvedCall, rt: HostRuntime): boolean {
+  try {
+    return resolveDynamic(task.options.delegateTo, call.ctx) === rt.host.name;
+  } catch {
+    return false;
+  }
 }
 
 /** The tasks after `index` a segment may take: up to the next handler flush, in the same block section, selected by
@@ -160,6 +193,8 @@ const blockPath = (blocks: PlanItem['blocks']): string => (blocks ?? []).map((b)
 async function prepareHosts(state: RunState, play: Play, items: readonly PlanItem[], rts: readonly HostRuntime[], later: readonly LaterPlay[]): Promise<void> {
   const limit = createLimiter(state.options.forks ?? 50);
   const handlerNames = new Set(playHandlers(play).map((h) => h.handler.name));
+  const mine = declared(items);
+  const laterTasks = later.map((l) => ({ hosts: l.hosts, tasks: declared(l.items) }));
   await Promise.all(
     rts.map((rt) =>
       limit(async () => {
@@ -171,6 +206,7 @@ async function prepareHosts(state: RunState, play: Play, items: readonly PlanIte
           if (connectMs > 0 || factsMs > 0) state.options.reporter.onHostReady?.(rt.host.name, { connectMs, factsMs });
         };
         try {
+          loadGuesses(rt, [...mine, ...laterTasks.filter((l) => l.hosts.has(rt.host.name)).flatMap((l) => l.tasks)]);
           if (!rt.conn) {
             rt.conn = await connectFor(state.options, rt);
             connectMs = Math.max(1, Date.now() - t0);
@@ -363,6 +399,8 @@ export async function runPlay(state: RunState, play: Play, hosts: readonly strin
     for (const rt of rts) rt.ahead.clear();
     if (!aborted) blocks.advance([], rts);
     await flushHandlers(state, play, playId, opts.forceHandlers ? rts.filter((r) => !r.unreachable) : rts.filter((r) => r.active));
+    const mine = declared(items);
+    for (const rt of rts) saveGuesses(rt, mine);
     if (aborted) return;
   }
 }

@@ -60,7 +60,7 @@ export function resolveArgs(state: RunState, rt: HostRuntime, task: Task, scope:
   const itemKey = stable(item);
   const hit = memo.find((m) => sameVars(m.vars, rt.setVars) && (m.facts === undefined || m.facts === rt.factsVersion) && m.item === itemKey);
   // still waiting for the task whose result it read: no need to call it again until that task has run
-  if (hit?.waitsFor !== undefined && !rt.results.has(hit.waitsFor)) throw new NotYetRun(hit.waitsFor, hit.waitsMessage);
+  if (hit?.waitsFor !== undefined && !rt.results.has(hit.waitsFor) && !(rt.guessing && rt.guesses?.has(hit.waitsFor))) throw new NotYetRun(hit.waitsFor, hit.waitsMessage);
   if (hit && hit.waitsFor === undefined) return hit.args;
   const vars = { ...rt.setVars };
   const facts = rt.factsVersion;
@@ -73,13 +73,13 @@ export function resolveArgs(state: RunState, rt: HostRuntime, task: Task, scope:
     factsOf: (name) => ((pure = false), ctx.factsOf(name)),
     result: (t, host) => {
       // another host's results arrive independently; a segment planning ahead sees predicted results of its own tasks
-      if ((host !== undefined && host !== rt.host.name) || rt.planning) pure = false;
+      if ((host !== undefined && host !== rt.host.name) || rt.planning || rt.guessing) pure = false;
       return ctx.result(t, host);
     },
     resultOf: (t, host) => {
       const r = ctx.resultOf(t, host);
       // "not run" may change once it has run (on this host too): not memoized
-      if ((host !== undefined && host !== rt.host.name) || r === undefined || rt.planning) pure = false;
+      if ((host !== undefined && host !== rt.host.name) || r === undefined || rt.planning || rt.guessing) pure = false;
       return r;
     },
   };

@@ -1,0 +1,153 @@
+/** Last run's read-only outputs guess which reads a waiting task needs: the no-op stays one exec per host, a stale guess
+ *  costs one exec more and nothing else, secrets and noLog outputs never reach the cache. */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineModule, definePlaybook, read, secret, z } from '../../../src/index.ts';
+import type { Fact, TaskContext } from '../../../src/core/index.ts';
+import { taskFactory } from '../../../src/dsl/task.ts';
+import { tempDir } from '../../support/temp-dir.ts';
+import { localWorld } from './local-run.ts';
+
+const w = (ctx: TaskContext<unknown>, p = '') => path.join(String(ctx.vars.work), p);
+
+/** The first line of a file, read by a command the model cannot follow (so only a real read, or a guess, fetches it). */
+const firstLine: Fact<string, string> = {
+  name: 'test.firstLine',
+  command: (p) => `head -n 1 ${JSON.stringify(p)} 2>/dev/null || true`,
+  parse: (out) => out.stdout.trim(),
+};
+
+/** Read-only: which "backend" the host's choice file names (like the firewall role's backend decision). */
+const choose = taskFactory(
+  defineModule<{ file: string; secretToo?: boolean }, { line: string }, { backend: string; key?: string }>({
+    name: 'testChoose',
+    args: z.object({ file: z.string(), secretToo: z.boolean().optional() }),
+    readOnly: true,
+    probe: (a) => ({ line: read(firstLine, a.file) }),
+    plan: (a, s) => ({ changes: [], output: { backend: s.line || 'none', ...(a.secretToo ? { key: secret(`k-${s.line}-0123456789`) } : {}) }, msg: s.line }),
+  }),
+);
+
+/** Read-only, reads a backend's state: stands for `nft list table` and the like. */
+const backendState = taskFactory(
+  defineModule<{ file: string }, { line: string }, { state: string }>({
+    name: 'testBackendState',
+    args: z.object({ file: z.string() }),
+    readOnly: true,
+    probe: (a) => ({ line: read(firstLine, a.file) }),
+    plan: (_a, s) => ({ changes: [], output: { state: s.line }, msg: s.line }),
+  }),
+);
+
+function playbook(opts: { noLog?: boolean; secretToo?: boolean } = {}) {
+  const decision = choose((ctx) => ({ file: w(ctx, 'choice'), secretToo: opts.secretToo }), { name: 'backend', noLog: opts.noLog });
+  const on = (b: string) => (ctx: TaskContext<unknown>) => ctx.result(decision).output?.backend === b;
+  return definePlaybook({
+    hosts: 'all',
+    tasks: [
+      decision,
+      backendState((ctx) => ({ file: w(ctx, 'nft') }), { name: 'nft state', when: on('nft') }),
+      backendState((ctx) => ({ file: w(ctx, 'ufw') }), { name: 'ufw state', when: on('ufw') }),
+      // args built from the decision (the consul config from the gossip key)
+      backendState((ctx) => ({ file: w(ctx, `${ctx.result(decision).output?.backend ?? 'none'}.conf`) }), { name: 'backend config' }),
+    ],
+  });
+}
+
+let cache: string;
+let was: string | undefined;
+beforeAll(() => {
+  was = process.env.XDG_CACHE_HOME;
+  cache = tempDir('rig-guess-cache-');
+  process.env.XDG_CACHE_HOME = cache;
+});
+afterAll(() => {
+  if (was === undefined) delete process.env.XDG_CACHE_HOME;
+  else process.env.XDG_CACHE_HOME = was;
+});
+
+describe('guesses from the last run', () => {
+  it('a task waiting for a read-only decision is prefetched from last run’s output: the re-run is ONE exec per host', async () => {
+    const world = await localWorld(['g1', 'g2']);
+    for (const h of ['g1', 'g2']) {
+      writeFileSync(path.join(world.dir, h, 'choice'), 'nft\n');
+      writeFileSync(path.join(world.dir, h, 'nft'), `table of ${h}\n`);
+    }
+    const pb = playbook();
+    const first = await world.run(pb);
+    expect(first.summary.exitCode).toBe(0);
+    expect(first.rec.results('g1').map((r) => r.status)).toEqual(['ok', 'ok', 'skipped', 'ok']);
+    // nothing to guess from yet: the decision's exec, then the reads that wait for it
+    expect(first.summary.recap.g1!.execs).toBe(2);
+    const again = await world.run(pb);
+    expect(again.rec.results('g2').map((r) => [r.status, r.msg])).toEqual([['ok', 'nft'], ['ok', 'table of g2'], ['skipped', 'conditional result was false'], ['ok', '']]);
+    expect(again.summary.recap.g1!.execs).toBe(1);
+    expect(again.summary.recap.g2!.execs).toBe(1);
+  });
+
+  it('a stale guess costs one exec more and the tasks see the real decision', async () => {
+    const world = await localWorld(['s1']);
+    const dir = path.join(world.dir, 's1');
+    writeFileSync(path.join(dir, 'choice'), 'nft\n');
+    writeFileSync(path.join(dir, 'ufw'), 'ufw rules\n');
+    writeFileSync(path.join(dir, 'ufw.conf'), 'ufw conf\n');
+    const pb = playbook();
+    expect((await world.run(pb)).summary.exitCode).toBe(0);
+    writeFileSync(path.join(dir, 'choice'), 'ufw\n');
+    const changed = await world.run(pb);
+    expect(changed.rec.results('s1').map((r) => [r.status, r.msg])).toEqual([['ok', 'ufw'], ['skipped', 'conditional result was false'], ['ok', 'ufw rules'], ['ok', 'ufw conf']]);
+    expect(changed.summary.recap.s1!.execs).toBe(2);
+    // and the next run guesses the new decision
+    expect((await world.run(pb)).summary.recap.s1!.execs).toBe(1);
+  });
+
+  it('keeps no secret and nothing of a noLog task on the controller', async () => {
+    const world = await localWorld(['k1']);
+    writeFileSync(path.join(world.dir, 'k1', 'choice'), 'nft\n');
+    expect((await world.run(playbook({ secretToo: true }))).summary.exitCode).toBe(0);
+    const saved = readdirSync(path.join(cache, 'rig', 'decisions')).filter((f) => f.startsWith('k1@'));
+    expect(saved).toHaveLength(1);
+    const text = readFileSync(path.join(cache, 'rig', 'decisions', saved[0]!), 'utf8');
+    expect(text).toContain('"backend":"nft"');
+    expect(text).not.toContain('k-nft-0123456789');
+    expect(text).toContain('********');
+
+    const hidden = await localWorld(['k2']);
+    writeFileSync(path.join(hidden.dir, 'k2', 'choice'), 'nft\n');
+    expect((await hidden.run(playbook({ noLog: true }))).summary.exitCode).toBe(0);
+    const k2 = readdirSync(path.join(cache, 'rig', 'decisions')).filter((f) => f.startsWith('k2@'));
+    // the backends' states are kept; the noLog decision is not
+    expect(readFileSync(path.join(cache, 'rig', 'decisions', k2[0]!), 'utf8')).not.toContain('"backend"');
+  });
+
+  it('RIG_FACT_CACHE=0 keeps nothing and guesses nothing', async () => {
+    const world = await localWorld(['n1']);
+    writeFileSync(path.join(world.dir, 'n1', 'choice'), 'nft\n');
+    process.env.RIG_FACT_CACHE = '0';
+    try {
+      const pb = playbook();
+      expect((await world.run(pb)).summary.recap.n1!.execs).toBe(2);
+      expect((await world.run(pb)).summary.recap.n1!.execs).toBe(2);
+    } finally {
+      delete process.env.RIG_FACT_CACHE;
+    }
+    expect(readdirSync(path.join(cache, 'rig', 'decisions')).filter((f) => f.startsWith('n1@'))).toEqual([]);
+  });
+
+  it("a runOnce read delegated to the host that runs it rides on that host's first exec", async () => {
+    const world = await localWorld(['d1', 'd2'], { managers: ['d1'] });
+    for (const h of ['d1', 'd2']) writeFileSync(path.join(world.dir, h, 'token'), `token of ${h}\n`);
+    const pb = definePlaybook({
+      hosts: 'all',
+      tasks: [
+        backendState<string>((ctx) => ({ file: w(ctx, 'token') }), { name: 'join token', runOnce: true, loop: (ctx) => ctx.groupHosts('managers'), delegateTo: (ctx) => String(ctx.item) }),
+      ],
+    });
+    const first = await world.run(pb);
+    expect(first.summary.exitCode).toBe(0);
+    expect(first.rec.results('d1')[0]!.items?.map((i) => i.msg)).toEqual(['token of d1']);
+    expect(first.summary.recap.d1!.execs).toBe(1);
+    expect(first.summary.recap.d2!.execs).toBe(1);
+  });
+});
