@@ -37,6 +37,15 @@ function changedSet(run: CliRun): Record<string, string[]> {
   return out;
 }
 
+/** host → "task (n)" for every task that spent an exec on that host: where a run's execs beyond the first went. */
+function execsBy(run: CliRun): Record<string, string[]> {
+  const out: Record<string, string[]> = Object.fromEntries(HOSTS.map((h) => [h, [] as string[]]));
+  for (const play of run.report?.plays ?? []) {
+    for (const t of play.tasks) for (const [host, r] of Object.entries(t.results)) if (r.execs > 0) (out[host] ??= []).push(`${t.name} (${r.execs})`);
+  }
+  return out;
+}
+
 /** Every result that is not ok/changed/skipped, for failure messages. */
 const problems = (run: CliRun): string =>
   (run.report?.plays ?? [])
@@ -279,7 +288,7 @@ for p in (4789, 7946):
     for (const h of HOSTS) expect(r.report!.recap[h]!.changed, h).toBe(0);
     expect(await bootIds()).toEqual(boots);
     expect(await dockerStarted()).toEqual(started);
-    console.info(`no-op re-run execs per host: ${JSON.stringify(Object.fromEntries(HOSTS.map((h) => [h, r.report!.recap[h]!.execs])))}`);
+    console.info(`no-op re-run execs per host: ${JSON.stringify(Object.fromEntries(HOSTS.map((h) => [h, r.report!.recap[h]!.execs])))}; tasks that spent one: ${JSON.stringify(execsBy(r))}`);
   });
 
   it('4. after all VMs reboot (not through rig) a run changes nothing; swarm and consul come back', async () => {
