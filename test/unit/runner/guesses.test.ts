@@ -150,4 +150,26 @@ describe('guesses from the last run', () => {
     expect(first.summary.recap.d1!.execs).toBe(1);
     expect(first.summary.recap.d2!.execs).toBe(1);
   });
+
+  it.each([
+    ['not JSON', '{"oops'],
+    ['a list', '[1,2]'],
+    ['another shape', 'SHAPE'],
+  ])('a cache file that is %s only loses the guess: same results, same exec count as without one', async (_what, content) => {
+    const world = await localWorld(['c1']);
+    writeFileSync(path.join(world.dir, 'c1', 'choice'), 'nft\n');
+    writeFileSync(path.join(world.dir, 'c1', 'nft'), 'table\n');
+    const pb = playbook();
+    expect((await world.run(pb)).summary.exitCode).toBe(0);
+    const dir = path.join(cache, 'rig', 'decisions');
+    const file = path.join(dir, readdirSync(dir).find((f) => f.startsWith('c1@'))!);
+    // the decision's output replaced by a value of another shape (a string where an object was), or the file broken
+    const ids = Object.keys(JSON.parse(readFileSync(file, 'utf8')) as object);
+    writeFileSync(file, content === 'SHAPE' ? JSON.stringify(Object.fromEntries(ids.map((k) => [k, 'nft']))) : content);
+    const r = await world.run(pb);
+    expect(r.rec.results('c1').map((x) => [x.status, x.msg])).toEqual([['ok', 'nft'], ['ok', 'table'], ['skipped', 'conditional result was false'], ['ok', '']]);
+    expect(r.summary.recap.c1!.execs).toBe(2);
+    // and the run wrote a good one again
+    expect((await world.run(pb)).summary.recap.c1!.execs).toBe(1);
+  });
 });
