@@ -33,19 +33,22 @@ export function replaceFileScript(path: string, opts: ReplaceOptions, fill: read
     `fail() { printf 'rig: %s\\n' "$*" >&2; exit 1; }`,
     `[ -d "$d" ] || fail "cannot write $p: directory $d does not exist"`,
     `[ -d "$p" ] && fail "cannot write $p: it is a directory"`,
-    // The temp file is made by the shell itself (noclobber: O_CREAT|O_EXCL) with its final mode through the umask: no
-    // mktemp and, for most files, no chmod process. Its name has a part the controller drew at random plus the
-    // shell's pid. A name shown by `ps` could be planted first in a directory others can write: where the sticky bit
-    // says so (/tmp), mktemp makes it; elsewhere such a writer could already swap the file under mktemp's name, and a
-    // planted link is refused before anything is written to it.
     // the temp file goes on every way out, signals included; after the rename `tmp` is emptied (an `rm` process for a
     // file that is gone would cost every write)
     `tmp=; trap '[ -z "$tmp" ] || rm -f "$tmp"' EXIT`,
     `trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM`,
+    // The shell makes the temp file itself (noclobber: O_CREAT|O_EXCL, umask 077): no mktemp process. Its name has a
+    // part the controller drew at random plus the shell's pid. A name known in advance could be planted first in a
+    // directory others can write: where the sticky bit says so (/tmp), and when the name is taken, mktemp makes it;
+    // elsewhere such a writer could already swap the file under mktemp's name, and a planted link is refused before
+    // anything is written to it.
     `t="$d/${TEMP_PREFIX}${randomBytes(6).toString('hex')}.$$"`,
-    `if [ ! -k "$d" ] && (${createUmask(opts.mode)}set -C; : > "$t") 2>/dev/null && [ -f "$t" ] && [ ! -L "$t" ]; then tmp=$t; made=umask; else`,
+    `if [ ! -k "$d" ] && (umask 077; set -C; : > "$t") 2>/dev/null && [ -f "$t" ] && [ ! -L "$t" ]; then tmp=$t; made=shell; else`,
     `  tmp=$(mktemp "$d/${TEMP_PREFIX}XXXXXX") || fail "cannot create a temp file in $d"; made=mktemp`,
     'fi',
+    // A directory's default ACL overrides the umask (the shell's create asks for 0666, mktemp's for 0600): the mode is
+    // set before anything is written, so the content is never more open than the file will be
+    preFill(opts.mode),
     ...fill,
   ];
   if (opts.validate !== undefined) {
@@ -57,10 +60,9 @@ export function replaceFileScript(path: string, opts: ReplaceOptions, fill: read
   if (spec !== undefined) lines.push(sh`chown ${spec} "$tmp" || fail ${`cannot set owner ${spec}`}`.text);
   // keep the existing owner; only root can, and a non-root writer already owns what it can replace
   else lines.push(`[ -e "$p" ] && { chown --reference="$p" "$tmp" 2>/dev/null || true; }`);
-  const chmod = sh`chmod ${opts.mode ?? ''} "$tmp" || fail ${`cannot set mode ${opts.mode ?? ''}`}`.text;
-  if (opts.mode !== undefined) lines.push(exactByUmask(opts.mode) ? `[ "$made" = umask ] || ${chmod}` : chmod);
-  // mktemp made it 0600: keep the old mode, or the umask default for a new file (which the shell's own create gave it)
-  else lines.push(`if [ -e "$p" ]; then chmod --reference="$p" "$tmp"; elif [ "$made" = mktemp ]; then chmod "$(printf '%o' $((0666 & ~$(umask))))" "$tmp"; fi || fail "cannot set mode"`);
+  if (opts.mode !== undefined && !fillable(opts.mode)) lines.push(sh`chmod ${opts.mode} "$tmp" || fail ${`cannot set mode ${opts.mode}`}`.text);
+  // no mode: keep the old file's, or the umask default for a new file (what Ansible's atomic_move gives it)
+  else if (opts.mode === undefined) lines.push(`if [ -e "$p" ]; then chmod --reference="$p" "$tmp"; else chmod "$(printf '%o' $((0666 & ~$(umask))))" "$tmp"; fi || fail "cannot set mode"`);
   lines.push(`sync -- "$tmp" 2>/dev/null || sync`);
   if (opts.backup) {
     lines.push(`if [ -e "$p" ]; then b="$p.$$.$(date +%Y-%m-%d@%H:%M:%S)~"; cp -p -- "$p" "$b" || fail "cannot back up $p"; printf 'backup: %s\\n' "$b"; fi`);
@@ -69,19 +71,16 @@ export function replaceFileScript(path: string, opts: ReplaceOptions, fill: read
   return lines.join('\n');
 }
 
-/** Whether the shell's create (0666 less the umask) gives `mode` exactly and the owner can still fill and check it:
- *  read/write bits only (no x, setuid or sticky), the owner's both. */
-function exactByUmask(mode: string): boolean {
+/** Whether the temp file can have `mode` while it is filled: no setuid/setgid/sticky bit (chown, after the fill,
+ *  would clear them) and the owner can write and read it (fill, size check, validate). */
+function fillable(mode: string): boolean {
   const m = Number.parseInt(mode, 8);
-  return (m & 0o7111) === 0 && (m & 0o600) === 0o600;
+  return (m & 0o7000) === 0 && (m & 0o600) === 0o600;
 }
 
-/**
- * The umask the temp file is created under, as a shell prefix: the final mode when the create gives it exactly; else
- * 077 (owner only, like mktemp) until chmod sets it; with no mode, 077 when the file exists (chmod --reference copies
- * its mode after the fill: a 0600 secret never sits in a 0644 temp file) and the shell's own umask for a new file.
- */
-function createUmask(mode: string | undefined): string {
-  if (mode === undefined) return '[ ! -e "$p" ] || umask 077; ';
-  return exactByUmask(mode) ? `umask ${(~Number.parseInt(mode, 8) & 0o777).toString(8).padStart(3, '0')}; ` : 'umask 077; ';
+/** The mode the temp file gets before the fill: its final one when it can be filled with it, else owner-only (mktemp
+ *  made it 0600 already, default ACL or not). */
+function preFill(mode: string | undefined): string {
+  if (mode !== undefined && fillable(mode)) return sh`chmod ${mode} "$tmp" || fail ${`cannot set mode ${mode}`}`.text;
+  return '[ "$made" = mktemp ] || chmod 0600 "$tmp" || fail "cannot set mode 0600"';
 }
