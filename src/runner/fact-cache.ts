@@ -4,7 +4,7 @@
  * `factsOf()` for hosts outside the run (--limit), like Ansible's fact cache. The outputs of the host's read-only tasks
  * (a firewall backend chosen, a key decided) are kept beside them for the same guess (runner/guesses.ts).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -24,7 +24,8 @@ function cached(host: Host, kind: Kind): unknown {
   const f = file(host, kind);
   if (!f) return undefined;
   try {
-    return JSON.parse(readFileSync(f, 'utf8')) as unknown;
+    // a fifo or device there would block the read forever
+    return statSync(f).isFile() ? (JSON.parse(readFileSync(f, 'utf8')) as unknown) : undefined;
   } catch {
     return undefined;
   }
@@ -43,6 +44,8 @@ export function cachedDecisions(host: Host): Readonly<Record<string, unknown>> |
 
 /** Writes still in flight (see factsSaved). */
 const inFlight = new Set<Promise<void>>();
+/** The last write queued per file. */
+const pending = new Map<string, Promise<void>>();
 
 /**
  * Remember `facts` for the next run (best effort: a read-only home just means no speculation next time). Off the
@@ -61,11 +64,17 @@ function save(host: Host, kind: Kind, value: unknown): void {
   const f = file(host, kind);
   if (!f) return;
   const tmp = `${f}.${process.pid}.tmp`;
-  const p = mkdir(path.dirname(f), { recursive: true })
+  // one write per file at a time, in order (two plays of one run save the same host's file): the last one wins whole
+  const p = (pending.get(f) ?? Promise.resolve())
+    .then(() => mkdir(path.dirname(f), { recursive: true }))
     .then(() => writeFile(tmp, JSON.stringify(value)))
     .then(() => rename(tmp, f))
     .catch(() => undefined) // not worth failing a run over
-    .finally(() => inFlight.delete(p));
+    .finally(() => {
+      inFlight.delete(p);
+      if (pending.get(f) === p) pending.delete(f);
+    });
+  pending.set(f, p);
   inFlight.add(p);
 }
 

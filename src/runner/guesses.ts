@@ -3,12 +3,13 @@
  * one (a `when` on the firewall backend chosen, args built from a gossip key decided once) is resolved with the guess,
  * so its reads ride on the exec that reads everything else. The guess picks reads only: a task's own `when`, args, plan
  * and report always see the real result. A stale guess costs the exec the task would have cost without it.
- * Kept beside the fact cache (fact-cache.ts; RIG_FACT_CACHE=0 and --flush-cache cover both); secrets are redacted
- * before anything is written, and noLog tasks are never kept.
+ * Kept beside the fact cache (fact-cache.ts; RIG_FACT_CACHE=0 and --flush-cache cover both); an output or task id
+ * holding a secret is never written, nor anything of a noLog task.
  */
-import { redactDeep, type Task, type TaskKey, type TaskResult } from '../core/index.ts';
+import { redact, type Task, type TaskKey, type TaskResult } from '../core/index.ts';
 import { cachedDecisions, saveDecisions } from './fact-cache.ts';
 import type { HostRuntime } from './host-runtime.ts';
+import { SEPARATOR } from './task-ids.ts';
 import { taskName } from './task-name.ts';
 
 /** Larger outputs are not kept: a guess is a decision (a name, a flag, a key), not a listing. */
@@ -51,19 +52,41 @@ export function withGuesses<T>(rt: HostRuntime, f: () => T): T {
   }
 }
 
-/** Keep this run's outputs of `items`' read-only tasks on `rt` for the next run (written only when they differ). */
-export function saveGuesses(rt: HostRuntime, items: readonly DeclaredTask[]): void {
+/** Most entries a host's file keeps: past that, only the current play's (a file shared by many playbooks stays small). */
+const MAX_ENTRIES = 512;
+
+/**
+ * Keep this run's outputs of the read-only tasks of play `playId` (`items`) on `rt` for the next run, written only when
+ * they differ. The play's other entries (tasks gone, now noLog or a loop, without an output this run) are dropped. An
+ * output or task id holding a secret is not kept: redacted as text, a secret inside a number or a name leaves no valid
+ * guess, and a guess is not worth the risk.
+ */
+export function saveGuesses(rt: HostRuntime, playId: string, items: readonly DeclaredTask[]): void {
   const before = loaded.get(rt) ?? cachedDecisions(rt.host) ?? {};
-  const next: Record<string, unknown> = { ...before };
+  const prefix = `${playId}${SEPARATOR}`;
+  const next: Record<string, unknown> = {};
+  for (const [id, v] of Object.entries(before)) if (!id.startsWith(prefix) && id !== playId) next[id] = v;
+  if (Object.keys(next).length >= MAX_ENTRIES) for (const id of Object.keys(next)) delete next[id];
   for (const { task, id } of items) {
-    if (!kept(task)) continue;
+    if (!kept(task) || redact(id) !== id) continue;
     const r = rt.results.get(task.id);
     if (!r || r.status !== 'ok' || r.output === undefined || r.predicted) continue;
-    const text = JSON.stringify(redactDeep(r.output));
-    if (text === undefined || text.length > MAX_OUTPUT_CHARS) delete next[id];
-    else next[id] = JSON.parse(text) as unknown;
+    const output = storable(r.output);
+    if (output !== undefined) next[id] = output;
   }
   if (JSON.stringify(next) === JSON.stringify(before)) return;
   loaded.set(rt, next);
   saveDecisions(rt.host, next);
+}
+
+/** `output` as the cache keeps it: plain JSON without any registered secret, small; undefined when it cannot be. */
+function storable(output: unknown): unknown {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(output);
+  } catch {
+    return undefined;
+  }
+  if (text === undefined || text.length > MAX_OUTPUT_CHARS || redact(text) !== text) return undefined;
+  return JSON.parse(text) as unknown;
 }

@@ -400,7 +400,7 @@ export async function runPlay(state: RunState, play: Play, hosts: readonly strin
     if (!aborted) blocks.advance([], rts);
     await flushHandlers(state, play, playId, opts.forceHandlers ? rts.filter((r) => !r.unreachable) : rts.filter((r) => r.active));
     const mine = declared(items);
-    for (const rt of rts) saveGuesses(rt, mine);
+    for (const rt of rts) saveGuesses(rt, playId, mine);
     if (aborted) return;
   }
 }

@@ -1,9 +1,10 @@
 /** Last run's read-only outputs guess which reads a waiting task needs: the no-op stays one exec per host, a stale guess
  *  costs one exec more and nothing else, secrets and noLog outputs never reach the cache. */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineModule, definePlaybook, read, secret, z } from '../../../src/index.ts';
+import { debug, defineModule, definePlaybook, read, secret, z } from '../../../src/index.ts';
 import type { Fact, TaskContext } from '../../../src/core/index.ts';
 import { taskFactory } from '../../../src/dsl/task.ts';
 import { tempDir } from '../../support/temp-dir.ts';
@@ -109,9 +110,10 @@ describe('guesses from the last run', () => {
     const saved = readdirSync(path.join(cache, 'rig', 'decisions')).filter((f) => f.startsWith('k1@'));
     expect(saved).toHaveLength(1);
     const text = readFileSync(path.join(cache, 'rig', 'decisions', saved[0]!), 'utf8');
-    expect(text).toContain('"backend":"nft"');
+    // an output holding a secret is not kept at all (the backends' states are)
     expect(text).not.toContain('k-nft-0123456789');
-    expect(text).toContain('********');
+    expect(text).not.toContain('"backend"');
+    expect(text).toContain('"state"');
 
     const hidden = await localWorld(['k2']);
     writeFileSync(path.join(hidden.dir, 'k2', 'choice'), 'nft\n');
@@ -171,5 +173,58 @@ describe('guesses from the last run', () => {
     expect(r.summary.recap.c1!.execs).toBe(2);
     // and the run wrote a good one again
     expect((await world.run(pb)).summary.recap.c1!.execs).toBe(1);
+  });
+
+  describe('what the cache keeps (found by a break-it trial)', () => {
+    const saved = (host: string): Record<string, unknown> => {
+      const dir = path.join(cache, 'rig', 'decisions');
+      const f = readdirSync(dir).find((x) => x.startsWith(`${host}@`));
+      return f ? (JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Record<string, unknown>) : {};
+    };
+    const allText = (): string => readdirSync(path.join(cache, 'rig', 'decisions')).map((f) => readFileSync(path.join(cache, 'rig', 'decisions', f), 'utf8')).join('\n');
+
+    it('no secret in a task or play name, and none turned into a number', async () => {
+      const world = await localWorld(['x1']);
+      const who = secret('svc-NAME-SECRET-77');
+      const pin = secret('987654');
+      const pb = definePlaybook(
+        { name: `play for ${who}`, hosts: 'all', tasks: [debug({ msg: 'hello' }, { name: 'in a secret play' })] },
+        {
+          name: 'open',
+          hosts: 'all',
+          tasks: [
+            debug({ msg: 'hello' }, { name: `check account ${who}` }),
+            debug({ msg: { pinNum: Number(pin), pinStr: pin } }, { name: 'secret as number' }),
+            debug({ msg: 'kept' }, { name: 'plain' }),
+          ],
+        },
+      );
+      expect((await world.run(pb)).summary.exitCode).toBe(0);
+      const text = allText();
+      expect(text).not.toContain('svc-NAME-SECRET-77');
+      expect(text).not.toContain('987654');
+      expect(Object.values(saved('x1'))).toEqual([{ msg: 'kept' }]);
+    });
+
+    it("a task made noLog, or gone, loses its entry; another play's entries stay, and both plays' saves land whole", async () => {
+      const world = await localWorld(['y1']);
+      const play = (name: string, noLog: boolean, extra: boolean) =>
+        ({ name, hosts: 'all', tasks: [debug({ msg: `token=${name}` }, { name: 'show token', noLog }), ...(extra ? [debug({ msg: 'extra' }, { name: 'extra' })] : [])] }) as const;
+      expect((await world.run(definePlaybook(play('one', false, true), play('two', false, false)))).summary.exitCode).toBe(0);
+      expect(Object.keys(saved('y1')).sort()).toEqual(['one/extra', 'one/show token', 'two/show token']);
+      expect((await world.run(definePlaybook(play('one', true, false), play('two', false, false)))).summary.exitCode).toBe(0);
+      expect(saved('y1')).toEqual({ 'two/show token': { msg: 'token=two' } });
+    });
+
+    it('a fifo where the cache file should be is not read (it would block the run)', async () => {
+      const world = await localWorld(['z1']);
+      writeFileSync(path.join(world.dir, 'z1', 'choice'), 'nft\n');
+      const dir = path.join(cache, 'rig', 'decisions');
+      mkdirSync(dir, { recursive: true });
+      expect(spawnSync('mkfifo', [path.join(dir, 'z1@z1:22.json')]).status).toBe(0);
+      const r = await world.run(playbook());
+      expect(r.summary.exitCode).toBe(0);
+      expect(r.summary.recap.z1!.execs).toBe(2);
+    });
   });
 });
