@@ -62,7 +62,9 @@ describe('zipMember plan', () => {
       const cmd = c.kind === 'exec' ? c.command : '';
       expect(cmd).toContain('p=/usr/local/bin/consul; d=/usr/local/bin');
       expect(cmd).toMatch(new RegExp(`python3 -c '.*' /var/cache/rig/consul_1.21.0_linux_amd64.zip consul "\\$tmp" ${member.kind === 'member' ? member.sha256 : ''} \\|\\| fail`, 's'));
-      expect(cmd.indexOf('chmod 0755 "$tmp"')).toBeGreaterThan(cmd.indexOf('python3'));
+      // the temp file's mode is set before the member is extracted into it
+      expect(cmd.indexOf('chmod 0755 "$tmp"')).toBeLessThan(cmd.indexOf('python3'));
+      expect(cmd.indexOf('chmod 0755 "$tmp"')).toBeGreaterThan(0);
       expect(cmd).toContain('mv -f -- "$tmp" "$p"');
       expect(c.description).toBe(`extract consul from ${args.archive} to /usr/local/bin/consul (${script.length} bytes)`);
     }

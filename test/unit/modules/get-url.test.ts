@@ -102,8 +102,9 @@ describe('getUrl plan', () => {
     expect(cmd).toContain(`trap '[ -z "$tmp" ] || rm -f "$tmp"' EXIT`);
     expect(cmd).toMatch(/curl -fsSL --retry 3 --connect-timeout 30 --max-time 600 -o "\$tmp" -- "\$url"/);
     expect(cmd).toContain('checksum mismatch for $url: expected sha256:$want, got sha256:$h ($p left untouched)');
-    // verified before the attributes and the rename, the only line touching dest
-    const order = ['sha256sum', 'chmod 0644 "$tmp"', 'mv -f -- "$tmp" "$p"'].map((s) => cmd.indexOf(s));
+    // the temp file's mode set before anything is downloaded into it; verified before the rename, the only line
+    // touching dest
+    const order = ['chmod 0644 "$tmp"', 'curl', 'sha256sum', 'mv -f -- "$tmp" "$p"'].map((s) => cmd.indexOf(s));
     expect(order.every((i, k) => i > 0 && (k === 0 || i > order[k - 1]!))).toBe(true);
     // dest is only ever the target of the rename (read for its owner/mode otherwise)
     expect(cmd.match(/"\$p"/g)?.length).toBe(cmd.match(/--reference="\$p"|-[ed] "\$p"|"\$tmp" "\$p"/g)?.length);
