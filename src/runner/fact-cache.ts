@@ -2,7 +2,7 @@
  * Facts from a host's previous run, kept on the controller. Two uses: to GUESS which reads upcoming tasks will need, so
  * those reads can share the facts exec (a stale guess costs nothing: reads are cached by their exact command), and as
  * `factsOf()` for hosts outside the run (--limit), like Ansible's fact cache. The outputs of the host's read-only tasks
- * (a firewall backend chosen, a key decided) are kept beside them for the same guess (runner/guesses.ts).
+ * (a firewall backend chosen, say) are kept beside them for the same guess (runner/guesses.ts).
  */
 import { readFileSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';

@@ -1,6 +1,6 @@
 /**
  * Last run's outputs of a host's read-only tasks, as GUESSES of their results for the prefetch: a task that waits for
- * one (a `when` on the firewall backend chosen, args built from a gossip key decided once) is resolved with the guess,
+ * one (a `when` on the firewall backend chosen, args built from another read-only task's output) is resolved with it,
  * so its reads ride on the exec that reads everything else. The guess picks reads only: a task's own `when`, args, plan
  * and report always see the real result. A stale guess costs the exec the task would have cost without it.
  * Kept beside the fact cache (fact-cache.ts; RIG_FACT_CACHE=0 and --flush-cache cover both); an output or task id
