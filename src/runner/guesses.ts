@@ -3,10 +3,12 @@
  * one (a `when` on the firewall backend chosen, args built from another read-only task's output) is resolved with it,
  * so its reads ride on the exec that reads everything else. The guess picks reads only: a task's own `when`, args, plan
  * and report always see the real result. A stale guess costs the exec the task would have cost without it.
- * Kept beside the fact cache (fact-cache.ts; RIG_FACT_CACHE=0 and --flush-cache cover both); an output or task id
- * holding a secret is never written, nor anything of a noLog task.
+ * Kept beside the fact cache (fact-cache.ts; RIG_FACT_CACHE=0 and --flush-cache cover both); a secret is never written:
+ * strings holding one are kept redacted (the gossip key decided once guesses `{ key: '********' }`: enough to resolve the
+ * consul config's args, whose reads follow its path, not its content), an output with one anywhere else (a number, a
+ * key) or a task id holding one is not kept, nor anything of a noLog task.
  */
-import { redact, type Task, type TaskKey, type TaskResult } from '../core/index.ts';
+import { redact, redactDeep, type Task, type TaskKey, type TaskResult } from '../core/index.ts';
 import { cachedDecisions, saveDecisions } from './fact-cache.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import { SEPARATOR } from './task-ids.ts';
@@ -57,9 +59,9 @@ const MAX_ENTRIES = 512;
 
 /**
  * Keep this run's outputs of the read-only tasks of play `playId` (`items`) on `rt` for the next run, written only when
- * they differ. The play's other entries (tasks gone, now noLog or a loop, without an output this run) are dropped. An
- * output or task id holding a secret is not kept: redacted as text, a secret inside a number or a name leaves no valid
- * guess, and a guess is not worth the risk.
+ * they differ. The play's other entries (tasks gone, now noLog or a loop, without an output this run) are dropped.
+ * Secrets in an output's strings are kept redacted; a task id holding a secret, or an output still holding one once its
+ * strings are redacted (a secret turned into a number, say), is not kept: a guess is not worth the risk.
  */
 export function saveGuesses(rt: HostRuntime, playId: string, items: readonly DeclaredTask[]): void {
   const before = loaded.get(rt) ?? cachedDecisions(rt.host) ?? {};
@@ -79,11 +81,14 @@ export function saveGuesses(rt: HostRuntime, playId: string, items: readonly Dec
   saveDecisions(rt.host, next);
 }
 
-/** `output` as the cache keeps it: plain JSON without any registered secret, small; undefined when it cannot be. */
+/** `output` as the cache keeps it: plain JSON, its strings' secrets redacted, small; undefined when it cannot be (a
+ *  secret left in the text once the strings are redacted: in a number, across values). */
 function storable(output: unknown): unknown {
   let text: string | undefined;
   try {
     text = JSON.stringify(output);
+    // JSON first (toJSON, dropped undefineds), then its strings: what is checked below is exactly what is written
+    if (text !== undefined) text = JSON.stringify(redactDeep(JSON.parse(text) as unknown));
   } catch {
     return undefined;
   }

@@ -41,6 +41,18 @@ const backendState = taskFactory(
   }),
 );
 
+/** Read-only, args built from the decision's secret (like the consul config from the gossip key): reads follow the
+ *  file, the output says whether the file holds the key the args were given. */
+const keyed = taskFactory(
+  defineModule<{ file: string; key: string }, { line: string }, { same: boolean }>({
+    name: 'testKeyed',
+    args: z.object({ file: z.string(), key: z.string() }),
+    readOnly: true,
+    probe: (a) => ({ line: read(firstLine, a.file) }),
+    plan: (a, s) => ({ changes: [], output: { same: s.line === a.key }, msg: s.line === a.key ? 'same key' : 'other key' }),
+  }),
+);
+
 function playbook(opts: { noLog?: boolean; secretToo?: boolean } = {}) {
   const decision = choose((ctx) => ({ file: w(ctx, 'choice'), secretToo: opts.secretToo }), { name: 'backend', noLog: opts.noLog });
   const on = (b: string) => (ctx: TaskContext<unknown>) => ctx.result(decision).output?.backend === b;
@@ -110,9 +122,9 @@ describe('guesses from the last run', () => {
     const saved = readdirSync(path.join(cache, 'rig', 'decisions')).filter((f) => f.startsWith('k1@'));
     expect(saved).toHaveLength(1);
     const text = readFileSync(path.join(cache, 'rig', 'decisions', saved[0]!), 'utf8');
-    // an output holding a secret is not kept at all (the backends' states are)
+    // an output holding a secret in a string is kept with it redacted (the backends' states as they are)
     expect(text).not.toContain('k-nft-0123456789');
-    expect(text).not.toContain('"backend"');
+    expect(text).toContain('{"backend":"nft","key":"********"}');
     expect(text).toContain('"state"');
 
     const hidden = await localWorld(['k2']);
@@ -121,6 +133,26 @@ describe('guesses from the last run', () => {
     const k2 = readdirSync(path.join(cache, 'rig', 'decisions')).filter((f) => f.startsWith('k2@'));
     // the backends' states are kept; the noLog decision is not
     expect(readFileSync(path.join(cache, 'rig', 'decisions', k2[0]!), 'utf8')).not.toContain('"backend"');
+  });
+
+  it('a task whose args read a secret decided earlier rides on the first exec, and runs with the real secret', async () => {
+    const world = await localWorld(['c1', 'c2']);
+    for (const h of ['c1', 'c2']) {
+      writeFileSync(path.join(world.dir, h, 'choice'), 'nft\n');
+      writeFileSync(path.join(world.dir, h, 'agent.json'), 'k-nft-0123456789\n');
+    }
+    const decision = choose((ctx) => ({ file: w(ctx, 'choice'), secretToo: true }), { name: 'gossip key' });
+    const pb = definePlaybook({
+      hosts: 'all',
+      tasks: [decision, keyed((ctx) => ({ file: w(ctx, 'agent.json'), key: ctx.result(decision).output?.key ?? '' }), { name: 'agent config' })],
+    });
+    const first = await world.run(pb);
+    expect(first.summary.recap.c1!.execs).toBe(2);
+    const again = await world.run(pb);
+    // the guess ('********') only chose the read; the task saw the real key
+    expect(again.rec.results('c1').map((r) => [r.status, r.output])).toEqual([['ok', { backend: 'nft', key: 'k-nft-0123456789' }], ['ok', { same: true }]]);
+    expect(again.summary.recap.c1!.execs).toBe(1);
+    expect(again.summary.recap.c2!.execs).toBe(1);
   });
 
   it('RIG_FACT_CACHE=0 keeps nothing and guesses nothing', async () => {
