@@ -120,7 +120,9 @@ export function taskContext<I>(state: RunState, rt: HostRuntime, scope: TaskScop
       result: (task, host) => {
         if (host === rt.host.name) return rt.planning?.results.get(task.id) ?? rt.results.get(task.id) ?? (rt.guessing ? rt.guesses?.get(task.id) : undefined);
         rt.crossing(host, 'a task result');
-        return state.runtimes.get(host)?.results.get(task.id);
+        const other = state.runtimes.get(host);
+        // the prefetch guesses other hosts' results too (a worker's labels go to the manager its swarm state names)
+        return other?.results.get(task.id) ?? (rt.guessing ? other?.guesses?.get(task.id) : undefined);
       },
       notRunMessage: (task, host) => notRunMessage(task, scope, host),
     },

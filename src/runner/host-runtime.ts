@@ -37,6 +37,10 @@ export interface AheadResult {
   readonly setVars: Readonly<Record<string, unknown>>;
 }
 
+/** Changes applied on any host (each HostRuntime.invalidate): a read made for another host's task is kept only while
+ *  this stays the same, as that host's change (a node joining the swarm) can change what it answers. */
+let changesAnywhere = 0;
+
 /** Everything the runner tracks for one host. */
 export class HostRuntime {
   conn?: Connection;
@@ -51,6 +55,8 @@ export class HostRuntime {
   readonly results = new Map<TaskKey, TaskResult>();
   /** Read cache: key = become flag + command. Cleared by any applied change. */
   readonly cache = new Map<string, ExecOutput>();
+  /** Reads made here for other hosts' delegated tasks (delegated-reads.ts), by cache key, with `changesAnywhere` then. */
+  private readonly lent = new Map<string, { readonly out: ExecOutput; readonly at: number }>();
   /** Handler names notified and not yet run, in notification order. */
   readonly notified = new Set<string>();
   /** Handler names persisted on the host as pending (what the host's state file holds). */
@@ -111,9 +117,24 @@ export class HostRuntime {
     throw new AheadBarrier(what);
   }
 
-  /** Drop cached reads: the host changed. */
+  /** Drop cached reads: the host changed (and so may what other hosts' reads made here answer). */
   invalidate(): void {
     this.cache.clear();
+    changesAnywhere += 1;
+  }
+
+  /** Keep `out`, read here for another host's delegated task (delegated-reads.ts), until a change anywhere. */
+  lend(key: string, out: ExecOutput): void {
+    this.lent.set(key, { out, at: changesAnywhere });
+  }
+
+  /** A read made here for another host's delegated task (cache key `key`), if nothing has changed anywhere since. */
+  lentRead(key: string): ExecOutput | undefined {
+    const e = this.lent.get(key);
+    if (e === undefined) return undefined;
+    if (e.at === changesAnywhere) return e.out;
+    this.lent.delete(key);
+    return undefined;
   }
 
   /**

@@ -23,6 +23,7 @@ import type { FollowingItem } from './segment.ts';
 import { BlockRun, flattenItems } from './blocks.ts';
 import { childId, idSegment, SiblingNames, uniqueIds } from './task-ids.ts';
 import { connectFor } from './trace-connection.ts';
+import { delegatedReads } from './delegated-reads.ts';
 
 
 /** The play's tasks in run order (role tasks, then play tasks; blocks flattened, see blocks.ts) and its handlers in
@@ -195,6 +196,20 @@ async function prepareHosts(state: RunState, play: Play, items: readonly PlanIte
   const handlerNames = new Set(playHandlers(play).map((h) => h.handler.name));
   const mine = declared(items);
   const laterTasks = later.map((l) => ({ hosts: l.hosts, tasks: declared(l.items) }));
+  // every host's guesses first: a host's first exec also reads for the others' delegated tasks (delegated-reads.ts)
+  for (const rt of rts) loadGuesses(rt, [...mine, ...laterTasks.filter((l) => l.hosts.has(rt.host.name)).flatMap((l) => l.tasks)]);
+  const forOthers = delegatedReads(state, items, rts);
+  /** The reads of the host's first exec besides its own command: its tasks', then those it makes for other hosts. */
+  const firstReads = (rt: HostRuntime, privilege: Privilege): { own: ReadSpec[]; lent: ReadSpec[] } => {
+    const own = lookahead(state, items, -1, later)(rt).filter((s) => privilegeKey(s.privilege) === privilegeKey(privilege) && !s.volatile);
+    const keys = new Set(own.map(cacheKey));
+    const lent = forOthers(rt).filter((s) => privilegeKey(s.privilege) === privilegeKey(privilege) && !keys.has(cacheKey(s)) && (keys.add(cacheKey(s)), true));
+    return { own, lent };
+  };
+  const keep = (rt: HostRuntime, own: readonly ReadSpec[], lent: readonly ReadSpec[], reads: readonly unknown[]): void => {
+    own.forEach((s, i) => rt.cache.set(cacheKey(s), reads[i] as ExecOutput));
+    lent.forEach((s, i) => rt.lend(cacheKey(s), reads[own.length + i] as ExecOutput));
+  };
   await Promise.all(
     rts.map((rt) =>
       limit(async () => {
@@ -206,7 +221,6 @@ async function prepareHosts(state: RunState, play: Play, items: readonly PlanIte
           if (connectMs > 0 || factsMs > 0) state.options.reporter.onHostReady?.(rt.host.name, { connectMs, factsMs });
         };
         try {
-          loadGuesses(rt, [...mine, ...laterTasks.filter((l) => l.hosts.has(rt.host.name)).flatMap((l) => l.tasks)]);
           if (!rt.conn) {
             rt.conn = await connectFor(state.options, rt);
             connectMs = Math.max(1, Date.now() - t0);
@@ -215,12 +229,12 @@ async function prepareHosts(state: RunState, play: Play, items: readonly PlanIte
             const privilege = playPrivilege(play, rt);
             // resolve with last run's facts (a guess; see fact-cache.ts), then with none if there are none
             rt.facts = cachedFacts(rt.host);
-            const early = lookahead(state, items, -1, later)(rt).filter((s) => privilegeKey(s.privilege) === privilegeKey(privilege) && !s.volatile);
+            const { own, lent } = firstReads(rt, privilege);
             rt.facts = undefined;
-            const [facts, ...reads] = await runBatch(rt, [{ command: hostFacts.command(), privilege, volatile: false }, ...early]);
+            const [facts, ...reads] = await runBatch(rt, [{ command: hostFacts.command(), privilege, volatile: false }, ...own, ...lent]);
             rt.facts = hostFacts.parse(facts as ExecOutput);
             saveFacts(rt.host, rt.facts);
-            early.forEach((s, i) => rt.cache.set(cacheKey(s), reads[i] as ExecOutput));
+            keep(rt, own, lent, reads);
             const mine = pendingOf(rt.facts.pendingRecords ?? [], rt.host.name);
             rt.persistedPending = mine.names;
             for (const place of mine.places) rt.pendingPlaces.add(place === 'system');
@@ -229,9 +243,9 @@ async function prepareHosts(state: RunState, play: Play, items: readonly PlanIte
             // no facts gathered, but an interrupted run's notifications must still be finished: read the records, with
             // the reads of the tasks (so a no-op play still costs one exec)
             const privilege = playPrivilege(play, rt);
-            const early = lookahead(state, items, -1, later)(rt).filter((s) => privilegeKey(s.privilege) === privilegeKey(privilege) && !s.volatile);
-            const [rec, ...reads] = await runBatch(rt, [{ command: pendingRecords.command(), privilege, volatile: false }, ...early]);
-            early.forEach((s, i) => rt.cache.set(cacheKey(s), reads[i] as ExecOutput));
+            const { own, lent } = firstReads(rt, privilege);
+            const [rec, ...reads] = await runBatch(rt, [{ command: pendingRecords.command(), privilege, volatile: false }, ...own, ...lent]);
+            keep(rt, own, lent, reads);
             const found = pendingOf(pendingRecords.parse(rec as ExecOutput), rt.host.name);
             rt.persistedPending = found.names;
             for (const place of found.places) rt.pendingPlaces.add(place === 'system');
