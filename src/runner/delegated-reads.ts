@@ -2,8 +2,9 @@
  * Reads that other hosts' delegated tasks will make on a host (the swarm's node labels, set on the live manager for every
  * worker), for that host's first exec: without them a no-op costs the delegate one exec more per delegating host. Each
  * is resolved in the delegating host's context, with last run's facts and read-only outputs standing in for what is not
- * there yet (fact-cache.ts, guesses.ts) — a guess picks reads only: the task itself runs with the real ones. What they
- * fetch is kept apart from the host's read cache (HostRuntime.lend): another host's change can change its answer.
+ * there yet (fact-cache.ts, guesses.ts) — a guess picks reads only: the task itself runs with the real ones. They go to
+ * the host's read cache, which a delegated task uses only while no host has changed anything since (ReadCache.current):
+ * another host's change can change its answer.
  */
 import { argProblems, type Read, type Task } from '../core/index.ts';
 import { moduleContext, resolveDynamic } from './context.ts';

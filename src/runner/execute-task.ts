@@ -22,7 +22,7 @@ import { planAhead, runSegment, type FollowingItem } from './segment.ts';
 import { moduleContext, planContext, resolveDynamic, resolveLoop, resolveWhen, taskContext } from './context.ts';
 import type { HostRuntime } from './host-runtime.ts';
 import { pendingScript } from './pending.ts';
-import { cacheKey, earlyOutput, fetchReads, ridingReads, specsOf, type ReadSpec } from './reads.ts';
+import { earlyOutput, fetchReads, ridingReads, specsOf, type ReadSpec } from './reads.ts';
 import type { RunState, TaskScope } from './run-state.ts';
 import { gatherFacts } from './facts.ts';
 import { resolveArgs } from './resolve-items.ts';
@@ -160,12 +160,10 @@ async function attemptOn(run: TaskRun, rt: HostRuntime, target: HostRuntime, ctx
   // a wait already satisfied when this host's last change was applied needs no exec
   const early = reads.map(([, r]) => earlyOutput(target, r, priv));
   const toFetch = reads.filter((_, i) => early[i] === undefined);
-  const wanted = specsOf(toFetch.map(([, r]) => r), priv);
-  // delegated: what the delegate read for this host in its first exec, if nothing changed anywhere since (delegated-reads.ts)
-  const lent = wanted.map((s) => (target === rt || s.volatile || target.cache.has(cacheKey(s)) ? undefined : target.lentRead(cacheKey(s))));
-  const need = wanted.filter((_, i) => lent[i] === undefined);
-  const got = need.length ? await fetchReads(target, need, () => run.lookahead(target, undefined, index + 1), { log, onWait: rt.onWait }) : [];
-  const fetched = lent.map((l) => l ?? got.shift());
+  // delegated: the delegate's cached reads (its first exec reads for the others too, delegated-reads.ts) only if no host
+  // changed anything since they were read — a node joining changes what the manager answers
+  const fresh = target !== rt && !target.cache.current;
+  const fetched = toFetch.length ? await fetchReads(target, specsOf(toFetch.map(([, r]) => r), priv), () => run.lookahead(target, undefined, index + 1), { log, onWait: rt.onWait, fresh }) : [];
   const outs = early.map((e) => e ?? fetched.shift());
   const probed: Record<string, unknown> = {};
   // check mode: what earlier predicted changes did to the paths this task reads (not for checkMode 'always' tasks,

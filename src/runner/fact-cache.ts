@@ -4,11 +4,12 @@
  * `factsOf()` for hosts outside the run (--limit), like Ansible's fact cache. The outputs of the host's read-only tasks
  * (a firewall backend chosen, say) are kept beside them for the same guess (runner/guesses.ts).
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import type { Host, HostFacts } from '../core/index.ts';
+import { redact, type Host, type HostFacts } from '../core/index.ts';
 
 /** What the cache keeps per host: its facts, and the outputs of its read-only tasks (runner/guesses.ts). */
 type Kind = 'facts' | 'decisions';
@@ -16,7 +17,9 @@ type Kind = 'facts' | 'decisions';
 function file(host: Host, kind: Kind): string | undefined {
   if (process.env.RIG_FACT_CACHE === '0') return undefined;
   const base = process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache');
-  const key = `${host.name}@${host.ssh.address}:${host.ssh.port}`.replace(/[^A-Za-z0-9@:._-]/g, '_');
+  const id = `${host.name}@${host.ssh.address}:${host.ssh.port}`;
+  // a name or address given as a secret (!vault, secret()) is not written out, even as a file name
+  const key = redact(id) === id ? id.replace(/[^A-Za-z0-9@:._-]/g, '_') : createHash('sha256').update(id).digest('hex').slice(0, 32);
   return path.join(base, 'rig', kind, `${key}.json`);
 }
 
@@ -66,8 +69,9 @@ function save(host: Host, kind: Kind, value: unknown): void {
   const tmp = `${f}.${process.pid}.tmp`;
   // one write per file at a time, in order (two plays of one run save the same host's file): the last one wins whole
   const p = (pending.get(f) ?? Promise.resolve())
-    .then(() => mkdir(path.dirname(f), { recursive: true }))
-    .then(() => writeFile(tmp, JSON.stringify(value)))
+    // the user's own: facts name the host's users, addresses and software; outputs may too
+    .then(() => mkdir(path.dirname(f), { recursive: true, mode: 0o700 }))
+    .then(() => writeFile(tmp, JSON.stringify(value), { mode: 0o600 }))
     .then(() => rename(tmp, f))
     .catch(() => undefined) // not worth failing a run over
     .finally(() => {

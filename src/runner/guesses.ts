@@ -6,7 +6,8 @@
  * Kept beside the fact cache (fact-cache.ts; RIG_FACT_CACHE=0 and --flush-cache cover both); a secret is never written:
  * strings holding one are kept redacted (the gossip key decided once guesses `{ key: '********' }`: enough to resolve the
  * consul config's args, whose reads follow its path, not its content), an output with one anywhere else (a number, a
- * key) or a task id holding one is not kept, nor anything of a noLog task.
+ * key) or a task id holding one is not kept, nor anything of a noLog task. As in printed output, a value computed from
+ * a secret (upper-cased, parsed, encoded) is not recognised as one.
  */
 import { redact, redactDeep, type Task, type TaskKey, type TaskResult } from '../core/index.ts';
 import { cachedDecisions, saveDecisions } from './fact-cache.ts';
@@ -87,11 +88,22 @@ function storable(output: unknown): unknown {
   let text: string | undefined;
   try {
     text = JSON.stringify(output);
+    if (text === undefined) return undefined;
     // JSON first (toJSON, dropped undefineds), then its strings: what is checked below is exactly what is written
-    if (text !== undefined) text = JSON.stringify(redactDeep(JSON.parse(text) as unknown));
+    const plain = JSON.parse(text) as unknown;
+    // a secret as a key: redacted, two keys would become one
+    if (secretKey(plain)) return undefined;
+    text = JSON.stringify(redactDeep(plain));
   } catch {
     return undefined;
   }
   if (text === undefined || text.length > MAX_OUTPUT_CHARS || redact(text) !== text) return undefined;
   return JSON.parse(text) as unknown;
+}
+
+/** Whether a key of a plain JSON value holds a secret. */
+function secretKey(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(secretKey);
+  if (v === null || typeof v !== 'object') return false;
+  return Object.entries(v).some(([k, x]) => redact(k) !== k || secretKey(x));
 }

@@ -37,9 +37,32 @@ export interface AheadResult {
   readonly setVars: Readonly<Record<string, unknown>>;
 }
 
-/** Changes applied on any host (each HostRuntime.invalidate): a read made for another host's task is kept only while
- *  this stays the same, as that host's change (a node joining the swarm) can change what it answers. */
+/** Changes applied on any host (each HostRuntime.invalidate): another host's change can change what a host answers
+ *  (a node joining the swarm changes the manager's node list), so a delegated task uses a host's cached reads only
+ *  while this is what it was when they were read. */
 let changesAnywhere = 0;
+
+/** A host's read cache (key: privilege + read, see reads.ts cacheKey), which knows whether anything changed on any host
+ *  since its oldest entry was read. Cleared by the host's own changes. */
+export class ReadCache extends Map<string, ExecOutput> {
+  private since: number | undefined;
+
+  override set(key: string, out: ExecOutput): this {
+    if (this.size === 0) this.since = changesAnywhere;
+    return super.set(key, out);
+  }
+
+  override clear(): void {
+    super.clear();
+    this.since = undefined;
+  }
+
+  /** Every entry was read after the last change on any host: a delegated task may use them (the host's own tasks
+   *  always may: rig's model is that a host's state changes through its own tasks). */
+  get current(): boolean {
+    return this.since === undefined || this.since === changesAnywhere;
+  }
+}
 
 /** Everything the runner tracks for one host. */
 export class HostRuntime {
@@ -53,10 +76,8 @@ export class HostRuntime {
   readonly setVars: Record<string, unknown> = {};
   /** Registered results by Task.id. */
   readonly results = new Map<TaskKey, TaskResult>();
-  /** Read cache: key = become flag + command. Cleared by any applied change. */
-  readonly cache = new Map<string, ExecOutput>();
-  /** Reads made here for other hosts' delegated tasks (delegated-reads.ts), by cache key, with `changesAnywhere` then. */
-  private readonly lent = new Map<string, { readonly out: ExecOutput; readonly at: number }>();
+  /** Read cache: key = privilege + read. Cleared by any change applied on the host. */
+  readonly cache = new ReadCache();
   /** Handler names notified and not yet run, in notification order. */
   readonly notified = new Set<string>();
   /** Handler names persisted on the host as pending (what the host's state file holds). */
@@ -117,24 +138,10 @@ export class HostRuntime {
     throw new AheadBarrier(what);
   }
 
-  /** Drop cached reads: the host changed (and so may what other hosts' reads made here answer). */
+  /** Drop cached reads: the host changed (and every host's cache is no longer current for delegated tasks). */
   invalidate(): void {
     this.cache.clear();
     changesAnywhere += 1;
-  }
-
-  /** Keep `out`, read here for another host's delegated task (delegated-reads.ts), until a change anywhere. */
-  lend(key: string, out: ExecOutput): void {
-    this.lent.set(key, { out, at: changesAnywhere });
-  }
-
-  /** A read made here for another host's delegated task (cache key `key`), if nothing has changed anywhere since. */
-  lentRead(key: string): ExecOutput | undefined {
-    const e = this.lent.get(key);
-    if (e === undefined) return undefined;
-    if (e.at === changesAnywhere) return e.out;
-    this.lent.delete(key);
-    return undefined;
   }
 
   /**

@@ -208,7 +208,7 @@ async function prepareHosts(state: RunState, play: Play, items: readonly PlanIte
   };
   const keep = (rt: HostRuntime, own: readonly ReadSpec[], lent: readonly ReadSpec[], reads: readonly unknown[]): void => {
     own.forEach((s, i) => rt.cache.set(cacheKey(s), reads[i] as ExecOutput));
-    lent.forEach((s, i) => rt.lend(cacheKey(s), reads[own.length + i] as ExecOutput));
+    lent.forEach((s, i) => rt.cache.set(cacheKey(s), reads[own.length + i] as ExecOutput));
   };
   await Promise.all(
     rts.map((rt) =>

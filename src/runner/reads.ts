@@ -97,20 +97,21 @@ export async function fetchReads(
   rt: HostRuntime,
   wanted: readonly ReadSpec[],
   lookahead: () => readonly ReadSpec[],
-  /** onWait: who is told about a wait (the delegating host's, for a delegated task) @default rt's */
-  opts: { log?: (line: string) => void; onWait?: HostRuntime['onWait'] },
+  /** onWait: who is told about a wait (the delegating host's, for a delegated task) @default rt's;
+   *  fresh: read `wanted` again even when cached (a delegated task after another host's change) @default false */
+  opts: { log?: (line: string) => void; onWait?: HostRuntime['onWait']; fresh?: boolean },
 ): Promise<ExecOutput[]> {
   if (!rt.conn) throw new Error(`no connection to ${rt.host.name}`);
   const results = new Map<ReadSpec, ExecOutput>();
-  const missing = wanted.filter((s) => !s.volatile && !rt.cache.has(cacheKey(s)));
+  const missing = wanted.filter((s) => !s.volatile && (opts.fresh === true || !rt.cache.has(cacheKey(s))));
   // upcoming reads ride along only in an exec of their own privilege
   for (const mine of byPrivilege(missing)) {
     const key = privilegeKey((mine[0] as ReadSpec).privilege);
     const seen = new Set<string>();
     const batch: ReadSpec[] = [];
-    for (const s of [...mine, ...lookahead()]) {
+    for (const [i, s] of [...mine, ...lookahead()].entries()) {
       const k = cacheKey(s);
-      if (privilegeKey(s.privilege) !== key || s.volatile || rt.cache.has(k) || seen.has(k)) continue;
+      if (privilegeKey(s.privilege) !== key || s.volatile || (i >= mine.length && rt.cache.has(k)) || seen.has(k)) continue;
       seen.add(k);
       batch.push(s);
     }

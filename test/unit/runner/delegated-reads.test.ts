@@ -104,3 +104,31 @@ describe("reads made for other hosts' delegated tasks", () => {
     expect(moved.rec.results('w1').at(-1)!.status).toBe('skipped');
   });
 });
+
+describe("a delegated task reads the delegate as it is now", () => {
+  it('after another host changed something, even with no cache and no guess', async () => {
+    const world = await localWorld(['m1', 'w1', 'w2']);
+    const data = path.join(world.dir, 'm1', 'data');
+    writeFileSync(data, 'old\n');
+    const pb = definePlaybook({
+      hosts: 'all',
+      tasks: [
+        // m1 reads it first (and the prefetch has it in m1's first exec)
+        line({ file: data }, { name: 'm1 reads', when: (ctx) => ctx.host.name === 'm1' }),
+        // another host changes it (here through the shared filesystem; on a cluster, a node joining the manager's swarm)
+        copy({ dest: data, content: 'new\n' }, { name: 'w1 writes', when: (ctx) => ctx.host.name === 'w1' }),
+        line({ file: data }, { name: 'w2 reads on m1', delegateTo: 'm1', when: (ctx) => ctx.host.name === 'w2' }),
+      ],
+    });
+    process.env.RIG_FACT_CACHE = '0';
+    try {
+      const r = await world.run(pb);
+      expect(r.summary.exitCode).toBe(0);
+      expect(r.rec.results('m1')[0]!.msg).toBe('old');
+      expect(r.rec.results('w1')[1]!.status).toBe('changed');
+      expect(r.rec.results('w2').map((x) => [x.status, x.msg, x.delegatedTo])).toEqual([['skipped', 'conditional result was false', undefined], ['skipped', 'conditional result was false', undefined], ['ok', 'new', 'm1']]);
+    } finally {
+      delete process.env.RIG_FACT_CACHE;
+    }
+  });
+});

@@ -1,7 +1,7 @@
 /** Last run's read-only outputs guess which reads a waiting task needs: the no-op stays one exec per host, a stale guess
  *  costs one exec more and nothing else, secrets and noLog outputs never reach the cache. */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { debug, defineModule, definePlaybook, read, secret, z } from '../../../src/index.ts';
@@ -236,6 +236,37 @@ describe('guesses from the last run', () => {
       expect(text).not.toContain('svc-NAME-SECRET-77');
       expect(text).not.toContain('987654');
       expect(Object.values(saved('x1'))).toEqual([{ msg: 'kept' }]);
+    });
+
+    it('an output with a secret as a key is not kept (redacted, two keys would become one); one in a string is', async () => {
+      const world = await localWorld(['q1']);
+      const a = secret('key-SECRET-A1');
+      const b = secret('key-SECRET-B2');
+      const pb = definePlaybook({
+        hosts: 'all',
+        tasks: [
+          debug({ msg: { [a]: 'x', [b]: 'y' } }, { name: 'secret keys' }),
+          debug({ msg: { nested: [{ [a]: 1 }] } }, { name: 'nested secret key' }),
+          debug({ msg: { ref: `pre-${a}-post` } }, { name: 'secret in a string' }),
+        ],
+      });
+      expect((await world.run(pb)).summary.exitCode).toBe(0);
+      expect(allText()).not.toMatch(/SECRET/);
+      expect(Object.values(saved('q1'))).toEqual([{ msg: { ref: 'pre-********-post' } }]);
+    });
+
+    it('a host whose name or address is a secret is not named by it in the cache; files are the user’s alone', async () => {
+      const world = await localWorld(['h1'], {}, { ansible_host: '!secret topsecret-h1.example' });
+      writeFileSync(path.join(world.dir, 'h1', 'choice'), 'nft\n');
+      expect((await world.run(playbook())).summary.exitCode).toBe(0);
+      for (const kind of ['facts', 'decisions']) {
+        const dir = path.join(cache, 'rig', kind);
+        const names = readdirSync(dir);
+        expect(names.join(' ')).not.toContain('topsecret');
+        expect(names.filter((n) => /^[0-9a-f]{32}\.json$/.test(n)).length).toBeGreaterThan(0);
+        expect(statSync(dir).mode & 0o777).toBe(0o700);
+        for (const n of names) expect(statSync(path.join(dir, n)).mode & 0o777, n).toBe(0o600);
+      }
     });
 
     it("a task made noLog, or gone, loses its entry; another play's entries stay, and both plays' saves land whole", async () => {
