@@ -6,9 +6,10 @@ echo "== typecheck"; npx tsc --noEmit -p .
 echo "== layering"; npm run -s lint:deps
 echo "== package (npm pack, publint, attw)"; npm run -s lint:package
 echo "== unit"; npx vitest run --project unit
-# tools the firewall backend integration tests drive inside their hosts, and setfacl for the write test's default ACL
+# tools the firewall backend integration tests drive inside their hosts (nftables too: firewalld uses it, and a host in
+# its own network namespace cannot fetch it), and setfacl for the write test's default ACL
 # (they skip, naming them, when they are missing)
-fw_pkgs() { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends iptables ufw netcat-openbsd acl >/dev/null; }
+fw_pkgs() { DEBIAN_FRONTEND=noninteractive apt-get install -y -q  --no-install-recommends iptables nftables ufw netcat-openbsd acl >/dev/null; }
 if command -v apt-get >/dev/null 2>&1; then echo "== packages"; fw_pkgs || { apt-get update -q >/dev/null && fw_pkgs; } || echo "   could not install them; the firewall backend test says SKIPPED"; fi
 # the headless browser the run report test loads its page in (it skips, saying so, when chromium is missing)
 browser_pkgs() { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
