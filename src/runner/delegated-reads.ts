@@ -21,12 +21,29 @@ import { selectedByTags } from './tags.ts';
 /** A delegated task of the play (not runOnce: only the host running it would read for it). */
 const delegated = (it: PlanItem): it is Extract<PlanItem, { task: Task }> => !('flush' in it) && it.task.options.delegateTo !== undefined && it.task.options.runOnce !== true;
 
+/** A later play of the run (play.ts LaterPlay): its tasks and the hosts it runs on. */
+interface Later {
+  readonly items: readonly PlanItem[];
+  readonly hosts: ReadonlySet<string>;
+}
+
+/** A delegated task and the hosts that run it. */
+interface Delegated {
+  readonly it: Extract<PlanItem, { task: Task }>;
+  readonly hosts?: ReadonlySet<string>;
+}
+
 /**
- * For a play's `items` run on `rts`: the reads each host will make for the others' delegated tasks, by delegate name.
- * Worked out once, on the first call (when every host's guesses are loaded), for all hosts.
+ * For a play's `items` run on `rts`, and the later plays' (each on its hosts): the reads each host of `rts` will make
+ * for the others' delegated tasks, by delegate name. Worked out once, on the first call (when every host's guesses are
+ * loaded), for all hosts.
  */
-export function delegatedReads(state: RunState, items: readonly PlanItem[], rts: readonly HostRuntime[]): (rt: HostRuntime) => readonly ReadSpec[] {
-  const tasks = items.filter(delegated).filter((it) => selectedByTags(it.task.options.tags, state.options.tags, state.options.skipTags));
+export function delegatedReads(state: RunState, items: readonly PlanItem[], rts: readonly HostRuntime[], later: readonly Later[] = []): (rt: HostRuntime) => readonly ReadSpec[] {
+  const selected = (it: Extract<PlanItem, { task: Task }>): boolean => selectedByTags(it.task.options.tags, state.options.tags, state.options.skipTags);
+  const tasks: Delegated[] = [
+    ...items.filter(delegated).filter(selected).map((it) => ({ it })),
+    ...later.flatMap((l) => l.items.filter(delegated).filter(selected).map((it) => ({ it, hosts: l.hosts }))),
+  ];
   let byDelegate: Map<string, ReadSpec[]> | undefined;
   return (rt) => {
     if (!tasks.length) return [];
@@ -35,7 +52,7 @@ export function delegatedReads(state: RunState, items: readonly PlanItem[], rts:
   };
 }
 
-function collect(state: RunState, tasks: readonly Extract<PlanItem, { task: Task }>[], rts: readonly HostRuntime[]): Map<string, ReadSpec[]> {
+function collect(state: RunState, tasks: readonly Delegated[], rts: readonly HostRuntime[]): Map<string, ReadSpec[]> {
   const out = new Map<string, ReadSpec[]>();
   const inRun = new Set(rts.map((r) => r.host.name));
   for (const from of rts) {
@@ -44,7 +61,8 @@ function collect(state: RunState, tasks: readonly Extract<PlanItem, { task: Task
     const real = from.facts;
     if (real === undefined) from.facts = cachedFacts(from.host);
     try {
-      for (const { task, scope } of tasks) {
+      for (const { it: { task, scope }, hosts } of tasks) {
+        if (hosts !== undefined && !hosts.has(from.host.name)) continue;
         try {
           // the delegate is picked with the guesses too (the manager the hosts' swarm states name)
           withGuesses(from, () => {

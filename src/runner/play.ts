@@ -198,7 +198,7 @@ async function prepareHosts(state: RunState, play: Play, items: readonly PlanIte
   const laterTasks = later.map((l) => ({ hosts: l.hosts, tasks: declared(l.items) }));
   // every host's guesses first: a host's first exec also reads for the others' delegated tasks (delegated-reads.ts)
   for (const rt of rts) loadGuesses(rt, [...mine, ...laterTasks.filter((l) => l.hosts.has(rt.host.name)).flatMap((l) => l.tasks)]);
-  const forOthers = delegatedReads(state, items, rts);
+  const forOthers = delegatedReads(state, items, rts, later);
   /** The reads of the host's first exec besides its own command: its tasks', then those it makes for other hosts. */
   const firstReads = (rt: HostRuntime, privilege: Privilege): { own: ReadSpec[]; lent: ReadSpec[] } => {
     const own = lookahead(state, items, -1, later)(rt).filter((s) => privilegeKey(s.privilege) === privilegeKey(privilege) && !s.volatile);

@@ -78,6 +78,16 @@ describe("reads made for other hosts' delegated tasks", () => {
     expect(['m1', 'w1', 'w2'].map((h) => again.summary.recap[h]!.execs)).toEqual([1, 1, 1]);
   });
 
+  it('a later play’s delegated tasks (the cluster play after the input play) ride on the first play’s exec too', async () => {
+    labelsText = 'zone=a';
+    const world = await cluster();
+    const first = definePlaybook({ name: 'input', hosts: 'all', tasks: [status] }, { name: 'labels', hosts: 'w1,w2', tasks: [line((ctx) => ({ file: w(ctx, 'role') }), { name: 'role on the manager', delegateTo: live })] });
+    expect((await world.run(first)).summary.recap.m1!.execs).toBe(3);
+    const again = await world.run(first);
+    expect(again.rec.results('w1').map((r) => [r.status, r.msg, r.delegatedTo])).toEqual([['ok', 'worker', undefined], ['ok', 'worker', 'm1']]);
+    expect(['m1', 'w1', 'w2'].map((h) => again.summary.recap[h]!.execs)).toEqual([1, 1, 1]);
+  });
+
   it('are dropped once anything changed anywhere: a worker’s change is seen by its delegated read', async () => {
     labelsText = 'zone=a';
     const world = await cluster();

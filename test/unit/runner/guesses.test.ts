@@ -141,7 +141,7 @@ describe('guesses from the last run', () => {
       writeFileSync(path.join(world.dir, h, 'choice'), 'nft\n');
       writeFileSync(path.join(world.dir, h, 'agent.json'), 'k-nft-0123456789\n');
     }
-    const decision = choose((ctx) => ({ file: w(ctx, 'choice'), secretToo: true }), { name: 'gossip key' });
+    const decision = choose((ctx) => ({ file: w(ctx, 'choice'), secretToo: true }), { name: 'gossip key (once)', runOnce: true });
     const pb = definePlaybook({
       hosts: 'all',
       tasks: [decision, keyed((ctx) => ({ file: w(ctx, 'agent.json'), key: ctx.result(decision).output?.key ?? '' }), { name: 'agent config' })],
