@@ -22,6 +22,17 @@ export class ValidationError extends Error {
   }
 }
 
+/** ctx.var() of a variable the host does not have: a ValidationError that names the variable (a later play's
+ *  preflight tells it apart from errors its own preflight may see differently). */
+export class UndefinedVariable extends ValidationError {
+  constructor(
+    readonly variable: string,
+    problem: Problem,
+  ) {
+    super(problem);
+  }
+}
+
 /** Render a problem as "where: message (hint)". */
 export function formatProblem(p: Problem): string {
   return `${p.where ? `${printable(p.where)}: ` : ''}${printable(p.message)}${p.hint ? `\n  → ${printable(p.hint)}` : ''}`;

@@ -1,5 +1,5 @@
 /** Build the TaskContext that args, `when` and `loop` functions see (in a run and in rig/testing's planTask). */
-import { NotYetRun, OutputNotRun, ValidationError, type Host, type HostFacts, type ModuleContext, type PlanContext, type Task, type TaskContext, type TaskKey, type TaskResult, type Vars } from '../core/index.ts';
+import { NotYetRun, OutputNotRun, UndefinedVariable, ValidationError, type Host, type HostFacts, type ModuleContext, type PlanContext, type Task, type TaskContext, type TaskKey, type TaskResult, type Vars } from '../core/index.ts';
 import type { Inventory } from '../inventory/index.ts';
 import { readFileSync } from 'node:fs';
 import { hasTemplate, JinjaError, renderTemplate, renderValue } from '../templates/index.ts';
@@ -62,7 +62,7 @@ export function contextFrom<I>(src: ContextSource, item: I): TaskContext<I> {
     check: src.check,
     var<T>(name: string): T {
       if (!(name in vars)) {
-        throw new ValidationError({
+        throw new UndefinedVariable(name, {
           where: host.name,
           message: `variable '${name}' is not defined for host ${host.name}`,
           hint: 'define it in group_vars/host_vars, play vars, role defaults or with -e',

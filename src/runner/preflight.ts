@@ -1,6 +1,6 @@
 /** Before the first change of a play: validate every task's resolved args on every host, collecting all problems. */
 import { accessSync, constants, statSync } from 'node:fs';
-import { argProblems, NotYetRun, OutputNotRun, ValidationError, type Module, type Problem, type TaskKey } from '../core/index.ts';
+import { argProblems, NotYetRun, OutputNotRun, UndefinedVariable, ValidationError, type Module, type Problem, type TaskKey } from '../core/index.ts';
 import { moduleContext, planContext, resolveDynamic } from './context.ts';
 import { delegateHostProblem } from './delegate-host.ts';
 import { resolveCalls } from './resolve-items.ts';
@@ -27,6 +27,8 @@ export interface PreflightGroup {
 export function preflight(state: RunState, groups: readonly PreflightGroup[]): Problem[] {
   const problems: Problem[] = [];
   const saved = new Map<HostRuntime, Record<string, unknown>>();
+  // hosts with a setFact whose vars are not known yet (its args need a result): any variable may come from it
+  const unknownSets = new Set<HostRuntime>();
   try {
     for (const g of groups) {
       for (const rt of g.rts) {
@@ -37,7 +39,7 @@ export function preflight(state: RunState, groups: readonly PreflightGroup[]): P
           if ('flush' in it) continue;
           // a result that no earlier task of the play will register: the task cannot run, found before anything changes
           const never = (id: TaskKey) => !rt.results.has(id) && !((order.get(id) ?? Infinity) < i);
-          problems.push(...unique(checkTask(state, rt, it, g.soft ?? false, never)));
+          problems.push(...unique(checkTask(state, rt, it, g.soft ?? false, never, unknownSets)));
         }
       }
     }
@@ -50,7 +52,7 @@ export function preflight(state: RunState, groups: readonly PreflightGroup[]): P
   return problems;
 }
 
-function checkTask(state: RunState, rt: HostRuntime, it: Extract<PlanItem, { task: unknown }>, soft: boolean, never: (taskId: TaskKey) => boolean): Problem[] {
+function checkTask(state: RunState, rt: HostRuntime, it: Extract<PlanItem, { task: unknown }>, soft: boolean, never: (taskId: TaskKey) => boolean, unknownSets: Set<HostRuntime>): Problem[] {
   const problems: Problem[] = [];
   const where = `${it.task.definedAt} (host ${rt.host.name})`;
   const add = (m: string) => problems.push({ where, message: `${it.task.module.name}: ${m}` });
@@ -83,11 +85,15 @@ function checkTask(state: RunState, rt: HostRuntime, it: Extract<PlanItem, { tas
       (it.task.module.preflight?.(args, pctx) ?? []).forEach(add);
     }
   } catch (e) {
+    if (it.task.module.setsVars) unknownSets.add(rt);
+    // a later play's variable that nothing will define: its own preflight would refuse it after earlier plays changed hosts
+    const undefinedNow = e instanceof UndefinedVariable && !unknownSets.has(rt);
     if (e instanceof NotYetRun && !(e instanceof OutputNotRun) && !soft && e.taskId !== it.task.id && never(e.taskId)) {
       problems.push({ where, message: e.message });
       return problems;
     }
-    if (e instanceof NotYetRun || soft) return problems; // depends on an earlier task's result: checked when it runs
+    if (e instanceof NotYetRun || (soft && !undefinedNow)) return problems; // depends on an earlier task's result: checked when it runs
+    if (e instanceof UndefinedVariable && !undefinedNow) return problems; // an earlier setFact may set it: checked when it runs
     if (e instanceof ValidationError) {
       // a problem that already names this host needs no second mention of it
       const named = (w: string | undefined) => w === rt.host.name || w?.startsWith(`host ${rt.host.name},`);

@@ -1,0 +1,71 @@
+/** Bad input in a later play is found before the first play changes anything, while what earlier plays will set
+ *  (a setFact, even one whose value needs a result) is never mistaken for bad input. Runs on local processes. */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { command, copy, definePlaybook, setFact, ValidationError } from '../../../src/index.ts';
+import type { TaskContext } from '../../../src/core/index.ts';
+import { localWorld } from './local-run.ts';
+
+const w = (ctx: TaskContext<unknown>, p = '') => path.join(String(ctx.vars.work), p);
+
+describe('a later play’s input, checked before the first change', () => {
+  it('ctx.var of an undefined variable in a later play: refused before play one changes anything', async () => {
+    const world = await localWorld(['a', 'b']);
+    const bad = copy((ctx) => ({ dest: w(ctx, 'two'), content: ctx.var<string>('tpyo') }), { name: 'uses a typo' });
+    const pb = definePlaybook(
+      { name: 'one', hosts: 'all', tasks: [copy((ctx) => ({ dest: w(ctx, 'one'), content: 'x\n' }))] },
+      { name: 'two', hosts: 'b', tasks: [bad] },
+    );
+    const err = await world.run(pb).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as Error).message).toContain(`${bad.definedAt} (host b)`);
+    expect((err as Error).message).toContain("variable 'tpyo' is not defined for host b");
+    for (const h of ['a', 'b']) expect(existsSync(path.join(world.dir, h, 'one')), h).toBe(false);
+  });
+
+  for (const how of ['ctx.var', 'ctx.vars'] as const) {
+    it(`${how} of a variable an earlier play's setFact sets from a result: not refused, the run converges`, async () => {
+      const world = await localWorld(['a']);
+      const probe = command({ cmd: ['echo', 'from-probe'] }, { name: 'probe', changedWhen: false });
+      const pb = definePlaybook(
+        { name: 'one', hosts: 'all', tasks: [probe, setFact((ctx) => ({ vars: { fromProbe: String(ctx.result(probe).stdout).trim() } }))] },
+        {
+          name: 'two',
+          hosts: 'all',
+          tasks: [copy((ctx) => ({ dest: w(ctx, 'two'), content: `${how === 'ctx.var' ? ctx.var<string>('fromProbe') : (ctx.vars.fromProbe as string)}\n` }))],
+        },
+      );
+      const { summary } = await world.run(pb);
+      expect(summary.exitCode).toBe(0);
+    });
+  }
+
+  it('ctx.var of a variable a static setFact of an earlier play sets: not refused', async () => {
+    const world = await localWorld(['a']);
+    const pb = definePlaybook(
+      { name: 'one', hosts: 'all', tasks: [setFact({ vars: { made: 'here' } })] },
+      { name: 'two', hosts: 'all', tasks: [copy((ctx) => ({ dest: w(ctx, 'two'), content: `${ctx.var<string>('made')}\n` }))] },
+    );
+    const { summary } = await world.run(pb);
+    expect(summary.exitCode).toBe(0);
+  });
+});
+
+describe('a variable a setFact of the same play sets from a result', () => {
+  it('ctx.var of it in a later task: not refused at preflight, the task sees the value', async () => {
+    const world = await localWorld(['a']);
+    const probe = command({ cmd: ['echo', 'from-probe'] }, { name: 'probe', changedWhen: false });
+    const pb = definePlaybook({
+      hosts: 'all',
+      tasks: [
+        probe,
+        setFact((ctx) => ({ vars: { fromProbe: String(ctx.result(probe).stdout).trim() } })),
+        copy((ctx) => ({ dest: w(ctx, 'out'), content: `${ctx.var<string>('fromProbe')}\n` })),
+      ],
+    });
+    const { summary } = await world.run(pb);
+    expect(summary.exitCode).toBe(0);
+    expect(readFileSync(path.join(world.dir, 'a', 'out'), 'utf8')).toBe('from-probe\n');
+  });
+});
