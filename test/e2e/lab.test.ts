@@ -30,6 +30,19 @@ describe.skipIf(skip !== null)('VM lab', () => {
     expect(refused.stderr).toMatch(/Host key verification failed/);
   });
 
+  // Debian 13's sshd (OpenSSH 10) shuts out a source address for minutes after connections that end before
+  // authenticating; every connection from this machine arrives from the one NAT address, so the lab exempts it
+  // (test/lab/sshd-nat.ts; CI once lost lab1 and lab3 for the rest of the e2e). 20 such connections, then a login.
+  it('logs in after connections that ended before authenticating (sshd PerSourcePenalties spare the NAT address)', async () => {
+    for (const h of lab.hosts) {
+      for (let i = 0; i < 20; i++) {
+        await run('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${h.sshPort}; head -c 8 <&3 >/dev/null`], { timeoutMs: 30_000 });
+      }
+      const r = await lab.run(h, 'true');
+      expect(r.code, `${h.name}: ${r.stderr}`).toBe(0);
+    }
+  });
+
   // An edited GRUB_CMDLINE_LINUX applied by a reboot, and a swarm across the VMs on their private addresses, are proven by
   // the cluster suite's converge (step 2: new boot ids, /proc/cmdline through GRUB with the wanted tokens; swarm init and
   // joins advertised on the private segment): this suite only reads, so the VMs stay pristine for it and need no reset.

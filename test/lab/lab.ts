@@ -17,6 +17,7 @@ import { detachStale } from './loop.ts';
 import { ensureHostTools, requireFreeDisk, requireRootAndLoop } from './preflight.ts';
 import { buildSeed } from './seed.ts';
 import { sshArgs, type SshTarget } from './ssh.ts';
+import { exemptNatFromPenalties } from './sshd-nat.ts';
 import { livePid, readState, statePath, writeState, type LabState, type VmRecord } from './state.ts';
 import { ensureOverlay, killVm, overlayPath, requirePortFree, startVm, waitForSsh } from './vm.ts';
 
@@ -91,6 +92,7 @@ export async function up(opts: UpOptions = {}): Promise<UpResult> {
     if (existing && existing.vms.length === count && sameReleases(existing, specs) && allRunning(paths, existing)) {
       log(`lab already up (${existing.vms.map((v) => `${v.name} ${v.release}`).join(', ')}); reusing it`);
       await Promise.all(existing.vms.map((v) => waitForSsh(paths, v.name, sshTarget(paths, v), 5 * 60_000)));
+      await exemptNat(paths, existing.vms, log);
       const consul = cachedConsul(paths) ?? (await ensureConsul(paths, log));
       const inventoryDir = inventoryFor(paths, existing.vms, consul);
       return { state: existing, inventoryDir, reused: true, images: [], bootSeconds: null, consul };
@@ -129,6 +131,7 @@ export async function up(opts: UpOptions = {}): Promise<UpResult> {
       log(`booting ${specs.map((v) => `${v.name} (${v.release}, ssh 127.0.0.1:${v.sshPort}, ${v.privateIp})`).join(', ')}`);
       const perVm = await Promise.all(specs.map((vm) => waitForSsh(paths, vm.name, sshTarget(paths, vm), BOOT_TIMEOUT_MS)));
       const bootSeconds = (Date.now() - t0) / 1000;
+      await exemptNat(paths, specs, log);
       log(`all ${count} VMs answer SSH after ${bootSeconds.toFixed(0)} s (${specs.map((v, i) => `${v.name} ${perVm[i]!.toFixed(0)} s`).join(', ')})`);
       const consul = await consulPromise;
       if (!consul.ok) log(`Consul unavailable, Consul checks will skip: ${consul.reason}`);
@@ -145,6 +148,12 @@ export async function up(opts: UpOptions = {}): Promise<UpResult> {
       throw e;
     }
   });
+}
+
+/** See sshd-nat.ts: every connection from here comes from one NAT address, which Debian 13's sshd must not penalise. */
+async function exemptNat(paths: LabPaths, vms: readonly { name: string; sshPort: number }[], log: Log): Promise<void> {
+  const done = await Promise.all(vms.map((v) => exemptNatFromPenalties(v.name, sshTarget(paths, v))));
+  log(`sshd PerSourcePenalties: ${vms.map((v, i) => `${v.name} ${done[i]}`).join('; ')}`);
 }
 
 function record(vm: VmSpec): VmRecord {
@@ -227,6 +236,7 @@ export async function reset(opts: { names?: readonly string[]; log?: Log } = {})
         handles.push(await startVm(paths, vm, { accel, overlay, seed, mcastPort: state.mcastPort }));
       }
       await Promise.all(specs.map((vm) => waitForSsh(paths, vm.name, sshTarget(paths, vm), BOOT_TIMEOUT_MS)));
+      await exemptNat(paths, specs, log);
     } catch (e) {
       for (const h of handles) h.release();
       throw e;
