@@ -84,6 +84,8 @@ async function openHop(o: {
       protocol: () => `${where}: SSH error: ${err.message}`,
       channel: () => `${where}: ${err.message}`,
       closed: () => `${where}: ${err.message}`,
+      dropped: () =>
+        `${where}: ${err.message} — sshd turns this address away for now (OpenSSH ≥ 9.8 PerSourcePenalties, after failed or unauthenticated connections from it; or MaxStartups, with many logins at once), or the port is not sshd's: retry in a few minutes, or exempt the controller on the host (PerSourcePenaltyExemptList in sshd_config)`,
     }[err.kind]();
     throw new UnreachableError(o.name, msg);
   }

@@ -46,7 +46,7 @@ export interface SshTarget {
 export class SshError extends Error {
   constructor(
     message: string,
-    readonly kind: 'refused' | 'timeout' | 'auth' | 'hostkey' | 'network' | 'protocol' | 'channel' | 'closed',
+    readonly kind: 'refused' | 'timeout' | 'auth' | 'hostkey' | 'network' | 'protocol' | 'channel' | 'closed' | 'dropped',
   ) {
     super(message);
     this.name = 'SshError';
@@ -113,6 +113,8 @@ function classify(err: Error & { level?: string; code?: string }): SshError {
   if (['EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE'].includes(code)) {
     return new SshError(`${code}: ${err.message}`, 'network');
   }
+  // accepted, then closed before sshd's banner: sshd turning this address away (PerSourcePenalties, MaxStartups)
+  if (/Connection lost before handshake/i.test(err.message)) return new SshError('the host closed the connection before the SSH handshake', 'dropped');
   return new SshError(err.message, 'protocol');
 }
 

@@ -2,6 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection, Host } from '../../src/core/index.ts';
@@ -194,6 +195,17 @@ describe.skipIf(!avail.ok)('ssh connection (real sshd)', () => {
     expect(e1.message).toContain('connection refused');
     const e2 = await unreachable(conn({ host: hostOf(t, th, { identityFiles: [join(tmp, 'no-such-key')] }) }));
     expect(e2.message).toMatch(/authentication failed .*no-such-key: not found/);
+    // what sshd does to an address it turns away (PerSourcePenalties, MaxStartups): accept, one line, close
+    const turnAway = createServer((s) => s.end('Not allowed at this time\r\n'));
+    await new Promise<void>((res) => turnAway.listen(0, '127.0.0.1', res));
+    try {
+      const port = (turnAway.address() as AddressInfo).port;
+      const e3 = await unreachable(conn({ host: hostOf(t, th, { address: '127.0.0.1', port }) }));
+      expect(e3.message).toContain('closed the connection before the SSH handshake');
+      expect(e3.message).toContain('PerSourcePenaltyExemptList');
+    } finally {
+      turnAway.close();
+    }
   });
 
   it('rejects an in-flight exec with UnreachableError when the host drops, and reconnects after it is back', async () => {
