@@ -139,11 +139,16 @@ class RunContextSource implements ContextSource {
 
   result(task: Task, host: string): TaskResult | undefined {
     const rt = this.rt;
-    if (host === rt.host.name) return rt.planning?.results.get(task.id) ?? rt.results.get(task.id) ?? (rt.guessing ? rt.guesses?.get(task.id) : undefined);
-    rt.crossing(host, 'a task result');
-    const other = this.state.runtimes.get(host);
-    // the prefetch guesses other hosts' results too (a worker's labels go to the manager its swarm state names)
-    return other?.results.get(task.id) ?? (rt.guessing ? other?.guesses?.get(task.id) : undefined);
+    let r: TaskResult | undefined;
+    if (host === rt.host.name) r = rt.planning?.results.get(task.id) ?? rt.results.get(task.id) ?? (rt.guessing ? rt.guesses?.get(task.id) : undefined);
+    else {
+      rt.crossing(host, 'a task result');
+      const other = this.state.runtimes.get(host);
+      // the prefetch guesses other hosts' results too (a worker's labels go to the manager its swarm state names)
+      r = other?.results.get(task.id) ?? (rt.guessing ? other?.guesses?.get(task.id) : undefined);
+    }
+    if (r === undefined) rt.missedResults++;
+    return r;
   }
 
   notRunMessage(task: Task, host: string): string {

@@ -110,6 +110,8 @@ export class HostRuntime {
   guesses?: ReadonlyMap<TaskKey, TaskResult>;
   /** Set while the prefetch resolves upcoming tasks with `guesses` standing in for results not there yet. */
   guessing = false;
+  /** How many times a task context found no result for a task (resultOf undefined, or result() about to throw). */
+  missedResults = 0;
   /** Execs spent before the current connection (reconnects reset the connection's own counter). */
   execsBefore = 0;
   /** Connections opened to the host: the first one and every successful reconnect (after a reboot). */

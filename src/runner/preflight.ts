@@ -29,6 +29,7 @@ export function preflight(state: RunState, groups: readonly PreflightGroup[]): P
   const saved = new Map<HostRuntime, Record<string, unknown>>();
   // hosts with a setFact whose vars are not known yet (its args need a result): any variable may come from it
   const unknownSets = new Set<HostRuntime>();
+  const onceSets = new Map<PlanItem, Record<string, unknown> | 'unknown'>();
   try {
     for (const g of groups) {
       for (const rt of g.rts) {
@@ -37,9 +38,21 @@ export function preflight(state: RunState, groups: readonly PreflightGroup[]): P
         g.items.forEach((it, i) => 'task' in it && !order.has(it.task.id) && order.set(it.task.id, i));
         for (const [i, it] of g.items.entries()) {
           if ('flush' in it) continue;
+          // runOnce: the task runs on the first host only and what it sets reaches every host (as at run time)
+          const once = it.task.options.runOnce === true && it.task.module.setsVars !== undefined;
+          const first = rt === g.rts[0];
+          if (once && !first) {
+            const from = onceSets.get(it);
+            if (from === 'unknown') unknownSets.add(rt);
+            else if (from) Object.assign(rt.setVars, from);
+            continue;
+          }
+          const before = once ? { ...rt.setVars } : undefined;
+          const wasUnknown = unknownSets.has(rt);
           // a result that no earlier task of the play will register: the task cannot run, found before anything changes
           const never = (id: TaskKey) => !rt.results.has(id) && !((order.get(id) ?? Infinity) < i);
           problems.push(...unique(checkTask(state, rt, it, g.soft ?? false, never, unknownSets)));
+          if (before) onceSets.set(it, !wasUnknown && unknownSets.has(rt) ? 'unknown' : Object.fromEntries(Object.entries(rt.setVars).filter(([k, v]) => before[k] !== v || !(k in before))));
         }
       }
     }
@@ -56,8 +69,11 @@ function checkTask(state: RunState, rt: HostRuntime, it: Extract<PlanItem, { tas
   const problems: Problem[] = [];
   const where = `${it.task.definedAt} (host ${rt.host.name})`;
   const add = (m: string) => problems.push({ where, message: `${it.task.module.name}: ${m}` });
+  const missedBefore = rt.missedResults;
   try {
     const calls = resolveCalls(state, rt, it.task, it.scope);
+    // a setFact whose `when` or args saw "no result yet" (resultOf): what it sets is known only when it runs
+    if (it.task.module.setsVars && rt.missedResults !== missedBefore) unknownSets.add(rt);
     // labels are checked as args are: a bad one stops the run before anything changes
     if (it.task.options.loop !== undefined) {
       try {
@@ -85,9 +101,9 @@ function checkTask(state: RunState, rt: HostRuntime, it: Extract<PlanItem, { tas
       (it.task.module.preflight?.(args, pctx) ?? []).forEach(add);
     }
   } catch (e) {
-    if (it.task.module.setsVars) unknownSets.add(rt);
     // a later play's variable that nothing will define: its own preflight would refuse it after earlier plays changed hosts
     const undefinedNow = e instanceof UndefinedVariable && !unknownSets.has(rt);
+    if (it.task.module.setsVars && !undefinedNow) unknownSets.add(rt);
     if (e instanceof NotYetRun && !(e instanceof OutputNotRun) && !soft && e.taskId !== it.task.id && never(e.taskId)) {
       problems.push({ where, message: e.message });
       return problems;

@@ -69,3 +69,58 @@ describe('a variable a setFact of the same play sets from a result', () => {
     expect(readFileSync(path.join(world.dir, 'a', 'out'), 'utf8')).toBe('from-probe\n');
   });
 });
+
+// found by a break-it trial of the above
+describe('what a setFact may set, as the run will see it', () => {
+  const touch = (name: string) => copy((ctx) => ({ dest: w(ctx, name), content: 'x\n' }), { name: `touch ${name}` });
+
+  for (const where of ['the first play', 'a later play'] as const) {
+    it(`a typo inside a setFact's own args (${where}) is refused before anything changes`, async () => {
+      const world = await localWorld(['a']);
+      const bad = setFact((ctx) => ({ vars: { y: ctx.var<string>('tpyo') } }));
+      const pb =
+        where === 'the first play'
+          ? definePlaybook({ hosts: 'all', tasks: [touch('one'), bad] })
+          : definePlaybook({ name: 'one', hosts: 'all', tasks: [touch('one')] }, { name: 'two', hosts: 'all', tasks: [bad, touch('two')] });
+      const err = await world.run(pb).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(ValidationError);
+      expect((err as Error).message).toContain(`${bad.definedAt} (host a)`);
+      expect(existsSync(path.join(world.dir, 'a', 'one'))).toBe(false);
+    });
+  }
+
+  it('a setFact whose `when` reads resultOf of a task not run yet: what it sets is not refused in a later play', async () => {
+    const world = await localWorld(['a']);
+    const probe = command({ cmd: ['true'] }, { name: 'probe', changedWhen: false });
+    const pb = definePlaybook(
+      { name: 'one', hosts: 'all', tasks: [touch('one'), probe, setFact({ vars: { ok: 'yes' } }, { when: (ctx) => ctx.resultOf(probe)?.rc === 0 })] },
+      { name: 'two', hosts: 'all', tasks: [copy((ctx) => ({ dest: w(ctx, 'two'), content: `${ctx.var<string>('ok')}\n` }))] },
+    );
+    const { summary } = await world.run(pb);
+    expect(summary.exitCode).toBe(0);
+    expect(readFileSync(path.join(world.dir, 'a', 'two'), 'utf8')).toBe('yes\n');
+  });
+
+  it('a setFact whose args branch on resultOf of a task not run yet: the branch it will take is not refused', async () => {
+    const world = await localWorld(['a']);
+    const probe = command({ cmd: ['echo', 'out'] }, { name: 'probe', changedWhen: false });
+    const pb = definePlaybook(
+      { name: 'one', hosts: 'all', tasks: [probe, setFact((ctx) => { const r = ctx.resultOf(probe); return { vars: r ? { out: String(r.stdout).trim() } : { outMissing: true } }; })] },
+      { name: 'two', hosts: 'all', tasks: [copy((ctx) => ({ dest: w(ctx, 'two'), content: `${ctx.var<string>('out')}\n` }))] },
+    );
+    const { summary } = await world.run(pb);
+    expect(summary.exitCode).toBe(0);
+    expect(readFileSync(path.join(world.dir, 'a', 'two'), 'utf8')).toBe('out\n');
+  });
+
+  it('a runOnce setFact reaches every host, even where its `when` would be false: not refused on them', async () => {
+    const world = await localWorld(['a', 'b']);
+    const pb = definePlaybook(
+      { name: 'one', hosts: 'all', tasks: [setFact({ vars: { leader: 'a' } }, { runOnce: true, when: (ctx) => ctx.host.name === 'a' })] },
+      { name: 'two', hosts: 'all', tasks: [copy((ctx) => ({ dest: w(ctx, 'leader'), content: `${ctx.var<string>('leader')}\n` }))] },
+    );
+    const { summary } = await world.run(pb);
+    expect(summary.exitCode).toBe(0);
+    for (const h of ['a', 'b']) expect(readFileSync(path.join(world.dir, h, 'leader'), 'utf8'), h).toBe('a\n');
+  });
+});
