@@ -4,7 +4,7 @@
  * (inventory_hostname, groups, hostvars…) and facts. A value never read is never rendered, so an undefined name in it is
  * no error. Errors name the variable, the file:line that set it and the host.
  */
-import { ValidationError, type Vars } from '../core/index.ts';
+import { UndefinedVariable, ValidationError, type Vars } from '../core/index.ts';
 import { lockedVaultIn } from '../inventory/index.ts';
 import { hasTemplate, isUnsafe, JinjaError, renderValue, type JinjaScope } from '../templates/index.ts';
 
@@ -76,11 +76,14 @@ function renderVar(src: LazyVarsSource, name: string, value: unknown, scope: Jin
     return renderValue(value, scope);
   } catch (e) {
     if (!(e instanceof JinjaError)) throw e;
-    throw new ValidationError({
+    const undefinedName = /is undefined/.test(e.message);
+    const problem = {
       where: src.origin(name) ?? src.host,
       message: `host ${src.host}: variable '${name}' (${JSON.stringify(value)}): ${e.message}`,
-      hint: e.hint ?? (/is undefined/.test(e.message) ? 'define the name (group_vars/host_vars, play vars, role defaults or -e), or give it a default: {{ name | default(...) }}' : 'fix the template'),
-    });
+      hint: e.hint ?? (undefinedName ? 'define the name (group_vars/host_vars, play vars, role defaults or -e), or give it a default: {{ name | default(...) }}' : 'fix the template'),
+    };
+    // a name nothing defines: found before the first change even when only a later play reads the variable
+    throw undefinedName ? new UndefinedVariable(name, problem) : new ValidationError(problem);
   } finally {
     rendering.pop();
   }

@@ -124,3 +124,18 @@ describe('what a setFact may set, as the run will see it', () => {
     for (const h of ['a', 'b']) expect(readFileSync(path.join(world.dir, h, 'leader'), 'utf8'), h).toBe('a\n');
   });
 });
+
+describe('a template variable nothing defines', () => {
+  it('an inventory value "{{ tpyo }}" read only by a later play: refused before the first play changes anything', async () => {
+    const world = await localWorld(['a'], {}, { greeting: '"{{ tpyo }} there"' });
+    const reader = copy((ctx) => ({ dest: w(ctx, 'two'), content: `${String(ctx.vars.greeting)}\n` }), { name: 'reads greeting' });
+    const pb = definePlaybook(
+      { name: 'one', hosts: 'all', tasks: [copy((ctx) => ({ dest: w(ctx, 'one'), content: 'x\n' }))] },
+      { name: 'two', hosts: 'all', tasks: [reader] },
+    );
+    const err = await world.run(pb).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as Error).message).toMatch(/variable 'greeting'.*tpyo.*is undefined/);
+    expect(existsSync(path.join(world.dir, 'a', 'one'))).toBe(false);
+  });
+});
