@@ -36,8 +36,13 @@ export function preflight(state: RunState, groups: readonly PreflightGroup[]): P
         if (!saved.has(rt)) saved.set(rt, { ...rt.setVars });
         const order = new Map<TaskKey, number>();
         g.items.forEach((it, i) => 'task' in it && !order.has(it.task.id) && order.set(it.task.id, i));
+        // a handler's setFact: checked with the handlers at the end, but a flush may run it before the tasks after it
+        const handlerSets = g.items.some((it) => 'task' in it && 'handler' in it.task && it.task.module.setsVars !== undefined);
         for (const [i, it] of g.items.entries()) {
-          if ('flush' in it) continue;
+          if ('flush' in it) {
+            if (handlerSets) unknownSets.add(rt);
+            continue;
+          }
           // runOnce: the task runs on the first host only and what it sets reaches every host (as at run time)
           const once = it.task.options.runOnce === true && it.task.module.setsVars !== undefined;
           const first = rt === g.rts[0];

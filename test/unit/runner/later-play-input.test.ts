@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { command, copy, definePlaybook, setFact, ValidationError } from '../../../src/index.ts';
+import { command, copy, defineHandler, definePlaybook, flushHandlers, setFact, ValidationError } from '../../../src/index.ts';
 import type { TaskContext } from '../../../src/core/index.ts';
 import { localWorld } from './local-run.ts';
 
@@ -137,5 +137,24 @@ describe('a template variable nothing defines', () => {
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as Error).message).toMatch(/variable 'greeting'.*tpyo.*is undefined/);
     expect(existsSync(path.join(world.dir, 'a', 'one'))).toBe(false);
+  });
+});
+
+describe('a handler that sets variables', () => {
+  it('run by flushHandlers before a task that reads its variable: not refused, the task sees the value', async () => {
+    const world = await localWorld(['a']);
+    const remember = defineHandler('remember', setFact({ vars: { flushed: 'yes' } }));
+    const pb = definePlaybook({
+      hosts: 'all',
+      handlers: [remember],
+      tasks: [
+        copy((ctx) => ({ dest: w(ctx, 'x'), content: '1\n' }), { notify: [remember] }),
+        flushHandlers(),
+        copy((ctx) => ({ dest: w(ctx, 'flushed'), content: `${ctx.var<string>('flushed')}\n` })),
+      ],
+    });
+    const { summary } = await world.run(pb);
+    expect(summary.exitCode).toBe(0);
+    expect(readFileSync(path.join(world.dir, 'a', 'flushed'), 'utf8')).toBe('yes\n');
   });
 });
