@@ -42,6 +42,8 @@ export interface ContextSource {
   result(task: Task, host: string): TaskResult | undefined;
   /** The NotYetRun message for a task without a result on `host`. */
   notRunMessage(task: Task, host: string): string;
+  /** Why a variable the host lacks may yet be set (check mode: a setFact that could not run), or undefined. */
+  notSetYet?(): NotYetRun | undefined;
 }
 
 /** The TaskContext of one host and loop item, from `src`. */
@@ -62,6 +64,8 @@ export function contextFrom<I>(src: ContextSource, item: I): TaskContext<I> {
     check: src.check,
     var<T>(name: string): T {
       if (!(name in vars)) {
+        const pending = src.notSetYet?.();
+        if (pending) throw pending;
         throw new UndefinedVariable(name, {
           where: host.name,
           message: `variable '${name}' is not defined for host ${host.name}`,
@@ -153,6 +157,11 @@ class RunContextSource implements ContextSource {
 
   notRunMessage(task: Task, host: string): string {
     return notRunMessage(task, this.scope, host);
+  }
+
+  notSetYet(): NotYetRun | undefined {
+    const v = this.rt.varsNotSet;
+    return v ? new OutputNotRun(v.taskId, v.taskName) : undefined;
   }
 }
 

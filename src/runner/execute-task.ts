@@ -83,7 +83,10 @@ export async function executeTask(run: TaskRun, rt: HostRuntime): Promise<TaskRe
     return finish(aggregate(items));
   } catch (e) {
     if (e instanceof UnreachableError) return finish({ status: 'unreachable', msg: e.message });
-    if (e instanceof OutputNotRun) return finish(unpredictable(run, rt, undefined, e.message));
+    if (e instanceof OutputNotRun) {
+      if (run.task.module.setsVars) rt.varsNotSet ??= { taskId: e.taskId, taskName: e.taskName };
+      return finish(unpredictable(run, rt, undefined, e.message));
+    }
     return finish({ status: 'failed', msg: message(e), ...(run.task.options.ignoreErrors && !(e instanceof ValidationError) ? { ignored: true } : {}) });
   }
 }

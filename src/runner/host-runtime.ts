@@ -112,6 +112,9 @@ export class HostRuntime {
   guessing = false;
   /** How many times a task context found no result for a task (resultOf undefined, or result() about to throw). */
   missedResults = 0;
+  /** Check mode: a setFact could not run because it reads the output of this command, which check mode does not run:
+   *  a variable the host lacks may be one it would have set (reading it makes the reader a prediction). */
+  varsNotSet?: { readonly taskId: TaskKey; readonly taskName: string };
   /** Execs spent before the current connection (reconnects reset the connection's own counter). */
   execsBefore = 0;
   /** Connections opened to the host: the first one and every successful reconnect (after a reboot). */

@@ -158,3 +158,26 @@ describe('a handler that sets variables', () => {
     expect(readFileSync(path.join(world.dir, 'a', 'flushed'), 'utf8')).toBe('yes\n');
   });
 });
+
+describe('check mode: a setFact that reads a command check mode does not run', () => {
+  for (const plays of [1, 2] as const) {
+    it(`a task reading its variable (${plays === 1 ? 'same play' : 'a later play'}) is a prediction, not an undefined variable`, async () => {
+      const world = await localWorld(['a']);
+      const who = command({ cmd: ['id', '-un'] }, { name: 'who', changedWhen: false });
+      const remember = setFact((ctx) => ({ vars: { login: String(ctx.result(who).stdout).trim() } }));
+      const reader = copy((ctx) => ({ dest: w(ctx, 'login'), content: `${ctx.var<string>('login')}\n` }), { name: 'reader' });
+      const pb = plays === 1 ? definePlaybook({ hosts: 'all', tasks: [who, remember, reader] }) : definePlaybook({ name: 'one', hosts: 'all', tasks: [who, remember] }, { name: 'two', hosts: 'all', tasks: [reader] });
+      const { summary, rec } = await world.run(pb, { check: true });
+      expect(summary.exitCode).toBe(0);
+      const r = rec.results('a').find((x) => x.task === 'reader')!;
+      expect(r.status).toBe('changed');
+      expect(r.predicted).toBe(true);
+      expect(r.msg).toContain("depends on the output of 'who', which check mode does not run");
+      expect(existsSync(path.join(world.dir, 'a', 'login'))).toBe(false);
+      // the real run then changes exactly that
+      const real = await world.run(pb);
+      expect(real.summary.exitCode).toBe(0);
+      expect(real.rec.results('a').find((x) => x.task === 'reader')!.status).toBe('changed');
+    });
+  }
+});
