@@ -3,6 +3,7 @@ import { NotYetRun, OutputNotRun, UndefinedVariable, ValidationError, type Host,
 import type { Inventory } from '../inventory/index.ts';
 import { readFileSync } from 'node:fs';
 import { hasTemplate, JinjaError, renderTemplate, renderValue } from '../templates/index.ts';
+import { suggest } from '../schema/suggest.ts';
 import { hostvarsOf, magicVar } from './magic-vars.ts';
 import { inPlay, taskName } from './task-name.ts';
 import type { HostRuntime } from './host-runtime.ts';
@@ -66,9 +67,10 @@ export function contextFrom<I>(src: ContextSource, item: I): TaskContext<I> {
       if (!(name in vars)) {
         const pending = src.notSetYet?.();
         if (pending) throw pending;
+        const near = suggest(name, Object.keys(vars));
         throw new UndefinedVariable(name, {
           where: host.name,
-          message: `variable '${name}' is not defined for host ${host.name}`,
+          message: `variable '${name}' is not defined for host ${host.name}${near ? ` (did you mean '${near}'?)` : ''}`,
           hint: 'define it in group_vars/host_vars, play vars, role defaults or with -e',
         });
       }

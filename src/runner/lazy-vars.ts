@@ -80,7 +80,7 @@ function renderVar(src: LazyVarsSource, name: string, value: unknown, scope: Jin
     const problem = {
       where: src.origin(name) ?? src.host,
       message: `host ${src.host}: variable '${name}' (${JSON.stringify(value)}): ${e.message}`,
-      hint: e.hint ?? (undefinedName ? 'define the name (group_vars/host_vars, play vars, role defaults or -e), or give it a default: {{ name | default(...) }}' : 'fix the template'),
+      hint: e.hint ?? (undefinedName ? `define it (group_vars/host_vars, play vars, role defaults or -e), or give it a default: {{ ${/'([^']+)' is undefined/.exec(e.message)?.[1] ?? 'x'} | default(...) }}` : 'fix the template'),
     };
     // a name nothing defines: found before the first change even when only a later play reads the variable
     throw undefinedName ? new UndefinedVariable(name, problem) : new ValidationError(problem);

@@ -10,6 +10,13 @@ import { localWorld } from './local-run.ts';
 const w = (ctx: TaskContext<unknown>, p = '') => path.join(String(ctx.vars.work), p);
 
 describe('a later play’s input, checked before the first change', () => {
+  it('a misspelt name gets "did you mean"', async () => {
+    const world = await localWorld(['a'], {}, { greeting: 'hi' });
+    const pb = definePlaybook({ name: 'one', hosts: 'all', tasks: [copy((ctx) => ({ dest: w(ctx, 'one'), content: 'x\n' }))] }, { name: 'two', hosts: 'all', tasks: [copy((ctx) => ({ dest: w(ctx, 'two'), content: ctx.var<string>('greetnig') }))] });
+    const err = await world.run(pb).then(() => undefined, (e: unknown) => e);
+    expect((err as Error).message).toContain("variable 'greetnig' is not defined for host a (did you mean 'greeting'?)");
+  });
+
   it('ctx.var of an undefined variable in a later play: refused before play one changes anything', async () => {
     const world = await localWorld(['a', 'b']);
     const bad = copy((ctx) => ({ dest: w(ctx, 'two'), content: ctx.var<string>('tpyo') }), { name: 'uses a typo' });
@@ -136,6 +143,7 @@ describe('a template variable nothing defines', () => {
     const err = await world.run(pb).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as Error).message).toMatch(/variable 'greeting'.*tpyo.*is undefined/);
+    expect((err as Error).message).toContain('{{ tpyo | default(...) }}');
     expect(existsSync(path.join(world.dir, 'a', 'one'))).toBe(false);
   });
 });
