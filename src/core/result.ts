@@ -46,14 +46,20 @@ export interface TaskResult<O = unknown> {
   readonly items?: readonly TaskResult<O>[];
 }
 
-/** Per-host counts printed in PLAY RECAP. */
+/** Per-host counts printed in PLAY RECAP, counted as ansible-playbook's stats (lib/ansible/executor/stats.py, fed by
+ *  the strategy plugin): a task result of a host adds to one or two of them. */
 export interface HostRecap {
+  /** Results that are not failed, skipped or unreachable: unchanged, changed (also in `changed`) and ignored failures
+   *  (also in `ignored`). `ok=3 changed=2` is three tasks, two of them changed. */
   ok: number;
   changed: number;
+  /** Failures not ignored and not rescued. */
   failed: number;
   skipped: number;
   unreachable: number;
+  /** Failures that `ignoreErrors` let pass (also counted in `ok`). */
   ignored: number;
+  /** Failures of a block's tasks that its `rescue` section then handled (not in `failed`). */
   rescued: number;
   /** SSH execs used on this host for the whole run. */
   execs: number;

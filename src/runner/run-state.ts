@@ -146,11 +146,19 @@ export class RunState {
 
   private readonly typedCache = new Map<string, { readonly raw: readonly unknown[]; readonly fixed: Readonly<Record<string, unknown>> }>();
 
-  /** Record a result in the recap and the result list. */
+  /** Record a result in the result list and the recap, counted as ansible-playbook's stats count it: `ok` for every
+   *  result that is not failed, skipped or unreachable (a changed one too), an ignored failure as `ok` and `ignored`. */
   record(result: TaskResult): void {
     this.results.push(result);
     const r = this.recapOf(result.host);
-    if (result.status === 'failed' && result.ignored) r.ignored += 1;
+    if (result.status === 'ok') r.ok += 1;
+    else if (result.status === 'changed') (r.ok += 1), (r.changed += 1);
+    else if (result.status === 'failed' && result.ignored) {
+      r.ok += 1;
+      r.ignored += 1;
+      // Ansible's is_changed() of a loop: any item changed
+      if (result.items?.some((i) => i.status === 'changed')) r.changed += 1;
+    }
     else r[result.status] += 1;
   }
 }
