@@ -3,7 +3,8 @@
  *  tasks a host runs in, the recap out (the numbers ansible-playbook prints for the same tasks). */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { block, command, copy, definePlaybook, type Task, type TaskContext } from '../../../src/index.ts';
+import { block, command, copy, definePlaybook, type TaskContext } from '../../../src/index.ts';
+import type { TaskItem } from '../../../src/core/task.ts';
 import type { HostRecap } from '../../../src/core/result.ts';
 import { localWorld } from './local-run.ts';
 
@@ -14,7 +15,7 @@ const skipped = command({ cmd: ['true'] }, { name: 'skipped', when: () => false 
 const unchanged = command({ cmd: ['true'] }, { name: 'unchanged', changedWhen: false });
 
 type Counts = Partial<Omit<HostRecap, 'execs' | 'connections'>>;
-const cases: readonly [string, readonly Task[], Counts, number][] = [
+const cases: readonly [string, readonly TaskItem[], Counts, number][] = [
   ['a changed task is ok and changed', [write('a')], { ok: 1, changed: 1 }, 0],
   ['an unchanged task is ok', [unchanged], { ok: 1, changed: 0 }, 0],
   ['a skipped task is only skipped', [skipped], { ok: 0, skipped: 1 }, 0],
