@@ -16,6 +16,9 @@ export async function enableTypeScript(): Promise<void> {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.ts')) return; // running from source: a TypeScript loader (tsx, vitest) is already active
   const buildDir = path.resolve(path.dirname(here), '..');
+  // rig's whole public API is loaded before the hooks exist: once registered, every import of every module still to
+  // load is a round trip to the hooks' thread (the playbook's import of rig then finds it loaded)
+  await import(new URL('../index.js', import.meta.url).href);
   const { register: registerTsx } = await import('tsx/esm/api');
   registerTsx();
   // the installed package (dist/) has no src/: a playbook reaches rig only through its exports, already the running build
