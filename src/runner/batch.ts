@@ -39,16 +39,22 @@ export function buildBatch(commands: readonly string[], opts: { stdinFor?: numbe
     started: (out) => commands.length === 0 || out.stdout.includes(`${mark(0, 'out')}\n`),
     parse(out): ExecOutput[] {
       const { stdout, stderr: err } = out;
+      // frames come in command order: each search starts where the last frame ended (from the start, each of ~80
+      // reads scanned the whole output again: quadratic, milliseconds per host)
+      let outFrom = 0;
+      let errFrom = 0;
       return commands.map((_, i) => {
-        const outStart = stdout.indexOf(`${mark(i, 'out')}\n`);
-        const rcAt = stdout.indexOf(`\n${mark(i, 'rc')}`, outStart);
-        const endAt = stdout.indexOf(`\n${mark(i, 'end')}`, rcAt);
+        const outStart = stdout.indexOf(`${mark(i, 'out')}\n`, outFrom);
+        const rcAt = outStart < 0 ? -1 : stdout.indexOf(`\n${mark(i, 'rc')}`, outStart);
+        const endAt = rcAt < 0 ? -1 : stdout.indexOf(`\n${mark(i, 'end')}`, rcAt);
         if (outStart < 0 || rcAt < 0 || endAt < 0) {
           return { stdout: '', stderr: 'rig: batched read did not complete (connection dropped or shell died)', code: 255 };
         }
+        outFrom = endAt;
         const code = Number.parseInt(stdout.slice(rcAt + 1 + mark(i, 'rc').length, endAt), 10);
-        const errStart = err.indexOf(`${mark(i, 'err')}\n`);
+        const errStart = err.indexOf(`${mark(i, 'err')}\n`, errFrom);
         const errEnd = errStart < 0 ? -1 : err.indexOf(`\n${mark(i, 'eend')}`, errStart);
+        if (errEnd >= 0) errFrom = errEnd;
         return {
           stdout: stdout.slice(outStart + mark(i, 'out').length + 1, rcAt),
           // stdout completed, so the command ran; stderr frames missing (output dropped by the transport) mean none shown

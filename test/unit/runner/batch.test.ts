@@ -33,6 +33,19 @@ describe('buildBatch', () => {
     ]);
   });
 
+  it('many commands in order (each found after the one before): outputs, stderr and codes stay with their command', () => {
+    const n = 300;
+    const cmds = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? `echo out${i}; echo err${i} >&2; exit ${i % 7}` : i % 3 === 1 ? `printf 'x%.0s' $(seq ${(i % 50) + 1})` : `echo only-err${i} >&2`));
+    const b = buildBatch(cmds);
+    const out = b.parse(runSh(b.script));
+    expect(out).toHaveLength(n);
+    out.forEach((o, i) => {
+      if (i % 3 === 0) expect(o).toEqual({ stdout: `out${i}\n`, stderr: `err${i}\n`, code: i % 7 });
+      else if (i % 3 === 1) expect(o).toEqual({ stdout: 'x'.repeat((i % 50) + 1), stderr: '', code: 0 });
+      else expect(o).toEqual({ stdout: '', stderr: `only-err${i}\n`, code: 0 });
+    });
+  });
+
   it('reports reads cut off by a dropped connection instead of inventing output', () => {
     const b = buildBatch(['echo one', 'echo two']);
     const full = runSh(b.script);
