@@ -57,7 +57,7 @@ export interface HostRecap {
   failed: number;
   skipped: number;
   unreachable: number;
-  /** Failures that `ignoreErrors` let pass (also counted in `ok`). */
+  /** Failures that `ignoreErrors` let pass (also counted in `ok`, and in `changed` when a command ran). */
   ignored: number;
   /** Failures of a block's tasks that its `rescue` section then handled (not in `failed`). */
   rescued: number;

@@ -156,11 +156,17 @@ export class RunState {
     else if (result.status === 'failed' && result.ignored) {
       r.ok += 1;
       r.ignored += 1;
-      // Ansible's is_changed() of a loop: any item changed
-      if (result.items?.some((i) => i.status === 'changed')) r.changed += 1;
+      // Ansible's is_changed(): a command that ran and failed reports changed (the command module sets it before
+      // looking at rc), a loop is changed when any item is
+      if (ranChange(result) || result.items?.some(ranChange)) r.changed += 1;
     }
     else r[result.status] += 1;
   }
+}
+
+/** A result Ansible would report `changed: true`: changed, or a command that ran (it has an exit code) and failed. */
+function ranChange(r: TaskResult): boolean {
+  return r.status === 'changed' || (r.status === 'failed' && r.rc !== undefined && (r.changes?.length ?? 0) > 0);
 }
 
 const roleKeys = new WeakMap<Role, number>();

@@ -20,7 +20,14 @@ const cases: readonly [string, readonly TaskItem[], Counts, number][] = [
   ['an unchanged task is ok', [unchanged], { ok: 1, changed: 0 }, 0],
   ['a skipped task is only skipped', [skipped], { ok: 0, skipped: 1 }, 0],
   ['changed, unchanged and skipped together', [write('a'), unchanged, skipped, write('b')], { ok: 3, changed: 2, skipped: 1 }, 0],
-  ['an ignored failure is ok and ignored, not failed', [fails('f', { ignoreErrors: true }), unchanged], { ok: 2, ignored: 1, failed: 0 }, 0],
+  // the command module reports changed: true for a command that ran and failed (ansible-playbook: `ok=2 changed=1`)
+  ['an ignored failure of a command is ok, ignored and changed, not failed', [fails('f', { ignoreErrors: true }), unchanged], { ok: 2, changed: 1, ignored: 1, failed: 0 }, 0],
+  [
+    'an ignored failure before anything ran (a probe that cannot read) is ok and ignored, not changed',
+    [copy({ dest: '/proc/version/below', content: 'x' }, { name: 'probe fails', ignoreErrors: true })],
+    { ok: 1, ignored: 1 },
+    0,
+  ],
   [
     'a loop whose failure is ignored after an item changed is ok, changed and ignored',
     [command((ctx) => ({ cmd: ['sh', '-c', `exit ${String(ctx.item)}`] }), { name: 'items', loop: [0, 3], ignoreErrors: true })],
