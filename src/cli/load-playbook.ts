@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ValidationError, type Playbook } from '../core/index.ts';
 import { frameLocation, isRigEngineFile } from '../dsl/defined-at.ts';
+import { suggest } from '../schema/suggest.ts';
 import { enableTypeScript } from './ts-loader.ts';
 
 const shownPath = (file: string): string => path.relative(process.cwd(), file) || file;
@@ -28,6 +29,41 @@ export function userFrame(stack: string | undefined): string | undefined {
 
 /** Where and what of a TypeScript syntax error: tsx (esbuild) says "/x/pb.ts:3:7: ERROR: Expected …", vite (vitest)
  *  "[PARSE_ERROR] Unexpected token" then "[ ../x/pb.ts:3:7 ]". */
+/** The line of `importer` whose import names `target` (the absolute path Node resolved a relative import to, or a
+ *  package name): Node's message names both files but no line. */
+function importLine(importer: string, target: string, kind: 'module' | 'package'): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(importer, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const names = (spec: string) =>
+    kind === 'package'
+      ? spec === target || spec.startsWith(`${target}/`)
+      : spec === target || (spec.startsWith('.') && path.resolve(path.dirname(importer), spec) === target);
+  const lines = text.split('\n');
+  for (const [i, line] of lines.entries()) {
+    for (const m of line.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)(['"])([^'"\n]+)\1/g)) if (names(m[2]!)) return i + 1;
+    // `import { a } from` at the end of one line, the specifier on the next
+    const next = lines[i + 1];
+    if (/\b(from|import)\s*\(?\s*$/.test(line) && next !== undefined) {
+      const m = /^\s*(['"])([^'"\n]+)\1/.exec(next);
+      if (m && names(m[2]!)) return i + 2;
+    }
+  }
+  return undefined;
+}
+
+/** "did you mean" for a named import rig does not export (the message names the module: rig's index, or 'rig'). */
+async function exportHint(message: string, name: string): Promise<string | undefined> {
+  const from = /The requested module '([^']+)'/.exec(message)?.[1] ?? '';
+  if (!(from === 'rig' || /(^|\/)src\/index\.(ts|js)$/.test(from))) return undefined;
+  const known = Object.keys(await import('../index.ts'));
+  const close = suggest(name, known);
+  return close ? `did you mean '${close}'? (rig exports it)` : `rig has no export '${name}': its exports are listed in the README (Modules)`;
+}
+
 function syntaxError(message: string): { at: string; message: string } | undefined {
   const text = message.replace(/\u001b\[[0-9;]*m/g, '');
   const esbuild = /^(\/[^\n]*?):(\d+):\d+: ERROR: (.*)$/m.exec(text);
@@ -142,7 +178,14 @@ export async function loadPlaybook(file: string): Promise<Playbook> {
     const msg = syntax ? `syntax error: ${syntax.message}` : e.name && e.name !== 'Error' && !e.message.startsWith(e.name) ? `${e.name}: ${e.message}` : e.message;
     // a missing import: Node names the importing file in the message (the stack is the loader's, not the user's)
     const missing = /^Cannot find (module|package) '([^']+)' imported from (\/.+?)\s*$/m.exec(e.message);
-    const at = syntax?.at ?? (missing ? shownPath(missing[3]!.startsWith('file://') ? fileURLToPath(missing[3]!) : missing[3]!) : userFrame(e.stack));
+    const importer = missing ? (missing[3]!.startsWith('file://') ? fileURLToPath(missing[3]!) : missing[3]!) : undefined;
+    const importAt = missing && importer ? importLine(importer, missing[2]!, missing[1] as 'module' | 'package') : undefined;
+    // a named import the module does not export: the linker's stack starts with the importing file:line
+    const badExport = /does not provide an export named '([^']+)'/.exec(e.message);
+    const linkFrame = badExport ? /^(?:file:\/\/)?(\/[^\n]+?):(\d+)\n/.exec(e.stack ?? '') : null;
+    const at =
+      syntax?.at ??
+      (importer ? `${shownPath(importer)}${importAt ? `:${importAt}` : ''}` : linkFrame ? `${shownPath(linkFrame[1]!)}:${linkFrame[2]}` : userFrame(e.stack));
     // the message names the playbook when the line is in another file (a role, a helper)
     const elsewhere = at !== undefined && at.replace(/:\d+$/, '') !== shownPath(abs);
     const hint =
@@ -151,7 +194,9 @@ export async function loadPlaybook(file: string): Promise<Playbook> {
         ? `install it in the project (npm install ${missing[2]!.split('/').slice(0, missing[2]!.startsWith('@') ? 2 : 1).join('/')}), or fix the import`
         : missing
           ? `fix the import path in ${shownPath(missing[3]!)} (a relative import names the file, with its extension: ../roles/web/index.ts)`
-          : undefined);
+          : badExport
+            ? await exportHint(e.message, badExport[1]!)
+            : undefined);
     // Node rejects the same failed CommonJS load once more, in a promise nobody awaits (it would crash rig after the message)
     if (hint !== undefined) {
       process.on('unhandledRejection', (r) => {

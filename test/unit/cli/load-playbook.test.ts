@@ -278,18 +278,37 @@ describe('a playbook that would be loaded as CommonJS is refused before it is lo
   });
 });
 
-describe('a missing import is located at the file that imports it, with what to do', () => {
+describe('a missing import is located at the file and line that import it, with what to do', () => {
+  // rig's CLI (built JS + tsx), as a user runs it: Node's messages name the files, not the line
+  const cli = (dir: string, pb: string) =>
+    spawnSync(process.execPath, [bin, 'run', pb, '-i', 'hosts.yml', '--list-hosts'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true', FORCE_COLOR: '0' } });
+  it.each([
+    ['a relative import, the specifier on its own line', "import { definePlaybook } from 'R';\nimport {\n  web,\n} from\n  '../roles/nope/index.ts';\nexport default definePlaybook({ hosts: 'all', roles: [web] });\n", 'playbooks/site.ts:5', 'fix the import path'],
+    ['a package that is not installed', "import { definePlaybook } from 'R';\n\nimport x from 'left-pad-nope';\nexport default definePlaybook({ hosts: 'all', tasks: [x] });\n", 'playbooks/site.ts:3', 'npm install left-pad-nope'],
+    ["a name rig does not export ('comand')", "import {\n  definePlaybook,\n  comand,\n} from 'R';\nexport default definePlaybook({ hosts: 'all', tasks: [comand({ cmd: ['true'] })] });\n", 'playbooks/site.ts:3', "did you mean 'command'?"],
+  ])('%s (rig run, exit 5)', (_name, source, where, hint) => {
+    const dir = tree({
+      'package.json': '{ "name": "ops", "version": "1.0.0", "type": "module" }\n',
+      'playbooks/site.ts': source.replace("'R'", `'${rig}'`),
+      'hosts.yml': 'all:\n  hosts: { h1: }\n',
+    });
+    const r = cli(dir, 'playbooks/site.ts');
+    expect(r.status).toBe(5);
+    expect(r.stderr).toContain(`  ${where}: cannot load playbook: `);
+    expect(r.stderr).toContain(hint);
+  });
+
   it('a relative import of a file that does not exist', async () => {
     const root = esmTree({ 'playbooks/pb.ts': "import web from '../roles/nope/index.ts';\nexport default web;\n" });
     const e = await loadError(path.join(root, 'playbooks/pb.ts'));
-    expect(e.problems[0]!.where).toBe(rel(path.join(root, 'playbooks/pb.ts')));
+    expect(e.problems[0]!.where).toBe(`${rel(path.join(root, 'playbooks/pb.ts'))}:1`);
     expect(e.problems[0]!.message).toContain("Cannot find module '../roles/nope/index.ts'");
     expect(e.problems[0]!.hint).toContain('fix the import path');
   });
   it('a package that is not installed', async () => {
     const root = esmTree({ 'playbooks/pb.ts': "import x from '@acme/rig-roles/web';\nexport default x;\n" });
     const e = await loadError(path.join(root, 'playbooks/pb.ts'));
-    expect(e.problems[0]!.where).toBe(rel(path.join(root, 'playbooks/pb.ts')));
+    expect(e.problems[0]!.where).toBe(`${rel(path.join(root, 'playbooks/pb.ts'))}:1`);
     expect(e.problems[0]!.hint).toContain('npm install @acme/rig-roles');
     expect(e.problems[0]!.where).not.toMatch(/tsx|node_modules/);
   });
