@@ -79,6 +79,42 @@ function packageJson(template: string, name: string, rigSpec: string): string {
 }
 
 /**
+ * An existing package.json (`npm init -y`'s, a repo's own) with what a rig project needs added: `"type": "module"`, the
+ * scaffold's scripts and devDependencies it lacks, rig as a dependency (a rig it already depends on is kept). Every field
+ * and value already there stays. `{ conflict }` when it cannot be merged: not a JSON object, or a "type" other than
+ * "module" (rig's playbooks are ES modules; changing it could break the project's other files).
+ */
+export function mergedPackageJson(existing: string, template: string, rigSpec: string): { text: string; added: string[] } | { conflict: string } {
+  let pkg: unknown;
+  try {
+    pkg = JSON.parse(existing);
+  } catch {
+    return { conflict: 'not valid JSON' };
+  }
+  if (typeof pkg !== 'object' || pkg === null || Array.isArray(pkg)) return { conflict: 'not a JSON object' };
+  const p = pkg as Record<string, unknown>;
+  if (p.type !== undefined && p.type !== 'module') return { conflict: `"type": ${JSON.stringify(p.type)}, where rig's playbooks need "module"` };
+  const t = JSON.parse(template) as { scripts: Record<string, string>; devDependencies: Record<string, string> };
+  const added: string[] = [];
+  const record = (key: string): Record<string, unknown> | undefined => {
+    const v = p[key];
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : v === undefined ? (p[key] = {}) as Record<string, unknown> : undefined;
+  };
+  if (p.type === undefined) (p.type = 'module'), added.push('"type": "module"');
+  const scripts = record('scripts');
+  if (!scripts) return { conflict: '"scripts" is not an object' };
+  for (const [k, v] of Object.entries(t.scripts)) if (scripts[k] === undefined) (scripts[k] = v), added.push(`scripts.${k}`);
+  const deps = record('dependencies');
+  const devDeps = record('devDependencies');
+  if (!deps || !devDeps) return { conflict: '"dependencies" or "devDependencies" is not an object' };
+  if (deps.rig === undefined && devDeps.rig === undefined) (deps.rig = rigSpec), added.push(`dependencies.rig (${rigSpec})`);
+  for (const [k, v] of Object.entries(t.devDependencies)) if (deps[k] === undefined && devDeps[k] === undefined) (devDeps[k] = v), added.push(`devDependencies.${k}`);
+  for (const key of ['scripts', 'dependencies', 'devDependencies']) if (Object.keys(p[key] as object).length === 0) delete p[key];
+  const indent = /^([ \t]+)"/m.exec(existing)?.[1] ?? 2;
+  return { text: `${JSON.stringify(p, null, indent)}\n`, added };
+}
+
+/**
  * `spec` as package.json should hold it: a local path that exists (./x, ../x, /x, file:x, or a bare name such as the
  * rig-0.1.0.tgz that npm pack prints), e.g. a tarball, becomes `file:` + its path relative to the project, as
  * `npm install PATH` writes it; anything else (a version range, a git or https URL) is kept as given.
@@ -149,10 +185,23 @@ export async function initCommand(dir: string, flags: InitFlags = {}): Promise<n
       return false;
     }
   };
-  const existing = files.map(([, to]) => to).filter((to) => exists(path.join(target, to)));
+  // a package.json already there (npm init's, the repo's own) gets what rig needs added, all else kept
+  const pkgFile = path.join(target, 'package.json');
+  const template = readFileSync(path.join(scaffoldDir, 'package.template.json'), 'utf8');
+  const readable = (f: string): string | undefined => {
+    try {
+      return lstatSync(f).isFile() ? readFileSync(f, 'utf8') : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const pkgText = readable(pkgFile);
+  const merge = pkgText !== undefined ? mergedPackageJson(pkgText, template, rigSpec) : undefined;
+  const merged = merge && 'text' in merge ? merge : undefined;
+  const existing = files.map(([, to]) => to).filter((to) => exists(path.join(target, to)) && !(to === 'package.json' && merged));
   if (existing.length > 0 && !flags.force) {
     process.stderr.write(`${palette(useColor(process.stderr)).error(`ERROR: rig init would overwrite ${existing.length} existing file${existing.length === 1 ? '' : 's'}; nothing was written`)}\n`);
-    for (const f of existing) process.stderr.write(`  ${shown(f)}\n`);
+    for (const f of existing) process.stderr.write(`  ${shown(f)}${f === 'package.json' && merge && 'conflict' in merge ? ` (cannot add rig to it: ${merge.conflict})` : ''}\n`);
     process.stderr.write('  → pick an empty directory (rig init DIR), or use --force to overwrite these files\n');
     return ExitCode.badInput;
   }
@@ -170,7 +219,7 @@ export async function initCommand(dir: string, flags: InitFlags = {}): Promise<n
       mkdirSync(path.dirname(dest), { recursive: true });
       // atomic: a file is either the scaffold's or what was there before
       const tmp = path.join(path.dirname(dest), `.${path.basename(dest)}.rig-init-${process.pid}`);
-      writeFileSync(tmp, to === 'package.json' ? packageJson(content, packageName(target), rigSpec) : content);
+      writeFileSync(tmp, to === 'package.json' ? (merged?.text ?? packageJson(content, packageName(target), rigSpec)) : content);
       renameSync(tmp, dest);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
@@ -181,7 +230,9 @@ export async function initCommand(dir: string, flags: InitFlags = {}): Promise<n
       );
     }
     written.push(shown(to));
-    process.stdout.write(`${existing.includes(to) ? palette(useColor(process.stdout)).changed('overwrote') : palette(useColor(process.stdout)).ok('created')} ${shown(to)}\n`);
+    const c = palette(useColor(process.stdout));
+    if (to === 'package.json' && merged) process.stdout.write(`${c.changed('updated')} ${shown(to)}${merged.added.length ? ` (added ${merged.added.join(', ')})` : ' (it had all rig needs)'}\n`);
+    else process.stdout.write(`${existing.includes(to) ? c.changed('overwrote') : c.ok('created')} ${shown(to)}\n`);
   }
 
   const cd = path.relative(process.cwd(), target);
@@ -191,7 +242,7 @@ export async function initCommand(dir: string, flags: InitFlags = {}): Promise<n
     'npx tsc --noEmit                                           # type-check playbooks and roles',
     'npx rig run playbooks/site.ts -i inventory --check --diff  # after putting your host in inventory/hosts.yml',
   ];
-  if (/^[\^~]?\d/.test(rigSpec)) {
+  if (/^[\^~]?\d/.test(rigSpec) && (!merged || merged.added.some((a) => a.startsWith('dependencies.rig')))) {
     // npm's registry has an unrelated, older package named rig: say where this dependency would come from
     process.stdout.write(`\n${palette(useColor(process.stdout)).changed(`note: package.json depends on rig@${rigSpec} from the npm registry; if rig is not published there (npm's "rig" is an unrelated package), point it at a packed rig before npm install: npm pkg set dependencies.rig=file:/path/to/rig-${rig.version}.tgz`)}\n`);
   }

@@ -89,8 +89,9 @@ describe('rig init', () => {
     const r = rig(['init', dir], dir);
     expect(r.status).toBe(5);
     expect(r.stdout).toBe('');
+    // a package.json is not overwritten but added to (below); roles/web/index.ts would be
     expect(r.stderr).toBe(
-      'ERROR: rig init would overwrite 2 existing files; nothing was written\n  package.json\n  roles/web/index.ts\n' +
+      'ERROR: rig init would overwrite 1 existing file; nothing was written\n  roles/web/index.ts\n' +
         '  → pick an empty directory (rig init DIR), or use --force to overwrite these files\n',
     );
     expect(existsSync(path.join(dir, 'tsconfig.json'))).toBe(false);
@@ -99,12 +100,65 @@ describe('rig init', () => {
     const forced = rig(['init', '.', '--force'], dir);
     expect(forced.stderr).toBe('');
     expect(forced.status).toBe(0);
-    expect(forced.stdout).toContain('overwrote package.json\n');
+    expect(forced.stdout).toContain('updated package.json (added "type": "module", scripts.check');
     expect(forced.stdout).toContain('overwrote roles/web/index.ts\n');
     expect(forced.stdout).toContain('created tsconfig.json\n');
-    expect(json(dir, 'package.json')).toMatchObject({ type: 'module', dependencies: { rig: `^${version}` } });
+    expect(json(dir, 'package.json')).toMatchObject({ name: 'mine', type: 'module', dependencies: { rig: `^${version}` } });
     expect(read(dir, 'roles/web/index.ts')).toBe(read(scaffold, 'roles/web/index.ts'));
     expect(read(dir, 'notes.txt')).toBe('mine\n');
+  });
+
+  it("into an existing npm project (npm init -y, npm install rig first): package.json keeps every field, gains what rig needs", () => {
+    const dir = tempDir('rig-init-');
+    const npmInit = {
+      name: 'ops',
+      version: '1.2.3',
+      description: '',
+      main: 'index.js',
+      scripts: { test: 'echo "Error: no test specified" && exit 1', check: 'my own check' },
+      keywords: [],
+      author: '',
+      license: 'ISC',
+      dependencies: { rig: 'file:../rig-0.1.0.tgz', lodash: '^4.17.21' },
+    };
+    writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(npmInit, null, 4)}\n`);
+    const r = rig(['init'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('updated package.json (added "type": "module", scripts.apply, scripts.hosts, scripts.cluster:check, scripts.typecheck, devDependencies.@types/node, devDependencies.typescript)\n');
+    expect(r.stdout).not.toContain('dependencies.rig');
+    expect(r.stdout).not.toContain('from the npm registry');
+    const pkg = json(dir, 'package.json');
+    expect(pkg).toEqual({
+      ...npmInit,
+      type: 'module',
+      scripts: { ...npmInit.scripts, ...Object.fromEntries(Object.entries((json(scaffold, 'package.template.json') as { scripts: Record<string, string> }).scripts).filter(([k]) => k !== 'check')) },
+      devDependencies: (json(scaffold, 'package.template.json') as { devDependencies: Record<string, string> }).devDependencies,
+    });
+    expect(read(dir, 'package.json')).toMatch(/^\{\n {4}"name": "ops"/);
+    // run again: nothing left to add, and the other files now exist (refused without --force)
+    expect(rig(['init', '--force'], dir).stdout).toContain('updated package.json (it had all rig needs)');
+  });
+
+  it('a package.json it cannot add to is refused with the reason (exit 5); --force replaces it', () => {
+    for (const [text, why] of [
+      ['{ "name": "cjs", "type": "commonjs" }\n', '"type": "commonjs", where rig\'s playbooks need "module"'],
+      ['{ "name": "broken", }\n', 'not valid JSON'],
+      ['["a list"]\n', 'not a JSON object'],
+      ['{ "scripts": "build" }\n', '"scripts" is not an object'],
+    ] as const) {
+      const dir = tempDir('rig-init-');
+      writeFileSync(path.join(dir, 'package.json'), text);
+      const r = rig(['init'], dir);
+      expect(r.status, text).toBe(5);
+      expect(r.stderr).toContain(`  package.json (cannot add rig to it: ${why})\n`);
+      expect(read(dir, 'package.json')).toBe(text);
+      expect(existsSync(path.join(dir, 'tsconfig.json'))).toBe(false);
+      const forced = rig(['init', '--force'], dir);
+      expect(forced.status).toBe(0);
+      expect(forced.stdout).toContain('overwrote package.json\n');
+      expect(json(dir, 'package.json')).toMatchObject({ type: 'module' });
+    }
   });
 
   it('--rig sets the dependency spec; a local tarball becomes file: relative to the project, as npm writes it', () => {
