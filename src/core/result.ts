@@ -20,6 +20,9 @@ export interface TaskResult<O = unknown> {
   readonly predicted?: boolean;
   /** Failed but ignoreErrors was set. */
   readonly ignored?: boolean;
+  /** A failed result whose task had changed the host first (failedWhen judged a change, `until` ran out after one):
+   *  Ansible's `changed: true` on a failure. */
+  readonly changed?: boolean;
   readonly durationMs: number;
   /** SSH execs this task used on this host. */
   readonly execs: number;

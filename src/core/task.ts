@@ -60,12 +60,13 @@ export interface TaskOptions<I = unknown, O = unknown> {
   readonly changedWhen?: boolean | ((r: TaskResult<O>, ctx: TaskContext<I>) => boolean);
   /** Override "failed". */
   readonly failedWhen?: boolean | ((r: TaskResult<O>, ctx: TaskContext<I>) => boolean);
-  /** Retry until `until` holds (or until not failed). @default 0 */
+  /** Retry until `until` holds (or until not failed). @default 0, or 3 when `until` is set (Ansible's default) */
   readonly retries?: number;
   readonly until?: (r: TaskResult<O>, ctx: TaskContext<I>) => boolean;
   /** Seconds between retries. @default 5 */
   readonly delay?: number;
-  /** Run on the first active host only; the result is shared with every host. */
+  /** Run on the first active host only; every host gets its result (ctx.result), setFact variables and failure. As
+   *  Ansible's run_once, it is shown, counted in the recap and notifies its handlers on that first host only. */
   readonly runOnce?: boolean;
   /** Run on another inventory host, with this host's vars. */
   readonly delegateTo?: Dynamic<string, I>;

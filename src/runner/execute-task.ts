@@ -104,7 +104,9 @@ function statusOf(items: readonly TaskResult[]): Partial {
   if (!by('failed').length && ignored) {
     return { status: 'failed', ignored: true, items, predicted: items.some((i) => i.predicted) || undefined, diff: items.flatMap((i) => i.diff ?? []), changes: items.flatMap((i) => i.changes ?? []), msg: ignored.msg };
   }
-  const status: TaskStatus = by('failed').length ? 'failed' : by('changed').length ? 'changed' : items.length && items.every((i) => i.status === 'skipped') ? 'skipped' : 'ok';
+  // no items: skipped, as Ansible's "No items in the list"
+  if (items.length === 0) return { status: 'skipped', items, msg: 'no items in the loop' };
+  const status: TaskStatus = by('failed').length ? 'failed' : by('changed').length ? 'changed' : items.every((i) => i.status === 'skipped') ? 'skipped' : 'ok';
   return {
     status,
     items,
@@ -116,7 +118,9 @@ function statusOf(items: readonly TaskResult[]): Partial {
 }
 
 async function withRetries(run: TaskRun, rt: HostRuntime, item: unknown, index: number): Promise<Partial> {
-  const { retries = 0, until, delay = 5 } = run.task.options;
+  // Ansible: `until` without `retries` retries 3 times
+  const { until, delay = 5 } = run.task.options;
+  const retries = run.task.options.retries ?? (until ? 3 : 0);
   let r = await once(run, rt, item, index);
   for (let attempt = 1; attempt <= retries; attempt++) {
     const ctx = taskContext(run.state, rt, run.scope, item);
@@ -127,7 +131,13 @@ async function withRetries(run: TaskRun, rt: HostRuntime, item: unknown, index: 
     r = await once(run, rt, item, index);
   }
   if (retries > 0 && until && !until(asResult(r, rt, run), taskContext(run.state, rt, run.scope, item))) {
-    return { ...r, status: 'failed', msg: `still not true after ${retries} retries${r.msg ? `: ${r.msg}` : ''}` };
+    return {
+      ...r,
+      status: 'failed',
+      msg: `still not true after ${retries} retries${r.msg ? `: ${r.msg}` : ''}`,
+      ...(r.status === 'changed' ? { changed: true } : {}),
+      ...(run.task.options.ignoreErrors ? { ignored: true } : {}),
+    };
   }
   return r;
 }

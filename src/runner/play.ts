@@ -217,7 +217,8 @@ async function prepareHosts(state: RunState, play: Play, items: readonly PlanIte
         const t0 = Date.now();
         let connectMs = 0;
         const ready = () => {
-          const factsMs = Date.now() - t0 - connectMs;
+          // connectMs is at least 1 (it happened): the rest may be 0, never less
+          const factsMs = Math.max(0, Date.now() - t0 - connectMs);
           if (connectMs > 0 || factsMs > 0) state.options.reporter.onHostReady?.(rt.host.name, { connectMs, factsMs });
         };
         try {
@@ -284,13 +285,18 @@ async function runTask(state: RunState, run: TaskRun, rts: readonly HostRuntime[
   if (active.length === 0) return [];
   // --step: the user may skip it (Ansible asks once per task, not per host)
   if (state.options.confirmTask && !(await state.options.confirmTask(info))) return [];
-  state.options.reporter.onTaskStart?.(info, active.map((r) => r.host.name));
+  // a runOnce task is shown, counted and reported for the host it runs on only, as ansible-playbook does
+  state.options.reporter.onTaskStart?.(info, (run.task.options.runOnce ? active.slice(0, 1) : active).map((r) => r.host.name));
   const limit = createLimiter(Math.min(state.options.forks ?? 50, run.task.options.serial ?? Number.POSITIVE_INFINITY));
-  const done = (rt: HostRuntime, r: TaskResult) => {
+  const take = (rt: HostRuntime, r: TaskResult, notify = true) => {
     rt.results.set(run.task.id, r);
     if (r.status === 'unreachable') rt.unreachable = true;
     if (r.status === 'failed' && !r.ignored) rt.failed = true;
-    if (r.status === 'changed') for (const h of run.task.options.notify ?? []) rt.notified.add(h.name);
+    if (r.status === 'changed' && notify) for (const h of run.task.options.notify ?? []) rt.notified.add(h.name);
+    return r;
+  };
+  const done = (rt: HostRuntime, r: TaskResult) => {
+    take(rt, r);
     state.record(r);
     state.options.reporter.onTaskEnd?.(info, r);
     return r;
@@ -299,11 +305,12 @@ async function runTask(state: RunState, run: TaskRun, rts: readonly HostRuntime[
     const first = active[0] as HostRuntime;
     first.lastSetVars = {};
     const r = done(first, await executeTask(run, first));
-    // like Ansible's run_once + set_fact: every host gets the variables
+    // like Ansible's run_once: every host gets the result (register, ctx.result), the setFact variables and a failure;
+    // handlers are notified on the host it ran on; the output, the recap and --json show it once, for that host
     for (const rt of active.slice(1)) {
       Object.assign(rt.setVars, first.lastSetVars);
     }
-    return [r, ...active.slice(1).map((rt) => done(rt, { ...r, host: rt.host.name, execs: 0 }))];
+    return [r, ...active.slice(1).map((rt) => take(rt, { ...r, host: rt.host.name, execs: 0 }, false))];
   }
   return Promise.all(
     active.map((rt) =>

@@ -164,9 +164,10 @@ export class RunState {
   }
 }
 
-/** A result Ansible would report `changed: true`: changed, or a command that ran (it has an exit code) and failed. */
+/** A result Ansible would report `changed: true`: changed; failed after changing (failedWhen, until); a command that ran
+ *  (it has an exit code) and failed. */
 function ranChange(r: TaskResult): boolean {
-  return r.status === 'changed' || (r.status === 'failed' && r.rc !== undefined && (r.changes?.length ?? 0) > 0);
+  return r.status === 'changed' || (r.status === 'failed' && (r.changed === true || (r.rc !== undefined && (r.changes?.length ?? 0) > 0)));
 }
 
 const roleKeys = new WeakMap<Role, number>();

@@ -51,7 +51,8 @@ export function overrides(r: Partial, run: ResultOwner, rt: HostRuntime, ctx: Ta
   // check mode: a command that did not run has no output to judge; its predicted status stands
   if (failedWhen !== undefined && out.status !== 'unreachable' && !(out.predicted && typeof failedWhen === 'function')) {
     const failed = typeof failedWhen === 'boolean' ? failedWhen : failedWhen(asResult(out, rt, run), ctx);
-    if (failed) out = { ...out, status: 'failed', msg: out.msg ?? 'failedWhen condition was true' };
+    // what it changed before failedWhen judged it stays said (Ansible's result keeps changed: true)
+    if (failed) out = { ...out, status: 'failed', msg: out.msg ?? 'failedWhen condition was true', ...(out.status === 'changed' ? { changed: true } : {}) };
     else if (out.status === 'failed') out = { ...out, status: out.changes?.length ? 'changed' : 'ok' };
   }
   if (changedWhen !== undefined && out.status !== 'failed' && out.status !== 'skipped' && out.status !== 'unreachable') {

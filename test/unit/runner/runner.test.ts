@@ -269,7 +269,23 @@ describe('runner', () => {
     });
     const run = await world.run(pb);
     expect(run.summary.exitCode).toBe(0);
-    expect(run.rec.results().map((r) => `${r.host}:${r.status}`)).toEqual(['a:ok', 'b:ok', 'a:ok', 'b:ok']);
+    // shown and counted once, for the host it ran on (ansible-playbook: `ok: [a]`, no line for b)
+    expect(run.rec.results().map((r) => `${r.host}:${r.status}`)).toEqual(['a:ok', 'a:ok', 'b:ok']);
+  });
+
+  it('runOnce: one result line and recap count, for the host it ran on; every host reads the result and gets its handlers', async () => {
+    const world = await localWorld(['a', 'b']);
+    const once = shell((ctx) => ({ cmd: `echo from-${ctx.host.name}` }), { name: 'once', runOnce: true, notify: [] });
+    const pb = definePlaybook({
+      hosts: 'all',
+      tasks: [once, copy((ctx) => ({ dest: w(ctx, 'seen'), content: `${ctx.result(once).stdout ?? ''}\n` }), { name: 'reads it' })],
+    });
+    const run = await world.run(pb);
+    expect(run.summary.exitCode).toBe(0);
+    expect(run.rec.results().map((r) => `${r.task}:${r.host}:${r.status}`).sort()).toEqual(['once:a:changed', 'reads it:a:changed', 'reads it:b:changed']);
+    expect(readFileSync(path.join(world.dir, 'b/seen'), 'utf8')).toBe('from-a\n');
+    expect(run.summary.recap.a).toMatchObject({ ok: 2, changed: 2 });
+    expect(run.summary.recap.b).toMatchObject({ ok: 1, changed: 1 });
   });
 
   it('refreshFacts() gathers facts again, in one exec, and later tasks see them', async () => {
