@@ -376,8 +376,9 @@ async function clearPending(state: RunState, rts: readonly HostRuntime[], name: 
 
 /** Run a play on `hosts` (already limited). `startItem` (--start-at-task) skips the earlier tasks in the first serial
  *  batch only: later batches run the whole play, as Ansible's start_at_done does. `playId`: the play's id in its
- *  playbook (task-ids.ts playIds; default its name), the root of its tasks' ids. */
-export async function runPlay(state: RunState, play: Play, hosts: readonly string[], later: readonly LaterPlay[] = [], startItem = 0, playId = idSegment(play.name)): Promise<void> {
+ *  playbook (task-ids.ts playIds; default its name), the root of its tasks' ids. Resolves to true when the playbook
+ *  ends here (every host of a batch failed or was unreachable, or anyErrorsFatal / maxFailPercentage tripped). */
+export async function runPlay(state: RunState, play: Play, hosts: readonly string[], later: readonly LaterPlay[] = [], startItem = 0, playId = idSegment(play.name)): Promise<boolean> {
   const opts = state.options;
   opts.reporter.onPlayStart?.({ name: play.name, hosts, check: opts.check ?? false });
   const items = playItems(play, playId);
@@ -422,6 +423,9 @@ export async function runPlay(state: RunState, play: Play, hosts: readonly strin
     await flushHandlers(state, play, playId, opts.forceHandlers ? rts.filter((r) => !r.unreachable) : rts.filter((r) => r.active));
     const mine = declared(items);
     for (const rt of rts) saveGuesses(rt, playId, mine);
-    if (aborted) return;
+    // as ansible-playbook (PlaybookExecutor): anyErrorsFatal or maxFailPercentage tripped, or every host of the batch
+    // failed or was unreachable, ends the playbook: no later batch, no later play
+    if (aborted || rts.every((rt) => !rt.active)) return true;
   }
+  return false;
 }

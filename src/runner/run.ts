@@ -45,7 +45,7 @@ export async function runPlaybook(playbook: Playbook, loaded: Inventory, options
       // --start-at-task: the plays before its play do not run at all (Ansible's iterator leaves them complete)
       if (i < start.play) continue;
       const live = hosts.filter((h) => state.runtimes.get(h)?.active ?? true);
-      await runPlay(state, play, live, later.slice(i + 1), i === start.play ? start.item : 0, ids[i]);
+      if (await runPlay(state, play, live, later.slice(i + 1), i === start.play ? start.item : 0, ids[i])) break;
     }
   } catch (e) {
     // problems a later play's own preflight found after earlier plays applied changes: say so, not "nothing changed"
