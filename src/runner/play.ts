@@ -356,7 +356,8 @@ async function clearPending(state: RunState, rts: readonly HostRuntime[], name: 
   await Promise.all(
     rts.map(async (rt) => {
       const r = results.find((x) => x.host === rt.host.name);
-      if (!rt.persistedPending.includes(name) || !r || r.status === 'failed' || r.status === 'unreachable' || !rt.conn) return;
+      // a failure ignoreErrors let pass is the handler's run done (kept, it would run again on every later run)
+      if (!rt.persistedPending.includes(name) || !r || (r.status === 'failed' && !r.ignored) || r.status === 'unreachable' || !rt.conn) return;
       const rest = rt.persistedPending.filter((n) => n !== name);
       try {
         // every place a record was written (root's for changes run as root, the login user's otherwise)

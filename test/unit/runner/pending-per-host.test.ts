@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defineHandler, definePlaybook, shell } from '../../../src/index.ts';
+import { command, copy, defineHandler, definePlaybook, shell } from '../../../src/index.ts';
 import { recordFileName } from '../../../src/core/pending-records.ts';
 import type { TaskContext } from '../../../src/core/index.ts';
 import { localWorld } from './local-run.ts';
@@ -58,5 +58,19 @@ describe('pending-handler records per inventory host', () => {
     await world.run(pb);
     expect(log()).toEqual(['a', 'b']);
     expect(existsSync(path.join(home, '.local/state/rig/pending-handlers.json'))).toBe(false);
+  });
+
+  it('a handler whose failure ignoreErrors lets pass is done: its record goes, the next run does not run it again', async () => {
+    const world = await localWorld(['a']);
+    const home = path.join(world.dir, 'a');
+    const h = defineHandler('flaky', command({ cmd: ['sh', '-c', `echo ran >> ${path.join(home, 'handler.log')}; exit 1`] }, { ignoreErrors: true }));
+    const pb = definePlaybook({ hosts: 'all', handlers: [h], tasks: [copy((ctx) => ({ dest: path.join(String(ctx.vars.work), 'conf'), content: '1\n' }), { notify: [h] })] });
+    const first = await world.run(pb);
+    expect(first.summary.exitCode).toBe(0);
+    expect(first.summary.recap.a).toMatchObject({ ok: 2, changed: 2, ignored: 1 });
+    expect(existsSync(path.join(records(home), recordFileName('a')))).toBe(false);
+    const again = await world.run(pb);
+    expect(again.summary.recap.a).toMatchObject({ ok: 1, changed: 0, ignored: 0 });
+    expect(readFileSync(path.join(home, 'handler.log'), 'utf8')).toBe('ran\n');
   });
 });
