@@ -6,6 +6,7 @@ import { LocalConnection } from '../../../src/connection/local.ts';
 import { command, definePlaybook } from '../../../src/index.ts';
 import { loadInventory } from '../../../src/inventory/index.ts';
 import { JsonReporter } from '../../../src/reporters/index.ts';
+import { jsonReportProblems } from '../../../src/schema/json-report.ts';
 import { runPlaybook } from '../../../src/runner/index.ts';
 import { HostRuntime } from '../../../src/runner/host-runtime.ts';
 import { connectFor } from '../../../src/runner/trace-connection.ts';
@@ -35,6 +36,16 @@ describe('run report timings', () => {
       expect(then!.startMs!).toBeGreaterThanOrEqual(nap!.startMs! + nap!.durationMs - 1);
       expect(then!.startMs! + then!.durationMs).toBeLessThanOrEqual(doc.durationMs + 1);
     }
+  });
+
+  it('without facts (a local host connects in under 1 ms): setup times are never negative, and rig report reads the file', async () => {
+    const world = await localWorld(['a', 'b', 'c', 'd']);
+    const pb = definePlaybook({ hosts: 'all', gatherFacts: false, tasks: [command({ cmd: ['true'] }, { name: 'one' })] });
+    const json = new JsonReporter({});
+    const summary = await runPlaybook(pb, await loadInventory(world.inventory), { reporter: json, connect: async (h) => new LocalConnection(h.name, { cwd: path.join(world.dir, h.name) }) });
+    const doc = json.report(summary);
+    for (const setup of Object.values(doc.plays[0]!.setup ?? {})) expect(setup.factsMs).toBeGreaterThanOrEqual(0);
+    expect(jsonReportProblems(JSON.parse(JSON.stringify(doc)))).toEqual([]);
   });
 
   it('loop items carry their own execs and time, which add up to the task\'s', async () => {
