@@ -185,9 +185,27 @@ export function resolveDynamic<T, I>(value: T | ((ctx: TaskContext<I>) => T), ct
   return typeof value === 'function' ? (value as (c: TaskContext<I>) => T)(ctx) : value;
 }
 
-/** A task's `when` on a host: a boolean, or a ValidationError (a string "false" is truthy: refusing it is the point). */
-export function resolveWhen(when: unknown, ctx: TaskContext<unknown>): boolean {
-  const v = resolveDynamic(when, ctx);
+/**
+ * A task's `when` on a host: a boolean, or a ValidationError (a string "false" is truthy: refusing it is the point).
+ * `looped`: the task has a loop. rig decides its `when` once, before the loop (Ansible decides it per item): a `when`
+ * that reads `ctx.item` would see undefined and skip every item, so it is refused, saying to filter the loop instead.
+ */
+export function resolveWhen(when: unknown, ctx: TaskContext<unknown>, looped = false): boolean {
+  let readItem = false;
+  const seen = looped && typeof when === 'function' ? Object.defineProperty({ ...ctx }, 'item', { get: () => ((readItem = true), undefined), enumerable: true }) : ctx;
+  let v: unknown;
+  try {
+    v = resolveDynamic(when, seen);
+  } catch (e) {
+    if (!readItem) throw e;
+  }
+  if (readItem) {
+    throw new ValidationError({
+      where: ctx.host.name,
+      message: "when reads ctx.item, but a looped task's when is decided once, before its loop (ctx.item is undefined there), not per item as in Ansible",
+      hint: 'filter the items in loop instead: loop: (ctx) => items.filter((item) => …); keep in when only what holds for the whole task',
+    });
+  }
   if (typeof v === 'boolean') return v;
   throw new ValidationError({ where: ctx.host.name, message: `when gave ${JSON.stringify(v) ?? String(v)}, not a boolean`, hint: 'return true or false (compare the variable: ctx.vars.x === true)' });
 }

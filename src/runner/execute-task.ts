@@ -67,7 +67,7 @@ export async function executeTask(run: TaskRun, rt: HostRuntime): Promise<TaskRe
   try {
     const ctx0 = taskContext(run.state, rt, run.scope, undefined);
     const { when, checkMode, loop } = run.task.options;
-    if (when !== undefined && !resolveWhen(when, ctx0)) return finish({ status: 'skipped', msg: 'conditional result was false' });
+    if (when !== undefined && !resolveWhen(when, ctx0, loop !== undefined)) return finish({ status: 'skipped', msg: 'conditional result was false' });
     if (run.state.options.check && checkMode === 'skip') return finish({ status: 'skipped', msg: 'skipped in check mode' });
     if (loop === undefined) return finish(await withRetries(run, rt, undefined, -1));
     const loopItems = resolveLoop(loop, ctx0);

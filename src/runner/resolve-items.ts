@@ -17,16 +17,16 @@ export interface ResolvedCall {
 export function resolveCalls(state: RunState, rt: HostRuntime, task: Task, scope: TaskScope, opts: { readonly prefetch?: boolean } = {}): ResolvedCall[] {
   const ctx0 = taskContext(state, rt, scope, undefined);
   const { when, loop } = task.options;
-  if (when !== undefined && !whenHolds(when, ctx0, opts.prefetch === true)) return [];
+  if (when !== undefined && !whenHolds(when, ctx0, opts.prefetch === true, loop !== undefined)) return [];
   if (loop === undefined) return [{ args: resolveArgs(state, rt, task, scope, undefined, -1), ctx: ctx0 }];
   return resolveLoop(loop, ctx0).map((item, i) => ({ args: resolveArgs(state, rt, task, scope, item, i), ctx: taskContext(state, rt, scope, item) }));
 }
 
 /** `when` on the item-less context; for a prefetch, a `when` that cannot be told yet (it reads a result of a task that
  *  has not run) counts as true: its task's reads are fetched anyway, as it may well run. */
-function whenHolds(when: NonNullable<Task['options']['when']>, ctx: TaskContext<unknown>, prefetch: boolean): boolean {
+function whenHolds(when: NonNullable<Task['options']['when']>, ctx: TaskContext<unknown>, prefetch: boolean, looped: boolean): boolean {
   try {
-    return resolveWhen(when, ctx);
+    return resolveWhen(when, ctx, looped);
   } catch (e) {
     if (prefetch && e instanceof NotYetRun) return true;
     throw e;

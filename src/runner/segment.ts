@@ -144,7 +144,7 @@ function planOne(state: RunState, rt: HostRuntime, item: FollowingItem, files: P
   if (standsAlone(task) || privilegeKey(privilegeOf(task, scope, rt)) !== privilegeKey(priv)) return undefined;
   try {
     const ctx = taskContext(state, rt, scope, undefined);
-    if (task.options.when !== undefined && !resolveWhen(task.options.when, ctx)) return { planned: { item, plan: { changes: [] }, skipped: 'conditional result was false' }, files };
+    if (task.options.when !== undefined && !resolveWhen(task.options.when, ctx, task.options.loop !== undefined)) return { planned: { item, plan: { changes: [] }, skipped: 'conditional result was false' }, files };
     const args = resolveArgs(state, rt, task, scope, undefined, -1);
     if (argProblems(task.module, args).length) return undefined;
     const mctx = moduleContext(state, rt, ctx);

@@ -68,7 +68,7 @@ export function planTask(task: Task<unknown>, input: PlanTaskInput = {}): Planne
     undefined,
   );
   const { when } = task.options;
-  if (when !== undefined && !resolveWhen(when, ctx)) return { plan: { changes: [], skipped: 'conditional result was false' }, reads: [] };
+  if (when !== undefined && !resolveWhen(when, ctx, task.options.loop !== undefined)) return { plan: { changes: [], skipped: 'conditional result was false' }, reads: [] };
   const args = typeof task.args === 'function' ? (task.args as (c: typeof ctx) => unknown)(ctx) : task.args;
   // the runner's contract: args its schema refuses never reach probe/plan
   const problems = argProblems(task.module, args);
